@@ -1,0 +1,23 @@
+/*
+ * Admin area: user management now; moderation and jobs join it later.
+ * Everything here answers 403 to anyone but an admin.
+ */
+
+#ifndef __H_AGORA_ADMIN_H
+#define __H_AGORA_ADMIN_H
+
+#include "core/core.h"
+
+#define ADMIN_ACT_BAN		1
+#define ADMIN_ACT_UNBAN		2
+#define ADMIN_ACT_PROMOTE	3
+#define ADMIN_ACT_DEMOTE	4
+
+/* admin_users.c */
+int	admin_index(struct http_request *);
+int	admin_users_page(struct http_request *);
+int	admin_user_action_page(struct http_request *);
+int	admin_api_users(struct http_request *);
+int	admin_api_user_action(struct http_request *);
+
+#endif /* !__H_AGORA_ADMIN_H */

@@ -1,0 +1,165 @@
+/*
+ * Registration and sign-in, shared by the HTML forms (auth_pages.c) and
+ * the JSON API (auth_api.c), which differ only in how they read input and
+ * answer.
+ */
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/core.h"
+
+#define LOGIN_THROTTLE_CHECKED	1
+#define LOGIN_VERIFIED		2
+
+static const char sql_user_insert[] =
+	"INSERT INTO users AS u (username, email, password_hash)"
+	"  VALUES ($1, $2, $3)"
+	"  RETURNING " CORE_SQL_USER_COLS;
+
+static const char sql_user_by_name[] =
+	"SELECT " CORE_SQL_USER_COLS ", u.password_hash"
+	"  FROM users u WHERE u.username = $1";
+
+static json_t	*register_check(struct core_signup *);
+
+/*
+ * Create an account from `in`.  Returns CORE_WAIT / CORE_DONE as usual;
+ * CORE_OK with *errors NULL when the user was created (its row, in
+ * CORE_SQL_USER_COLS order, is in ctx->db[0]); CORE_OK with *errors set
+ * (field -> message, owned by the caller) and *status 422 or 409 when the
+ * input was refused and nothing changed.
+ */
+int
+core_auth_register(struct http_request *req, struct core_ctx *ctx,
+    struct core_signup *in, json_t **errors, int *status)
+{
+	const char	*params[3], *constraint;
+	int		 rc;
+
+	*errors = NULL;
+	if ((*errors = register_check(in)) != NULL) {
+		*status = 422;
+		return (CORE_OK);
+	}
+
+	if ((rc = core_password_hash(req, ctx, in->password)) != CORE_OK)
+		return (rc);
+
+	params[0] = in->username;
+	params[1] = in->email;
+	params[2] = ctx->pw.hash;
+	if ((rc = core_db_run(req, &ctx->db[0], sql_user_insert, 3,
+	    params)) != CORE_OK)
+		return (rc);
+
+	if (!strcmp(core_db_sqlstate(&ctx->db[0]), "23505")) {
+		constraint = PQresultErrorField(ctx->db[0].res,
+		    PG_DIAG_CONSTRAINT_NAME);
+		*errors = json_object();
+		if (constraint != NULL && strstr(constraint, "email") != NULL)
+			json_object_set_new(*errors, "email", json_string(
+			    "An account with this email address exists."));
+		else
+			json_object_set_new(*errors, "username", json_string(
+			    "This username is taken."));
+		*status = 409;
+		return (CORE_OK);
+	}
+
+	if (core_db_rows(&ctx->db[0]) != 1)
+		return (core_error(req, 500, NULL));
+
+	return (CORE_OK);
+}
+
+/*
+ * Check a username and password.  Returns CORE_WAIT / CORE_DONE as usual,
+ * or CORE_OK with *status: 200 (the user's row is in ctx->db[0]), 401
+ * (wrong name or password: the same answer for both, after the same
+ * work), 403 (banned) or 429 (throttled; ctx->stage holds no retry time,
+ * the caller asks core_throttle_check again for the header).
+ */
+int
+core_auth_login(struct http_request *req, struct core_ctx *ctx,
+    struct core_signup *in, int *status)
+{
+	const char	*params[1], *why, *hash;
+	const char	*ip;
+	int		 rc, retry, ok;
+
+	ip = core_client_ip(req);
+	if (in->username_in == NULL || in->password == NULL ||
+	    core_rule_username(in->username_in, in->username,
+	    sizeof(in->username), &why) == -1 ||
+	    strlen(in->password) >= sizeof(ctx->pw.password)) {
+		*status = 401;
+		return (CORE_OK);
+	}
+
+	if (!(ctx->stage & LOGIN_THROTTLE_CHECKED)) {
+		if (core_throttle_check(in->username, ip, &retry)) {
+			*status = 429;
+			return (CORE_OK);
+		}
+		ctx->stage |= LOGIN_THROTTLE_CHECKED;
+	}
+
+	params[0] = in->username;
+	if ((rc = core_db_run(req, &ctx->db[0], sql_user_by_name, 1,
+	    params)) != CORE_OK)
+		return (rc);
+
+	hash = core_db_rows(&ctx->db[0]) == 1 ?
+	    core_db_value(&ctx->db[0], 0, 6) : NULL;
+	if ((rc = core_password_verify(req, ctx, in->password, hash)) !=
+	    CORE_OK)
+		return (rc);
+
+	ok = hash != NULL && ctx->pw.ok;
+	if (!(ctx->stage & LOGIN_VERIFIED)) {
+		ctx->stage |= LOGIN_VERIFIED;
+		if (ok)
+			core_throttle_clear(in->username, ip);
+		else
+			core_throttle_fail(in->username, ip);
+	}
+
+	if (!ok) {
+		*status = 401;
+		return (CORE_OK);
+	}
+
+	if (!strcmp(core_db_value(&ctx->db[0], 0, 4), "t")) {
+		*status = 403;
+		return (CORE_OK);
+	}
+
+	*status = 200;
+	return (CORE_OK);
+}
+
+/* Field errors for a sign-up, or NULL when everything is acceptable. */
+static json_t *
+register_check(struct core_signup *in)
+{
+	json_t		*errors;
+	const char	*why;
+
+	errors = json_object();
+
+	if (core_rule_username(in->username_in, in->username,
+	    sizeof(in->username), &why) == -1)
+		json_object_set_new(errors, "username", json_string(why));
+	if (core_rule_email(in->email, &why) == -1)
+		json_object_set_new(errors, "email", json_string(why));
+	if (core_rule_password(in->password, &why) == -1)
+		json_object_set_new(errors, "password", json_string(why));
+
+	if (json_object_size(errors) == 0) {
+		json_decref(errors);
+		return (NULL);
+	}
+
+	return (errors);
+}

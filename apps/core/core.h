@@ -1,0 +1,260 @@
+/*
+ * Agora core: what every app shares (configuration, database, sessions,
+ * authentication, HTML and JSON output, input rules, Redis).
+ *
+ * Apps include this header and their own, nothing else of another app.
+ */
+
+#ifndef __H_AGORA_CORE_H
+#define __H_AGORA_CORE_H
+
+#include <sys/types.h>
+
+#include <stdint.h>
+
+#include <kore/kore.h>
+#include <kore/http.h>
+#include <kore/pgsql.h>
+#include <kore/tasks.h>
+
+#include <jansson.h>
+
+/* Name under which the database is registered with Kore's pgsql layer. */
+#define CORE_DB_NAME		"db"
+
+/*
+ * Outcome of a request step that may have to wait.
+ *   CORE_OK	the step is complete, go on.
+ *   CORE_WAIT	the request sleeps until PostgreSQL or a task wakes it:
+ *		return KORE_RESULT_RETRY (core_yield does that).
+ *   CORE_DONE	a response (usually an error) has been sent: stop.
+ * Steps are memoised in the request context, so a handler may run again
+ * from the top after a wake-up and pass through finished steps at once.
+ */
+#define CORE_OK			0
+#define CORE_WAIT		1
+#define CORE_DONE		2
+
+#define CORE_ROLE_USER		0
+#define CORE_ROLE_ADMIN		1
+
+#define CORE_AUTH_NONE		0
+#define CORE_AUTH_COOKIE	1
+#define CORE_AUTH_BEARER	2
+
+#define CORE_TOKEN_BYTES	32
+#define CORE_TOKEN_HEX		(CORE_TOKEN_BYTES * 2 + 1)
+#define CORE_HASH_BYTES		32
+#define CORE_HASH_HEX		(CORE_HASH_BYTES * 2 + 1)
+
+#define CORE_USERNAME_MIN	3
+#define CORE_USERNAME_MAX	32
+#define CORE_EMAIL_MAX		254
+#define CORE_PASSWORD_MIN	8
+#define CORE_PASSWORD_MAX	128
+#define CORE_PWHASH_MAX		128	/* crypto_pwhash_STRBYTES */
+
+#define CORE_SESSION_COOKIE	"agora_session"
+#define CORE_CSRF_COOKIE	"agora_csrf"
+#define CORE_CSRF_FIELD		"_csrf"
+#define CORE_CSRF_HEADER	"x-csrf-token"
+
+#define CORE_DB_SLOTS		4
+#define CORE_JSON_BODY_MAX	(64 * 1024)
+
+/* SQL: a timestamptz column as ISO 8601 UTC text. */
+#define CORE_SQL_TS(col)						\
+	"to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+
+/* SQL: the user columns core_json_user() reads, in its order. */
+#define CORE_SQL_USER_COLS						\
+	"u.id, u.username, u.email, u.role, u.banned, "			\
+	CORE_SQL_TS("u.created_at")
+
+/* Runtime configuration, read once in the parent (config.c). */
+struct core_config {
+	char		*database_url;
+	char		*redis_path;		/* unix socket, or NULL */
+	char		*redis_host;
+	int		 redis_port;
+	char		*site_url;		/* no trailing slash */
+	int		 cookie_secure;
+	u_int8_t	 secret[32];
+	char		*smtp_url;
+	char		*mail_from;
+	size_t		 upload_max_bytes;
+	u_int64_t	 upload_max_pixels;
+	int		 session_ttl;		/* seconds */
+	int		 dev;			/* dev-only routes enabled */
+	char		*trusted_proxy;		/* peer allowed to set XFF */
+	unsigned long long pwhash_ops;
+	size_t		 pwhash_mem;
+};
+
+struct core_user {
+	int64_t		id;			/* 0: anonymous */
+	char		username[CORE_USERNAME_MAX + 1];
+	int		role;
+};
+
+/* One asynchronous statement whose result the request owns. */
+struct core_db {
+	int			state;
+	struct kore_pgsql	sql;
+	PGresult		*res;
+};
+
+/* Argon2id work handed to a task thread. */
+struct core_pw_job {
+	int		op;
+	int		ok;
+	char		password[CORE_PASSWORD_MAX * 4 + 1];
+	char		hash[CORE_PWHASH_MAX];
+	unsigned long long ops;
+	size_t		mem;
+};
+
+/* Per-request state; created by core_begin(), freed with the request. */
+struct core_ctx {
+	int			 loaded;
+	int			 auth;
+	struct core_user	 user;
+	u_int8_t		 cred_hash[CORE_HASH_BYTES];
+	char			 csrf[CORE_HASH_HEX];
+	char			 request_id[40];
+	u_int64_t		 start;
+
+	int			 form_loaded;
+	json_t			*body;
+	int			 body_state;
+
+	struct core_db		 sess;
+	struct core_db		 db[CORE_DB_SLOTS];
+
+	int			 stage;		/* handler's own progress */
+	int			 task_state;
+	struct kore_task	 task;
+	struct core_pw_job	 pw;
+
+	char			 new_token[CORE_TOKEN_HEX];
+	u_int8_t		 new_hash[CORE_HASH_BYTES];
+
+	void			*app;
+	void			(*app_free)(void *);
+};
+
+extern struct core_config	core_cfg;
+
+/* config.c */
+void		core_config_load(void);
+
+/* request.c */
+int		core_begin(struct http_request *, struct core_ctx **);
+int		core_yield(int);
+int		core_is_api(struct http_request *);
+int		core_require_user(struct http_request *, struct core_ctx *);
+int		core_require_admin(struct http_request *, struct core_ctx *);
+const char	*core_client_ip(struct http_request *);
+int		core_path_id(struct http_request *, const char *, int64_t *,
+		    const char **);
+
+/* db.c */
+int		core_db_run(struct http_request *, struct core_db *,
+		    const char *, int, const char **);
+void		core_db_cleanup(struct core_db *);
+int		core_db_rows(struct core_db *);
+const char	*core_db_value(struct core_db *, int, int);
+int		core_db_isnull(struct core_db *, int, int);
+int64_t		core_db_int(struct core_db *, int, int);
+const char	*core_db_sqlstate(struct core_db *);
+
+/* session.c */
+int		core_session_load(struct http_request *, struct core_ctx *);
+void		core_session_cookie(struct http_request *, const char *, int);
+int		core_session_start(struct http_request *, struct core_ctx *,
+		    struct core_db *, int64_t);
+int		core_session_end(struct http_request *, struct core_ctx *,
+		    struct core_db *);
+
+/* csrf.c */
+void		core_csrf_prepare(struct http_request *, struct core_ctx *);
+int		core_csrf_check(struct http_request *, struct core_ctx *);
+
+/* token.c */
+void		core_token_new(char *, u_int8_t *);
+int		core_token_hash(const char *, u_int8_t *);
+void		core_hex(const u_int8_t *, size_t, char *);
+void		core_keyed_hash(const u_int8_t *, const char *,
+		    const void *, size_t, char *);
+int		core_token_equal(const char *, const char *);
+
+/* rules.c */
+int		core_utf8_valid(const char *, size_t);
+size_t		core_utf8_len(const char *);
+int		core_rule_username(const char *, char *, size_t,
+		    const char **);
+int		core_rule_email(const char *, const char **);
+int		core_rule_password(const char *, const char **);
+
+/* escape.c */
+void		core_html_escape(struct kore_buf *, const char *);
+void		core_url_escape(struct kore_buf *, const char *);
+void		core_html_appendf(struct kore_buf *, const char *, ...);
+
+/* page.c */
+void		core_page_begin(struct http_request *, struct kore_buf *,
+		    const char *);
+void		core_page_end(struct kore_buf *);
+int		core_page_send(struct http_request *, int, struct kore_buf *);
+int		core_error(struct http_request *, int, const char *);
+void		core_redirect(struct http_request *, const char *);
+void		core_form_csrf(struct http_request *, struct kore_buf *);
+
+/* json.c */
+int		core_json_body(struct http_request *, struct core_ctx *,
+		    json_t **);
+int		core_json_send(struct http_request *, int, json_t *);
+int		core_problem(struct http_request *, int, const char *,
+		    const char *, json_t *);
+const char	*core_json_str(json_t *, const char *);
+json_t		*core_json_user(struct core_db *, int);
+
+/* auth.c */
+struct core_signup {
+	const char	*username_in;
+	const char	*email;
+	const char	*password;
+	char		 username[CORE_USERNAME_MAX + 1];
+};
+
+int		core_auth_register(struct http_request *, struct core_ctx *,
+		    struct core_signup *, json_t **, int *);
+int		core_auth_login(struct http_request *, struct core_ctx *,
+		    struct core_signup *, int *);
+
+/* form.c */
+void		core_form_load(struct http_request *, struct core_ctx *);
+const char	*core_form_get(struct http_request *, const char *);
+int		v_text(struct http_request *, char *);
+
+/* password.c */
+void		core_password_init(void);
+int		core_password_hash(struct http_request *, struct core_ctx *,
+		    const char *);
+int		core_password_verify(struct http_request *, struct core_ctx *,
+		    const char *, const char *);
+
+/* redis.c */
+void		*core_redis_command(const char *, ...);
+void		core_redis_free(void *);
+
+/* throttle.c */
+int		core_throttle_check(const char *, const char *, int *);
+void		core_throttle_fail(const char *, const char *);
+void		core_throttle_clear(const char *, const char *);
+
+/* log.c */
+void		core_log_request(struct http_request *, struct core_ctx *);
+void		core_log_json(const char *, const char *, const char *);
+
+#endif /* !__H_AGORA_CORE_H */

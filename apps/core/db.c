@@ -1,0 +1,197 @@
+/*
+ * Asynchronous PostgreSQL statements bound to a request.
+ *
+ * core_db_run() drives one parameterised statement through Kore's async
+ * pgsql layer without blocking the worker: the request sleeps while the
+ * statement runs and is woken when it completes.  The result is then
+ * owned by the struct core_db until core_db_cleanup(), which the request
+ * context calls when the request is freed.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/core.h"
+
+#define DB_IDLE		0
+#define DB_SETUP	1
+#define DB_RUNNING	2
+#define DB_DONE		3
+#define DB_FAILED	4
+#define DB_CONFLICT	5
+
+static int	db_fail(struct http_request *, struct core_db *);
+static void	db_take_result(struct core_db *);
+
+/*
+ * Run `query` with `count` text parameters (NULL entries are SQL NULL).
+ * Returns CORE_OK once the result is in db (core_db_rows and friends)
+ * or the statement broke a constraint (core_db_sqlstate says which),
+ * CORE_WAIT while the statement runs (return KORE_RESULT_RETRY), or
+ * CORE_DONE after sending a 500 when the database failed.  Calling it
+ * again after CORE_OK returns CORE_OK without running anything.
+ */
+int
+core_db_run(struct http_request *req, struct core_db *db, const char *query,
+    int count, const char **params)
+{
+	for (;;) {
+		switch (db->state) {
+		case DB_IDLE:
+			kore_pgsql_init(&db->sql);
+			kore_pgsql_bind_request(&db->sql, req);
+			db->state = DB_SETUP;
+			break;
+		case DB_SETUP:
+			if (!kore_pgsql_setup(&db->sql, CORE_DB_NAME,
+			    KORE_PGSQL_ASYNC)) {
+				/* All connections busy: queued, Kore wakes us. */
+				if (db->sql.state == KORE_PGSQL_STATE_INIT)
+					return (CORE_WAIT);
+				return (db_fail(req, db));
+			}
+			if (!kore_pgsql_query_param_fields(&db->sql, query, 0,
+			    count, params, NULL, NULL))
+				return (db_fail(req, db));
+			db->state = DB_RUNNING;
+			return (CORE_WAIT);
+		case DB_RUNNING:
+			switch (db->sql.state) {
+			case KORE_PGSQL_STATE_WAIT:
+				return (CORE_WAIT);
+			case KORE_PGSQL_STATE_RESULT:
+				db_take_result(db);
+				kore_pgsql_continue(&db->sql);
+				break;
+			case KORE_PGSQL_STATE_DONE:
+				db_take_result(db);
+				kore_pgsql_continue(&db->sql);
+				break;
+			case KORE_PGSQL_STATE_COMPLETE:
+				db->state = DB_DONE;
+				break;
+			case KORE_PGSQL_STATE_ERROR:
+				return (db_fail(req, db));
+			default:
+				kore_pgsql_continue(&db->sql);
+				return (CORE_WAIT);
+			}
+			break;
+		case DB_DONE:
+		case DB_CONFLICT:
+			return (CORE_OK);
+		case DB_FAILED:
+		default:
+			return (CORE_DONE);
+		}
+	}
+}
+
+/* Release the connection (if still held) and the result. */
+void
+core_db_cleanup(struct core_db *db)
+{
+	if (db->state != DB_IDLE)
+		kore_pgsql_cleanup(&db->sql);
+	if (db->res != NULL)
+		PQclear(db->res);
+	db->res = NULL;
+	db->state = DB_IDLE;
+}
+
+int
+core_db_rows(struct core_db *db)
+{
+	if (db->res == NULL || PQresultStatus(db->res) != PGRES_TUPLES_OK)
+		return (0);
+
+	return (PQntuples(db->res));
+}
+
+/* Text of a field; "" for NULL or out of range. */
+const char *
+core_db_value(struct core_db *db, int row, int col)
+{
+	if (db->res == NULL || row >= PQntuples(db->res) ||
+	    col >= PQnfields(db->res))
+		return ("");
+
+	return (PQgetvalue(db->res, row, col));
+}
+
+int
+core_db_isnull(struct core_db *db, int row, int col)
+{
+	if (db->res == NULL || row >= PQntuples(db->res) ||
+	    col >= PQnfields(db->res))
+		return (1);
+
+	return (PQgetisnull(db->res, row, col));
+}
+
+/* Integer field; 0 when NULL or not a number. */
+int64_t
+core_db_int(struct core_db *db, int row, int col)
+{
+	int64_t		v;
+	int		err;
+
+	if (core_db_isnull(db, row, col))
+		return (0);
+
+	v = kore_strtonum64(core_db_value(db, row, col), 1, &err);
+	if (err != KORE_RESULT_OK)
+		return (0);
+
+	return (v);
+}
+
+/*
+ * SQLSTATE of a failed statement (e.g. "23505" for a unique violation),
+ * or "" when the statement did not fail in the database.
+ */
+const char *
+core_db_sqlstate(struct core_db *db)
+{
+	const char	*s;
+
+	if (db->res == NULL)
+		return ("");
+
+	s = PQresultErrorField(db->res, PG_DIAG_SQLSTATE);
+	return (s != NULL ? s : "");
+}
+
+/*
+ * A failed statement: keep its result for core_db_sqlstate(), release the
+ * connection and tell the caller whether a response was already sent.
+ * Constraint violations (class 23) are left to the caller to answer; any
+ * other failure is logged and answered with a 500.
+ */
+static int
+db_fail(struct http_request *req, struct core_db *db)
+{
+	db_take_result(db);
+	kore_log(LOG_NOTICE, "pgsql: %s",
+	    db->sql.error != NULL ? db->sql.error : "unknown error");
+	kore_pgsql_cleanup(&db->sql);
+	if (!strncmp(core_db_sqlstate(db), "23", 2)) {
+		db->state = DB_CONFLICT;
+		return (CORE_OK);
+	}
+
+	db->state = DB_FAILED;
+
+	return (core_error(req, 500, NULL));
+}
+
+static void
+db_take_result(struct core_db *db)
+{
+	if (db->sql.result == NULL)
+		return;
+	if (db->res != NULL)
+		PQclear(db->res);
+	db->res = db->sql.result;
+	db->sql.result = NULL;
+}

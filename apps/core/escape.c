@@ -1,0 +1,154 @@
+/*
+ * Output escaping.  Every string that reaches an HTML page goes through
+ * core_html_escape, directly or through the %s of core_html_appendf.
+ */
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/core.h"
+
+/*
+ * Append `s` to `buf` escaped for HTML text and for quoted attribute
+ * values: & < > " ' become entities.  NULL appends nothing.
+ */
+void
+core_html_escape(struct kore_buf *buf, const char *s)
+{
+	const char	*p, *run;
+	const char	*ent;
+
+	if (s == NULL)
+		return;
+
+	for (run = p = s; *p != '\0'; p++) {
+		switch (*p) {
+		case '&':
+			ent = "&amp;";
+			break;
+		case '<':
+			ent = "&lt;";
+			break;
+		case '>':
+			ent = "&gt;";
+			break;
+		case '"':
+			ent = "&quot;";
+			break;
+		case '\'':
+			ent = "&#39;";
+			break;
+		default:
+			continue;
+		}
+		if (p > run)
+			kore_buf_append(buf, run, p - run);
+		kore_buf_append(buf, ent, strlen(ent));
+		run = p + 1;
+	}
+
+	if (p > run)
+		kore_buf_append(buf, run, p - run);
+}
+
+/*
+ * Append `s` percent-encoded for use as a URL path segment or query
+ * value: everything but RFC 3986 unreserved characters is encoded.
+ */
+void
+core_url_escape(struct kore_buf *buf, const char *s)
+{
+	static const char	hex[] = "0123456789ABCDEF";
+	char			enc[3];
+	u_int8_t		c;
+
+	if (s == NULL)
+		return;
+
+	for (; *s != '\0'; s++) {
+		c = (u_int8_t)*s;
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+		    c == '.' || c == '~') {
+			kore_buf_append(buf, s, 1);
+			continue;
+		}
+		enc[0] = '%';
+		enc[1] = hex[c >> 4];
+		enc[2] = hex[c & 0x0f];
+		kore_buf_append(buf, enc, sizeof(enc));
+	}
+}
+
+/*
+ * printf for HTML that escapes by default.  Conversions:
+ *   %s  const char *, HTML-escaped (NULL prints nothing)
+ *   %U  const char *, percent-encoded for a URL
+ *   %R  const char *, raw: only for markup this program built itself
+ *   %d  int, %u unsigned int, %lld long long, %%  a percent sign
+ * Anything else is a programming error and is written out literally.
+ */
+void
+core_html_appendf(struct kore_buf *buf, const char *fmt, ...)
+{
+	va_list		 ap;
+	const char	*p, *run, *s;
+	char		 num[32];
+	int		 n;
+
+	va_start(ap, fmt);
+	for (run = p = fmt; *p != '\0'; p++) {
+		if (*p != '%')
+			continue;
+		if (p > run)
+			kore_buf_append(buf, run, p - run);
+		p++;
+		switch (*p) {
+		case 's':
+			core_html_escape(buf, va_arg(ap, const char *));
+			break;
+		case 'U':
+			core_url_escape(buf, va_arg(ap, const char *));
+			break;
+		case 'R':
+			s = va_arg(ap, const char *);
+			if (s != NULL)
+				kore_buf_append(buf, s, strlen(s));
+			break;
+		case 'd':
+			n = snprintf(num, sizeof(num), "%d", va_arg(ap, int));
+			kore_buf_append(buf, num, n);
+			break;
+		case 'u':
+			n = snprintf(num, sizeof(num), "%u",
+			    va_arg(ap, unsigned int));
+			kore_buf_append(buf, num, n);
+			break;
+		case 'l':
+			if (p[1] == 'l' && p[2] == 'd') {
+				n = snprintf(num, sizeof(num), "%lld",
+				    va_arg(ap, long long));
+				kore_buf_append(buf, num, n);
+				p += 2;
+				break;
+			}
+			kore_buf_append(buf, "%l", 2);
+			break;
+		case '%':
+			kore_buf_append(buf, "%", 1);
+			break;
+		case '\0':
+			kore_buf_append(buf, "%", 1);
+			p--;
+			break;
+		default:
+			kore_buf_append(buf, p - 1, 2);
+			break;
+		}
+		run = p + 1;
+	}
+	if (p > run)
+		kore_buf_append(buf, run, p - run);
+	va_end(ap);
+}

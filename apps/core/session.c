@@ -1,0 +1,251 @@
+/*
+ * Who is asking: web sessions (cookie) and API tokens (bearer).
+ *
+ * Both credentials are 256-bit random tokens; the database keeps only
+ * their BLAKE2b hash.  Sessions slide: a session used within the last
+ * part of its lifetime is extended and its cookie re-sent.  Banned users
+ * have no sessions or tokens (admin.c deletes them) and are refused here
+ * as well, so a ban takes effect on the very next request.
+ */
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/core.h"
+
+static const char sql_session_lookup[] =
+	"WITH s AS ("
+	"  SELECT s.id, u.id AS uid, u.username, u.role"
+	"    FROM sessions s JOIN users u ON u.id = s.user_id"
+	"   WHERE s.token_hash = decode($1, 'hex') AND s.expires_at > now()"
+	"     AND NOT u.banned"
+	"), r AS ("
+	"  UPDATE sessions SET expires_at = now() + make_interval(secs => $2)"
+	"   WHERE id = (SELECT id FROM s) AND expires_at <"
+	"         now() + make_interval(secs => $2) - interval '1 hour'"
+	"  RETURNING 1"
+	")"
+	"SELECT uid, username, role, (SELECT count(*) FROM r) FROM s";
+
+static const char sql_token_lookup[] =
+	"WITH t AS ("
+	"  SELECT t.id, u.id AS uid, u.username, u.role"
+	"    FROM api_tokens t JOIN users u ON u.id = t.user_id"
+	"   WHERE t.token_hash = decode($1, 'hex') AND NOT u.banned"
+	"), r AS ("
+	"  UPDATE api_tokens SET last_used_at = now()"
+	"   WHERE id = (SELECT id FROM t) AND (last_used_at IS NULL OR"
+	"         last_used_at < now() - interval '1 minute')"
+	"  RETURNING 1"
+	")"
+	"SELECT uid, username, role, 0 FROM t";
+
+static const char sql_session_create[] =
+	"WITH d AS ("
+	"  DELETE FROM sessions WHERE token_hash = decode($3, 'hex')"
+	"      OR (user_id = $1 AND expires_at < now())"
+	")"
+	"INSERT INTO sessions (user_id, token_hash, expires_at)"
+	"  VALUES ($1, decode($2, 'hex'), now() + make_interval(secs => $4))";
+
+static const char sql_session_delete[] =
+	"DELETE FROM sessions WHERE token_hash = decode($1, 'hex')";
+
+static int	session_credential(struct http_request *, struct core_ctx *);
+static void	session_done(struct http_request *, struct core_ctx *);
+
+/*
+ * Resolve the user of this request into ctx->user.  A bad bearer token is
+ * an error (401); a bad or expired session cookie just makes the request
+ * anonymous and clears the cookie.
+ */
+int
+core_session_load(struct http_request *req, struct core_ctx *ctx)
+{
+	const char	*params[2];
+	char		 hex[CORE_HASH_HEX], ttl[16];
+	int		 rc;
+
+	if (ctx->sess.state == 0 && ctx->auth == CORE_AUTH_NONE) {
+		if ((rc = session_credential(req, ctx)) != CORE_OK)
+			return (rc);
+	}
+
+	if (ctx->auth == CORE_AUTH_NONE) {
+		session_done(req, ctx);
+		return (CORE_OK);
+	}
+
+	core_hex(ctx->cred_hash, sizeof(ctx->cred_hash), hex);
+	(void)snprintf(ttl, sizeof(ttl), "%d", core_cfg.session_ttl);
+	params[0] = hex;
+	params[1] = ttl;
+
+	if (ctx->auth == CORE_AUTH_BEARER)
+		rc = core_db_run(req, &ctx->sess, sql_token_lookup, 1, params);
+	else
+		rc = core_db_run(req, &ctx->sess, sql_session_lookup, 2, params);
+	if (rc != CORE_OK)
+		return (rc);
+
+	if (core_db_rows(&ctx->sess) != 1) {
+		if (ctx->auth == CORE_AUTH_BEARER) {
+			ctx->auth = CORE_AUTH_NONE;
+			ctx->loaded = 1;
+			return (core_problem(req, 401, "Invalid token",
+			    "The bearer token is unknown or was revoked.",
+			    NULL));
+		}
+		core_session_cookie(req, "", 0);
+		ctx->auth = CORE_AUTH_NONE;
+		session_done(req, ctx);
+		return (CORE_OK);
+	}
+
+	ctx->user.id = core_db_int(&ctx->sess, 0, 0);
+	kore_strlcpy(ctx->user.username, core_db_value(&ctx->sess, 0, 1),
+	    sizeof(ctx->user.username));
+	ctx->user.role = !strcmp(core_db_value(&ctx->sess, 0, 2), "admin") ?
+	    CORE_ROLE_ADMIN : CORE_ROLE_USER;
+
+	if (ctx->auth == CORE_AUTH_COOKIE && core_db_int(&ctx->sess, 0, 3) > 0)
+		core_session_cookie(req, NULL, core_cfg.session_ttl);
+
+	session_done(req, ctx);
+	return (CORE_OK);
+}
+
+/*
+ * Send the session cookie.  `value` NULL re-sends the current cookie with
+ * a fresh lifetime; maxage 0 deletes it.  Written by hand: Kore's helper
+ * adds Domain and cannot do SameSite or deletion.
+ */
+void
+core_session_cookie(struct http_request *req, const char *value, int maxage)
+{
+	char		 hdr[256];
+	char		*cur;
+	int		 len;
+
+	if (value == NULL) {
+		if (!http_request_cookie(req, CORE_SESSION_COOKIE, &cur))
+			return;
+		value = cur;
+	}
+
+	len = snprintf(hdr, sizeof(hdr),
+	    "%s=%s; Path=/; Max-Age=%d; HttpOnly; SameSite=Lax%s",
+	    CORE_SESSION_COOKIE, value, maxage,
+	    core_cfg.cookie_secure ? "; Secure" : "");
+	if (len < 0 || (size_t)len >= sizeof(hdr))
+		return;
+
+	http_response_header(req, "set-cookie", hdr);
+}
+
+/*
+ * Sign `uid` in with a brand-new session (the old one, if any, is
+ * deleted: no session fixation).  Sets the cookie and switches the
+ * request's CSRF token to the new session.
+ */
+int
+core_session_start(struct http_request *req, struct core_ctx *ctx,
+    struct core_db *db, int64_t uid)
+{
+	const char	*params[4];
+	char		 id[24], hex[CORE_HASH_HEX], old[CORE_HASH_HEX];
+	char		 ttl[16];
+	int		 rc;
+
+	if (ctx->new_token[0] == '\0')
+		core_token_new(ctx->new_token, ctx->new_hash);
+
+	(void)snprintf(id, sizeof(id), "%lld", (long long)uid);
+	(void)snprintf(ttl, sizeof(ttl), "%d", core_cfg.session_ttl);
+	core_hex(ctx->new_hash, sizeof(ctx->new_hash), hex);
+	core_hex(ctx->cred_hash, sizeof(ctx->cred_hash), old);
+
+	params[0] = id;
+	params[1] = hex;
+	params[2] = (ctx->auth == CORE_AUTH_COOKIE) ? old : NULL;
+	params[3] = ttl;
+
+	if ((rc = core_db_run(req, db, sql_session_create, 4, params)) !=
+	    CORE_OK)
+		return (rc);
+
+	if (core_db_sqlstate(db)[0] != '\0')
+		return (core_error(req, 500, NULL));
+
+	core_session_cookie(req, ctx->new_token, core_cfg.session_ttl);
+	memcpy(ctx->cred_hash, ctx->new_hash, sizeof(ctx->cred_hash));
+	ctx->auth = CORE_AUTH_COOKIE;
+	ctx->user.id = uid;
+	ctx->csrf[0] = '\0';
+
+	return (CORE_OK);
+}
+
+/* Delete the request's web session and its cookie. */
+int
+core_session_end(struct http_request *req, struct core_ctx *ctx,
+    struct core_db *db)
+{
+	const char	*params[1];
+	char		 hex[CORE_HASH_HEX];
+	int		 rc;
+
+	if (ctx->auth == CORE_AUTH_COOKIE) {
+		core_hex(ctx->cred_hash, sizeof(ctx->cred_hash), hex);
+		params[0] = hex;
+		if ((rc = core_db_run(req, db, sql_session_delete, 1,
+		    params)) != CORE_OK)
+			return (rc);
+	}
+
+	core_session_cookie(req, "", 0);
+	ctx->auth = CORE_AUTH_NONE;
+	memset(&ctx->user, 0, sizeof(ctx->user));
+
+	return (CORE_OK);
+}
+
+/*
+ * Find the credential: "Authorization: Bearer <hex>" first, then the
+ * session cookie.  Fills ctx->auth and ctx->cred_hash.
+ */
+static int
+session_credential(struct http_request *req, struct core_ctx *ctx)
+{
+	const char	*auth;
+	char		*cookie;
+
+	if (http_request_header(req, "authorization", &auth)) {
+		if (strncasecmp(auth, "Bearer ", 7) ||
+		    core_token_hash(auth + 7, ctx->cred_hash) == -1) {
+			ctx->loaded = 1;
+			return (core_problem(req, 401, "Invalid token",
+			    "Use 'Authorization: Bearer <token>'.", NULL));
+		}
+		ctx->auth = CORE_AUTH_BEARER;
+		return (CORE_OK);
+	}
+
+	http_populate_cookies(req);
+	if (!http_request_cookie(req, CORE_SESSION_COOKIE, &cookie))
+		return (CORE_OK);
+
+	if (core_token_hash(cookie, ctx->cred_hash) == -1) {
+		core_session_cookie(req, "", 0);
+		return (CORE_OK);
+	}
+
+	ctx->auth = CORE_AUTH_COOKIE;
+	return (CORE_OK);
+}
+
+static void
+session_done(struct http_request *req, struct core_ctx *ctx)
+{
+	ctx->loaded = 1;
+}
