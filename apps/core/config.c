@@ -7,7 +7,6 @@
  * the parent before the workers fork, so every worker shares it.
  */
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,13 +14,10 @@
 #include <sodium.h>
 
 #include "core/core.h"
-
-#define CONFIG_DEFAULT_FILE	"var/dev/agora.env"
-#define CONFIG_LINE_MAX		1024
+#include "core/envfile.h"
 
 struct core_config	core_cfg;
 
-static void		config_read_file(const char *);
 static const char	*config_get(const char *, const char *);
 static long long	config_number(const char *, long long, long long,
 			    long long);
@@ -31,12 +27,11 @@ static void		config_secret(const char *);
 void
 core_config_load(void)
 {
-	const char	*file, *v;
+	const char	*v;
+	char		 err[256];
 
-	file = getenv("AGORA_CONFIG");
-	if (file == NULL || *file == '\0')
-		file = CONFIG_DEFAULT_FILE;
-	config_read_file(file);
+	if (core_envfile_load(core_envfile_path(), err, sizeof(err)) == -1)
+		fatal("%s", err);
 
 	core_cfg.database_url = kore_strdup(config_get("AGORA_DATABASE_URL",
 	    "host=/var/run/postgresql dbname=agora user=agora"));
@@ -78,45 +73,6 @@ core_config_load(void)
 	core_cfg.pwhash_mem = config_number("AGORA_PWHASH_MEM",
 	    crypto_pwhash_MEMLIMIT_INTERACTIVE,
 	    crypto_pwhash_MEMLIMIT_INTERACTIVE, 1LL << 30);
-}
-
-/*
- * Load KEY=VALUE lines into the environment without overriding what is
- * already set.  A missing file is fine (production passes everything in
- * the environment); an unreadable or malformed one is fatal at start-up.
- */
-static void
-config_read_file(const char *path)
-{
-	FILE		*fp;
-	char		 line[CONFIG_LINE_MAX], *eq, *p;
-	int		 lineno;
-
-	if ((fp = fopen(path, "r")) == NULL)
-		return;
-
-	lineno = 0;
-	while (fgets(line, sizeof(line), fp) != NULL) {
-		lineno++;
-		if (strchr(line, '\n') == NULL && !feof(fp))
-			fatal("%s:%d: line too long", path, lineno);
-		line[strcspn(line, "\r\n")] = '\0';
-
-		for (p = line; isspace((unsigned char)*p); p++)
-			;
-		if (*p == '\0' || *p == '#')
-			continue;
-
-		if ((eq = strchr(p, '=')) == NULL || eq == p)
-			fatal("%s:%d: expected KEY=VALUE", path, lineno);
-		*eq = '\0';
-		if (setenv(p, eq + 1, 0) == -1)
-			fatal("%s:%d: setenv: %s", path, lineno, errno_s);
-	}
-
-	if (ferror(fp))
-		fatal("%s: read error", path);
-	fclose(fp);
 }
 
 static const char *

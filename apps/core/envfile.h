@@ -1,0 +1,15 @@
+/*
+ * Settings files (KEY=VALUE), shared by the site and the job worker.
+ */
+
+#ifndef __H_AGORA_ENVFILE_H
+#define __H_AGORA_ENVFILE_H
+
+#include <stddef.h>
+
+#define CORE_ENVFILE_DEFAULT	"var/dev/agora.env"
+
+int		 core_envfile_load(const char *, char *, size_t);
+const char	*core_envfile_path(void);
+
+#endif /* !__H_AGORA_ENVFILE_H */
