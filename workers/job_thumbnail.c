@@ -1,0 +1,262 @@
+/*
+ * thumbnail: make the square thumbnail and the display-size copy of an
+ * uploaded image with libvips.
+ *
+ * args: {"media_id": n}.  The original is <media>/orig/<sha256>.<ext>
+ * (never served); the results are <media>/thumb/<sha256>.jpg (320x320,
+ * cropped to the interesting part) and <media>/display/<sha256>.jpg (at
+ * most 1280 on the long edge).  libvips shrinks JPEGs while decoding, so
+ * memory stays small; both copies are turned upright by their EXIF
+ * orientation and saved without any metadata (EXIF, GPS, XMP, ICC...).
+ * Each is written to a temporary name and renamed into place, so a
+ * re-run or a crash never leaves half a file.  Images over the pixel
+ * limit, broken or truncated files, and unknown formats fail for good,
+ * with the reason stored on the media row for the owner to see.
+ */
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <vips/vips.h>
+
+#include "worker.h"
+
+#define THUMB_SIZE	320
+#define DISPLAY_SIZE	1280
+#define JPEG_QUALITY	82
+
+static const char sql_media_get[] =
+	"SELECT sha256, format FROM media_files WHERE id = $1";
+
+static const char sql_media_ready[] =
+	"UPDATE media_files SET status = 'ready', width = $2, height = $3,"
+	"       reason = NULL, processed_at = now() WHERE id = $1";
+
+static const char sql_media_failed[] =
+	"UPDATE media_files SET status = 'failed', reason = $2,"
+	"       processed_at = now() WHERE id = $1";
+
+static int	media_fail(struct worker *, const char *, const char *, char *,
+		    size_t);
+static int	check_header(const char *, int *, int *, char *, size_t);
+static int	make_copy(const char *, const char *, int, int, char *,
+		    size_t);
+static void	vips_reason(const char *, char *, size_t);
+
+/* Once per process, before forking: start libvips, no operation cache. */
+void
+thumbnail_init(const char *argv0)
+{
+	if (VIPS_INIT(argv0) != 0) {
+		worker_log("fatal", "libvips failed to start");
+		exit(1);
+	}
+	vips_cache_set_max(0);
+	vips_cache_set_max_mem(0);
+	vips_concurrency_set(1);
+}
+
+int
+job_thumbnail(struct worker *w, struct worker_job *job, char *err,
+    size_t len)
+{
+	PGresult	*res;
+	json_t		*v;
+	const char	*params[3];
+	char		 id[24], sha[65], fmt[8], src[PATH_MAX];
+	char		 dst[PATH_MAX], wbuf[16], hbuf[16];
+	int		 width, height;
+
+	v = json_object_get(job->args, "media_id");
+	if (!json_is_integer(v) || json_integer_value(v) <= 0) {
+		(void)snprintf(err, len, "args.media_id missing");
+		return (JOB_FAIL);
+	}
+	(void)snprintf(id, sizeof(id), "%lld",
+	    (long long)json_integer_value(v));
+
+	params[0] = id;
+	if ((res = worker_db_exec(w, sql_media_get, 1, params)) == NULL) {
+		(void)snprintf(err, len, "database unavailable");
+		return (JOB_RETRY);
+	}
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		(void)snprintf(err, len, "media %s no longer exists", id);
+		return (JOB_FAIL);
+	}
+	(void)snprintf(sha, sizeof(sha), "%s", PQgetvalue(res, 0, 0));
+	(void)snprintf(fmt, sizeof(fmt), "%s", PQgetvalue(res, 0, 1));
+	PQclear(res);
+
+	(void)snprintf(src, sizeof(src), "%s/orig/%s.%s", wcfg.media_dir, sha,
+	    strcmp(fmt, "jpeg") ? fmt : "jpg");
+	if (access(src, R_OK) == -1) {
+		(void)snprintf(err, len, "original file missing");
+		return (media_fail(w, id, "The uploaded file is missing.",
+		    err, len));
+	}
+
+	if (check_header(src, &width, &height, err, len) == -1)
+		return (media_fail(w, id, err, err, len));
+
+	(void)snprintf(dst, sizeof(dst), "%s/thumb", wcfg.media_dir);
+	(void)mkdir(dst, 0755);
+	(void)snprintf(dst, sizeof(dst), "%s/display", wcfg.media_dir);
+	(void)mkdir(dst, 0755);
+
+	(void)snprintf(dst, sizeof(dst), "%s/thumb/%s.jpg", wcfg.media_dir,
+	    sha);
+	if (make_copy(src, dst, THUMB_SIZE, 1, err, len) == -1)
+		return (media_fail(w, id, err, err, len));
+
+	(void)snprintf(dst, sizeof(dst), "%s/display/%s.jpg", wcfg.media_dir,
+	    sha);
+	if (make_copy(src, dst, DISPLAY_SIZE, 0, err, len) == -1)
+		return (media_fail(w, id, err, err, len));
+
+	(void)snprintf(wbuf, sizeof(wbuf), "%d", width);
+	(void)snprintf(hbuf, sizeof(hbuf), "%d", height);
+	params[1] = wbuf;
+	params[2] = hbuf;
+	if ((res = worker_db_exec(w, sql_media_ready, 3, params)) == NULL) {
+		(void)snprintf(err, len, "database unavailable");
+		return (JOB_RETRY);
+	}
+	PQclear(res);
+
+	return (JOB_OK);
+}
+
+/* Store why the image cannot be used; the job fails for good. */
+static int
+media_fail(struct worker *w, const char *id, const char *reason, char *err,
+    size_t len)
+{
+	PGresult	*res;
+	const char	*params[2];
+
+	params[0] = id;
+	params[1] = reason;
+	if ((res = worker_db_exec(w, sql_media_failed, 2, params)) == NULL) {
+		(void)snprintf(err, len, "database unavailable");
+		return (JOB_RETRY);
+	}
+	PQclear(res);
+
+	if (err != reason)
+		(void)snprintf(err, len, "%s", reason);
+
+	return (JOB_FAIL);
+}
+
+/*
+ * Read only the header: a JPEG, PNG or WebP within the pixel limit.
+ * The upright dimensions go to *w and *h.
+ */
+static int
+check_header(const char *path, int *w, int *h, char *err, size_t len)
+{
+	VipsImage	*in;
+	const char	*loader;
+	int		 orient;
+
+	if ((loader = vips_foreign_find_load(path)) == NULL ||
+	    (strstr(loader, "Jpeg") == NULL && strstr(loader, "Png") == NULL &&
+	    strstr(loader, "Webp") == NULL)) {
+		vips_error_clear();
+		(void)snprintf(err, len, "Not a JPEG, PNG or WebP image.");
+		return (-1);
+	}
+
+	if ((in = vips_image_new_from_file(path, "access",
+	    VIPS_ACCESS_SEQUENTIAL, NULL)) == NULL) {
+		vips_reason("The image cannot be read", err, len);
+		return (-1);
+	}
+
+	*w = vips_image_get_width(in);
+	*h = vips_image_get_height(in);
+	if (vips_image_get_typeof(in, VIPS_META_ORIENTATION) &&
+	    vips_image_get_int(in, VIPS_META_ORIENTATION, &orient) == 0 &&
+	    orient >= 5 && orient <= 8) {
+		*w = vips_image_get_height(in);
+		*h = vips_image_get_width(in);
+	}
+	g_object_unref(in);
+
+	if (*w <= 0 || *h <= 0 ||
+	    (u_int64_t)*w * (u_int64_t)*h > wcfg.max_pixels) {
+		(void)snprintf(err, len, "The image is too large (%dx%d "
+		    "pixels; the limit is %llu pixels).", *w, *h,
+		    (unsigned long long)wcfg.max_pixels);
+		return (-1);
+	}
+
+	return (0);
+}
+
+/*
+ * Write a JPEG copy of `src` at `size` (square and cropped, or fitted
+ * within size x size and never enlarged) to `dst` via a temporary file.
+ */
+static int
+make_copy(const char *src, const char *dst, int size, int square, char *err,
+    size_t len)
+{
+	VipsImage	*out;
+	char		 tmp[PATH_MAX];
+	int		 rc;
+
+	if (square)
+		rc = vips_thumbnail(src, &out, size, "height", size,
+		    "crop", VIPS_INTERESTING_ATTENTION,
+		    "fail_on", VIPS_FAIL_ON_ERROR, NULL);
+	else
+		rc = vips_thumbnail(src, &out, size, "height", size,
+		    "size", VIPS_SIZE_DOWN,
+		    "fail_on", VIPS_FAIL_ON_ERROR, NULL);
+	if (rc != 0) {
+		vips_reason("The image is damaged or incomplete", err, len);
+		return (-1);
+	}
+
+	(void)snprintf(tmp, sizeof(tmp), "%s.%d.tmp", dst, (int)getpid());
+	rc = vips_jpegsave(out, tmp, "Q", JPEG_QUALITY, "strip", TRUE,
+	    "optimize_coding", TRUE, "interlace", TRUE, NULL);
+	g_object_unref(out);
+	if (rc != 0) {
+		(void)unlink(tmp);
+		vips_reason("The image is damaged or incomplete", err, len);
+		return (-1);
+	}
+
+	if (rename(tmp, dst) == -1) {
+		(void)unlink(tmp);
+		(void)snprintf(err, len, "rename %s: %s", dst, strerror(errno));
+		return (-1);
+	}
+
+	return (0);
+}
+
+/* A reason for the owner, with libvips' detail on the first line only. */
+static void
+vips_reason(const char *what, char *err, size_t len)
+{
+	const char	*detail;
+	size_t		 n;
+
+	detail = vips_error_buffer();
+	n = strcspn(detail, "\n");
+	if (n > 160)
+		n = 160;
+	(void)snprintf(err, len, "%s (%.*s).", what, (int)n, detail);
+	vips_error_clear();
+}

@@ -1,0 +1,205 @@
+/*
+ * The emails Agora sends.  Each template has a subject, a text body and
+ * an HTML body with {placeholders} filled from the job's args: plain in
+ * the subject and text, HTML-escaped in the HTML part.  Links are built
+ * from AGORA_SITE_URL and a path the site put in args ("path").
+ */
+
+#include <stdio.h>
+#include <string.h>
+
+#include "worker.h"
+
+struct mail_template {
+	const char	*name;
+	const char	*subject;
+	const char	*text;
+	const char	*html;
+};
+
+static const struct mail_template templates[] = {
+	{
+		"welcome",
+		"Welcome to Agora, {username}",
+		"Hello {username},\n\n"
+		"your Agora account is ready. Write on the blog, talk in the "
+		"chat and share photos:\n\n{link}\n\n"
+		"If you did not sign up, you can ignore this message.\n",
+		"<p>Hello {username},</p>"
+		"<p>your Agora account is ready. Write on the blog, talk in "
+		"the chat and share photos.</p>"
+		"<p><a href=\"{link}\">Open Agora</a></p>"
+		"<p>If you did not sign up, you can ignore this message.</p>"
+	},
+	{
+		"password_reset",
+		"Reset your Agora password",
+		"Hello {username},\n\n"
+		"someone asked to reset the password of your Agora account. "
+		"To choose a new one, open this link within an hour:\n\n"
+		"{link}\n\n"
+		"The link works once. If you did not ask for this, ignore this "
+		"message: your password stays as it is.\n",
+		"<p>Hello {username},</p>"
+		"<p>someone asked to reset the password of your Agora account. "
+		"To choose a new one, open this link within an hour:</p>"
+		"<p><a href=\"{link}\">Choose a new password</a></p>"
+		"<p>The link works once. If you did not ask for this, ignore "
+		"this message: your password stays as it is.</p>"
+	},
+	{
+		"post_approved",
+		"Your post \"{title}\" is published",
+		"Hello {username},\n\n"
+		"your post \"{title}\" was approved and is now public:\n\n"
+		"{link}\n",
+		"<p>Hello {username},</p>"
+		"<p>your post <strong>{title}</strong> was approved and is "
+		"now public.</p><p><a href=\"{link}\">Read it</a></p>"
+	},
+	{
+		"post_rejected",
+		"Your post \"{title}\" was not published",
+		"Hello {username},\n\n"
+		"your post \"{title}\" was not approved.\n\nReason: {reason}\n\n"
+		"You can edit it and submit it again:\n\n{link}\n",
+		"<p>Hello {username},</p>"
+		"<p>your post <strong>{title}</strong> was not approved.</p>"
+		"<p>Reason: {reason}</p>"
+		"<p><a href=\"{link}\">Edit it and submit it again</a></p>"
+	},
+	{
+		"item_rejected",
+		"Your {what} was removed",
+		"Hello {username},\n\n"
+		"a moderator removed your {what}.\n\nReason: {reason}\n",
+		"<p>Hello {username},</p>"
+		"<p>a moderator removed your {what}.</p><p>Reason: {reason}</p>"
+	},
+	{
+		"comment_new",
+		"{commenter} commented on \"{title}\"",
+		"Hello {username},\n\n"
+		"{commenter} wrote a comment on \"{title}\":\n\n{excerpt}\n\n"
+		"{link}\n",
+		"<p>Hello {username},</p>"
+		"<p>{commenter} wrote a comment on <strong>{title}</strong>:"
+		"</p><blockquote>{excerpt}</blockquote>"
+		"<p><a href=\"{link}\">Read the discussion</a></p>"
+	},
+	{
+		"mentioned",
+		"{by} mentioned you",
+		"Hello {username},\n\n"
+		"{by} mentioned you in {where}:\n\n{excerpt}\n\n{link}\n",
+		"<p>Hello {username},</p>"
+		"<p>{by} mentioned you in {where}:</p>"
+		"<blockquote>{excerpt}</blockquote>"
+		"<p><a href=\"{link}\">See it on Agora</a></p>"
+	},
+	{
+		"tagged",
+		"{by} tagged you in a photo",
+		"Hello {username},\n\n{by} tagged you in a photo:\n\n{link}\n",
+		"<p>Hello {username},</p>"
+		"<p>{by} tagged you in a photo.</p>"
+		"<p><a href=\"{link}\">See the photo</a></p>"
+	},
+	{ NULL, NULL, NULL, NULL }
+};
+
+static void	fill(struct mbuf *, const char *, json_t *, int);
+static void	html_escape(struct mbuf *, const char *);
+
+/*
+ * Render template `name` with `args` (which gains "link").  Returns 0,
+ * or -1 for an unknown template.
+ */
+int
+mail_render(const char *name, json_t *args, struct mbuf *subject,
+    struct mbuf *text, struct mbuf *html)
+{
+	const struct mail_template	*t;
+	struct mbuf			 link;
+	const char			*path;
+
+	for (t = templates; t->name != NULL; t++) {
+		if (name != NULL && !strcmp(t->name, name))
+			break;
+	}
+	if (t->name == NULL)
+		return (-1);
+
+	memset(&link, 0, sizeof(link));
+	path = json_string_value(json_object_get(args, "path"));
+	mbuf_adds(&link, wcfg.site_url);
+	mbuf_adds(&link, path != NULL && path[0] == '/' ? path : "/");
+	json_object_set_new(args, "link", json_string(link.d));
+	mbuf_free(&link);
+
+	fill(subject, t->subject, args, 0);
+	fill(text, t->text, args, 0);
+	mbuf_adds(text, "\n-- \nAgora\n");
+
+	mbuf_adds(html, "<!doctype html><html><head><meta charset=\"utf-8\">"
+	    "</head><body style=\"font-family: sans-serif; line-height: 1.5; "
+	    "max-width: 36em\">");
+	fill(html, t->html, args, 1);
+	mbuf_adds(html, "<p style=\"color: #777\">Agora</p></body></html>");
+
+	return (0);
+}
+
+/* Copy `tmpl`, replacing {key} with the string args.key ("" if none). */
+static void
+fill(struct mbuf *out, const char *tmpl, json_t *args, int html)
+{
+	const char	*p, *end, *v;
+	char		 key[32];
+	size_t		 n;
+
+	for (p = tmpl; *p != '\0'; p++) {
+		if (*p != '{' || (end = strchr(p, '}')) == NULL ||
+		    (n = end - p - 1) == 0 || n >= sizeof(key)) {
+			mbuf_add(out, p, 1);
+			continue;
+		}
+		memcpy(key, p + 1, n);
+		key[n] = '\0';
+		v = json_string_value(json_object_get(args, key));
+		if (v == NULL)
+			v = "";
+		if (html)
+			html_escape(out, v);
+		else
+			mbuf_adds(out, v);
+		p = end;
+	}
+}
+
+static void
+html_escape(struct mbuf *out, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		switch (*s) {
+		case '&':
+			mbuf_adds(out, "&amp;");
+			break;
+		case '<':
+			mbuf_adds(out, "&lt;");
+			break;
+		case '>':
+			mbuf_adds(out, "&gt;");
+			break;
+		case '"':
+			mbuf_adds(out, "&quot;");
+			break;
+		case '\'':
+			mbuf_adds(out, "&#39;");
+			break;
+		default:
+			mbuf_add(out, s, 1);
+			break;
+		}
+	}
+}

@@ -1,0 +1,161 @@
+/*
+ * agora-worker: takes deferred jobs (email, thumbnails, moderation) from
+ * the Redis queue that the site fills, with retries, a dead set and the
+ * transactional outbox relay.  One process per concurrency slot, each
+ * single-threaded; a supervisor restarts any that die.
+ */
+
+#ifndef __H_AGORA_WORKER_H
+#define __H_AGORA_WORKER_H
+
+#include <sys/types.h>
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <hiredis/hiredis.h>
+#include <jansson.h>
+#include <libpq-fe.h>
+
+#define WORKER_FETCH_MAX	16
+
+/* What a handler reports. */
+#define JOB_OK		0	/* done: acknowledge */
+#define JOB_RETRY	1	/* transient: try again later with backoff */
+#define JOB_FAIL	2	/* permanent: straight to the dead set */
+
+struct worker_config {
+	char		*database_url;
+	char		*redis_path;
+	char		*redis_host;
+	int		 redis_port;
+	char		*site_url;
+	char		*smtp_url;
+	char		*mail_from;
+	char		*smtp_tls;		/* try, require or none */
+	char		*media_dir;
+	char		*words_file;
+	u_int64_t	 max_pixels;
+	int		 concurrency;
+	int		 visibility_ms;
+	int		 backoff_ms;		/* first retry delay */
+	int		 relay_ms;		/* outbox relay period */
+};
+
+struct worker_job {
+	char		*id;
+	const char	*type;
+	const char	*rid;
+	json_t		*root;			/* the payload */
+	json_t		*args;
+	int		 attempts;
+	int64_t		 outbox_id;		/* 0: not from the outbox */
+};
+
+struct worker;
+
+struct job_type {
+	const char	*name;
+	int		(*run)(struct worker *, struct worker_job *, char *,
+			    size_t);
+	int		 max_attempts;
+};
+
+struct worker {
+	char			 name[64];
+	redisContext		*redis;
+	PGconn			*pg;
+	char			 sha_fetch[41];
+	char			 sha_ack[41];
+	char			 sha_fail[41];
+	char			 sha_enqueue[41];
+	char			 sha_release[41];
+	int			 fetch_size;
+	u_int64_t		 next_relay;
+	int64_t			 done_outbox[WORKER_FETCH_MAX * 4];
+	int			 done_count;
+};
+
+/* A growable byte string (NUL-terminated). */
+struct mbuf {
+	char		*d;
+	size_t		 len;
+	size_t		 cap;
+};
+
+extern struct worker_config	wcfg;
+extern volatile sig_atomic_t	worker_quit;
+
+/* worker_main.c */
+u_int64_t	worker_now_ms(void);
+
+/* worker_config.c */
+void		worker_config_load(void);
+
+/* worker_log.c */
+void		worker_log(const char *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+void		worker_log_job(struct worker_job *, const char *, u_int64_t,
+		    const char *);
+
+/* worker_queue.c */
+int		queue_connect(struct worker *);
+int		queue_fetch(struct worker *, struct worker_job *, int);
+int		queue_ack(struct worker *, char **, int);
+int		queue_release(struct worker *, char **, int);
+int		queue_fail(struct worker *, const char *, const char *,
+		    u_int64_t);
+int		queue_enqueue(struct worker *, const char *, const char *,
+		    int, u_int64_t, const char *);
+int		queue_push(struct worker *, const char *, const char *, int,
+		    u_int64_t, const char *);
+int		queue_wait(struct worker *, int);
+void		queue_job_free(struct worker_job *);
+int		queue_prio(const char *);
+
+/* worker_db.c */
+PGconn		*worker_db(struct worker *);
+void		worker_db_reset(struct worker *);
+PGresult	*worker_db_exec(struct worker *, const char *, int,
+		    const char *const *);
+
+/* worker_outbox.c */
+void		outbox_relay(struct worker *);
+void		outbox_done(struct worker *, int64_t);
+void		outbox_flush(struct worker *);
+
+/* worker_loop.c */
+int		worker_loop(struct worker *);
+const struct job_type *job_type_find(const char *);
+
+/* mbuf.c */
+void		mbuf_add(struct mbuf *, const void *, size_t);
+void		mbuf_adds(struct mbuf *, const char *);
+void		mbuf_addf(struct mbuf *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+void		mbuf_free(struct mbuf *);
+
+/* mail_message.c */
+int		mail_build(struct mbuf *, const char *, const char *,
+		    const char *, const char *, const char *, char *, size_t);
+int		mail_address_ok(const char *);
+const char	*mail_addr_spec(const char *, char *, size_t);
+
+/* mail_templates.c */
+int		mail_render(const char *, json_t *, struct mbuf *,
+		    struct mbuf *, struct mbuf *);
+
+/* job_email.c */
+int		job_email(struct worker *, struct worker_job *, char *, size_t);
+
+/* job_thumbnail.c */
+int		job_thumbnail(struct worker *, struct worker_job *, char *,
+		    size_t);
+void		thumbnail_init(const char *);
+
+/* job_moderate.c */
+int		job_moderate(struct worker *, struct worker_job *, char *,
+		    size_t);
+
+#endif /* !__H_AGORA_WORKER_H */

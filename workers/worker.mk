@@ -1,0 +1,30 @@
+# The job worker and agora-ctl: plain make and cc (not kodev).
+# Included from the top-level Makefile.
+
+WORKER_CFLAGS ?= -O2 -g
+WORKER_WARN = -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes \
+	-Wshadow -Wpointer-arith -Wsign-compare -Wno-unused-parameter
+WORKER_CPPFLAGS = -Iapps -I/usr/include/postgresql \
+	$(shell pkg-config --cflags vips)
+WORKER_LIBS = -lhiredis -ljansson -lsodium -lcurl -lpq \
+	$(shell pkg-config --libs vips)
+
+WORKER_SRCS = workers/worker_main.c workers/worker_config.c \
+	workers/worker_log.c workers/worker_queue.c workers/worker_db.c \
+	workers/worker_outbox.c workers/worker_loop.c workers/mbuf.c \
+	workers/mail_message.c workers/mail_templates.c workers/job_email.c \
+	workers/job_thumbnail.c workers/job_moderate.c apps/core/envfile.c
+WORKER_HDRS = workers/worker.h apps/core/queue_lua.h apps/core/envfile.h
+
+build/agora-worker: $(WORKER_SRCS) $(WORKER_HDRS)
+	@mkdir -p build
+	$(CC) $(WORKER_CFLAGS) $(WORKER_WARN) $(EXTRA_CFLAGS) \
+	    $(WORKER_CPPFLAGS) -o $@ $(WORKER_SRCS) $(WORKER_LIBS)
+
+build/agora-ctl: workers/agora_ctl.c
+	@mkdir -p build
+	$(CC) $(WORKER_CFLAGS) $(WORKER_WARN) $(EXTRA_CFLAGS) -o $@ \
+	    workers/agora_ctl.c -lsodium
+
+.PHONY: worker
+worker: build/agora-worker build/agora-ctl

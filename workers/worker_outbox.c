@@ -1,0 +1,193 @@
+/*
+ * The transactional outbox, worker side.
+ *
+ * The site inserts a job row in the same transaction as the change that
+ * causes it and pushes the job to Redis after the commit.  If that push
+ * did not happen (Redis down, the site process died in between), the
+ * relay here pushes it: every AGORA_JOB_RELAY_MS one worker process (a
+ * Redis lock) takes rows not pushed within a second, plus rows pushed long
+ * ago that are still unfinished (in case Redis lost them), and enqueues
+ * them; the enqueue script ignores jobs Redis already has.  A job's row is
+ * deleted once the job is final (done or dead), so a row exists exactly
+ * while its job is owed.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "worker.h"
+
+#define RELAY_BATCH	500
+
+static const char sql_outbox_due[] =
+	"SELECT id, type, queue, args::text,"
+	"       (extract(epoch FROM run_at) * 1000)::bigint,"
+	"       (extract(epoch FROM created_at) * 1000)::bigint,"
+	"       coalesce(request_id, '')"
+	"  FROM job_outbox"
+	" WHERE (pushed_at IS NULL AND created_at < now() - interval '1 second')"
+	"    OR pushed_at < now() - interval '10 minutes'"
+	" ORDER BY id LIMIT 500";
+
+static const char sql_outbox_pushed[] =
+	"UPDATE job_outbox SET pushed_at = now() WHERE id = ANY($1::bigint[])";
+
+static const char sql_outbox_delete[] =
+	"DELETE FROM job_outbox WHERE id = ANY($1::bigint[])";
+
+static int	relay_lock(struct worker *);
+static int	relay_push(struct worker *, PGresult *, int);
+static void	id_list(struct mbuf *, int64_t);
+
+/* Push owed jobs that Redis may not have; see the comment above. */
+void
+outbox_relay(struct worker *w)
+{
+	PGresult	*res;
+	struct mbuf	 ids;
+	const char	*params[1];
+	int		 i, pushed;
+
+	if (relay_lock(w) != 1)
+		return;
+
+	if ((res = worker_db_exec(w, sql_outbox_due, 0, NULL)) == NULL)
+		return;
+
+	memset(&ids, 0, sizeof(ids));
+	pushed = 0;
+	for (i = 0; i < PQntuples(res); i++) {
+		if (relay_push(w, res, i) == -1)
+			break;
+		id_list(&ids, strtoll(PQgetvalue(res, i, 0), NULL, 10));
+		pushed++;
+	}
+	PQclear(res);
+
+	if (pushed > 0) {
+		id_list(&ids, -1);
+		params[0] = ids.d;
+		if ((res = worker_db_exec(w, sql_outbox_pushed, 1, params)) !=
+		    NULL)
+			PQclear(res);
+		worker_log("info", "outbox: relayed %d job%s", pushed,
+		    pushed == 1 ? "" : "s");
+	}
+	mbuf_free(&ids);
+}
+
+/* Remember that the job of outbox row `id` is final. */
+void
+outbox_done(struct worker *w, int64_t id)
+{
+	if (id <= 0)
+		return;
+
+	if (w->done_count == (int)(sizeof(w->done_outbox) /
+	    sizeof(w->done_outbox[0])))
+		outbox_flush(w);
+	w->done_outbox[w->done_count++] = id;
+}
+
+/*
+ * Delete the rows of final jobs.  If the database is down they stay and
+ * the relay may push those jobs again later: at least once, never lost.
+ */
+void
+outbox_flush(struct worker *w)
+{
+	PGresult	*res;
+	struct mbuf	 ids;
+	const char	*params[1];
+	int		 i;
+
+	if (w->done_count == 0)
+		return;
+
+	memset(&ids, 0, sizeof(ids));
+	for (i = 0; i < w->done_count; i++)
+		id_list(&ids, w->done_outbox[i]);
+	id_list(&ids, -1);
+
+	params[0] = ids.d;
+	if ((res = worker_db_exec(w, sql_outbox_delete, 1, params)) != NULL)
+		PQclear(res);
+	mbuf_free(&ids);
+	w->done_count = 0;
+}
+
+/* One relay at a time across every worker process and host. */
+static int
+relay_lock(struct worker *w)
+{
+	redisReply	*r;
+	int		 got;
+
+	if (queue_connect(w) == -1)
+		return (0);
+
+	r = redisCommand(w->redis, "SET agora:relay-lock %s NX PX %d",
+	    w->name, wcfg.relay_ms);
+	if (r == NULL)
+		return (0);
+
+	got = (r->type == REDIS_REPLY_STATUS);
+	freeReplyObject(r);
+
+	return (got);
+}
+
+static int
+relay_push(struct worker *w, PGresult *res, int row)
+{
+	json_t		*payload, *args;
+	json_error_t	 err;
+	char		 id[32], *text;
+	int		 p, rc;
+
+	p = queue_prio(PQgetvalue(res, row, 2));
+	args = json_loads(PQgetvalue(res, row, 3), 0, &err);
+	if (p == -1 || args == NULL) {
+		if (args != NULL)
+			json_decref(args);
+		return (0);
+	}
+
+	(void)snprintf(id, sizeof(id), "o%s", PQgetvalue(res, row, 0));
+	payload = json_pack("{s:s, s:s, s:s, s:o, s:I, s:I, s:I}",
+	    "id", id,
+	    "type", PQgetvalue(res, row, 1),
+	    "queue", PQgetvalue(res, row, 2),
+	    "args", args,
+	    "run_at", (json_int_t)strtoll(PQgetvalue(res, row, 4), NULL, 10),
+	    "enqueued_at", (json_int_t)strtoll(PQgetvalue(res, row, 5), NULL,
+	    10),
+	    "outbox", (json_int_t)strtoll(PQgetvalue(res, row, 0), NULL, 10));
+	if (payload == NULL)
+		return (0);
+	if (*PQgetvalue(res, row, 6) != '\0')
+		json_object_set_new(payload, "rid",
+		    json_string(PQgetvalue(res, row, 6)));
+
+	text = json_dumps(payload, JSON_COMPACT);
+	json_decref(payload);
+	if (text == NULL)
+		return (0);
+
+	rc = queue_push(w, id, PQgetvalue(res, row, 1), p,
+	    strtoull(PQgetvalue(res, row, 4), NULL, 10), text);
+	free(text);
+
+	return (rc == -1 ? -1 : 0);
+}
+
+/* Build a PostgreSQL array literal "{1,2,3}"; -1 closes it. */
+static void
+id_list(struct mbuf *b, int64_t id)
+{
+	if (id == -1)
+		mbuf_adds(b, "}");
+	else
+		mbuf_addf(b, "%s%lld", b->len == 0 ? "{" : ",", (long long)id);
+}

@@ -1,0 +1,390 @@
+/*
+ * The worker's side of the Redis queue (layout and scripts in
+ * apps/core/queue_lua.h).  One blocking connection per process; scripts
+ * are loaded once and called by SHA, and reloaded if Redis restarted.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/queue_lua.h"
+#include "worker.h"
+
+static int		 script_load(struct worker *, const char *, char *);
+static int		 scripts_load(struct worker *);
+static redisReply	*script_call(struct worker *, char *, int,
+			    const char **);
+static void		 queue_drop(struct worker *);
+
+/* Connect (or reconnect) and load the scripts.  0, or -1 when down. */
+int
+queue_connect(struct worker *w)
+{
+	struct timeval	tv;
+
+	if (w->redis != NULL)
+		return (0);
+
+	tv.tv_sec = 2;
+	tv.tv_usec = 0;
+	if (wcfg.redis_path != NULL)
+		w->redis = redisConnectUnixWithTimeout(wcfg.redis_path, tv);
+	else
+		w->redis = redisConnectWithTimeout(wcfg.redis_host,
+		    wcfg.redis_port, tv);
+
+	if (w->redis == NULL || w->redis->err) {
+		worker_log("warn", "redis: connect: %s", w->redis != NULL ?
+		    w->redis->errstr : "out of memory");
+		queue_drop(w);
+		return (-1);
+	}
+
+	/* Blocking waits are at most a second; leave room for them. */
+	tv.tv_sec = 5;
+	redisSetTimeout(w->redis, tv);
+
+	if (scripts_load(w) == -1) {
+		queue_drop(w);
+		return (-1);
+	}
+
+	return (0);
+}
+
+/* Priority of a named queue, or -1 for an unknown name. */
+int
+queue_prio(const char *queue)
+{
+	if (!strcmp(queue, "critical"))
+		return (0);
+	if (!strcmp(queue, "default"))
+		return (1);
+	if (!strcmp(queue, "bulk"))
+		return (2);
+
+	return (-1);
+}
+
+/*
+ * Take up to `max` jobs into flight.  Fills `jobs` and returns how many
+ * (0 when the queue is empty), or -1 when Redis is unreachable.  Jobs
+ * whose payload does not parse are failed permanently here.
+ */
+int
+queue_fetch(struct worker *w, struct worker_job *jobs, int max)
+{
+	redisReply	*r;
+	const char	*argv[4];
+	char		 now[24], vis[24], n[8];
+	json_error_t	 err;
+	size_t		 i;
+	int		 count;
+
+	(void)snprintf(now, sizeof(now), "%llu",
+	    (unsigned long long)worker_now_ms());
+	(void)snprintf(vis, sizeof(vis), "%d", wcfg.visibility_ms);
+	(void)snprintf(n, sizeof(n), "%d", max);
+	argv[0] = now;
+	argv[1] = vis;
+	argv[2] = n;
+	argv[3] = w->name;
+
+	if ((r = script_call(w, w->sha_fetch, 4, argv)) ==
+	    NULL)
+		return (-1);
+
+	count = 0;
+	for (i = 0; r->type == REDIS_REPLY_ARRAY && i + 2 < r->elements &&
+	    count < max; i += 3) {
+		memset(&jobs[count], 0, sizeof(jobs[count]));
+		jobs[count].id = strdup(r->element[i]->str);
+		jobs[count].attempts = (int)r->element[i + 2]->integer;
+		jobs[count].root = json_loads(r->element[i + 1]->str, 0, &err);
+		if (jobs[count].id == NULL || jobs[count].root == NULL ||
+		    !json_is_object(jobs[count].root)) {
+			worker_log("error", "job %s: unreadable payload",
+			    r->element[i]->str);
+			if (jobs[count].id != NULL)
+				(void)queue_fail(w, jobs[count].id,
+				    "unreadable payload", 0);
+			queue_job_free(&jobs[count]);
+			continue;
+		}
+		jobs[count].type = json_string_value(
+		    json_object_get(jobs[count].root, "type"));
+		jobs[count].rid = json_string_value(
+		    json_object_get(jobs[count].root, "rid"));
+		jobs[count].args = json_object_get(jobs[count].root, "args");
+		jobs[count].outbox_id = json_integer_value(
+		    json_object_get(jobs[count].root, "outbox"));
+		count++;
+	}
+
+	freeReplyObject(r);
+	return (count);
+}
+
+/* Acknowledge finished jobs.  0, or -1 when Redis is unreachable. */
+int
+queue_ack(struct worker *w, char **ids, int n)
+{
+	redisReply	*r;
+
+	if (n == 0)
+		return (0);
+
+	if ((r = script_call(w, w->sha_ack, n, (const char **)ids)) == NULL)
+		return (-1);
+
+	freeReplyObject(r);
+	return (0);
+}
+
+/* Give back jobs that were taken but not started. */
+int
+queue_release(struct worker *w, char **ids, int n)
+{
+	redisReply	*r;
+
+	if (n == 0)
+		return (0);
+
+	if ((r = script_call(w, w->sha_release, n, (const char **)ids)) ==
+	    NULL)
+		return (-1);
+
+	freeReplyObject(r);
+	return (0);
+}
+
+/*
+ * Record a failure: retry at `retry_at` (ms), or with 0 move the job to
+ * the dead set.  The error text is kept on the job either way.
+ */
+int
+queue_fail(struct worker *w, const char *id, const char *error,
+    u_int64_t retry_at)
+{
+	redisReply	*r;
+	const char	*argv[4];
+	char		 at[24], now[24];
+
+	(void)snprintf(at, sizeof(at), "%llu", (unsigned long long)retry_at);
+	(void)snprintf(now, sizeof(now), "%llu",
+	    (unsigned long long)worker_now_ms());
+	argv[0] = id;
+	argv[1] = error;
+	argv[2] = at;
+	argv[3] = now;
+
+	if ((r = script_call(w, w->sha_fail, 4, argv)) ==
+	    NULL)
+		return (-1);
+
+	freeReplyObject(r);
+	return (0);
+}
+
+/*
+ * Enqueue a job that has no outbox row (operators, benchmarks).  Its id
+ * comes from a Redis counter, prefixed "r" so it never meets an outbox
+ * id ("o<n>").
+ */
+int
+queue_enqueue(struct worker *w, const char *type, const char *queue,
+    int prio, u_int64_t run_at, const char *args)
+{
+	redisReply	*r;
+	json_t		*payload, *a;
+	json_error_t	 err;
+	char		 id[32], *text;
+	u_int64_t	 ms;
+	int		 rc;
+
+	if (queue_connect(w) == -1)
+		return (-1);
+	if ((r = redisCommand(w->redis, "INCR agora:seq")) == NULL) {
+		queue_drop(w);
+		return (-1);
+	}
+	(void)snprintf(id, sizeof(id), "r%lld", r->integer);
+	freeReplyObject(r);
+
+	if ((a = json_loads(args, 0, &err)) == NULL)
+		return (-1);
+
+	ms = worker_now_ms();
+	payload = json_pack("{s:s, s:s, s:s, s:o, s:I, s:I}",
+	    "id", id, "type", type, "queue", queue, "args", a,
+	    "run_at", (json_int_t)run_at, "enqueued_at", (json_int_t)ms);
+	if (payload == NULL)
+		return (-1);
+	text = json_dumps(payload, JSON_COMPACT);
+	json_decref(payload);
+	if (text == NULL)
+		return (-1);
+
+	rc = queue_push(w, id, type, prio, run_at, text);
+	free(text);
+	if (rc == -1)
+		return (-1);
+
+	printf("%s\n", id);
+	return (0);
+}
+
+/*
+ * Put a job with a known id and payload (JSON text) on the queue.
+ * Returns 1 when enqueued, 0 when Redis already has this id, -1 when
+ * Redis is unreachable.
+ */
+int
+queue_push(struct worker *w, const char *id, const char *type, int prio,
+    u_int64_t run_at, const char *payload)
+{
+	redisReply	*r;
+	const char	*argv[6];
+	char		 p[4], at[24], now[24];
+	int		 rc;
+
+	(void)snprintf(p, sizeof(p), "%d", prio);
+	(void)snprintf(at, sizeof(at), "%llu", (unsigned long long)run_at);
+	(void)snprintf(now, sizeof(now), "%llu",
+	    (unsigned long long)worker_now_ms());
+	argv[0] = id;
+	argv[1] = payload;
+	argv[2] = p;
+	argv[3] = at;
+	argv[4] = now;
+	argv[5] = type;
+
+	if ((r = script_call(w, w->sha_enqueue, 6, argv)) == NULL)
+		return (-1);
+	rc = (r->type == REDIS_REPLY_INTEGER && r->integer == 1);
+	freeReplyObject(r);
+
+	return (rc);
+}
+
+/*
+ * Wait up to `ms` for an enqueue to poke agora:wake.  Returns 0, or -1
+ * when Redis is unreachable.
+ */
+int
+queue_wait(struct worker *w, int ms)
+{
+	redisReply	*r;
+
+	if (queue_connect(w) == -1)
+		return (-1);
+
+	r = redisCommand(w->redis, "BLPOP agora:wake %.3f", ms / 1000.0);
+	if (r == NULL) {
+		queue_drop(w);
+		return (-1);
+	}
+
+	freeReplyObject(r);
+	return (0);
+}
+
+void
+queue_job_free(struct worker_job *job)
+{
+	free(job->id);
+	if (job->root != NULL)
+		json_decref(job->root);
+	memset(job, 0, sizeof(*job));
+}
+
+static int
+scripts_load(struct worker *w)
+{
+	if (script_load(w, QUEUE_LUA_FETCH, w->sha_fetch) == -1 ||
+	    script_load(w, QUEUE_LUA_ACK, w->sha_ack) == -1 ||
+	    script_load(w, QUEUE_LUA_FAIL, w->sha_fail) == -1 ||
+	    script_load(w, QUEUE_LUA_ENQUEUE, w->sha_enqueue) == -1 ||
+	    script_load(w, QUEUE_LUA_RELEASE, w->sha_release) == -1)
+		return (-1);
+
+	return (0);
+}
+
+static int
+script_load(struct worker *w, const char *script, char *sha)
+{
+	redisReply	*r;
+
+	r = redisCommand(w->redis, "SCRIPT LOAD %s", script);
+	if (r == NULL || r->type != REDIS_REPLY_STRING || r->len != 40) {
+		worker_log("warn", "redis: SCRIPT LOAD failed");
+		if (r != NULL)
+			freeReplyObject(r);
+		return (-1);
+	}
+
+	memcpy(sha, r->str, 41);
+	freeReplyObject(r);
+
+	return (0);
+}
+
+/*
+ * EVALSHA with `argc` ARGV values and no KEYS.  Reconnects once, and
+ * reloads the scripts when Redis forgot them.  Returns the reply, or NULL
+ * when Redis is unreachable or the script failed.
+ */
+static redisReply *
+script_call(struct worker *w, char *sha, int argc, const char **argv)
+{
+	redisReply	 *r;
+	const char	**av;
+	int		  tries, i;
+
+	if ((av = calloc(argc + 3, sizeof(*av))) == NULL)
+		return (NULL);
+
+	for (tries = 0; tries < 2; tries++) {
+		if (queue_connect(w) == -1)
+			break;
+
+		av[0] = "EVALSHA";
+		av[1] = sha;
+		av[2] = "0";
+		for (i = 0; i < argc; i++)
+			av[i + 3] = argv[i];
+
+		r = redisCommandArgv(w->redis, argc + 3, av, NULL);
+		if (r == NULL) {
+			queue_drop(w);
+			continue;
+		}
+		if (r->type == REDIS_REPLY_ERROR) {
+			if (!strncmp(r->str, "NOSCRIPT", 8)) {
+				freeReplyObject(r);
+				queue_drop(w);
+				continue;
+			}
+			worker_log("error", "redis script: %s", r->str);
+			freeReplyObject(r);
+			break;
+		}
+		free(av);
+		return (r);
+	}
+
+	free(av);
+	return (NULL);
+}
+
+static void
+queue_drop(struct worker *w)
+{
+	if (w->redis != NULL)
+		redisFree(w->redis);
+	w->redis = NULL;
+}
