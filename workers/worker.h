@@ -18,6 +18,8 @@
 #include <jansson.h>
 #include <libpq-fe.h>
 
+#include "core/job_payload.h"
+
 #define WORKER_FETCH_MAX	16
 
 /* What a handler reports. */
@@ -112,7 +114,6 @@ int		queue_push(struct worker *, const char *, const char *, int,
 		    u_int64_t, const char *);
 int		queue_wait(struct worker *, int);
 void		queue_job_free(struct worker_job *);
-int		queue_prio(const char *);
 
 /* worker_db.c */
 PGconn		*worker_db(struct worker *);

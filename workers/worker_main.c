@@ -201,7 +201,7 @@ cmd_enqueue(int argc, char **argv)
 		return (2);
 	}
 
-	if ((prio = queue_prio(argv[1])) == -1) {
+	if ((prio = core_job_prio(argv[1])) == -1) {
 		fprintf(stderr, "agora-worker: queue is critical, default or "
 		    "bulk\n");
 		return (2);

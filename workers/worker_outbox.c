@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/job_payload.h"
 #include "worker.h"
 
 #define RELAY_BATCH	500
@@ -141,39 +142,26 @@ relay_lock(struct worker *w)
 static int
 relay_push(struct worker *w, PGresult *res, int row)
 {
-	json_t		*payload, *args;
+	json_t		*args;
 	json_error_t	 err;
 	char		 id[32], *text;
 	int		 p, rc;
 
-	p = queue_prio(PQgetvalue(res, row, 2));
+	p = core_job_prio(PQgetvalue(res, row, 2));
 	args = json_loads(PQgetvalue(res, row, 3), 0, &err);
-	if (p == -1 || args == NULL) {
-		if (args != NULL)
-			json_decref(args);
+	text = (p == -1 || args == NULL) ? NULL : core_job_payload(
+	    strtoll(PQgetvalue(res, row, 0), NULL, 10),
+	    PQgetvalue(res, row, 1), PQgetvalue(res, row, 2), args,
+	    strtoll(PQgetvalue(res, row, 4), NULL, 10),
+	    strtoll(PQgetvalue(res, row, 5), NULL, 10),
+	    PQgetvalue(res, row, 6), id, sizeof(id));
+	if (args != NULL)
+		json_decref(args);
+	if (text == NULL) {
+		worker_log("error", "outbox: row %s is not a valid job",
+		    PQgetvalue(res, row, 0));
 		return (0);
 	}
-
-	(void)snprintf(id, sizeof(id), "o%s", PQgetvalue(res, row, 0));
-	payload = json_pack("{s:s, s:s, s:s, s:o, s:I, s:I, s:I}",
-	    "id", id,
-	    "type", PQgetvalue(res, row, 1),
-	    "queue", PQgetvalue(res, row, 2),
-	    "args", args,
-	    "run_at", (json_int_t)strtoll(PQgetvalue(res, row, 4), NULL, 10),
-	    "enqueued_at", (json_int_t)strtoll(PQgetvalue(res, row, 5), NULL,
-	    10),
-	    "outbox", (json_int_t)strtoll(PQgetvalue(res, row, 0), NULL, 10));
-	if (payload == NULL)
-		return (0);
-	if (*PQgetvalue(res, row, 6) != '\0')
-		json_object_set_new(payload, "rid",
-		    json_string(PQgetvalue(res, row, 6)));
-
-	text = json_dumps(payload, JSON_COMPACT);
-	json_decref(payload);
-	if (text == NULL)
-		return (0);
 
 	rc = queue_push(w, id, PQgetvalue(res, row, 1), p,
 	    strtoull(PQgetvalue(res, row, 4), NULL, 10), text);

@@ -55,20 +55,6 @@ queue_connect(struct worker *w)
 	return (0);
 }
 
-/* Priority of a named queue, or -1 for an unknown name. */
-int
-queue_prio(const char *queue)
-{
-	if (!strcmp(queue, "critical"))
-		return (0);
-	if (!strcmp(queue, "default"))
-		return (1);
-	if (!strcmp(queue, "bulk"))
-		return (2);
-
-	return (-1);
-}
-
 /*
  * Take up to `max` jobs into flight.  Fills `jobs` and returns how many
  * (0 when the queue is empty), or -1 when Redis is unreachable.  Jobs

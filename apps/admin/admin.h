@@ -1,5 +1,6 @@
 /*
- * Admin area: user management now; moderation and jobs join it later.
+ * Admin area: users, the job queue, the development mailbox; moderation
+ * joins it with the apps.
  * Everything here answers 403 to anyone but an admin.
  */
 
@@ -19,5 +20,15 @@ int	admin_users_page(struct http_request *);
 int	admin_user_action_page(struct http_request *);
 int	admin_api_users(struct http_request *);
 int	admin_api_user_action(struct http_request *);
+
+/* admin_jobs.c */
+int	admin_jobs_page(struct http_request *);
+int	admin_job_action_page(struct http_request *);
+int	admin_api_jobs(struct http_request *);
+int	admin_api_job_action(struct http_request *);
+
+/* admin_mail.c */
+int	admin_mail_page(struct http_request *);
+int	admin_mail_message(struct http_request *);
 
 #endif /* !__H_AGORA_ADMIN_H */

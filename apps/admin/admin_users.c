@@ -59,7 +59,15 @@ admin_index(struct http_request *req)
 	core_html_appendf(&buf, "<h1>Admin</h1>\n<div class=\"grid\">\n"
 	    "<article><header><h2><a href=\"/admin/users\">Users</a></h2>"
 	    "</header><p>Find accounts, ban or unban them, make or unmake "
-	    "admins.</p></article>\n</div>\n");
+	    "admins.</p></article>\n"
+	    "<article><header><h2><a href=\"/admin/jobs\">Jobs</a></h2>"
+	    "</header><p>The background queue: depth, failures, retries."
+	    "</p></article>\n");
+	if (core_cfg.dev)
+		core_html_appendf(&buf, "<article><header><h2><a href=\""
+		    "/admin/mail\">Mail</a></h2></header><p>What the "
+		    "development mail sink received.</p></article>\n");
+	core_html_appendf(&buf, "</div>\n");
 	core_page_end(&buf);
 	core_page_send(req, 200, &buf);
 	kore_buf_cleanup(&buf);

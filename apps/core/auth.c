@@ -12,10 +12,19 @@
 #define LOGIN_THROTTLE_CHECKED	1
 #define LOGIN_VERIFIED		2
 
+/* The account and its welcome email, in one statement. */
 static const char sql_user_insert[] =
-	"INSERT INTO users AS u (username, email, password_hash)"
-	"  VALUES ($1, $2, $3)"
-	"  RETURNING " CORE_SQL_USER_COLS;
+	"WITH u AS ("
+	"  INSERT INTO users (username, email, password_hash)"
+	"  VALUES ($1, $2, $3) RETURNING *"
+	"), j AS ("
+	"  INSERT INTO job_outbox (type, queue, args, request_id)"
+	"  SELECT 'email', 'critical', jsonb_build_object('template',"
+	"         'welcome', 'to', u.email, 'username', u.username,"
+	"         'path', '/'), $4 FROM u"
+	   CORE_JOB_RETURNING
+	")"
+	"SELECT " CORE_SQL_USER_COLS ", " CORE_JOBS_JSON("j") " FROM u";
 
 static const char sql_user_by_name[] =
 	"SELECT " CORE_SQL_USER_COLS ", u.password_hash"
@@ -34,7 +43,7 @@ int
 core_auth_register(struct http_request *req, struct core_ctx *ctx,
     struct core_signup *in, json_t **errors, int *status)
 {
-	const char	*params[3], *constraint;
+	const char	*params[4], *constraint;
 	int		 rc;
 
 	*errors = NULL;
@@ -49,7 +58,8 @@ core_auth_register(struct http_request *req, struct core_ctx *ctx,
 	params[0] = in->username;
 	params[1] = in->email;
 	params[2] = ctx->pw.hash;
-	if ((rc = core_db_run(req, &ctx->db[0], sql_user_insert, 3,
+	params[3] = ctx->request_id;
+	if ((rc = core_db_run(req, &ctx->db[0], sql_user_insert, 4,
 	    params)) != CORE_OK)
 		return (rc);
 
@@ -70,6 +80,7 @@ core_auth_register(struct http_request *req, struct core_ctx *ctx,
 	if (core_db_rows(&ctx->db[0]) != 1)
 		return (core_error(req, 500, NULL));
 
+	core_jobs_push(&ctx->db[0], 0, 6);
 	return (CORE_OK);
 }
 

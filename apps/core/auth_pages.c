@@ -74,7 +74,10 @@ core_login_page(struct http_request *req)
 	if (req->method != HTTP_METHOD_POST) {
 		http_populate_get(req);
 		return (core_yield(login_render(req, 200, NULL,
-		    safe_next(core_form_get(req, "next")), NULL)));
+		    safe_next(core_form_get(req, "next")),
+		    core_form_get(req, "reset") != NULL ?
+		    "Your password was changed. Log in with the new one." :
+		    NULL)));
 	}
 
 	core_form_load(req, ctx);
@@ -213,7 +216,8 @@ login_render(struct http_request *req, int status, const char *username,
 	    "<label>Password\n<input name=\"password\" type=\"password\" "
 	    "autocomplete=\"current-password\" required></label>\n"
 	    "<button type=\"submit\">Log in</button>\n</form>\n"
-	    "<p>New here? <a href=\"/register\">Create an account</a>.</p>\n"
+	    "<p><a href=\"/forgot\">Forgot your password?</a> · New here? "
+	    "<a href=\"/register\">Create an account</a>.</p>\n"
 	    "</article>\n", username);
 
 	core_page_end(&buf);

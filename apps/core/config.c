@@ -63,6 +63,8 @@ core_config_load(void)
 	core_cfg.session_ttl = config_number("AGORA_SESSION_TTL",
 	    14 * 24 * 3600, 600, 365 * 24 * 3600);
 	core_cfg.dev = config_number("AGORA_DEV", 0, 0, 1);
+	core_cfg.dev_mail_dir = kore_strdup(config_get("AGORA_DEV_MAIL_DIR",
+	    "var/dev/mail"));
 
 	v = config_get("AGORA_TRUSTED_PROXY", "");
 	core_cfg.trusted_proxy = *v != '\0' ? kore_strdup(v) : NULL;

@@ -71,6 +71,17 @@
 	"u.id, u.username, u.email, u.role, u.banned, "			\
 	CORE_SQL_TS("u.created_at")
 
+/* SQL: what a job_outbox insert returns, for CORE_JOBS_JSON. */
+#define CORE_JOB_RETURNING						\
+	" RETURNING id, type, queue, args,"				\
+	" (extract(epoch FROM run_at) * 1000)::bigint AS run_at,"	\
+	" (extract(epoch FROM created_at) * 1000)::bigint AS created_at," \
+	" request_id"
+
+/* SQL: the jobs a CTE inserted, as one JSON column for core_jobs_push. */
+#define CORE_JOBS_JSON(cte)						\
+	"(SELECT coalesce(json_agg(" cte "), '[]') FROM " cte ")"
+
 /* Runtime configuration, read once in the parent (config.c). */
 struct core_config {
 	char		*database_url;
@@ -86,6 +97,7 @@ struct core_config {
 	u_int64_t	 upload_max_pixels;
 	int		 session_ttl;		/* seconds */
 	int		 dev;			/* dev-only routes enabled */
+	char		*dev_mail_dir;		/* the SMTP sink's messages */
 	char		*trusted_proxy;		/* peer allowed to set XFF */
 	unsigned long long pwhash_ops;
 	size_t		 pwhash_mem;
@@ -102,6 +114,7 @@ struct core_db {
 	int			state;
 	struct kore_pgsql	sql;
 	PGresult		*res;
+	int			 pushed;	/* its jobs went to Redis */
 };
 
 /* Argon2id work handed to a task thread. */
@@ -252,6 +265,12 @@ void		core_redis_free(void *);
 int		core_throttle_check(const char *, const char *, int *);
 void		core_throttle_fail(const char *, const char *);
 void		core_throttle_clear(const char *, const char *);
+
+/* jobs.c */
+void		core_jobs_push(struct core_db *, int, int);
+json_t		*core_jobs_overview(void);
+int		core_jobs_revive(const char *);
+int		core_jobs_drop(const char *);
 
 /* log.c */
 void		core_log_request(struct http_request *, struct core_ctx *);

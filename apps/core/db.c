@@ -172,14 +172,15 @@ static int
 db_fail(struct http_request *req, struct core_db *db)
 {
 	db_take_result(db);
-	kore_log(LOG_NOTICE, "pgsql: %s",
-	    db->sql.error != NULL ? db->sql.error : "unknown error");
-	kore_pgsql_cleanup(&db->sql);
 	if (!strncmp(core_db_sqlstate(db), "23", 2)) {
+		kore_pgsql_cleanup(&db->sql);
 		db->state = DB_CONFLICT;
 		return (CORE_OK);
 	}
 
+	kore_log(LOG_NOTICE, "pgsql: %s",
+	    db->sql.error != NULL ? db->sql.error : "unknown error");
+	kore_pgsql_cleanup(&db->sql);
 	db->state = DB_FAILED;
 
 	return (core_error(req, 500, NULL));

@@ -25,6 +25,7 @@ KORE_SECCOMP_FILTER("agora",
 	KORE_SYSCALL_ALLOW(fsync),
 	KORE_SYSCALL_ALLOW(fdatasync),
 	KORE_SYSCALL_ALLOW(unlinkat),
+	KORE_SYSCALL_ALLOW(getdents64),
 #if defined(AGORA_SANITIZE)
 	/* AddressSanitizer's runtime, in the test build only. */
 	KORE_SYSCALL_ALLOW(sigaltstack),

@@ -1,0 +1,251 @@
+/*
+ * The job queue for admins: depth per queue, in flight, scheduled, dead
+ * jobs with their last error; retry or delete a dead job.  HTML under
+ * /admin/jobs, JSON under /api/v1/admin/jobs.
+ */
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "admin/admin.h"
+
+static const char sql_outbox_forget[] =
+	"DELETE FROM job_outbox WHERE id = $1";
+
+static int	job_id_from_path(struct http_request *, const char *, char *,
+		    size_t, const char **);
+static int	job_act(struct http_request *, struct core_ctx *,
+		    const char *);
+static void	ms_text(json_int_t, char *, size_t);
+
+int
+admin_jobs_page(struct http_request *req)
+{
+	struct core_ctx		*ctx;
+	struct kore_buf		 buf;
+	json_t			*o, *job;
+	const char		*k;
+	json_t			*v;
+	char			 when[32], *args;
+	size_t			 i;
+	int			 rc;
+
+	if ((rc = core_begin(req, &ctx)) != CORE_OK)
+		return (core_yield(rc));
+	if ((rc = core_require_admin(req, ctx)) != CORE_OK)
+		return (core_yield(rc));
+
+	if ((o = core_jobs_overview()) == NULL)
+		return (core_yield(core_error(req, 503,
+		    "Redis is unreachable; the queue cannot be shown.")));
+
+	kore_buf_init(&buf, 8192);
+	core_page_begin(req, &buf, "Jobs");
+	core_html_appendf(&buf, "<h1>Jobs</h1>\n<div class=\"grid stats\">\n");
+	json_object_foreach(json_object_get(o, "queues"), k, v)
+		core_html_appendf(&buf, "<article><header>%s</header>"
+		    "<strong>%lld</strong> ready</article>\n", k,
+		    (long long)json_integer_value(v));
+	core_html_appendf(&buf, "<article><header>in flight</header><strong>"
+	    "%lld</strong></article>\n<article><header>scheduled</header>"
+	    "<strong>%lld</strong></article>\n<article><header>dead</header>"
+	    "<strong>%lld</strong></article>\n</div>\n",
+	    (long long)json_integer_value(json_object_get(o, "in_flight")),
+	    (long long)json_integer_value(json_object_get(o, "scheduled")),
+	    (long long)json_integer_value(json_object_get(o, "dead_count")));
+
+	core_html_appendf(&buf, "<h2>Dead jobs</h2>\n");
+	if (json_array_size(json_object_get(o, "dead")) == 0)
+		core_html_appendf(&buf, "<p>None.</p>\n");
+	else
+		core_html_appendf(&buf, "<div class=\"overflow-auto\">"
+		    "<table class=\"striped\"><thead><tr><th>Job</th>"
+		    "<th>Type</th><th>Attempts</th><th>Failed</th>"
+		    "<th>Last error</th><th>Args</th><th></th></tr></thead>"
+		    "<tbody>\n");
+	json_array_foreach(json_object_get(o, "dead"), i, job) {
+		ms_text(json_integer_value(json_object_get(job, "failed_at")),
+		    when, sizeof(when));
+		args = json_dumps(json_object_get(job, "args"),
+		    JSON_COMPACT | JSON_ENCODE_ANY);
+		core_html_appendf(&buf, "<tr><td>%s</td><td>%s</td><td>%lld"
+		    "</td><td>%s</td><td>%s</td><td><code>%s</code></td>"
+		    "<td class=\"actions\">",
+		    json_string_value(json_object_get(job, "id")),
+		    json_string_value(json_object_get(job, "type")),
+		    (long long)json_integer_value(json_object_get(job,
+		    "attempts")), when,
+		    json_string_value(json_object_get(job, "error")),
+		    args != NULL ? args : "");
+		free(args);
+		core_html_appendf(&buf, "<form method=\"post\" action=\""
+		    "/admin/jobs/%s/retry\" class=\"inline\">",
+		    json_string_value(json_object_get(job, "id")));
+		core_form_csrf(req, &buf);
+		core_html_appendf(&buf, "<button type=\"submit\">Retry</button>"
+		    "</form> <form method=\"post\" action=\"/admin/jobs/%s/"
+		    "delete\" class=\"inline\">",
+		    json_string_value(json_object_get(job, "id")));
+		core_form_csrf(req, &buf);
+		core_html_appendf(&buf, "<button type=\"submit\" class=\""
+		    "secondary outline\">Delete</button></form></td></tr>\n");
+	}
+	if (json_array_size(json_object_get(o, "dead")) > 0)
+		core_html_appendf(&buf, "</tbody></table></div>\n");
+
+	core_html_appendf(&buf, "<h2>Counters</h2>\n<p>");
+	json_object_foreach(json_object_get(o, "counters"), k, v)
+		core_html_appendf(&buf, "<code>%s</code> %lld &nbsp; ", k,
+		    (long long)json_integer_value(v));
+	core_html_appendf(&buf, "</p>\n");
+
+	json_decref(o);
+	core_page_end(&buf);
+	core_page_send(req, 200, &buf);
+	kore_buf_cleanup(&buf);
+
+	return (KORE_RESULT_OK);
+}
+
+/* POST /admin/jobs/{id}/{retry,delete} */
+int
+admin_job_action_page(struct http_request *req)
+{
+	struct core_ctx		*ctx;
+	int			 rc;
+
+	if ((rc = core_begin(req, &ctx)) != CORE_OK)
+		return (core_yield(rc));
+	if ((rc = core_require_admin(req, ctx)) != CORE_OK)
+		return (core_yield(rc));
+	core_form_load(req, ctx);
+	if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
+		return (core_yield(rc));
+
+	if ((rc = job_act(req, ctx, "/admin/jobs/")) != CORE_OK)
+		return (core_yield(rc));
+
+	core_redirect(req, "/admin/jobs");
+	return (KORE_RESULT_OK);
+}
+
+int
+admin_api_jobs(struct http_request *req)
+{
+	struct core_ctx		*ctx;
+	json_t			*o;
+	int			 rc;
+
+	if ((rc = core_begin(req, &ctx)) != CORE_OK)
+		return (core_yield(rc));
+	if ((rc = core_require_admin(req, ctx)) != CORE_OK)
+		return (core_yield(rc));
+
+	if ((o = core_jobs_overview()) == NULL)
+		return (core_yield(core_problem(req, 503, "Queue unavailable",
+		    "Redis is unreachable.", NULL)));
+
+	return (core_yield(core_json_send(req, 200, o)));
+}
+
+/* POST /api/v1/admin/jobs/{id}/retry and DELETE /api/v1/admin/jobs/{id} */
+int
+admin_api_job_action(struct http_request *req)
+{
+	struct core_ctx		*ctx;
+	int			 rc;
+
+	if ((rc = core_begin(req, &ctx)) != CORE_OK)
+		return (core_yield(rc));
+	if ((rc = core_require_admin(req, ctx)) != CORE_OK)
+		return (core_yield(rc));
+	if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
+		return (core_yield(rc));
+
+	if ((rc = job_act(req, ctx, "/api/v1/admin/jobs/")) != CORE_OK)
+		return (core_yield(rc));
+
+	http_response(req, 204, NULL, 0);
+	return (KORE_RESULT_OK);
+}
+
+/*
+ * Retry or delete the dead job named in the path.  Deleting also drops
+ * its outbox row, so the relay never brings it back.
+ */
+static int
+job_act(struct http_request *req, struct core_ctx *ctx, const char *prefix)
+{
+	const char	*rest, *params[1];
+	char		 id[32];
+	int		 n, rc, del;
+
+	if (job_id_from_path(req, prefix, id, sizeof(id), &rest) == -1)
+		return (core_error(req, 404, NULL));
+
+	if (req->method == HTTP_METHOD_DELETE && *rest == '\0')
+		del = 1;
+	else if (req->method == HTTP_METHOD_POST && !strcmp(rest, "/delete"))
+		del = 1;
+	else if (req->method == HTTP_METHOD_POST && !strcmp(rest, "/retry"))
+		del = 0;
+	else
+		return (core_error(req, 404, NULL));
+
+	if (ctx->stage == 0) {
+		n = del ? core_jobs_drop(id) : core_jobs_revive(id);
+		if (n == -1)
+			return (core_error(req, 503, "Redis is unreachable."));
+		if (n == 0)
+			return (core_error(req, 404, "No dead job has this id."));
+		ctx->stage = 1;
+	}
+
+	if (!del || id[0] != 'o')
+		return (CORE_OK);
+
+	params[0] = id + 1;
+	if ((rc = core_db_run(req, &ctx->db[0], sql_outbox_forget, 1,
+	    params)) != CORE_OK)
+		return (rc);
+
+	return (CORE_OK);
+}
+
+/* Job ids are "o<digits>" or "r<digits>". */
+static int
+job_id_from_path(struct http_request *req, const char *prefix, char *id,
+    size_t len, const char **rest)
+{
+	const char	*p;
+	size_t		 n;
+
+	if (strncmp(req->path, prefix, strlen(prefix)))
+		return (-1);
+	p = req->path + strlen(prefix);
+	if (*p != 'o' && *p != 'r')
+		return (-1);
+
+	for (n = 1; p[n] >= '0' && p[n] <= '9'; n++)
+		;
+	if (n == 1 || n > 20 || n >= len)
+		return (-1);
+
+	memcpy(id, p, n);
+	id[n] = '\0';
+	*rest = p + n;
+
+	return (0);
+}
+
+static void
+ms_text(json_int_t ms, char *out, size_t len)
+{
+	time_t		t;
+	struct tm	tm;
+
+	t = (time_t)(ms / 1000);
+	gmtime_r(&t, &tm);
+	strftime(out, len, "%Y-%m-%d %H:%M:%S", &tm);
+}

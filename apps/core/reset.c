@@ -1,0 +1,242 @@
+/*
+ * Forgotten passwords: /forgot mails a single-use link valid for an hour,
+ * /reset sets a new password with it.  The answer to /forgot is the same
+ * whether or not the address has an account.
+ */
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/core.h"
+
+#define RESET_THROTTLE_PREFIX	"forgot:"
+
+static const char sql_reset_request[] =
+	"WITH u AS ("
+	"  SELECT id, username, email FROM users"
+	"   WHERE lower(email) = lower($1) AND NOT banned"
+	"), r AS ("
+	"  INSERT INTO password_resets (user_id, token_hash, expires_at)"
+	"  SELECT id, decode($2, 'hex'), now() + interval '1 hour' FROM u"
+	"), j AS ("
+	"  INSERT INTO job_outbox (type, queue, args, request_id)"
+	"  SELECT 'email', 'critical', jsonb_build_object('template',"
+	"         'password_reset', 'to', u.email, 'username', u.username,"
+	"         'path', '/reset?token=' || $3), $4 FROM u"
+	   CORE_JOB_RETURNING
+	")"
+	"SELECT " CORE_JOBS_JSON("j");
+
+static const char sql_reset_valid[] =
+	"SELECT 1 FROM password_resets"
+	" WHERE token_hash = decode($1, 'hex') AND used_at IS NULL"
+	"   AND expires_at > now()";
+
+/* Use the link once, set the password, end every session of the user. */
+static const char sql_reset_apply[] =
+	"WITH r AS ("
+	"  UPDATE password_resets SET used_at = now()"
+	"   WHERE token_hash = decode($1, 'hex') AND used_at IS NULL"
+	"     AND expires_at > now() RETURNING user_id"
+	"), u AS ("
+	"  UPDATE users SET password_hash = $2"
+	"   WHERE id = (SELECT user_id FROM r) AND NOT banned RETURNING id"
+	"), s AS ("
+	"  DELETE FROM sessions WHERE user_id = (SELECT id FROM u)"
+	")"
+	"SELECT id FROM u";
+
+int	core_forgot_page(struct http_request *);
+int	core_reset_page(struct http_request *);
+
+static int	forgot_render(struct http_request *, int, const char *,
+		    const char *, int);
+static int	reset_render(struct http_request *, int, const char *,
+		    const char *);
+
+int
+core_forgot_page(struct http_request *req)
+{
+	struct core_ctx		*ctx;
+	const char		*email, *why, *params[4];
+	char			 key[300], hex[CORE_HASH_HEX];
+	int			 rc, retry;
+
+	if ((rc = core_begin(req, &ctx)) != CORE_OK)
+		return (core_yield(rc));
+
+	if (req->method != HTTP_METHOD_POST)
+		return (core_yield(forgot_render(req, 200, NULL, NULL, 0)));
+
+	core_form_load(req, ctx);
+	if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
+		return (core_yield(rc));
+
+	email = core_form_get(req, "email");
+	if (core_rule_email(email, &why) == -1)
+		return (core_yield(forgot_render(req, 422, email, why, 0)));
+
+	/* At most a few mails per address and client in 15 minutes. */
+	(void)snprintf(key, sizeof(key), "%s%s", RESET_THROTTLE_PREFIX, email);
+	if (ctx->stage == 0) {
+		if (core_throttle_check(key, core_client_ip(req), &retry)) {
+			(void)snprintf(hex, sizeof(hex), "%d", retry);
+			http_response_header(req, "retry-after", hex);
+			return (core_yield(forgot_render(req, 429, email,
+			    "Too many requests. Try again later.", 0)));
+		}
+		core_throttle_fail(key, core_client_ip(req));
+		ctx->stage = 1;
+	}
+
+	if (ctx->new_token[0] == '\0')
+		core_token_new(ctx->new_token, ctx->new_hash);
+	core_hex(ctx->new_hash, sizeof(ctx->new_hash), hex);
+	params[0] = email;
+	params[1] = hex;
+	params[2] = ctx->new_token;
+	params[3] = ctx->request_id;
+	if ((rc = core_db_run(req, &ctx->db[0], sql_reset_request, 4,
+	    params)) != CORE_OK)
+		return (core_yield(rc));
+
+	core_jobs_push(&ctx->db[0], 0, 0);
+	return (core_yield(forgot_render(req, 200, NULL, NULL, 1)));
+}
+
+int
+core_reset_page(struct http_request *req)
+{
+	struct core_ctx		*ctx;
+	const char		*token, *password, *why, *params[2];
+	char			 hex[CORE_HASH_HEX];
+	u_int8_t		 hash[CORE_HASH_BYTES];
+	int			 rc;
+
+	if ((rc = core_begin(req, &ctx)) != CORE_OK)
+		return (core_yield(rc));
+
+	if (req->method == HTTP_METHOD_POST) {
+		core_form_load(req, ctx);
+		if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
+			return (core_yield(rc));
+	} else if (!ctx->form_loaded) {
+		ctx->form_loaded = 1;
+		http_populate_get(req);
+	}
+
+	token = core_form_get(req, "token");
+	if (core_token_hash(token, hash) == -1)
+		return (core_yield(reset_render(req, 400, NULL,
+		    "This reset link is not valid.")));
+	core_hex(hash, sizeof(hash), hex);
+	params[0] = hex;
+
+	if (req->method != HTTP_METHOD_POST) {
+		if ((rc = core_db_run(req, &ctx->db[0], sql_reset_valid, 1,
+		    params)) != CORE_OK)
+			return (core_yield(rc));
+		if (core_db_rows(&ctx->db[0]) != 1)
+			return (core_yield(reset_render(req, 410, NULL,
+			    "This reset link has expired or was already used. "
+			    "Ask for a new one.")));
+		return (core_yield(reset_render(req, 200, token, NULL)));
+	}
+
+	password = core_form_get(req, "password");
+	if (core_rule_password(password, &why) == -1)
+		return (core_yield(reset_render(req, 422, token, why)));
+
+	if ((rc = core_password_hash(req, ctx, password)) != CORE_OK)
+		return (core_yield(rc));
+
+	params[1] = ctx->pw.hash;
+	if ((rc = core_db_run(req, &ctx->db[0], sql_reset_apply, 2,
+	    params)) != CORE_OK)
+		return (core_yield(rc));
+
+	if (core_db_rows(&ctx->db[0]) != 1)
+		return (core_yield(reset_render(req, 410, NULL,
+		    "This reset link has expired or was already used. Ask "
+		    "for a new one.")));
+
+	core_redirect(req, "/login?reset=1");
+	return (KORE_RESULT_OK);
+}
+
+static int
+forgot_render(struct http_request *req, int status, const char *email,
+    const char *error, int sent)
+{
+	struct kore_buf		buf;
+
+	kore_buf_init(&buf, 4096);
+	core_page_begin(req, &buf, "Forgot your password");
+	core_html_appendf(&buf, "<article class=\"auth\">\n"
+	    "<h1>Forgot your password?</h1>\n");
+
+	if (sent) {
+		core_html_appendf(&buf, "<p role=\"status\">If an account uses "
+		    "that address, we sent it a link to choose a new password. "
+		    "The link works once, within an hour.</p>\n"
+		    "<p><a href=\"/login\">Back to log in</a></p>\n"
+		    "</article>\n");
+		goto done;
+	}
+
+	if (error != NULL)
+		core_html_appendf(&buf, "<p class=\"form-error\" role=\"alert\">"
+		    "%s</p>\n", error);
+	core_html_appendf(&buf, "<p>Enter the email address of your account "
+	    "and we will send you a link to choose a new password.</p>\n"
+	    "<form method=\"post\" action=\"/forgot\">\n");
+	core_form_csrf(req, &buf);
+	core_html_appendf(&buf, "<label>Email\n<input name=\"email\" "
+	    "type=\"email\" value=\"%s\" autocomplete=\"email\" required>"
+	    "</label>\n<button type=\"submit\">Send the link</button>\n"
+	    "</form>\n</article>\n", email);
+
+done:
+	core_page_end(&buf);
+	core_page_send(req, status, &buf);
+	kore_buf_cleanup(&buf);
+
+	return (CORE_DONE);
+}
+
+static int
+reset_render(struct http_request *req, int status, const char *token,
+    const char *error)
+{
+	struct kore_buf		buf;
+
+	kore_buf_init(&buf, 4096);
+	core_page_begin(req, &buf, "Choose a new password");
+	core_html_appendf(&buf, "<article class=\"auth\">\n"
+	    "<h1>Choose a new password</h1>\n");
+	if (error != NULL)
+		core_html_appendf(&buf, "<p class=\"form-error\" role=\"alert\">"
+		    "%s</p>\n", error);
+
+	if (token != NULL) {
+		core_html_appendf(&buf, "<form method=\"post\" "
+		    "action=\"/reset\">\n");
+		core_form_csrf(req, &buf);
+		core_html_appendf(&buf, "<input type=\"hidden\" name=\"token\" "
+		    "value=\"%s\">\n<label>New password\n<input name=\"password\" "
+		    "type=\"password\" autocomplete=\"new-password\" required "
+		    "minlength=\"8\" maxlength=\"128\"></label>\n"
+		    "<button type=\"submit\">Set the password</button>\n"
+		    "</form>\n", token);
+	} else {
+		core_html_appendf(&buf, "<p><a href=\"/forgot\">Ask for a new "
+		    "link</a></p>\n");
+	}
+
+	core_html_appendf(&buf, "</article>\n");
+	core_page_end(&buf);
+	core_page_send(req, status, &buf);
+	kore_buf_cleanup(&buf);
+
+	return (CORE_DONE);
+}
