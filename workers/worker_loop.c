@@ -212,15 +212,18 @@ backoff(int attempt)
 }
 
 /*
- * noop: does nothing, for benchmarks and checks.  args.sleep_ms makes it
- * take that long; args.fail makes it fail with that message (transient,
- * so it retries and eventually dies).
+ * noop: does nothing, for benchmarks and operational checks.
+ *   sleep_ms	take that long (finishing even when asked to stop)
+ *   fail	fail with this message (transient: retries, then dead)
+ *   record	when done, append "<job id>:<attempt>" to the Redis list
+ *		agora:noop:<record>, so a check can see each completion
  */
 static int
 job_noop(struct worker *w, struct worker_job *job, char *err, size_t len)
 {
+	redisReply	*r;
 	json_t		*v;
-	const char	*fail;
+	const char	*fail, *record;
 
 	v = json_object_get(job->args, "sleep_ms");
 	if (json_is_integer(v) && json_integer_value(v) > 0 &&
@@ -231,6 +234,17 @@ job_noop(struct worker *w, struct worker_job *job, char *err, size_t len)
 	if (fail != NULL) {
 		(void)snprintf(err, len, "%s", fail);
 		return (JOB_RETRY);
+	}
+
+	record = json_string_value(json_object_get(job->args, "record"));
+	if (record != NULL && strlen(record) <= 64) {
+		if (queue_connect(w) == -1 || (r = redisCommand(w->redis,
+		    "RPUSH agora:noop:%s %s:%d", record, job->id,
+		    job->attempts)) == NULL) {
+			(void)snprintf(err, len, "redis unavailable");
+			return (JOB_RETRY);
+		}
+		freeReplyObject(r);
 	}
 
 	return (JOB_OK);

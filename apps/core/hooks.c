@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -14,6 +15,7 @@
 #include "core/core.h"
 
 int	init(int);
+
 
 /*
  * Parent, before fork and before the sandbox: read the configuration,
@@ -42,6 +44,18 @@ kore_worker_configure(void)
 {
 	if (sodium_init() == -1)
 		fatal("libsodium failed to initialise in a worker");
+#if defined(AGORA_SANITIZE)
+	/*
+	 * Test build only: once Kore's own clean-up has run, leave without
+	 * the shared libraries' destructors.  Under the AddressSanitizer
+	 * runtime a worker that ran task threads can deadlock in
+	 * libp11-kit's destructor (freelocale waits forever on glibc's
+	 * locale lock), turning a clean stop into a hang.  The handler
+	 * must be libc's own _exit (it receives the exit status first):
+	 * Kore unloads this module before the worker exits.
+	 */
+	(void)on_exit((void (*)(int, void *))(void (*)(void))_exit, NULL);
+#endif
 }
 
 int

@@ -1,0 +1,26 @@
+# Agora: `make run` serves the site on http://127.0.0.1:8888 with its job
+# worker; `make test` runs every suite against a separate stack.
+
+.PHONY: run test build worker ctl deps stop clean bench
+
+run:
+	@scripts/run.sh
+
+test:
+	@scripts/test.sh
+
+build:
+	@scripts/build.sh dev
+
+deps:
+	@scripts/deps.sh
+
+stop:
+	@scripts/services.sh stop dev
+
+clean:
+	@scripts/kodev.sh clean >/dev/null
+	rm -rf build var/.built-flavor
+
+include workers/worker.mk
+-include tests/unit/unit.mk

@@ -1,0 +1,42 @@
+# Sourced by the set-up scripts: paths and ports of one environment.
+#   . scripts/env.sh dev|test
+# Everything lives under var/<env>/; PostgreSQL and Redis listen on unix
+# sockets only, so they never clash with system services.
+
+case "${1:-}" in
+dev)
+	AGORA_PORT=8888
+	AGORA_SMTP_PORT=8025
+	PGDATABASE=agora
+	;;
+test)
+	AGORA_PORT=18888
+	AGORA_SMTP_PORT=18025
+	PGDATABASE=agora_test
+	;;
+*)
+	echo "usage: . scripts/env.sh dev|test" >&2
+	return 2 2>/dev/null || exit 2
+	;;
+esac
+
+AGORA_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+AGORA_ENV_NAME=$1
+AGORA_VAR=$AGORA_ROOT/var/$1
+AGORA_PGDATA=$AGORA_VAR/pg
+PGHOST=$AGORA_VAR/run
+PGUSER=agora
+AGORA_REDIS_SOCK=$AGORA_VAR/run/redis.sock
+AGORA_CONFIG=$AGORA_VAR/agora.env
+AGORA_MAIL_DIR=$AGORA_VAR/mail
+AGORA_MEDIA_DIR=$AGORA_VAR/media
+PY=/usr/bin/python3
+
+export AGORA_ROOT AGORA_ENV_NAME AGORA_VAR AGORA_PGDATA AGORA_PORT \
+	AGORA_SMTP_PORT PGHOST PGDATABASE PGUSER AGORA_REDIS_SOCK AGORA_CONFIG \
+	AGORA_MAIL_DIR AGORA_MEDIA_DIR PY
+
+# Run a command as root (directly, or through sudo).
+as_root() {
+	if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}

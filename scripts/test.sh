@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# make test: a separate stack (var/test, port 18888) built with
+# AddressSanitizer and UBSan, then every suite against it.  One summary
+# line per suite; non-zero exit when anything failed, including a Kore
+# worker dying, a seccomp violation or a sanitizer report in the log.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/deps.sh || exit 1
+. scripts/env.sh test
+
+started=$(scripts/services.sh start test | sed -n 's/^started: //p') || exit 1
+results=()
+failed=0
+kore_pid=
+pids=()
+
+stop_kore() {
+	[ -n "$kore_pid" ] || return 0
+	kill -TERM "$kore_pid" 2>/dev/null
+	for _ in $(seq 1 150); do
+		kill -0 "$kore_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$kore_pid" 2>/dev/null; then
+		# The sanitizer runtime can hang a worker in glibc's exit
+		# handlers (libp11-kit's destructor); that is past serving.
+		echo "test: kore did not stop in 15 s, killing it"
+		pkill -KILL -P "$kore_pid" 2>/dev/null
+		kill -KILL "$kore_pid" 2>/dev/null
+	fi
+	wait "$kore_pid" 2>/dev/null
+	kore_pid=
+}
+
+cleanup() {
+	trap - EXIT INT TERM
+	stop_kore
+	local p
+	if [ -s "$AGORA_VAR/worker.pid" ]; then
+		kill -TERM "$(cat "$AGORA_VAR/worker.pid")" 2>/dev/null
+	fi
+	for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; done
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+	[ -z "$started" ] || scripts/services.sh stop test
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+die() {
+	echo "test: $*" >&2
+	exit 1
+}
+
+record() {	# suite passed failed
+	results+=("SUITE $1: $2 passed, $3 failed")
+	[ "$3" = 0 ] || failed=1
+}
+
+# Summarise a pytest run from its last line ("3 passed, 1 failed in ...").
+pytest_suite() {	# name dir
+	local log=$AGORA_VAR/pytest-$1.log rc p f e
+	$PY -m pytest -q -p no:cacheprovider "$2" 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	p=$(tail -1 "$log" | grep -o '[0-9]* passed' | cut -d' ' -f1)
+	f=$(tail -1 "$log" | grep -o '[0-9]* failed' | cut -d' ' -f1)
+	e=$(tail -1 "$log" | grep -o '[0-9]* error' | cut -d' ' -f1)
+	p=${p:-0}
+	f=$(( ${f:-0} + ${e:-0} ))
+	# Exit 5 (no tests ran) or any failure without a count is a failure.
+	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then f=1; fi
+	record "$1" "$p" "$f"
+}
+
+# ---- a clean database, queue and mailbox for every run
+psql -X -q -U postgres -d postgres -v ON_ERROR_STOP=1 \
+    -c "DROP DATABASE IF EXISTS $PGDATABASE WITH (FORCE)" \
+    -c "CREATE DATABASE $PGDATABASE OWNER agora" || die "database reset"
+redis-cli -s "$AGORA_REDIS_SOCK" flushall >/dev/null || die "redis reset"
+rm -rf "$AGORA_MAIL_DIR" "$AGORA_MEDIA_DIR" var/test/screenshots
+rm -f "$AGORA_VAR"/{kore,worker,mailsink,pytest-*,unit,browser}.log \
+    var/test/access.log
+
+scripts/config.sh test || die "config"
+scripts/migrate.sh test || die "migrations"
+make -s worker EXTRA_CFLAGS=-Werror || die "worker build"
+scripts/admin.sh test || die "admin account"
+CFLAGS=-Werror scripts/build.sh asan clean || die "site build"
+
+# ---- unit tests (pure C, cmocka)
+if [ -f tests/unit/unit.mk ]; then
+	make -s unit 2>&1 | tee "$AGORA_VAR/unit.log"
+	rc=${PIPESTATUS[0]}
+	line=$(grep -E '^unit: [0-9]+ passed, [0-9]+ failed' "$AGORA_VAR/unit.log" | tail -1)
+	p=$(echo "$line" | awk '{print $2}')
+	f=$(echo "$line" | awk '{print $4}')
+	[ "$rc" = 0 ] || [ "${f:-0}" != 0 ] || f=1
+	record unit "${p:-0}" "${f:-1}"
+fi
+
+# ---- the stack: mail sink, job worker, site
+$PY scripts/mailsink.py "$AGORA_SMTP_PORT" "$AGORA_MAIL_DIR" \
+    >"$AGORA_VAR/mailsink.log" 2>&1 &
+pids+=($!)
+build/agora-worker >"$AGORA_VAR/worker.log" 2>&1 &
+echo $! >"$AGORA_VAR/worker.pid"
+
+asan=$(gcc -print-file-name=libasan.so)
+LD_PRELOAD=$asan ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    stdbuf -oL -eL kore -fnrc var/test/kore.conf >"$AGORA_VAR/kore.log" 2>&1 &
+kore_pid=$!
+
+for _ in $(seq 1 120); do
+	curl -fsS -o /dev/null "http://127.0.0.1:$AGORA_PORT/healthz" 2>/dev/null && break
+	kill -0 "$kore_pid" 2>/dev/null || break
+	sleep 0.25
+done
+if ! curl -fsS -o /dev/null "http://127.0.0.1:$AGORA_PORT/healthz"; then
+	tail -30 "$AGORA_VAR/kore.log" >&2
+	die "the site did not start"
+fi
+
+export AGORA_TEST_URL=http://127.0.0.1:$AGORA_PORT
+export AGORA_ADMIN_PASSWORD_FILE=$AGORA_VAR/admin-password
+export AGORA_KORE_LOG=$AGORA_VAR/kore.log
+export AGORA_WORKER_PIDFILE=$AGORA_VAR/worker.pid
+export AGORA_WORKER_LOG=$AGORA_VAR/worker.log
+export AGORA_REDIS_RESTART="scripts/services.sh start test"
+export AGORA_SCREENSHOT_DIR=var/test/screenshots
+
+pytest_suite http tests/http
+[ -d tests/jobs ] && pytest_suite jobs tests/jobs
+
+if [ -f tests/browser/run.mjs ]; then
+	node tests/browser/run.mjs 2>&1 | tee "$AGORA_VAR/browser.log"
+	rc=${PIPESTATUS[0]}
+	line=$(grep -E '^browser: [0-9]+ passed, [0-9]+ failed' "$AGORA_VAR/browser.log" | tail -1)
+	p=$(echo "$line" | awk '{print $2}')
+	f=$(echo "$line" | awk '{print $4}')
+	[ "$rc" = 0 ] || [ "${f:-0}" != 0 ] || f=1
+	record browser "${p:-0}" "${f:-1}"
+fi
+
+stop_kore
+
+# ---- the server log: no worker may have died, no sanitizer report
+bad=$(grep -E 'exited with status [1-9]|\) gone|sandbox violation|seccomp violation|AddressSanitizer|runtime error:' \
+    "$AGORA_VAR/kore.log" | head -5)
+if [ -n "$bad" ]; then
+	echo "$bad"
+	record server-log 0 1
+else
+	record server-log 1 0
+fi
+
+echo
+for r in "${results[@]}"; do echo "$r"; done
+if [ "$failed" = 0 ]; then
+	echo "make test: all suites passed"
+	exit 0
+fi
+echo "make test: FAILED"
+exit 1
