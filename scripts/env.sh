@@ -24,9 +24,18 @@ AGORA_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 AGORA_ENV_NAME=$1
 AGORA_VAR=$AGORA_ROOT/var/$1
 AGORA_PGDATA=$AGORA_VAR/pg
+# Sockets: under var/<env>/run, unless that path is long (unix socket
+# names are limited to 107 bytes) or has spaces (libpq and pg_ctl split
+# on them); then in a short directory of /tmp named after the clone.
 PGHOST=$AGORA_VAR/run
+case "$PGHOST" in
+*" "*) PGHOST= ;;
+esac
+if [ -z "$PGHOST" ] || [ ${#PGHOST} -gt 80 ]; then
+	PGHOST=/tmp/agora-$(printf %s "$AGORA_ROOT" | md5sum | cut -c1-10)-$1
+fi
 PGUSER=agora
-AGORA_REDIS_SOCK=$AGORA_VAR/run/redis.sock
+AGORA_REDIS_SOCK=$PGHOST/redis.sock
 AGORA_CONFIG=$AGORA_VAR/agora.env
 AGORA_MAIL_DIR=$AGORA_VAR/mail
 AGORA_MEDIA_DIR=$AGORA_VAR/media

@@ -21,17 +21,20 @@ pg_run() {
 pg_prepare() {
 	if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$AGORA_VAR"; then
 		# The clone lives where postgres cannot go (e.g. /root):
-		# keep the cluster and socket under /tmp instead.
+		# keep the cluster under /tmp instead, linked from var/.
 		local alt
-		alt=/tmp/agora-$(printf %s "$AGORA_ROOT" | md5sum | cut -c1-8)-$AGORA_ENV_NAME
-		mkdir -p "$alt/run"
-		[ -L "$AGORA_PGDATA" ] || { rm -rf "$AGORA_PGDATA"; ln -s "$alt/pg" "$AGORA_PGDATA"; }
-		[ -L "$PGHOST" ] || { rm -rf "$PGHOST"; ln -s "$alt/run" "$PGHOST"; }
-		chown postgres "$alt" "$alt/run"
+		alt=/tmp/agora-$(printf %s "$AGORA_ROOT" | md5sum | cut -c1-10)-$AGORA_ENV_NAME-pg
+		mkdir -p "$alt"
+		chown postgres "$alt"
+		[ -L "$AGORA_PGDATA" ] || { rm -rf "$AGORA_PGDATA"; ln -s "$alt" "$AGORA_PGDATA"; }
 	fi
 	if [ "$(id -u)" = 0 ]; then
-		chown postgres "$(readlink -f "$PGHOST")"
-		chmod 0755 "$(readlink -f "$PGHOST")"
+		chown postgres "$PGHOST"
+		chmod 0755 "$PGHOST"
+		if ! runuser -u postgres -- test -w "$PGHOST"; then
+			echo "services: postgres cannot use $PGHOST" >&2
+			exit 1
+		fi
 	fi
 	if [ ! -s "$AGORA_PGDATA/PG_VERSION" ]; then
 		local target
@@ -53,7 +56,7 @@ pg_start() {
 	touch "$AGORA_VAR/postgres.log"
 	[ "$(id -u)" = 0 ] && chown postgres "$AGORA_VAR/postgres.log"
 	pg_run "$PGBIN/pg_ctl" -D "$AGORA_PGDATA" -l "$AGORA_VAR/postgres.log" \
-	    -o "-k $(readlink -f "$PGHOST") -c listen_addresses='' -c fsync=$1" \
+	    -o "-k '$PGHOST' -c listen_addresses='' -c fsync=$1" \
 	    -w -t 60 start >/dev/null
 	return 0
 }
