@@ -45,8 +45,7 @@ static const char sql_media_failed[] =
 static int	media_fail(struct worker *, const char *, const char *, char *,
 		    size_t);
 static int	check_header(const char *, int *, int *, char *, size_t);
-static int	make_copy(const char *, const char *, int, int, char *,
-		    size_t);
+static int	save_jpeg(VipsImage *, const char *, char *, size_t);
 static void	vips_reason(const char *, char *, size_t);
 
 /* Once per process, before forking: start libvips, no operation cache. */
@@ -70,7 +69,8 @@ job_thumbnail(struct worker *w, struct worker_job *job, char *err,
 	json_t		*v;
 	const char	*params[3];
 	char		 id[24], sha[65], fmt[8], src[PATH_MAX];
-	char		 dst[PATH_MAX], wbuf[16], hbuf[16];
+	char		 thumb[PATH_MAX], display[PATH_MAX];
+	char		 wbuf[16], hbuf[16];
 	int		 width, height;
 
 	v = json_object_get(job->args, "media_id");
@@ -103,22 +103,17 @@ job_thumbnail(struct worker *w, struct worker_job *job, char *err,
 		    err, len));
 	}
 
-	if (check_header(src, &width, &height, err, len) == -1)
-		return (media_fail(w, id, err, err, len));
-
-	(void)snprintf(dst, sizeof(dst), "%s/thumb", wcfg.media_dir);
-	(void)mkdir(dst, 0755);
-	(void)snprintf(dst, sizeof(dst), "%s/display", wcfg.media_dir);
-	(void)mkdir(dst, 0755);
-
-	(void)snprintf(dst, sizeof(dst), "%s/thumb/%s.jpg", wcfg.media_dir,
+	(void)snprintf(thumb, sizeof(thumb), "%s/thumb", wcfg.media_dir);
+	(void)mkdir(thumb, 0755);
+	(void)snprintf(display, sizeof(display), "%s/display", wcfg.media_dir);
+	(void)mkdir(display, 0755);
+	(void)snprintf(thumb, sizeof(thumb), "%s/thumb/%s.jpg", wcfg.media_dir,
 	    sha);
-	if (make_copy(src, dst, THUMB_SIZE, 1, err, len) == -1)
-		return (media_fail(w, id, err, err, len));
+	(void)snprintf(display, sizeof(display), "%s/display/%s.jpg",
+	    wcfg.media_dir, sha);
 
-	(void)snprintf(dst, sizeof(dst), "%s/display/%s.jpg", wcfg.media_dir,
-	    sha);
-	if (make_copy(src, dst, DISPLAY_SIZE, 0, err, len) == -1)
+	if (thumbnail_make(src, thumb, display, &width, &height, err,
+	    len) == -1)
 		return (media_fail(w, id, err, err, len));
 
 	(void)snprintf(wbuf, sizeof(wbuf), "%d", width);
@@ -132,6 +127,56 @@ job_thumbnail(struct worker *w, struct worker_job *job, char *err,
 	PQclear(res);
 
 	return (JOB_OK);
+}
+
+/*
+ * Check `src` and write both copies.  The original is decoded once, with
+ * shrink-on-load, into the display copy; the square thumbnail is cut from
+ * that.  The upright size of the original goes to *width and *height.
+ * Returns 0, or -1 with the reason in err.
+ */
+int
+thumbnail_make(const char *src, const char *thumb, const char *display,
+    int *width, int *height, char *err, size_t len)
+{
+	VipsImage	*disp, *mem, *sq;
+
+	if (check_header(src, width, height, err, len) == -1)
+		return (-1);
+
+	if (vips_thumbnail(src, &disp, DISPLAY_SIZE, "height", DISPLAY_SIZE,
+	    "size", VIPS_SIZE_DOWN, "fail_on", VIPS_FAIL_ON_ERROR, NULL) != 0) {
+		vips_reason("The image is damaged or incomplete", err, len);
+		return (-1);
+	}
+
+	mem = vips_image_copy_memory(disp);
+	g_object_unref(disp);
+	if (mem == NULL) {
+		vips_reason("The image is damaged or incomplete", err, len);
+		return (-1);
+	}
+
+	if (save_jpeg(mem, display, err, len) == -1) {
+		g_object_unref(mem);
+		return (-1);
+	}
+
+	if (vips_thumbnail_image(mem, &sq, THUMB_SIZE, "height", THUMB_SIZE,
+	    "crop", VIPS_INTERESTING_ATTENTION, NULL) != 0) {
+		g_object_unref(mem);
+		vips_reason("The image cannot be cropped", err, len);
+		return (-1);
+	}
+	g_object_unref(mem);
+
+	if (save_jpeg(sq, thumb, err, len) == -1) {
+		g_object_unref(sq);
+		return (-1);
+	}
+	g_object_unref(sq);
+
+	return (0);
 }
 
 /* Store why the image cannot be used; the job fails for good. */
@@ -203,35 +248,17 @@ check_header(const char *path, int *w, int *h, char *err, size_t len)
 }
 
 /*
- * Write a JPEG copy of `src` at `size` (square and cropped, or fitted
- * within size x size and never enlarged) to `dst` via a temporary file.
+ * Save `img` as a JPEG without any metadata at `dst`, through a
+ * temporary file renamed into place.
  */
 static int
-make_copy(const char *src, const char *dst, int size, int square, char *err,
-    size_t len)
+save_jpeg(VipsImage *img, const char *dst, char *err, size_t len)
 {
-	VipsImage	*out;
-	char		 tmp[PATH_MAX];
-	int		 rc;
-
-	if (square)
-		rc = vips_thumbnail(src, &out, size, "height", size,
-		    "crop", VIPS_INTERESTING_ATTENTION,
-		    "fail_on", VIPS_FAIL_ON_ERROR, NULL);
-	else
-		rc = vips_thumbnail(src, &out, size, "height", size,
-		    "size", VIPS_SIZE_DOWN,
-		    "fail_on", VIPS_FAIL_ON_ERROR, NULL);
-	if (rc != 0) {
-		vips_reason("The image is damaged or incomplete", err, len);
-		return (-1);
-	}
+	char		tmp[PATH_MAX];
 
 	(void)snprintf(tmp, sizeof(tmp), "%s.%d.tmp", dst, (int)getpid());
-	rc = vips_jpegsave(out, tmp, "Q", JPEG_QUALITY, "strip", TRUE,
-	    "optimize_coding", TRUE, "interlace", TRUE, NULL);
-	g_object_unref(out);
-	if (rc != 0) {
+	if (vips_jpegsave(img, tmp, "Q", JPEG_QUALITY, "strip", TRUE,
+	    "optimize_coding", TRUE, "interlace", TRUE, NULL) != 0) {
 		(void)unlink(tmp);
 		vips_reason("The image is damaged or incomplete", err, len);
 		return (-1);

@@ -154,6 +154,8 @@ int		job_email(struct worker *, struct worker_job *, char *, size_t);
 int		job_thumbnail(struct worker *, struct worker_job *, char *,
 		    size_t);
 void		thumbnail_init(const char *);
+int		thumbnail_make(const char *, const char *, const char *,
+		    int *, int *, char *, size_t);
 
 /* job_moderate.c */
 int		job_moderate(struct worker *, struct worker_job *, char *,

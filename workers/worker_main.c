@@ -9,6 +9,11 @@
  *
  *   agora-worker enqueue <type> <queue> <args-json> [delay-ms]
  *	Put one job on the queue (operators, tests, benchmarks).
+ *
+ *   agora-worker thumbnail <image> <thumb.jpg> <display.jpg> [runs]
+ *	Make the two copies of one image, as the thumbnail job does, and
+ *	print the original's upright size and the time each run took
+ *	(re-generation, benchmarks).
  */
 
 #include <sys/types.h>
@@ -37,6 +42,7 @@ static int	supervise(int);
 static pid_t	spawn(int);
 static int	child_main(int);
 static int	cmd_enqueue(int, char **);
+static int	cmd_thumbnail(int, char **);
 static void	on_signal(int);
 static void	signals_setup(void);
 static void	usage(void);
@@ -70,6 +76,11 @@ main(int argc, char **argv)
 			usage();
 			return (2);
 		}
+	}
+
+	if ((argc == 5 || argc == 6) && !strcmp(argv[1], "thumbnail")) {
+		thumbnail_init(argv[0]);
+		return (cmd_thumbnail(argc - 2, argv + 2));
 	}
 
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
@@ -233,6 +244,34 @@ cmd_enqueue(int argc, char **argv)
 	return (0);
 }
 
+static int
+cmd_thumbnail(int argc, char **argv)
+{
+	struct timespec	a, b;
+	char		err[512];
+	int		width, height, runs, i;
+
+	runs = (argc == 4) ? atoi(argv[3]) : 1;
+	if (runs < 1 || runs > 1000) {
+		usage();
+		return (2);
+	}
+
+	for (i = 0; i < runs; i++) {
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		if (thumbnail_make(argv[0], argv[1], argv[2], &width, &height,
+		    err, sizeof(err)) == -1) {
+			fprintf(stderr, "agora-worker: %s\n", err);
+			return (1);
+		}
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		printf("%dx%d %.1f ms\n", width, height,
+		    (b.tv_sec - a.tv_sec) * 1e3 + (b.tv_nsec - a.tv_nsec) / 1e6);
+	}
+
+	return (0);
+}
+
 static void
 on_signal(int sig)
 {
@@ -259,5 +298,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: agora-worker [-c concurrency]\n"
-	    "       agora-worker enqueue type queue args-json [delay-ms]\n");
+	    "       agora-worker enqueue type queue args-json [delay-ms]\n"
+	    "       agora-worker thumbnail image thumb.jpg display.jpg "
+	    "[runs]\n");
 }
