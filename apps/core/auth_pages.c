@@ -13,7 +13,7 @@ int	core_logout_page(struct http_request *);
 static int	register_render(struct http_request *, int,
 		    struct core_signup *, json_t *);
 static int	login_render(struct http_request *, int, const char *,
-		    const char *, const char *);
+		    const char *, const char *, const char *);
 static void	field_error(struct kore_buf *, json_t *, const char *);
 static const char *safe_next(const char *);
 
@@ -74,7 +74,7 @@ core_login_page(struct http_request *req)
 	if (req->method != HTTP_METHOD_POST) {
 		http_populate_get(req);
 		return (core_yield(login_render(req, 200, NULL,
-		    safe_next(core_form_get(req, "next")),
+		    safe_next(core_form_get(req, "next")), NULL,
 		    core_form_get(req, "reset") != NULL ?
 		    "Your password was changed. Log in with the new one." :
 		    NULL)));
@@ -102,13 +102,13 @@ core_login_page(struct http_request *req)
 		http_response_header(req, "retry-after", retry);
 		return (core_yield(login_render(req, 429, in.username_in, next,
 		    "Too many failed attempts. Wait a few minutes and try "
-		    "again.")));
+		    "again.", NULL)));
 	case 403:
 		return (core_yield(login_render(req, 403, in.username_in, next,
-		    "This account is suspended.")));
+		    "This account is suspended.", NULL)));
 	default:
 		return (core_yield(login_render(req, 401, in.username_in, next,
-		    "Invalid username or password.")));
+		    "Invalid username or password.", NULL)));
 	}
 
 	if ((rc = core_session_start(req, ctx, &ctx->db[1],
@@ -195,7 +195,7 @@ register_render(struct http_request *req, int status, struct core_signup *in,
 
 static int
 login_render(struct http_request *req, int status, const char *username,
-    const char *next, const char *error)
+    const char *next, const char *error, const char *notice)
 {
 	struct kore_buf		buf;
 
@@ -205,6 +205,9 @@ login_render(struct http_request *req, int status, const char *username,
 	if (error != NULL)
 		core_html_appendf(&buf, "<p class=\"form-error\" role=\"alert\">"
 		    "%s</p>\n", error);
+	if (notice != NULL)
+		core_html_appendf(&buf, "<p class=\"notice\" role=\"status\">"
+		    "%s</p>\n", notice);
 
 	core_html_appendf(&buf, "<form method=\"post\" action=\"/login\">\n");
 	core_form_csrf(req, &buf);
