@@ -28,10 +28,9 @@
 #define IMAGE_MIN_SIDE	16
 #define IMAGE_MAX_RATIO	12
 
+/* The core's flagging function also lets the owning app react (hide). */
 static const char sql_flag[] =
-	"INSERT INTO moderation_queue (kind, item_id, reason, source)"
-	"  VALUES ($1, $2, $3, 'auto')"
-	"  ON CONFLICT (kind, item_id) WHERE decided_at IS NULL DO NOTHING";
+	"SELECT moderation_flag($1, $2, $3, 'auto', NULL)";
 
 static const char sql_media[] =
 	"SELECT format, width, height, status FROM media_files WHERE id = $1";

@@ -27,6 +27,12 @@ int	admin_job_action_page(struct http_request *);
 int	admin_api_jobs(struct http_request *);
 int	admin_api_job_action(struct http_request *);
 
+/* admin_moderation.c */
+int	admin_moderation_page(struct http_request *);
+int	admin_moderation_action(struct http_request *);
+int	admin_api_moderation(struct http_request *);
+int	admin_api_moderation_action(struct http_request *);
+
 /* admin_mail.c */
 int	admin_mail_page(struct http_request *);
 int	admin_mail_message(struct http_request *);

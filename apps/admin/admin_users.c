@@ -60,6 +60,9 @@ admin_index(struct http_request *req)
 	    "<article><header><h2><a href=\"/admin/users\">Users</a></h2>"
 	    "</header><p>Find accounts, ban or unban them, make or unmake "
 	    "admins.</p></article>\n"
+	    "<article><header><h2><a href=\"/admin/moderation\">Moderation"
+	    "</a></h2></header><p>Posts to review, flagged and reported "
+	    "content.</p></article>\n"
 	    "<article><header><h2><a href=\"/admin/jobs\">Jobs</a></h2>"
 	    "</header><p>The background queue: depth, failures, retries."
 	    "</p></article>\n");

@@ -249,6 +249,7 @@ int		core_auth_login(struct http_request *, struct core_ctx *,
 void		core_form_load(struct http_request *, struct core_ctx *);
 const char	*core_form_get(struct http_request *, const char *);
 int		v_text(struct http_request *, char *);
+int		v_longtext(struct http_request *, char *);
 
 /* password.c */
 void		core_password_init(void);

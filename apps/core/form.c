@@ -48,3 +48,17 @@ v_text(struct http_request *req, char *data)
 	return (core_utf8_valid(data, len) ? KORE_RESULT_OK :
 	    KORE_RESULT_ERROR);
 }
+
+/* Validator for long text (post bodies): at most 512 KiB of valid UTF-8. */
+int
+v_longtext(struct http_request *req, char *data)
+{
+	size_t		len;
+
+	len = strlen(data);
+	if (len > 512 * 1024)
+		return (KORE_RESULT_ERROR);
+
+	return (core_utf8_valid(data, len) ? KORE_RESULT_OK :
+	    KORE_RESULT_ERROR);
+}

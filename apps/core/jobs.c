@@ -33,8 +33,9 @@ static unsigned long long now_ms(void);
 
 /*
  * Push the jobs listed (JSON array, CORE_JOBS_JSON) in column `col` of
- * row `row` of `db`.  Done once per statement result, however often the
- * handler runs again.  Failures are logged; the relay covers them.
+ * row `row` of `db`, or of every row when `row` is -1.  Done once per
+ * statement result, however often the handler runs again.  Failures are
+ * logged; the relay covers them.
  */
 void
 core_jobs_push(struct core_db *db, int row, int col)
@@ -42,24 +43,30 @@ core_jobs_push(struct core_db *db, int row, int col)
 	json_t		*list, *job;
 	json_error_t	 err;
 	size_t		 i;
+	int		 r, last;
 
-	if (db->pushed || core_db_isnull(db, row, col))
+	if (db->pushed)
 		return;
 	db->pushed = 1;
 
-	list = json_loads(core_db_value(db, row, col), 0, &err);
-	if (!json_is_array(list)) {
-		core_log_json("error", "jobs: unreadable job list", err.text);
-		if (list != NULL)
-			json_decref(list);
-		return;
+	last = (row == -1) ? core_db_rows(db) - 1 : row;
+	for (r = (row == -1) ? 0 : row; r <= last; r++) {
+		if (core_db_isnull(db, r, col))
+			continue;
+		list = json_loads(core_db_value(db, r, col), 0, &err);
+		if (!json_is_array(list)) {
+			core_log_json("error", "jobs: unreadable job list",
+			    err.text);
+			if (list != NULL)
+				json_decref(list);
+			continue;
+		}
+		json_array_foreach(list, i, job) {
+			if (push_one(job) == -1)
+				break;
+		}
+		json_decref(list);
 	}
-
-	json_array_foreach(list, i, job) {
-		if (push_one(job) == -1)
-			break;
-	}
-	json_decref(list);
 }
 
 /*

@@ -1,0 +1,284 @@
+/*
+ * The blog's JSON API under /api/v1/blog: everything the pages can do.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "blog/blog.h"
+
+int	blog_api_posts(struct http_request *);
+int	blog_api_post(struct http_request *);
+
+/*
+ * Newest published first, by keyset: the cursor is the last post's
+ * (created_at in microseconds, id), opaque to clients.  ?page=N is also
+ * accepted for simple clients (offset, up to page 1000).
+ */
+static const char sql_posts_after[] =
+	"SELECT " BLOG_SQL_POST_COLS
+	"  FROM posts p JOIN users u ON u.id = p.author_id"
+	" WHERE p.status = 'approved' AND ($1::bigint IS NULL OR"
+	"       (p.created_at, p.id) < (timestamptz 'epoch' +"
+	"       $1::bigint * interval '1 microsecond', $2::bigint))"
+	" ORDER BY p.created_at DESC, p.id DESC LIMIT $3";
+
+static const char sql_posts_page[] =
+	"SELECT " BLOG_SQL_POST_COLS
+	"  FROM posts p JOIN users u ON u.id = p.author_id"
+	" WHERE p.status = 'approved'"
+	" ORDER BY p.created_at DESC, p.id DESC LIMIT $1 OFFSET $2";
+
+static int	posts_list(struct http_request *, struct core_ctx *);
+static int	posts_create(struct http_request *, struct core_ctx *);
+static int	post_update(struct http_request *, struct core_ctx *,
+		    int64_t);
+static int	input_from_json(json_t *, struct blog_post_in *, json_t **);
+static int	parse_cursor(const char *, char *, size_t, char *, size_t);
+
+/* GET and POST /api/v1/blog/posts */
+int
+blog_api_posts(struct http_request *req)
+{
+	struct core_ctx		*ctx;
+	int			 rc;
+
+	if ((rc = core_begin(req, &ctx)) != CORE_OK)
+		return (core_yield(rc));
+
+	if (req->method == HTTP_METHOD_POST)
+		return (core_yield(posts_create(req, ctx)));
+
+	return (core_yield(posts_list(req, ctx)));
+}
+
+/* GET, PATCH and DELETE /api/v1/blog/posts/{id} */
+int
+blog_api_post(struct http_request *req)
+{
+	struct core_ctx		*ctx;
+	const char		*rest;
+	int64_t			 id;
+	int			 rc, edit;
+
+	if ((rc = core_begin(req, &ctx)) != CORE_OK)
+		return (core_yield(rc));
+	if (core_path_id(req, "/api/v1/blog/posts/", &id, &rest) == -1 ||
+	    *rest != '\0')
+		return (core_yield(core_error(req, 404, NULL)));
+
+	edit = req->method != HTTP_METHOD_GET &&
+	    req->method != HTTP_METHOD_HEAD;
+	if (edit) {
+		if ((rc = core_require_user(req, ctx)) != CORE_OK)
+			return (core_yield(rc));
+		if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
+			return (core_yield(rc));
+	}
+
+	if ((rc = blog_post_load(req, ctx, &ctx->db[0], id, edit)) != CORE_OK)
+		return (core_yield(rc));
+
+	switch (req->method) {
+	case HTTP_METHOD_PATCH:
+		return (core_yield(post_update(req, ctx, id)));
+	case HTTP_METHOD_DELETE:
+		if ((rc = blog_post_delete(req, ctx, id)) != CORE_OK)
+			return (core_yield(rc));
+		http_response(req, 204, NULL, 0);
+		return (KORE_RESULT_OK);
+	default:
+		return (core_yield(core_json_send(req, 200, json_pack("{s:o}",
+		    "post", blog_post_json(&ctx->db[0], 0, 1)))));
+	}
+}
+
+static int
+posts_list(struct http_request *req, struct core_ctx *ctx)
+{
+	struct core_db	*db;
+	const char	*params[3], *cursor, *v;
+	char		 us[24], id[24], limit[24], offset[24], next[48];
+	json_t		*list;
+	long long	 n, page;
+	int		 rc, i, rows, err;
+
+	if (!ctx->form_loaded) {
+		ctx->form_loaded = 1;
+		http_populate_get(req);
+	}
+
+	n = 20;
+	if ((v = core_form_get(req, "limit")) != NULL) {
+		n = kore_strtonum(v, 10, 1, BLOG_API_LIMIT_MAX, &err);
+		if (err != KORE_RESULT_OK)
+			return (core_problem(req, 400, "Invalid limit",
+			    "limit is a number from 1 to 100.", json_pack(
+			    "{s:s}", "limit", "From 1 to 100.")));
+	}
+
+	db = &ctx->db[0];
+	(void)snprintf(limit, sizeof(limit), "%lld", n + 1);
+	page = 0;
+	if ((v = core_form_get(req, "page")) != NULL) {
+		page = kore_strtonum(v, 10, 1, BLOG_PAGE_MAX, &err);
+		if (err != KORE_RESULT_OK)
+			page = 1;
+		(void)snprintf(offset, sizeof(offset), "%lld",
+		    (page - 1) * n);
+		params[0] = limit;
+		params[1] = offset;
+		rc = core_db_run(req, db, sql_posts_page, 2, params);
+	} else {
+		cursor = core_form_get(req, "cursor");
+		params[0] = NULL;
+		params[1] = NULL;
+		if (cursor != NULL && *cursor != '\0') {
+			if (parse_cursor(cursor, us, sizeof(us), id,
+			    sizeof(id)) == -1)
+				return (core_problem(req, 400, "Invalid cursor",
+				    "Use the next_cursor of a previous answer.",
+				    json_pack("{s:s}", "cursor",
+				    "Not a cursor from this API.")));
+			params[0] = us;
+			params[1] = id;
+		}
+		params[2] = limit;
+		rc = core_db_run(req, db, sql_posts_after, 3, params);
+	}
+	if (rc != CORE_OK)
+		return (rc);
+
+	rows = core_db_rows(db);
+	list = json_array();
+	for (i = 0; i < rows && i < n; i++)
+		json_array_append_new(list, blog_post_json(db, i, 0));
+
+	next[0] = '\0';
+	if (rows > n)
+		(void)snprintf(next, sizeof(next), "%s",
+		    core_db_value(db, n - 1, BLOG_COL_CURSOR));
+
+	if (page > 0)
+		return (core_json_send(req, 200, json_pack("{s:o, s:I}",
+		    "posts", list, "page", (json_int_t)page)));
+
+	return (core_json_send(req, 200, json_pack("{s:o, s:o}", "posts", list,
+	    "next_cursor", next[0] != '\0' ? json_string(next) : json_null())));
+}
+
+static int
+posts_create(struct http_request *req, struct core_ctx *ctx)
+{
+	struct blog_post_in	 in;
+	json_t			*body, *errors;
+	char			 loc[64];
+	int			 rc;
+
+	if ((rc = core_require_user(req, ctx)) != CORE_OK)
+		return (rc);
+	if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
+		return (rc);
+	if ((rc = core_json_body(req, ctx, &body)) != CORE_OK)
+		return (rc);
+
+	if (input_from_json(body, &in, &errors) == -1 ||
+	    (errors = blog_post_check(&in, 0)) != NULL)
+		return (core_problem(req, 422, "Invalid input",
+		    "Some fields are missing or not valid.", errors));
+
+	if ((rc = blog_post_create(req, ctx, &in)) != CORE_OK)
+		return (rc);
+
+	if ((rc = blog_post_load(req, ctx, &ctx->db[1],
+	    core_db_int(&ctx->db[0], 0, 0), 0)) != CORE_OK)
+		return (rc);
+
+	(void)snprintf(loc, sizeof(loc), "/api/v1/blog/posts/%lld",
+	    (long long)core_db_int(&ctx->db[0], 0, 0));
+	http_response_header(req, "location", loc);
+
+	return (core_json_send(req, 201, json_pack("{s:o}", "post",
+	    blog_post_json(&ctx->db[1], 0, 1))));
+}
+
+static int
+post_update(struct http_request *req, struct core_ctx *ctx, int64_t id)
+{
+	struct blog_post_in	 in;
+	json_t			*body, *errors;
+	int			 rc;
+
+	if ((rc = core_json_body(req, ctx, &body)) != CORE_OK)
+		return (rc);
+
+	if (input_from_json(body, &in, &errors) == -1 ||
+	    (errors = blog_post_check(&in, 1)) != NULL)
+		return (core_problem(req, 422, "Invalid input",
+		    "Some fields are not valid.", errors));
+
+	if ((rc = blog_post_update(req, ctx, id, &in)) != CORE_OK)
+		return (rc);
+
+	if ((rc = blog_post_load(req, ctx, &ctx->db[2], id, 0)) != CORE_OK)
+		return (rc);
+
+	return (core_json_send(req, 200, json_pack("{s:o}", "post",
+	    blog_post_json(&ctx->db[2], 0, 1))));
+}
+
+/* Strings or absent: a field of another type is an error. */
+static int
+input_from_json(json_t *body, struct blog_post_in *in, json_t **errors)
+{
+	const char	*keys[] = { "title", "body", "status" };
+	json_t		*v;
+	size_t		 i;
+
+	memset(in, 0, sizeof(*in));
+	*errors = NULL;
+	for (i = 0; i < 3; i++) {
+		v = json_object_get(body, keys[i]);
+		if (v == NULL || json_is_null(v))
+			continue;
+		if (!json_is_string(v)) {
+			if (*errors == NULL)
+				*errors = json_object();
+			json_object_set_new(*errors, keys[i],
+			    json_string("Must be a string."));
+		}
+	}
+	if (*errors != NULL)
+		return (-1);
+
+	in->title = core_json_str(body, "title");
+	in->body = core_json_str(body, "body");
+	in->status = core_json_str(body, "status");
+
+	return (0);
+}
+
+/* "<microseconds>.<id>", both plain decimal numbers. */
+static int
+parse_cursor(const char *c, char *us, size_t uslen, char *id, size_t idlen)
+{
+	const char	*dot;
+	size_t		 n;
+
+	if ((dot = strchr(c, '.')) == NULL)
+		return (-1);
+
+	n = dot - c;
+	if (n == 0 || n >= uslen || strspn(c, "0123456789") != n)
+		return (-1);
+	memcpy(us, c, n);
+	us[n] = '\0';
+
+	n = strlen(dot + 1);
+	if (n == 0 || n >= idlen || strspn(dot + 1, "0123456789") != n)
+		return (-1);
+	memcpy(id, dot + 1, n + 1);
+
+	return (0);
+}

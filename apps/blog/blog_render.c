@@ -1,0 +1,222 @@
+/*
+ * How posts look: the list on /blog, a post page, the editor form, and
+ * the JSON form of a post.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "blog/blog.h"
+
+static void	status_badge(struct kore_buf *, const char *);
+static void	post_url(struct kore_buf *, struct core_db *, int);
+
+/* Minutes to read `words` at 200 words a minute, at least one. */
+int
+blog_reading_minutes(int64_t words)
+{
+	return (words <= 200 ? 1 : (int)((words + 199) / 200));
+}
+
+/*
+ * The posts of `db` (BLOG_SQL_POST_COLS) as a list, at most `max` of
+ * them; status badges when `badges` (an author's own list).
+ */
+void
+blog_render_list(struct http_request *req, struct kore_buf *buf,
+    struct core_db *db, int max, int badges)
+{
+	int		i, n, comments;
+	const char	*excerpt;
+	size_t		len;
+
+	n = core_db_rows(db);
+	if (n > max)
+		n = max;
+	if (n == 0) {
+		core_html_appendf(buf, "<p class=\"empty\">No posts yet.</p>\n");
+		return;
+	}
+
+	core_html_appendf(buf, "<ul class=\"posts\">\n");
+	for (i = 0; i < n; i++) {
+		comments = (int)core_db_int(db, i, BLOG_COL_COMMENTS);
+		core_html_appendf(buf, "<li class=\"post\"><article>\n<h2><a "
+		    "href=\"");
+		post_url(buf, db, i);
+		core_html_appendf(buf, "\">%s</a>",
+		    core_db_value(db, i, BLOG_COL_TITLE));
+		if (badges)
+			status_badge(buf, core_db_value(db, i,
+			    BLOG_COL_STATUS));
+		core_html_appendf(buf, "</h2>\n<p class=\"meta\"><span>by "
+		    "</span><a href=\"/blog/u/%U\">%s</a> <span>·</span> "
+		    "<time datetime=\"%s\">%s</time> <span>· %d min read · "
+		    "%d comment%s</span></p>\n",
+		    core_db_value(db, i, BLOG_COL_AUTHOR),
+		    core_db_value(db, i, BLOG_COL_AUTHOR),
+		    core_db_value(db, i, BLOG_COL_CREATED),
+		    core_db_value(db, i, BLOG_COL_CREATED),
+		    blog_reading_minutes(core_db_int(db, i, BLOG_COL_WORDS)),
+		    comments, comments == 1 ? "" : "s");
+		excerpt = core_db_value(db, i, BLOG_COL_EXCERPT);
+		len = strlen(core_db_value(db, i, BLOG_COL_BODY));
+		core_html_appendf(buf, "<p class=\"excerpt\">%s</p>%R\n"
+		    "</article></li>\n", excerpt,
+		    len > strlen(excerpt) ? "<p class=\"more\">…</p>" : "");
+	}
+	core_html_appendf(buf, "</ul>\n");
+}
+
+/* One post: title, byline, status, the rendered body and its actions. */
+void
+blog_render_post(struct http_request *req, struct kore_buf *buf,
+    struct core_ctx *ctx, struct core_db *db)
+{
+	const char	*body, *status;
+	char		*html;
+
+	status = core_db_value(db, 0, BLOG_COL_STATUS);
+	core_html_appendf(buf, "<article class=\"post-full\">\n<header>\n"
+	    "<h1>%s", core_db_value(db, 0, BLOG_COL_TITLE));
+	if (strcmp(status, "approved"))
+		status_badge(buf, status);
+	core_html_appendf(buf, "</h1>\n<p class=\"meta\">by <a href=\"/blog/"
+	    "u/%U\">%s</a> · <time datetime=\"%s\">%s</time> · %d min "
+	    "read</p>\n",
+	    core_db_value(db, 0, BLOG_COL_AUTHOR),
+	    core_db_value(db, 0, BLOG_COL_AUTHOR),
+	    core_db_value(db, 0, BLOG_COL_CREATED),
+	    core_db_value(db, 0, BLOG_COL_CREATED),
+	    blog_reading_minutes(core_db_int(db, 0, BLOG_COL_WORDS)));
+
+	if (!strcmp(status, "rejected") &&
+	    !core_db_isnull(db, 0, BLOG_COL_REASON))
+		core_html_appendf(buf, "<p class=\"form-error\">Not published: "
+		    "%s</p>\n", core_db_value(db, 0, BLOG_COL_REASON));
+	else if (!strcmp(status, "pending"))
+		core_html_appendf(buf, "<p class=\"notice\">Waiting for an "
+		    "admin's review; only you and the admins can see it.</p>\n");
+	core_html_appendf(buf, "</header>\n");
+
+	body = core_db_value(db, 0, BLOG_COL_BODY);
+	html = blog_markdown_html(body, strlen(body));
+	core_html_appendf(buf, "<div class=\"post-body\">%R</div>\n",
+	    html != NULL ? html : "");
+	free(html);
+
+	if (blog_can_edit(ctx, db)) {
+		core_html_appendf(buf, "<footer class=\"actions\"><a href=\"/blog/"
+		    "%lld/edit\" role=\"button\" class=\"outline\">Edit</a> "
+		    "<form method=\"post\" action=\"/blog/%lld/delete\" "
+		    "class=\"inline\">",
+		    (long long)core_db_int(db, 0, BLOG_COL_ID),
+		    (long long)core_db_int(db, 0, BLOG_COL_ID));
+		core_form_csrf(req, buf);
+		core_html_appendf(buf, "<button type=\"submit\" class=\"secondary "
+		    "outline\">Delete</button></form></footer>\n");
+	}
+	core_html_appendf(buf, "</article>\n");
+}
+
+/* The editor: new post (action /blog/new) or an edit. */
+void
+blog_render_form(struct http_request *req, struct kore_buf *buf,
+    const char *action, struct blog_post_in *in, json_t *errors)
+{
+	const char	*msg;
+
+	if (errors != NULL)
+		core_html_appendf(buf, "<p class=\"form-error\" role=\"alert\">"
+		    "Please correct the marked fields.</p>\n");
+
+	core_html_appendf(buf, "<form method=\"post\" action=\"%s\" "
+	    "class=\"post-editor\">\n", action);
+	core_form_csrf(req, buf);
+	core_html_appendf(buf, "<label>Title\n<input name=\"title\" "
+	    "value=\"%s\" maxlength=\"200\" required%R></label>\n", in->title,
+	    json_object_get(errors, "title") ? " aria-invalid=\"true\"" : "");
+	if ((msg = json_string_value(json_object_get(errors, "title"))))
+		core_html_appendf(buf, "<small class=\"field-error\">%s</small>\n",
+		    msg);
+	core_html_appendf(buf, "<label>Text <small>(Markdown)</small>\n"
+	    "<textarea name=\"body\" rows=\"16\"%R>%s</textarea></label>\n",
+	    json_object_get(errors, "body") ? " aria-invalid=\"true\"" : "",
+	    in->body);
+	if ((msg = json_string_value(json_object_get(errors, "body"))))
+		core_html_appendf(buf, "<small class=\"field-error\">%s</small>\n",
+		    msg);
+	core_html_appendf(buf, "<div class=\"grid\">"
+	    "<button type=\"submit\" name=\"status\" value=\"pending\">"
+	    "Publish</button>"
+	    "<button type=\"submit\" name=\"status\" value=\"draft\" "
+	    "class=\"secondary\">Save as draft</button></div>\n"
+	    "<small>Posts are published once an admin has reviewed them."
+	    "</small>\n</form>\n");
+}
+
+/* The API's view of a post; `full` adds the text and its HTML. */
+json_t *
+blog_post_json(struct core_db *db, int row, int full)
+{
+	json_t		*o;
+	const char	*body;
+	char		*html, url[128];
+
+	(void)snprintf(url, sizeof(url), "/blog/%lld-%s",
+	    (long long)core_db_int(db, row, BLOG_COL_ID),
+	    core_db_value(db, row, BLOG_COL_SLUG));
+
+	o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:i, "
+	    "s:I}",
+	    "id", (json_int_t)core_db_int(db, row, BLOG_COL_ID),
+	    "title", core_db_value(db, row, BLOG_COL_TITLE),
+	    "slug", core_db_value(db, row, BLOG_COL_SLUG),
+	    "status", core_db_value(db, row, BLOG_COL_STATUS),
+	    "created_at", core_db_value(db, row, BLOG_COL_CREATED),
+	    "updated_at", core_db_value(db, row, BLOG_COL_UPDATED),
+	    "author", core_db_value(db, row, BLOG_COL_AUTHOR),
+	    "author_id", (json_int_t)core_db_int(db, row, BLOG_COL_AUTHOR_ID),
+	    "url", url,
+	    "reading_minutes",
+	    blog_reading_minutes(core_db_int(db, row, BLOG_COL_WORDS)),
+	    "comment_count",
+	    (json_int_t)core_db_int(db, row, BLOG_COL_COMMENTS));
+	if (o == NULL)
+		return (json_object());
+
+	json_object_set_new(o, "excerpt",
+	    json_string(core_db_value(db, row, BLOG_COL_EXCERPT)));
+	if (!core_db_isnull(db, row, BLOG_COL_REASON))
+		json_object_set_new(o, "reject_reason",
+		    json_string(core_db_value(db, row, BLOG_COL_REASON)));
+
+	if (full) {
+		body = core_db_value(db, row, BLOG_COL_BODY);
+		json_object_set_new(o, "body", json_string(body));
+		html = blog_markdown_html(body, strlen(body));
+		json_object_set_new(o, "html", json_string(html != NULL ?
+		    html : ""));
+		free(html);
+	}
+
+	return (o);
+}
+
+static void
+status_badge(struct kore_buf *buf, const char *status)
+{
+	if (!strcmp(status, "approved"))
+		return;
+	core_html_appendf(buf, " <mark class=\"status status-%s\">%s</mark>",
+	    status, status);
+}
+
+static void
+post_url(struct kore_buf *buf, struct core_db *db, int row)
+{
+	core_html_appendf(buf, "/blog/%lld-%s",
+	    (long long)core_db_int(db, row, BLOG_COL_ID),
+	    core_db_value(db, row, BLOG_COL_SLUG));
+}

@@ -1,0 +1,263 @@
+/*
+ * Posts: the rules and statements shared by the pages and the API.
+ *
+ * A user's new post waits for review (pending); an admin's is published
+ * at once.  Editing a published post sends it back to review unless an
+ * admin edits it.  Only published posts are public: anyone else's draft,
+ * pending or rejected post does not exist for the reader (404).  Each
+ * change and the jobs it causes (review queue entry, moderate job) are
+ * one statement, so they commit together.
+ */
+
+#include <stdio.h>
+#include <string.h>
+
+#include "blog/blog.h"
+
+static const char sql_post_create[] =
+	"WITH p AS ("
+	"  INSERT INTO posts (author_id, title, slug, body, status)"
+	"  VALUES ($1, $2, slugify($2), $3, $4) RETURNING *"
+	"), m AS ("
+	"  INSERT INTO moderation_queue (kind, item_id, reason, source,"
+	"         author_id, preview_title, preview_body, link)"
+	"  SELECT 'post', p.id, 'New post awaiting approval.', 'review',"
+	"         p.author_id, p.title, left(p.body, 500), '/blog/' || p.id"
+	"    FROM p WHERE p.status = 'pending'"
+	"), j AS ("
+	"  INSERT INTO job_outbox (type, queue, args, request_id)"
+	"  SELECT 'moderate', 'default', jsonb_build_object('kind', 'post',"
+	"         'id', p.id, 'user_id', p.author_id,"
+	"         'text', p.title || E'\\n\\n' || p.body), $5"
+	"    FROM p WHERE p.status = 'pending'"
+	   CORE_JOB_RETURNING
+	")"
+	"SELECT p.id, p.slug, p.status, " CORE_JOBS_JSON("j") " FROM p";
+
+static const char sql_post_get[] =
+	"SELECT " BLOG_SQL_POST_COLS
+	"  FROM posts p JOIN users u ON u.id = p.author_id WHERE p.id = $1";
+
+/*
+ * $1 id, $2 title, $3 body, $4 requested status (or NULL), $5 editor is
+ * an admin, $6 request id.  A non-admin's edit of a published or rejected
+ * post goes back to review; an admin's "submit" publishes.
+ */
+static const char sql_post_update[] =
+	"WITH s AS ("
+	"  SELECT id, CASE"
+	"      WHEN $4 = 'draft' THEN 'draft'"
+	"      WHEN $5::bool AND $4 = 'pending' THEN 'approved'"
+	"      WHEN $5::bool THEN status"
+	"      WHEN $4 = 'pending' THEN 'pending'"
+	"      WHEN status IN ('approved', 'rejected') THEN 'pending'"
+	"      ELSE status END AS ns"
+	"    FROM posts WHERE id = $1"
+	"), p AS ("
+	"  UPDATE posts SET"
+	"    title = coalesce($2, title),"
+	"    slug = slugify(coalesce($2, title)),"
+	"    body = coalesce($3, body),"
+	"    status = s.ns,"
+	"    reject_reason = CASE WHEN s.ns = 'rejected' THEN reject_reason END,"
+	"    updated_at = now()"
+	"   FROM s WHERE posts.id = s.id RETURNING posts.*"
+	"), m AS ("
+	"  INSERT INTO moderation_queue (kind, item_id, reason, source,"
+	"         author_id, preview_title, preview_body, link)"
+	"  SELECT 'post', p.id, 'Edited post awaiting approval.', 'review',"
+	"         p.author_id, p.title, left(p.body, 500), '/blog/' || p.id"
+	"    FROM p WHERE p.status = 'pending'"
+	"  ON CONFLICT (kind, item_id) WHERE decided_at IS NULL"
+	"  DO UPDATE SET preview_title = EXCLUDED.preview_title,"
+	"                preview_body = EXCLUDED.preview_body"
+	"), d AS ("
+	"  DELETE FROM moderation_queue"
+	"   WHERE kind = 'post' AND decided_at IS NULL"
+	"     AND item_id = (SELECT id FROM p WHERE status <> 'pending')"
+	"), j AS ("
+	"  INSERT INTO job_outbox (type, queue, args, request_id)"
+	"  SELECT 'moderate', 'default', jsonb_build_object('kind', 'post',"
+	"         'id', p.id, 'user_id', p.author_id,"
+	"         'text', p.title || E'\\n\\n' || p.body), $6"
+	"    FROM p WHERE p.status = 'pending'"
+	   CORE_JOB_RETURNING
+	")"
+	"SELECT p.id, p.slug, p.status, " CORE_JOBS_JSON("j") " FROM p";
+
+static const char sql_post_delete[] =
+	"WITH m AS ("
+	"  DELETE FROM moderation_queue WHERE decided_at IS NULL AND"
+	"   ((kind = 'post' AND item_id = $1) OR (kind = 'comment' AND"
+	"     item_id IN (SELECT id FROM comments WHERE post_id = $1)))"
+	")"
+	"DELETE FROM posts WHERE id = $1 RETURNING id";
+
+/*
+ * Field errors for a post, or NULL.  `partial`: absent fields are fine
+ * (an update); otherwise title and body are required.
+ */
+json_t *
+blog_post_check(struct blog_post_in *in, int partial)
+{
+	json_t		*errors;
+	size_t		 n;
+
+	errors = json_object();
+
+	if (in->title != NULL) {
+		n = core_utf8_len(in->title);
+		if (n == 0 || strspn(in->title, " \t\r\n") == strlen(in->title))
+			json_object_set_new(errors, "title",
+			    json_string("Give the post a title."));
+		else if (n > BLOG_TITLE_MAX)
+			json_object_set_new(errors, "title", json_string(
+			    "A title has at most 200 characters."));
+		else if (strpbrk(in->title, "\r\n") != NULL)
+			json_object_set_new(errors, "title", json_string(
+			    "A title is one line."));
+	} else if (!partial) {
+		json_object_set_new(errors, "title",
+		    json_string("Give the post a title."));
+	}
+
+	if (in->body != NULL) {
+		if (core_utf8_len(in->body) > BLOG_BODY_MAX)
+			json_object_set_new(errors, "body", json_string(
+			    "A post has at most 100,000 characters."));
+	} else if (!partial) {
+		json_object_set_new(errors, "body",
+		    json_string("Write something."));
+	}
+
+	if (in->status != NULL && strcmp(in->status, "draft") &&
+	    strcmp(in->status, "pending"))
+		json_object_set_new(errors, "status", json_string(
+		    "Status is draft or pending."));
+
+	if (json_object_size(errors) == 0) {
+		json_decref(errors);
+		return (NULL);
+	}
+
+	return (errors);
+}
+
+/*
+ * Create a post by the signed-in user from checked input.  CORE_OK: the
+ * row (id, slug, status) is in ctx->db[0] and its jobs are pushed.
+ */
+int
+blog_post_create(struct http_request *req, struct core_ctx *ctx,
+    struct blog_post_in *in)
+{
+	const char	*params[5], *status;
+	char		 uid[24];
+	int		 rc;
+
+	status = in->status != NULL ? in->status : "pending";
+	if (!strcmp(status, "pending") && ctx->user.role == CORE_ROLE_ADMIN)
+		status = "approved";
+
+	(void)snprintf(uid, sizeof(uid), "%lld", (long long)ctx->user.id);
+	params[0] = uid;
+	params[1] = in->title;
+	params[2] = in->body;
+	params[3] = status;
+	params[4] = ctx->request_id;
+	if ((rc = core_db_run(req, &ctx->db[0], sql_post_create, 5,
+	    params)) != CORE_OK)
+		return (rc);
+
+	if (core_db_rows(&ctx->db[0]) != 1)
+		return (core_error(req, 500, NULL));
+
+	core_jobs_push(&ctx->db[0], 0, 3);
+	return (CORE_OK);
+}
+
+/*
+ * Load post `id` into `db` (BLOG_SQL_POST_COLS).  Answers 404 (CORE_DONE)
+ * when there is no such post or the reader may not see it; with `edit`,
+ * 403 when the reader may see it but not change it.
+ */
+int
+blog_post_load(struct http_request *req, struct core_ctx *ctx,
+    struct core_db *db, int64_t id, int edit)
+{
+	const char	*params[1];
+	char		 pid[24];
+	int		 rc;
+
+	(void)snprintf(pid, sizeof(pid), "%lld", (long long)id);
+	params[0] = pid;
+	if ((rc = core_db_run(req, db, sql_post_get, 1, params)) != CORE_OK)
+		return (rc);
+
+	if (core_db_rows(db) != 1)
+		return (core_error(req, 404, "There is no such post."));
+
+	if (strcmp(core_db_value(db, 0, BLOG_COL_STATUS), "approved") &&
+	    !blog_can_edit(ctx, db))
+		return (core_error(req, 404, "There is no such post."));
+
+	if (edit && !blog_can_edit(ctx, db))
+		return (core_error(req, 403, "Only the author or an admin can "
+		    "change this post."));
+
+	return (CORE_OK);
+}
+
+/* The author and admins may change a post. */
+int
+blog_can_edit(struct core_ctx *ctx, struct core_db *db)
+{
+	if (ctx->user.id == 0)
+		return (0);
+
+	return (ctx->user.role == CORE_ROLE_ADMIN ||
+	    core_db_int(db, 0, BLOG_COL_AUTHOR_ID) == ctx->user.id);
+}
+
+/*
+ * Apply checked changes to post `id` (already loaded and allowed).
+ * CORE_OK: the row (id, slug, status) is in ctx->db[1].
+ */
+int
+blog_post_update(struct http_request *req, struct core_ctx *ctx, int64_t id,
+    struct blog_post_in *in)
+{
+	const char	*params[6];
+	char		 pid[24];
+	int		 rc;
+
+	(void)snprintf(pid, sizeof(pid), "%lld", (long long)id);
+	params[0] = pid;
+	params[1] = in->title;
+	params[2] = in->body;
+	params[3] = in->status;
+	params[4] = ctx->user.role == CORE_ROLE_ADMIN ? "true" : "false";
+	params[5] = ctx->request_id;
+	if ((rc = core_db_run(req, &ctx->db[1], sql_post_update, 6,
+	    params)) != CORE_OK)
+		return (rc);
+
+	if (core_db_rows(&ctx->db[1]) != 1)
+		return (core_error(req, 404, "There is no such post."));
+
+	core_jobs_push(&ctx->db[1], 0, 3);
+	return (CORE_OK);
+}
+
+/* Delete post `id` (already loaded and allowed) and its open reviews. */
+int
+blog_post_delete(struct http_request *req, struct core_ctx *ctx, int64_t id)
+{
+	const char	*params[1];
+	char		 pid[24];
+
+	(void)snprintf(pid, sizeof(pid), "%lld", (long long)id);
+	params[0] = pid;
+
+	return (core_db_run(req, &ctx->db[1], sql_post_delete, 1, params));
+}
