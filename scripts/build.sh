@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Build the site (kodev) in a flavor, from clean when the flavor changed
-# since the last build (kodev itself only looks at source mtimes).
+# Build the site (kodev) in a flavor, from clean when the flavor, a header
+# or the build flags changed since the last build: kodev itself only
+# compares each source file's mtime with its object.
 #   scripts/build.sh dev|asan|prod [clean]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,7 +9,8 @@ flavor=$1
 stamp=var/.built-flavor
 mkdir -p var
 
-if [ "${2:-}" = clean ] || [ "$(cat "$stamp" 2>/dev/null)" != "$flavor" ]; then
+want="$flavor $(cat conf/build.conf $(find apps -name '*.h' | sort) | md5sum | cut -c1-16)"
+if [ "${2:-}" = clean ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
 	KORE_BUILD_FLAVOR=$flavor scripts/kodev.sh clean >/dev/null
 fi
 rm -f "$stamp"
@@ -21,4 +23,4 @@ if grep -E "warning:|error:" var/build.log >&2; then
 	echo "build: warnings are errors here" >&2
 	exit 1
 fi
-echo "$flavor" >"$stamp"
+echo "$want" >"$stamp"

@@ -130,6 +130,8 @@ export AGORA_REDIS_RESTART="scripts/services.sh start test"
 export AGORA_SCREENSHOT_DIR=var/test/screenshots
 
 pytest_suite http tests/http
+[ -d tests/blog ] && pytest_suite blog tests/blog
+# Last: the job suite stops and restarts the worker and Redis.
 [ -d tests/jobs ] && pytest_suite jobs tests/jobs
 
 if [ -f tests/browser/run.mjs ]; then

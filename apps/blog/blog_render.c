@@ -141,7 +141,11 @@ blog_render_form(struct http_request *req, struct kore_buf *buf,
 		core_html_appendf(buf, "<small class=\"field-error\">%s</small>\n",
 		    msg);
 	core_html_appendf(buf, "<label>Text <small>(Markdown)</small>\n"
-	    "<textarea name=\"body\" rows=\"16\"%R>%s</textarea></label>\n",
+	    "<textarea name=\"body\" rows=\"16\"%R>%s</textarea></label>\n"
+	    "<label class=\"image-upload\">Add an image <small>(JPEG, PNG or "
+	    "WebP)</small>\n<input type=\"file\" accept=\"image/jpeg,"
+	    "image/png,image/webp\" data-upload=\"/api/v1/blog/images\">"
+	    "</label>\n<p class=\"upload-status\" role=\"status\"></p>\n",
 	    json_object_get(errors, "body") ? " aria-invalid=\"true\"" : "",
 	    in->body);
 	if ((msg = json_string_value(json_object_get(errors, "body"))))
@@ -153,7 +157,8 @@ blog_render_form(struct http_request *req, struct kore_buf *buf,
 	    "<button type=\"submit\" name=\"status\" value=\"draft\" "
 	    "class=\"secondary\">Save as draft</button></div>\n"
 	    "<small>Posts are published once an admin has reviewed them."
-	    "</small>\n</form>\n");
+	    "</small>\n</form>\n"
+	    "<script src=\"/static/blog-editor.js\" defer></script>\n");
 }
 
 /* The API's view of a post; `full` adds the text and its HTML. */

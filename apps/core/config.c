@@ -65,6 +65,8 @@ core_config_load(void)
 	core_cfg.dev = config_number("AGORA_DEV", 0, 0, 1);
 	core_cfg.dev_mail_dir = kore_strdup(config_get("AGORA_DEV_MAIL_DIR",
 	    "var/dev/mail"));
+	core_cfg.media_dir = kore_strdup(config_get("AGORA_MEDIA_DIR",
+	    "var/dev/media"));
 
 	v = config_get("AGORA_TRUSTED_PROXY", "");
 	core_cfg.trusted_proxy = *v != '\0' ? kore_strdup(v) : NULL;

@@ -98,6 +98,7 @@ struct core_config {
 	int		 session_ttl;		/* seconds */
 	int		 dev;			/* dev-only routes enabled */
 	char		*dev_mail_dir;		/* the SMTP sink's messages */
+	char		*media_dir;		/* uploads and their copies */
 	char		*trusted_proxy;		/* peer allowed to set XFF */
 	unsigned long long pwhash_ops;
 	size_t		 pwhash_mem;
@@ -148,6 +149,15 @@ struct core_ctx {
 	int			 task_state;
 	struct kore_task	 task;
 	struct core_pw_job	 pw;
+
+	struct core_upload {
+		int		 stored;
+		int		 format;
+		u_int32_t	 width;
+		u_int32_t	 height;
+		size_t		 bytes;
+		char		 sha[CORE_HASH_HEX];
+	}			 upload;
 
 	char			 new_token[CORE_TOKEN_HEX];
 	u_int8_t		 new_hash[CORE_HASH_BYTES];
@@ -272,6 +282,13 @@ void		core_jobs_push(struct core_db *, int, int);
 json_t		*core_jobs_overview(void);
 int		core_jobs_revive(const char *);
 int		core_jobs_drop(const char *);
+
+/* media.c */
+int		core_media_upload(struct http_request *, struct core_ctx *,
+		    const char *);
+int		core_media_json(struct http_request *, struct core_db *,
+		    int64_t, json_t **);
+int		core_media_serve(struct http_request *);
 
 /* log.c */
 void		core_log_request(struct http_request *, struct core_ctx *);

@@ -1,0 +1,298 @@
+/*
+ * Uploaded images, for every app: validation by content, storage under a
+ * content-derived name outside anything served, the thumbnail and
+ * moderation jobs, and serving the worker's copies under /media/.
+ *
+ *   <media>/orig/<sha256>.<ext>	the upload, never served
+ *   <media>/thumb/<sha256>.jpg		320x320, by the thumbnail job
+ *   <media>/display/<sha256>.jpg	at most 1280 px, by the thumbnail job
+ */
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "core/core.h"
+#include "core/image_probe.h"
+
+#define MEDIA_CHUNK		(64 * 1024)
+
+static const char sql_media_insert[] =
+	"WITH m AS ("
+	"  INSERT INTO media_files (user_id, sha256, format, bytes, width,"
+	"         height)"
+	"  VALUES ($1, $2, $3, $4, $5, $6) RETURNING *"
+	"), j AS ("
+	"  INSERT INTO job_outbox (type, queue, args, request_id)"
+	"  SELECT 'thumbnail', 'bulk', jsonb_build_object('media_id', m.id),"
+	"         $7 FROM m"
+	   CORE_JOB_RETURNING
+	")"
+	"SELECT m.id, " CORE_JOBS_JSON("j") " FROM m";
+
+static const char sql_media_get[] =
+	"SELECT id, sha256, format, status, coalesce(reason, ''), width,"
+	"       height, user_id FROM media_files WHERE id = $1";
+
+static int	media_store(struct http_request *, struct http_file *,
+		    struct core_upload *);
+static int	media_refuse(struct http_request *, int, const char *);
+
+/*
+ * Take the image in multipart field `field`: check it by content (JPEG,
+ * PNG or WebP; size and pixel limits), store it, record it and queue its
+ * thumbnail job.  CORE_OK: ctx->db[3] holds (media id, jobs) and
+ * ctx->upload what was stored.  Bad input is answered 413 or 422.
+ */
+int
+core_media_upload(struct http_request *req, struct core_ctx *ctx,
+    const char *field)
+{
+	struct core_upload	*up = &ctx->upload;
+	struct http_file	*f;
+	const char		*params[7];
+	char			 uid[24], bytes[24], w[16], h[16];
+	int			 rc;
+
+	if (!up->stored) {
+		if (!ctx->form_loaded) {
+			ctx->form_loaded = 1;
+			http_populate_multipart_form(req);
+		}
+		if ((f = http_file_lookup(req, field)) == NULL)
+			return (media_refuse(req, 422, "Choose an image file."));
+		if (f->length == 0)
+			return (media_refuse(req, 422, "The file is empty."));
+		if (f->length > core_cfg.upload_max_bytes)
+			return (media_refuse(req, 413, "The file is larger than "
+			    "the upload limit."));
+		if ((rc = media_store(req, f, up)) != CORE_OK)
+			return (rc);
+		up->stored = 1;
+	}
+
+	(void)snprintf(uid, sizeof(uid), "%lld", (long long)ctx->user.id);
+	(void)snprintf(bytes, sizeof(bytes), "%zu", up->bytes);
+	(void)snprintf(w, sizeof(w), "%u", up->width);
+	(void)snprintf(h, sizeof(h), "%u", up->height);
+	params[0] = uid;
+	params[1] = up->sha;
+	params[2] = core_image_format_name(up->format);
+	params[3] = bytes;
+	params[4] = w;
+	params[5] = h;
+	params[6] = ctx->request_id;
+	if ((rc = core_db_run(req, &ctx->db[3], sql_media_insert, 7,
+	    params)) != CORE_OK)
+		return (rc);
+
+	core_jobs_push(&ctx->db[3], 0, 1);
+	return (CORE_OK);
+}
+
+/*
+ * The public view of media `id` into a new JSON object, loading it into
+ * `db`: status (processing, ready, failed), the reason of a failure, the
+ * URLs of its copies.  CORE_DONE with 404 when there is no such media.
+ */
+int
+core_media_json(struct http_request *req, struct core_db *db, int64_t id,
+    json_t **out)
+{
+	const char	*params[1], *sha;
+	char		 mid[24], url[128];
+	int		 rc;
+
+	(void)snprintf(mid, sizeof(mid), "%lld", (long long)id);
+	params[0] = mid;
+	if ((rc = core_db_run(req, db, sql_media_get, 1, params)) != CORE_OK)
+		return (rc);
+	if (core_db_rows(db) != 1)
+		return (core_error(req, 404, "No such image."));
+
+	sha = core_db_value(db, 0, 1);
+	*out = json_pack("{s:I, s:s, s:s}",
+	    "id", (json_int_t)core_db_int(db, 0, 0),
+	    "format", core_db_value(db, 0, 2),
+	    "status", core_db_value(db, 0, 3));
+	if (!strcmp(core_db_value(db, 0, 3), "failed"))
+		json_object_set_new(*out, "reason",
+		    json_string(core_db_value(db, 0, 4)));
+	if (!core_db_isnull(db, 0, 5)) {
+		json_object_set_new(*out, "width",
+		    json_integer(core_db_int(db, 0, 5)));
+		json_object_set_new(*out, "height",
+		    json_integer(core_db_int(db, 0, 6)));
+	}
+	(void)snprintf(url, sizeof(url), "/media/display/%s.jpg", sha);
+	json_object_set_new(*out, "display_url", json_string(url));
+	(void)snprintf(url, sizeof(url), "/media/thumb/%s.jpg", sha);
+	json_object_set_new(*out, "thumb_url", json_string(url));
+
+	return (CORE_OK);
+}
+
+/*
+ * GET /media/{thumb,display}/<sha256>.jpg: the worker's copies, named by
+ * content, so they never change: cached for a year, revalidated by ETag.
+ * The route's regex admits nothing else (no "..", no other directory).
+ */
+int
+core_media_serve(struct http_request *req)
+{
+	struct kore_fileref	*ref;
+	struct stat		 st;
+	const char		*name, *inm;
+	char			 path[PATH_MAX], etag[80];
+	int			 fd, len;
+
+	name = req->path + strlen("/media/");
+	len = snprintf(path, sizeof(path), "%s/%s", core_cfg.media_dir, name);
+	if (len < 0 || (size_t)len >= sizeof(path)) {
+		http_response(req, 404, NULL, 0);
+		return (KORE_RESULT_OK);
+	}
+
+	(void)snprintf(etag, sizeof(etag), "\"%.*s\"",
+	    (int)(strlen(name) - 4), name);
+	http_response_header(req, "etag", etag);
+	http_response_header(req, "cache-control",
+	    "public, max-age=31536000, immutable");
+	http_response_header(req, "x-content-type-options", "nosniff");
+
+	if (http_request_header(req, "if-none-match", &inm) &&
+	    !strcmp(inm, etag)) {
+		http_response(req, 304, NULL, 0);
+		return (KORE_RESULT_OK);
+	}
+
+	if ((ref = kore_fileref_get(path, 0)) == NULL) {
+		if ((fd = open(path, O_RDONLY | O_NOFOLLOW)) == -1) {
+			core_error(req, 404, "No such image.");
+			return (KORE_RESULT_OK);
+		}
+		if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+		    st.st_size <= 0) {
+			close(fd);
+			core_error(req, 404, "No such image.");
+			return (KORE_RESULT_OK);
+		}
+		/* kore_fileref_create() owns the descriptor from here. */
+		if ((ref = kore_fileref_create(req->owner->owner->server, path,
+		    fd, st.st_size, &st.st_mtim)) == NULL) {
+			core_error(req, 500, NULL);
+			return (KORE_RESULT_OK);
+		}
+	}
+
+	/* Kore sets Content-Type from the extension (mime_add: jpg). */
+	http_response_fileref(req, 200, ref);
+
+	return (KORE_RESULT_OK);
+}
+
+/*
+ * Check the upload's first bytes, then copy it to a temporary file while
+ * hashing it, make it durable and rename it to <sha256>.<ext>.  The same
+ * content uploaded twice is stored once.
+ */
+static int
+media_store(struct http_request *req, struct http_file *f,
+    struct core_upload *up)
+{
+	struct core_image		 probe, *img = &probe;
+	crypto_hash_sha256_state	 st;
+	u_int8_t			 digest[crypto_hash_sha256_BYTES];
+	u_int8_t			*chunk;
+	char				 tmp[PATH_MAX], dst[PATH_MAX];
+	char				 rnd[17];
+	ssize_t				 n;
+	size_t				 got, total;
+	int				 fd;
+
+	chunk = kore_malloc(CORE_IMAGE_PROBE_BYTES);
+	got = 0;
+	while (got < CORE_IMAGE_PROBE_BYTES &&
+	    (n = http_file_read(f, chunk + got,
+	    CORE_IMAGE_PROBE_BYTES - got)) > 0)
+		got += n;
+
+	if (core_image_probe(chunk, got, img) == -1) {
+		kore_free(chunk);
+		return (media_refuse(req, 422, "Not a JPEG, PNG or WebP image "
+		    "(or its size cannot be read)."));
+	}
+	if ((u_int64_t)img->width * img->height > core_cfg.upload_max_pixels) {
+		kore_free(chunk);
+		return (media_refuse(req, 422, "The image has too many pixels."));
+	}
+
+	randombytes_buf(digest, 8);
+	core_hex(digest, 8, rnd);
+	(void)snprintf(tmp, sizeof(tmp), "%s/orig/.up-%s.part",
+	    core_cfg.media_dir, rnd);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0644)) == -1) {
+		kore_log(LOG_ERR, "media: %s: %s", tmp, errno_s);
+		kore_free(chunk);
+		return (core_error(req, 500, NULL));
+	}
+
+	crypto_hash_sha256_init(&st);
+	total = 0;
+	for (;;) {
+		if (got > 0) {
+			crypto_hash_sha256_update(&st, chunk, got);
+			if (write(fd, chunk, got) != (ssize_t)got)
+				goto fail;
+			total += got;
+		}
+		if ((n = http_file_read(f, chunk, MEDIA_CHUNK)) <= 0)
+			break;
+		got = n;
+	}
+	if (n == -1 || total != f->length || fsync(fd) == -1)
+		goto fail;
+	close(fd);
+	kore_free(chunk);
+
+	crypto_hash_sha256_final(&st, digest);
+	core_hex(digest, sizeof(digest), up->sha);
+	(void)snprintf(dst, sizeof(dst), "%s/orig/%s.%s", core_cfg.media_dir,
+	    up->sha, core_image_ext(img->format));
+	if (rename(tmp, dst) == -1) {
+		kore_log(LOG_ERR, "media: rename %s: %s", dst, errno_s);
+		(void)unlink(tmp);
+		return (core_error(req, 500, NULL));
+	}
+	up->format = img->format;
+	up->width = img->width;
+	up->height = img->height;
+	up->bytes = total;
+
+	return (CORE_OK);
+
+fail:
+	kore_log(LOG_ERR, "media: writing %s failed", tmp);
+	close(fd);
+	(void)unlink(tmp);
+	kore_free(chunk);
+	return (core_error(req, 500, NULL));
+}
+
+static int
+media_refuse(struct http_request *req, int status, const char *why)
+{
+	if (core_is_api(req))
+		return (core_problem(req, status, status == 413 ?
+		    "Too large" : "Invalid upload", why,
+		    json_pack("{s:s}", "file", why)));
+
+	return (core_error(req, status, why));
+}
