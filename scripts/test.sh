@@ -9,6 +9,11 @@ cd "$(dirname "$0")/.."
 scripts/deps.sh || exit 1
 . scripts/env.sh test
 
+if [ -n "$(ss -Hltn "sport = :$AGORA_PORT" 2>/dev/null)" ]; then
+	echo "test: port $AGORA_PORT is in use: stop what listens there first" >&2
+	exit 1
+fi
+
 started=$(scripts/services.sh start test | sed -n 's/^started: //p') || exit 1
 results=()
 failed=0
