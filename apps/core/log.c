@@ -3,6 +3,7 @@
  * process manager (kodev run, systemd's journal) collects.
  */
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -72,6 +73,8 @@ log_line(json_t *o)
 
 	len = strlen(text);
 	text[len] = '\n';
-	(void)write(STDOUT_FILENO, text, len + 1);
+	/* A log line that cannot be written is dropped, nothing else. */
+	if (write(STDOUT_FILENO, text, len + 1) == -1)
+		errno = 0;
 	free(text);
 }
