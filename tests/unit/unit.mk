@@ -4,10 +4,10 @@
 UNIT_CFLAGS = -g -O1 -Wall -Wextra -Wno-unused-parameter \
 	-fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-Iapps -I/usr/include/postgresql -DKORE_USE_PGSQL -DKORE_USE_TASKS
-UNIT_LIBS = -lcmocka -lsodium -ljansson
+UNIT_LIBS = -lcmocka -lsodium -ljansson -lcmark
 
 UNIT_TESTS = build/unit/test_escape build/unit/test_token \
-	build/unit/test_rules
+	build/unit/test_rules build/unit/test_markdown build/unit/test_image
 
 build/unit/test_escape: tests/unit/test_escape.c apps/core/escape.c \
     tests/unit/kore_stub.c apps/core/core.h
@@ -15,6 +15,10 @@ build/unit/test_token: tests/unit/test_token.c apps/core/token.c \
     tests/unit/kore_stub.c apps/core/core.h
 build/unit/test_rules: tests/unit/test_rules.c apps/core/rules.c \
     tests/unit/kore_stub.c apps/core/core.h
+build/unit/test_markdown: tests/unit/test_markdown.c apps/blog/markdown.c \
+    apps/blog/markdown.h
+build/unit/test_image: tests/unit/test_image.c apps/core/image_probe.c \
+    apps/core/image_probe.h
 
 $(UNIT_TESTS):
 	@mkdir -p build/unit

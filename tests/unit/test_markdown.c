@@ -1,0 +1,134 @@
+/*
+ * Markdown sanitising (apps/blog/markdown.c).
+ */
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cmocka.h>
+
+#include "blog/markdown.h"
+
+static char	*html;
+
+static const char *
+render(const char *md)
+{
+	free(html);
+	html = blog_markdown_html(md, strlen(md));
+	assert_non_null(html);
+	return (html);
+}
+
+static int
+contains_ci(const char *hay, const char *needle)
+{
+	size_t	n = strlen(needle);
+
+	for (; *hay != '\0'; hay++) {
+		if (strncasecmp(hay, needle, n) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+static void
+renders_markdown(void **state)
+{
+	assert_string_equal(render("# Title\n\n*em* **strong**"),
+	    "<h1>Title</h1>\n<p><em>em</em> <strong>strong</strong></p>\n");
+	assert_non_null(strstr(render("- a\n- b"), "<li>a</li>"));
+	assert_non_null(strstr(render("`<b>`"), "<code>&lt;b&gt;</code>"));
+}
+
+static void
+raw_html_is_text(void **state)
+{
+	const char	*out;
+
+	out = render("<script>alert(1)</script>");
+	assert_null(strstr(out, "<script"));
+	assert_non_null(strstr(out, "&lt;script&gt;"));
+
+	out = render("a <img src=x onerror=alert(1)> b");
+	assert_null(strstr(out, "<img"));
+	assert_non_null(strstr(out, "&lt;img src=x onerror=alert(1)&gt;"));
+
+	out = render("<div>\n<svg onload=alert(1)>\n</div>");
+	assert_null(strstr(out, "<svg"));
+	assert_null(strstr(out, "<div"));
+
+	out = render("<iframe src=//evil></iframe>");
+	assert_null(strstr(out, "<iframe"));
+}
+
+static void
+only_safe_urls(void **state)
+{
+	const char	*bad[] = {
+		"[x](javascript:alert(1))",
+		"[x](JaVaScRiPt:alert(1))",
+		"[x](jav&#x61;script:alert(1))",
+		"[x](vbscript:msgbox(1))",
+		"[x](data:text/html;base64,PHNjcmlwdD4=)",
+		"![x](data:image/png;base64,AAAA)",
+		"![x](file:///etc/passwd)",
+		"<javascript:alert(1)>",
+	};
+	size_t		 i;
+
+	/* An unsafe URL may remain as visible text, never as a URL. */
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		render(bad[i]);
+		assert_false(contains_ci(html, "=\"javascript:"));
+		assert_false(contains_ci(html, "=\"vbscript:"));
+		assert_false(contains_ci(html, "=\"data:"));
+		assert_false(contains_ci(html, "=\"file:"));
+		assert_false(contains_ci(html, "=\"jav"));
+	}
+
+	assert_non_null(strstr(render("[a](https://example.org/x?y=1)"),
+	    "href=\"https://example.org/x?y=1\""));
+	assert_non_null(strstr(render("[a](http://example.org)"),
+	    "href=\"http://example.org\""));
+	assert_non_null(strstr(render("[a](/blog/1)"), "href=\"/blog/1\""));
+	assert_non_null(strstr(render("[a](#top)"), "href=\"#top\""));
+	assert_non_null(strstr(render("![i](/media/display/a.jpg)"),
+	    "src=\"/media/display/a.jpg\""));
+}
+
+static void
+attributes_escaped(void **state)
+{
+	const char	*out;
+
+	out = render("[x](https://example.org/\"onmouseover=\"alert(1))");
+	assert_null(strstr(out, "\"onmouseover"));
+	out = render("![\"><script>](https://example.org/i.png)");
+	assert_null(strstr(out, "<script"));
+}
+
+static int
+teardown(void **state)
+{
+	free(html);
+	html = NULL;
+	return (0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(renders_markdown),
+		cmocka_unit_test(raw_html_is_text),
+		cmocka_unit_test(only_safe_urls),
+		cmocka_unit_test(attributes_escaped),
+	};
+
+	return (cmocka_run_group_tests_name("markdown", tests, NULL, teardown));
+}
