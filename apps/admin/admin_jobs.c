@@ -119,7 +119,8 @@ admin_job_action_page(struct http_request *req)
 		return (core_yield(rc));
 	if ((rc = core_require_admin(req, ctx)) != CORE_OK)
 		return (core_yield(rc));
-	core_form_load(req, ctx);
+	if ((rc = core_form_load(req, ctx)) != CORE_OK)
+		return (core_yield(rc));
 	if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
 		return (core_yield(rc));
 

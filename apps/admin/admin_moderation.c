@@ -127,7 +127,8 @@ admin_moderation_action(struct http_request *req)
 		return (core_yield(rc));
 	if ((rc = core_require_admin(req, ctx)) != CORE_OK)
 		return (core_yield(rc));
-	core_form_load(req, ctx);
+	if ((rc = core_form_load(req, ctx)) != CORE_OK)
+		return (core_yield(rc));
 	if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
 		return (core_yield(rc));
 
@@ -306,19 +307,21 @@ reason_check(struct http_request *req, const char *rest, const char *reason)
 	return (CORE_OK);
 }
 
-/* Every "id" field of the form, as a PostgreSQL array literal. */
+/* Every numeric "id" field of the form, as a PostgreSQL array literal. */
 static int
 ids_from_form(struct http_request *req, struct kore_buf *ids)
 {
-	struct http_arg		*q;
-	int			 n;
+	const char	*v;
+	int		 i, n;
 
 	n = 0;
 	kore_buf_appendf(ids, "{");
-	TAILQ_FOREACH(q, &req->arguments, list) {
-		if (strcmp(q->name, "id") || n >= 200)
+	for (i = 0; i < 60 && (v = core_form_get_nth(req, "id", i)) != NULL;
+	    i++) {
+		if (*v == '\0' || strlen(v) > 18 ||
+		    strspn(v, "0123456789") != strlen(v))
 			continue;
-		kore_buf_appendf(ids, "%s%s", n > 0 ? "," : "", q->s_value);
+		kore_buf_appendf(ids, "%s%s", n > 0 ? "," : "", v);
 		n++;
 	}
 	kore_buf_appendf(ids, "}");

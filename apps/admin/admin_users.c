@@ -167,7 +167,8 @@ admin_user_action_page(struct http_request *req)
 	if ((rc = core_require_admin(req, ctx)) != CORE_OK)
 		return (core_yield(rc));
 
-	core_form_load(req, ctx);
+	if ((rc = core_form_load(req, ctx)) != CORE_OK)
+		return (core_yield(rc));
 	if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
 		return (core_yield(rc));
 

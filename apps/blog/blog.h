@@ -31,14 +31,22 @@
 #define BLOG_COL_COMMENTS	11
 #define BLOG_COL_EXCERPT	12
 #define BLOG_COL_CURSOR		13
+#define BLOG_COL_MORE		14
 
-#define BLOG_SQL_POST_COLS						\
-	"p.id, p.slug, p.title, p.body, p.status, p.reject_reason, "	\
+/*
+ * A post's columns; lists leave the text out (BLOG_COL_BODY is "") and
+ * carry only its first 200 characters and whether there is more.
+ */
+#define BLOG_SQL_COLS(body)						\
+	"p.id, p.slug, p.title, " body ", p.status, p.reject_reason, "	\
 	CORE_SQL_TS("p.created_at") ", " CORE_SQL_TS("p.updated_at")	\
 	", p.author_id, u.username, p.word_count, "			\
 	"(SELECT count(*) FROM comments c WHERE c.post_id = p.id"	\
 	"   AND NOT c.hidden), left(p.body, 200), "			\
-	"(extract(epoch FROM p.created_at) * 1000000)::bigint || '.' || p.id"
+	"(extract(epoch FROM p.created_at) * 1000000)::bigint || '.' || p.id, " \
+	"char_length(p.body) > 200"
+#define BLOG_SQL_POST_COLS	BLOG_SQL_COLS("p.body")
+#define BLOG_SQL_LIST_COLS	BLOG_SQL_COLS("''")
 
 /* What a writer sends: NULL fields are left as they are (updates). */
 struct blog_post_in {

@@ -17,7 +17,7 @@ int	blog_api_post(struct http_request *);
  * accepted for simple clients (offset, up to page 1000).
  */
 static const char sql_posts_after[] =
-	"SELECT " BLOG_SQL_POST_COLS
+	"SELECT " BLOG_SQL_LIST_COLS
 	"  FROM posts p JOIN users u ON u.id = p.author_id"
 	" WHERE p.status = 'approved' AND ($1::bigint IS NULL OR"
 	"       (p.created_at, p.id) < (timestamptz 'epoch' +"
@@ -25,7 +25,7 @@ static const char sql_posts_after[] =
 	" ORDER BY p.created_at DESC, p.id DESC LIMIT $3";
 
 static const char sql_posts_page[] =
-	"SELECT " BLOG_SQL_POST_COLS
+	"SELECT " BLOG_SQL_LIST_COLS
 	"  FROM posts p JOIN users u ON u.id = p.author_id"
 	" WHERE p.status = 'approved'"
 	" ORDER BY p.created_at DESC, p.id DESC LIMIT $1 OFFSET $2";

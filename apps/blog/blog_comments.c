@@ -171,7 +171,8 @@ blog_comment_add_page(struct http_request *req)
 		return (core_yield(rc));
 	if ((rc = core_require_user(req, ctx)) != CORE_OK)
 		return (core_yield(rc));
-	core_form_load(req, ctx);
+	if ((rc = core_form_load(req, ctx)) != CORE_OK)
+		return (core_yield(rc));
 	if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
 		return (core_yield(rc));
 	if (core_path_id(req, "/blog/", &id, &rest) == -1 ||
@@ -209,7 +210,8 @@ blog_comment_delete_page(struct http_request *req)
 		return (core_yield(rc));
 	if ((rc = core_require_user(req, ctx)) != CORE_OK)
 		return (core_yield(rc));
-	core_form_load(req, ctx);
+	if ((rc = core_form_load(req, ctx)) != CORE_OK)
+		return (core_yield(rc));
 	if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
 		return (core_yield(rc));
 	if (core_path_id(req, "/blog/comments/", &id, &rest) == -1 ||

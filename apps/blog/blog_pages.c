@@ -16,14 +16,14 @@ int	blog_delete_page(struct http_request *);
 
 /* Newest published first; OFFSET pages (numbered links) up to 1000. */
 static const char sql_index[] =
-	"SELECT " BLOG_SQL_POST_COLS
+	"SELECT " BLOG_SQL_LIST_COLS
 	"  FROM posts p JOIN users u ON u.id = p.author_id"
 	" WHERE p.status = 'approved'"
 	" ORDER BY p.created_at DESC, p.id DESC LIMIT 21 OFFSET $1";
 
 /* An author's posts: every state for the author and admins ($2). */
 static const char sql_by_user[] =
-	"SELECT " BLOG_SQL_POST_COLS
+	"SELECT " BLOG_SQL_LIST_COLS
 	"  FROM posts p JOIN users u ON u.id = p.author_id"
 	" WHERE u.username = $1 AND (p.status = 'approved' OR $2::bool)"
 	" ORDER BY p.created_at DESC, p.id DESC LIMIT 21 OFFSET $3";
@@ -176,7 +176,8 @@ blog_new_page(struct http_request *req)
 	errors = NULL;
 	status = 200;
 	if (req->method == HTTP_METHOD_POST) {
-		core_form_load(req, ctx);
+		if ((rc = core_form_load(req, ctx)) != CORE_OK)
+			return (core_yield(rc));
 		if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
 			return (core_yield(rc));
 		form_input(req, &in);
@@ -231,7 +232,8 @@ blog_edit_page(struct http_request *req)
 	errors = NULL;
 	status = 200;
 	if (req->method == HTTP_METHOD_POST) {
-		core_form_load(req, ctx);
+		if ((rc = core_form_load(req, ctx)) != CORE_OK)
+			return (core_yield(rc));
 		if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
 			return (core_yield(rc));
 		form_input(req, &in);
@@ -277,7 +279,8 @@ blog_delete_page(struct http_request *req)
 		return (core_yield(rc));
 	if ((rc = core_require_user(req, ctx)) != CORE_OK)
 		return (core_yield(rc));
-	core_form_load(req, ctx);
+	if ((rc = core_form_load(req, ctx)) != CORE_OK)
+		return (core_yield(rc));
 	if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
 		return (core_yield(rc));
 	if (core_path_id(req, "/blog/", &id, &rest) == -1 || strcmp(rest, "/delete"))

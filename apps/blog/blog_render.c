@@ -28,8 +28,6 @@ blog_render_list(struct http_request *req, struct kore_buf *buf,
     struct core_db *db, int max, int badges)
 {
 	int		i, n, comments;
-	const char	*excerpt;
-	size_t		len;
 
 	n = core_db_rows(db);
 	if (n > max)
@@ -60,11 +58,11 @@ blog_render_list(struct http_request *req, struct kore_buf *buf,
 		    core_db_value(db, i, BLOG_COL_CREATED),
 		    blog_reading_minutes(core_db_int(db, i, BLOG_COL_WORDS)),
 		    comments, comments == 1 ? "" : "s");
-		excerpt = core_db_value(db, i, BLOG_COL_EXCERPT);
-		len = strlen(core_db_value(db, i, BLOG_COL_BODY));
 		core_html_appendf(buf, "<p class=\"excerpt\">%s</p>%R\n"
-		    "</article></li>\n", excerpt,
-		    len > strlen(excerpt) ? "<p class=\"more\">…</p>" : "");
+		    "</article></li>\n",
+		    core_db_value(db, i, BLOG_COL_EXCERPT),
+		    !strcmp(core_db_value(db, i, BLOG_COL_MORE), "t") ?
+		    "<p class=\"more\">…</p>" : "");
 	}
 	core_html_appendf(buf, "</ul>\n");
 }

@@ -32,7 +32,8 @@ core_register_page(struct http_request *req)
 	if (req->method != HTTP_METHOD_POST)
 		return (core_yield(register_render(req, 200, &in, NULL)));
 
-	core_form_load(req, ctx);
+	if ((rc = core_form_load(req, ctx)) != CORE_OK)
+		return (core_yield(rc));
 	if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
 		return (core_yield(rc));
 
@@ -80,7 +81,8 @@ core_login_page(struct http_request *req)
 		    NULL)));
 	}
 
-	core_form_load(req, ctx);
+	if ((rc = core_form_load(req, ctx)) != CORE_OK)
+		return (core_yield(rc));
 	if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
 		return (core_yield(rc));
 
@@ -128,7 +130,8 @@ core_logout_page(struct http_request *req)
 	if ((rc = core_begin(req, &ctx)) != CORE_OK)
 		return (core_yield(rc));
 
-	core_form_load(req, ctx);
+	if ((rc = core_form_load(req, ctx)) != CORE_OK)
+		return (core_yield(rc));
 	if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
 		return (core_yield(rc));
 
@@ -242,18 +245,24 @@ field_error(struct kore_buf *buf, json_t *errors, const char *field)
 }
 
 /*
- * Where to go after logging in: only a local path ("/x", never "//host"
- * or "/\host", which browsers treat as another site).
+ * Where to go after logging in: only a local path.  "//host", "/\host"
+ * and paths with whitespace or controls (browsers drop tabs and newlines,
+ * so "/\t/host" would become "//host") are refused.
  */
 static const char *
 safe_next(const char *next)
 {
+	const char	*p;
+
 	if (next == NULL || next[0] != '/' || next[1] == '/' ||
-	    next[1] == '\\' || strlen(next) > 512)
+	    strlen(next) > 512)
 		return (NULL);
 
-	if (strpbrk(next, "\r\n") != NULL)
-		return (NULL);
+	for (p = next; *p != '\0'; p++) {
+		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f ||
+		    *p == '\\')
+			return (NULL);
+	}
 
 	return (next);
 }

@@ -139,6 +139,8 @@ struct core_ctx {
 	u_int64_t		 start;
 
 	int			 form_loaded;
+	void			*form;
+	void			(*form_free)(void *);
 	json_t			*body;
 	int			 body_state;
 
@@ -256,10 +258,13 @@ int		core_auth_login(struct http_request *, struct core_ctx *,
 		    struct core_signup *, int *);
 
 /* form.c */
-void		core_form_load(struct http_request *, struct core_ctx *);
+int		core_form_load(struct http_request *, struct core_ctx *);
 const char	*core_form_get(struct http_request *, const char *);
+const char	*core_form_get_nth(struct http_request *, const char *, int);
+
+/* urlencode.c */
+int		core_form_decode(char *);
 int		v_text(struct http_request *, char *);
-int		v_longtext(struct http_request *, char *);
 
 /* password.c */
 void		core_password_init(void);

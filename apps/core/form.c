@@ -1,30 +1,93 @@
 /*
- * HTML form input.  Kore's `params` blocks in each app's routes.conf
- * declare which fields a route takes and run the first validator
- * (v_text: bounded, valid UTF-8); handlers re-check the meaning.
+ * HTML form input (application/x-www-form-urlencoded).
+ *
+ * Kore 4.1.0's own form parser drops any value holding a control
+ * character once decoded, newlines included, so a <textarea> with two
+ * lines would arrive empty.  Form bodies are therefore parsed here: tabs
+ * and newlines are kept (CR LF becomes LF), other control characters and
+ * invalid UTF-8 make the field absent, and handlers check what each field
+ * means.  Query strings still go through Kore's `params qs:get` blocks.
  */
 
 #include <string.h>
 
 #include "core/core.h"
 
-/* Parse the urlencoded body once per request. */
-void
+#define FORM_BODY_MAX		(1024 * 1024)
+#define FORM_FIELDS_MAX		64
+
+struct core_form {
+	int		 n;
+	char		*name[FORM_FIELDS_MAX];
+	char		*value[FORM_FIELDS_MAX];
+	char		*data;
+};
+
+static void	form_free(void *);
+static void	form_parse(struct core_form *, char *);
+
+/*
+ * Parse the urlencoded body of a POST once per request.  Returns CORE_OK,
+ * or CORE_DONE after answering 413 for a body over 1 MiB.
+ */
+int
 core_form_load(struct http_request *req, struct core_ctx *ctx)
 {
-	if (ctx->form_loaded)
-		return;
+	struct core_form	*form;
+	struct kore_buf		 buf;
+	char			 chunk[4096];
+	ssize_t			 n;
 
+	if (ctx->form_loaded)
+		return (CORE_OK);
 	ctx->form_loaded = 1;
-	if (req->method == HTTP_METHOD_POST)
-		http_populate_post(req);
+
+	if (req->method != HTTP_METHOD_POST)
+		return (CORE_OK);
+
+	if (req->content_length > FORM_BODY_MAX)
+		return (core_error(req, 413, "The form is too large."));
+
+	kore_buf_init(&buf, 1024);
+	for (;;) {
+		if ((n = http_body_read(req, chunk, sizeof(chunk))) <= 0)
+			break;
+		if (buf.offset + n > FORM_BODY_MAX) {
+			kore_buf_cleanup(&buf);
+			return (core_error(req, 413, "The form is too large."));
+		}
+		kore_buf_append(&buf, chunk, n);
+	}
+
+	form = kore_calloc(1, sizeof(*form));
+	form->data = kore_buf_stringify(&buf, NULL);	/* owned by form */
+	form_parse(form, form->data);
+	ctx->form = form;
+	ctx->form_free = form_free;
+
+	return (CORE_OK);
 }
 
-/* A declared, valid field's value, or NULL. */
+/*
+ * A field's value: from the POST form when one was loaded, otherwise from
+ * the query string (declared in a `params qs:get` block).  NULL if absent.
+ */
 const char *
 core_form_get(struct http_request *req, const char *name)
 {
-	char		*v;
+	struct core_ctx		*ctx;
+	struct core_form	*form;
+	char			*v;
+	int			 i;
+
+	ctx = http_state_get(req);
+	if (ctx != NULL && (form = ctx->form) != NULL) {
+		for (i = 0; i < form->n; i++) {
+			if (!strcmp(form->name[i], name))
+				return (form->value[i]);
+		}
+		return (NULL);
+	}
 
 	if (!http_argument_get_string(req, name, &v))
 		return (NULL);
@@ -32,8 +95,29 @@ core_form_get(struct http_request *req, const char *name)
 	return (v);
 }
 
+/* The `i`th value of repeated field `name` (checkbox lists), or NULL. */
+const char *
+core_form_get_nth(struct http_request *req, const char *name, int nth)
+{
+	struct core_ctx		*ctx;
+	struct core_form	*form;
+	int			 i;
+
+	if ((ctx = http_state_get(req)) == NULL || (form = ctx->form) == NULL)
+		return (NULL);
+
+	for (i = 0; i < form->n; i++) {
+		if (strcmp(form->name[i], name))
+			continue;
+		if (nth-- == 0)
+			return (form->value[i]);
+	}
+
+	return (NULL);
+}
+
 /*
- * Validator for free text fields: at most 16 KiB of valid UTF-8.
+ * Validator for query-string fields: at most 16 KiB of valid UTF-8.
  * Anything else is dropped by Kore and treated as missing.
  */
 int
@@ -49,16 +133,32 @@ v_text(struct http_request *req, char *data)
 	    KORE_RESULT_ERROR);
 }
 
-/* Validator for long text (post bodies): at most 512 KiB of valid UTF-8. */
-int
-v_longtext(struct http_request *req, char *data)
+static void
+form_parse(struct core_form *form, char *data)
 {
-	size_t		len;
+	char		*pair, *eq, *next;
 
-	len = strlen(data);
-	if (len > 512 * 1024)
-		return (KORE_RESULT_ERROR);
+	for (pair = data; pair != NULL && *pair != '\0' &&
+	    form->n < FORM_FIELDS_MAX; pair = next) {
+		if ((next = strchr(pair, '&')) != NULL)
+			*next++ = '\0';
+		if ((eq = strchr(pair, '=')) == NULL)
+			continue;
+		*eq = '\0';
+		if (core_form_decode(pair) == -1 ||
+		    core_form_decode(eq + 1) == -1)
+			continue;
+		form->name[form->n] = pair;
+		form->value[form->n] = eq + 1;
+		form->n++;
+	}
+}
 
-	return (core_utf8_valid(data, len) ? KORE_RESULT_OK :
-	    KORE_RESULT_ERROR);
+static void
+form_free(void *arg)
+{
+	struct core_form	*form = arg;
+
+	kore_free(form->data);
+	kore_free(form);
 }

@@ -187,6 +187,9 @@ ctx_free(struct http_request *req)
 	if (ctx->body != NULL)
 		json_decref(ctx->body);
 
+	if (ctx->form != NULL && ctx->form_free != NULL)
+		ctx->form_free(ctx->form);
+
 	if (ctx->app != NULL && ctx->app_free != NULL)
 		ctx->app_free(ctx->app);
 

@@ -68,7 +68,8 @@ core_forgot_page(struct http_request *req)
 	if (req->method != HTTP_METHOD_POST)
 		return (core_yield(forgot_render(req, 200, NULL, NULL, 0)));
 
-	core_form_load(req, ctx);
+	if ((rc = core_form_load(req, ctx)) != CORE_OK)
+		return (core_yield(rc));
 	if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
 		return (core_yield(rc));
 
@@ -117,7 +118,8 @@ core_reset_page(struct http_request *req)
 		return (core_yield(rc));
 
 	if (req->method == HTTP_METHOD_POST) {
-		core_form_load(req, ctx);
+		if ((rc = core_form_load(req, ctx)) != CORE_OK)
+			return (core_yield(rc));
 		if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
 			return (core_yield(rc));
 	} else if (!ctx->form_loaded) {

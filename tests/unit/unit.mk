@@ -7,7 +7,8 @@ UNIT_CFLAGS = -g -O1 -Wall -Wextra -Wno-unused-parameter \
 UNIT_LIBS = -lcmocka -lsodium -ljansson -lcmark
 
 UNIT_TESTS = build/unit/test_escape build/unit/test_token \
-	build/unit/test_rules build/unit/test_markdown build/unit/test_image
+	build/unit/test_rules build/unit/test_markdown build/unit/test_image \
+	build/unit/test_form
 
 build/unit/test_escape: tests/unit/test_escape.c apps/core/escape.c \
     tests/unit/kore_stub.c apps/core/core.h
@@ -19,6 +20,8 @@ build/unit/test_markdown: tests/unit/test_markdown.c apps/blog/markdown.c \
     apps/blog/markdown.h
 build/unit/test_image: tests/unit/test_image.c apps/core/image_probe.c \
     apps/core/image_probe.h
+build/unit/test_form: tests/unit/test_form.c apps/core/urlencode.c \
+    apps/core/rules.c tests/unit/kore_stub.c apps/core/core.h
 
 $(UNIT_TESTS):
 	@mkdir -p build/unit

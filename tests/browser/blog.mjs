@@ -1,0 +1,118 @@
+// Browser test: a user writes a post, an admin approves it from another
+// browser context, and it appears on /blog for everyone.
+//   AGORA_TEST_URL, AGORA_ADMIN_PASSWORD_FILE, AGORA_SCREENSHOT_DIR
+
+import { chromium } from 'playwright-core';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+const base = process.env.AGORA_TEST_URL || 'http://127.0.0.1:18888';
+const shots = process.env.AGORA_SCREENSHOT_DIR || 'var/test/screenshots';
+const adminPassword = readFileSync(process.env.AGORA_ADMIN_PASSWORD_FILE ||
+    'var/test/admin-password', 'utf8').trim();
+const results = { passed: 0, failed: 0 };
+
+mkdirSync(shots, { recursive: true });
+
+async function check(name, fn) {
+	try {
+		await fn();
+		results.passed++;
+		console.log(`ok   ${name}`);
+	} catch (err) {
+		results.failed++;
+		console.log(`FAIL ${name}: ${err.message.split('\n')[0]}`);
+	}
+}
+
+function expectTrue(cond, what) {
+	if (!cond)
+		throw new Error(what);
+}
+
+const timer = setTimeout(() => {
+	console.log('browser: timed out after 90 s');
+	console.log(`browser: ${results.passed} passed, ${results.failed + 1} failed`);
+	process.exit(1);
+}, 90000);
+
+const browser = await chromium.launch({
+	executablePath: '/usr/bin/chromium',
+	headless: true,
+	args: ['--no-sandbox', '--disable-gpu', '--disable-quic',
+	    '--no-first-run', '--disable-background-networking',
+	    '--disable-component-update', '--disable-sync'],
+});
+
+try {
+	const writer = await (await browser.newContext()).newPage();
+	const admin = await (await browser.newContext()).newPage();
+	const reader = await (await browser.newContext()).newPage();
+	for (const p of [writer, admin, reader])
+		p.setDefaultTimeout(15000);
+
+	const user = 'w_' + randomBytes(4).toString('hex');
+	const title = `A walk in the hills ${randomBytes(3).toString('hex')}`;
+	let postUrl;
+
+	await check('a new user writes a post', async () => {
+		await writer.goto(base + '/register');
+		await writer.fill('input[name=username]', user);
+		await writer.fill('input[name=email]', `${user}@example.org`);
+		await writer.fill('input[name=password]', 'a long browser passphrase');
+		await Promise.all([writer.waitForURL(base + '/'),
+		    writer.click('form[action="/register"] button[type=submit]')]);
+		await writer.goto(base + '/blog');
+		await writer.click('a:has-text("New post")');
+		await writer.fill('input[name=title]', title);
+		await writer.fill('textarea[name=body]',
+		    '## Morning\n\nWe left **early**.\n\n<script>alert(1)</script>');
+		await Promise.all([writer.waitForURL(/\/blog\/\d+-/),
+		    writer.click('button[value=pending]')]);
+		postUrl = writer.url();
+		await writer.locator('mark.status-pending').waitFor();
+		expectTrue(await writer.locator('.post-body h2').count() === 1,
+		    'Markdown not rendered');
+		expectTrue(await writer.locator('.post-body script').count() === 0,
+		    'raw script element in the post');
+		await writer.screenshot({ path: join(shots, 'blog-pending.png'), fullPage: true });
+	});
+
+	await check('the post is not public while pending', async () => {
+		const res = await reader.goto(postUrl);
+		expectTrue(res.status() === 404, `status ${res.status()}`);
+	});
+
+	await check('an admin approves it from the moderation queue', async () => {
+		await admin.goto(base + '/login');
+		await admin.fill('input[name=username]', 'admin');
+		await admin.fill('input[name=password]', adminPassword);
+		await Promise.all([admin.waitForURL(base + '/'),
+		    admin.click('form[action="/login"] button[type=submit]')]);
+		await admin.goto(base + '/admin/moderation');
+		const item = admin.locator('article.mod-item', { hasText: title });
+		await item.waitFor();
+		await admin.screenshot({ path: join(shots, 'moderation.png'), fullPage: true });
+		await Promise.all([admin.waitForURL(base + '/admin/moderation'),
+		    item.locator('button:has-text("Approve")').click()]);
+		expectTrue(await admin.locator('article.mod-item', { hasText: title }).count() === 0,
+		    'still in the queue');
+	});
+
+	await check('it appears on /blog for everyone', async () => {
+		await reader.goto(base + '/blog');
+		await reader.locator('li.post h2 a', { hasText: title }).waitFor();
+		await reader.screenshot({ path: join(shots, 'blog.png'), fullPage: true });
+		const res = await reader.goto(postUrl);
+		expectTrue(res.status() === 200, `status ${res.status()}`);
+		expectTrue(await reader.locator('mark.status-pending').count() === 0,
+		    'still marked pending');
+	});
+} finally {
+	await browser.close();
+	clearTimeout(timer);
+}
+
+console.log(`browser: ${results.passed} passed, ${results.failed} failed`);
+process.exit(results.failed === 0 ? 0 : 1);
