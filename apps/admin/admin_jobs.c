@@ -115,13 +115,7 @@ admin_job_action_page(struct http_request *req)
 	struct core_ctx		*ctx;
 	int			 rc;
 
-	if ((rc = core_begin(req, &ctx)) != CORE_OK)
-		return (core_yield(rc));
-	if ((rc = core_require_admin(req, ctx)) != CORE_OK)
-		return (core_yield(rc));
-	if ((rc = core_form_load(req, ctx)) != CORE_OK)
-		return (core_yield(rc));
-	if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
+	if ((rc = core_begin_change(req, &ctx, CORE_NEED_ADMIN)) != CORE_OK)
 		return (core_yield(rc));
 
 	if ((rc = job_act(req, ctx, "/admin/jobs/")) != CORE_OK)
@@ -157,11 +151,7 @@ admin_api_job_action(struct http_request *req)
 	struct core_ctx		*ctx;
 	int			 rc;
 
-	if ((rc = core_begin(req, &ctx)) != CORE_OK)
-		return (core_yield(rc));
-	if ((rc = core_require_admin(req, ctx)) != CORE_OK)
-		return (core_yield(rc));
-	if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
+	if ((rc = core_begin_change(req, &ctx, CORE_NEED_ADMIN)) != CORE_OK)
 		return (core_yield(rc));
 
 	if ((rc = job_act(req, ctx, "/api/v1/admin/jobs/")) != CORE_OK)

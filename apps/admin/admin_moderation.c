@@ -123,13 +123,7 @@ admin_moderation_action(struct http_request *req)
 	int64_t			 id;
 	int			 rc, approve;
 
-	if ((rc = core_begin(req, &ctx)) != CORE_OK)
-		return (core_yield(rc));
-	if ((rc = core_require_admin(req, ctx)) != CORE_OK)
-		return (core_yield(rc));
-	if ((rc = core_form_load(req, ctx)) != CORE_OK)
-		return (core_yield(rc));
-	if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
+	if ((rc = core_begin_change(req, &ctx, CORE_NEED_ADMIN)) != CORE_OK)
 		return (core_yield(rc));
 
 	reason = core_form_get(req, "reason");
@@ -208,11 +202,7 @@ admin_api_moderation_action(struct http_request *req)
 	size_t			 n;
 	int			 rc, approve;
 
-	if ((rc = core_begin(req, &ctx)) != CORE_OK)
-		return (core_yield(rc));
-	if ((rc = core_require_admin(req, ctx)) != CORE_OK)
-		return (core_yield(rc));
-	if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
+	if ((rc = core_begin_change(req, &ctx, CORE_NEED_ADMIN)) != CORE_OK)
 		return (core_yield(rc));
 
 	/* The route allows only [a-z_]{1,32}/[0-9]{1,18}/(approve|reject). */

@@ -162,14 +162,7 @@ admin_user_action_page(struct http_request *req)
 	struct core_ctx		*ctx;
 	int			 rc;
 
-	if ((rc = core_begin(req, &ctx)) != CORE_OK)
-		return (core_yield(rc));
-	if ((rc = core_require_admin(req, ctx)) != CORE_OK)
-		return (core_yield(rc));
-
-	if ((rc = core_form_load(req, ctx)) != CORE_OK)
-		return (core_yield(rc));
-	if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
+	if ((rc = core_begin_change(req, &ctx, CORE_NEED_ADMIN)) != CORE_OK)
 		return (core_yield(rc));
 
 	if ((rc = user_action(req, ctx, "/admin/users/")) != CORE_OK)
@@ -212,11 +205,7 @@ admin_api_user_action(struct http_request *req)
 	struct core_ctx		*ctx;
 	int			 rc;
 
-	if ((rc = core_begin(req, &ctx)) != CORE_OK)
-		return (core_yield(rc));
-	if ((rc = core_require_admin(req, ctx)) != CORE_OK)
-		return (core_yield(rc));
-	if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
+	if ((rc = core_begin_change(req, &ctx, CORE_NEED_ADMIN)) != CORE_OK)
 		return (core_yield(rc));
 
 	if ((rc = user_action(req, ctx, "/api/v1/admin/users/")) != CORE_OK)

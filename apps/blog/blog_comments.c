@@ -167,13 +167,7 @@ blog_comment_add_page(struct http_request *req)
 	int64_t			 id;
 	int			 rc;
 
-	if ((rc = core_begin(req, &ctx)) != CORE_OK)
-		return (core_yield(rc));
-	if ((rc = core_require_user(req, ctx)) != CORE_OK)
-		return (core_yield(rc));
-	if ((rc = core_form_load(req, ctx)) != CORE_OK)
-		return (core_yield(rc));
-	if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
+	if ((rc = core_begin_change(req, &ctx, CORE_NEED_USER)) != CORE_OK)
 		return (core_yield(rc));
 	if (core_path_id(req, "/blog/", &id, &rest) == -1 ||
 	    strcmp(rest, "/comments"))
@@ -206,13 +200,7 @@ blog_comment_delete_page(struct http_request *req)
 	int64_t			 id;
 	int			 rc;
 
-	if ((rc = core_begin(req, &ctx)) != CORE_OK)
-		return (core_yield(rc));
-	if ((rc = core_require_user(req, ctx)) != CORE_OK)
-		return (core_yield(rc));
-	if ((rc = core_form_load(req, ctx)) != CORE_OK)
-		return (core_yield(rc));
-	if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
+	if ((rc = core_begin_change(req, &ctx, CORE_NEED_USER)) != CORE_OK)
 		return (core_yield(rc));
 	if (core_path_id(req, "/blog/comments/", &id, &rest) == -1 ||
 	    strcmp(rest, "/delete"))
@@ -303,11 +291,7 @@ blog_api_comment_delete(struct http_request *req)
 	int64_t			 id;
 	int			 rc;
 
-	if ((rc = core_begin(req, &ctx)) != CORE_OK)
-		return (core_yield(rc));
-	if ((rc = core_require_user(req, ctx)) != CORE_OK)
-		return (core_yield(rc));
-	if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
+	if ((rc = core_begin_change(req, &ctx, CORE_NEED_USER)) != CORE_OK)
 		return (core_yield(rc));
 	if (core_path_id(req, "/api/v1/blog/comments/", &id, &rest) == -1 ||
 	    *rest != '\0')

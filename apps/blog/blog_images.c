@@ -21,11 +21,7 @@ blog_api_image_upload(struct http_request *req)
 	char			 md[128], loc[64];
 	int			 rc;
 
-	if ((rc = core_begin(req, &ctx)) != CORE_OK)
-		return (core_yield(rc));
-	if ((rc = core_require_user(req, ctx)) != CORE_OK)
-		return (core_yield(rc));
-	if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
+	if ((rc = core_begin_change(req, &ctx, CORE_NEED_USER)) != CORE_OK)
 		return (core_yield(rc));
 
 	if ((rc = core_media_upload(req, ctx, "file")) != CORE_OK)

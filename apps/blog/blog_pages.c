@@ -176,8 +176,6 @@ blog_new_page(struct http_request *req)
 	errors = NULL;
 	status = 200;
 	if (req->method == HTTP_METHOD_POST) {
-		if ((rc = core_form_load(req, ctx)) != CORE_OK)
-			return (core_yield(rc));
 		if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
 			return (core_yield(rc));
 		form_input(req, &in);
@@ -232,8 +230,6 @@ blog_edit_page(struct http_request *req)
 	errors = NULL;
 	status = 200;
 	if (req->method == HTTP_METHOD_POST) {
-		if ((rc = core_form_load(req, ctx)) != CORE_OK)
-			return (core_yield(rc));
 		if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
 			return (core_yield(rc));
 		form_input(req, &in);
@@ -275,13 +271,7 @@ blog_delete_page(struct http_request *req)
 	int64_t			 id;
 	int			 rc;
 
-	if ((rc = core_begin(req, &ctx)) != CORE_OK)
-		return (core_yield(rc));
-	if ((rc = core_require_user(req, ctx)) != CORE_OK)
-		return (core_yield(rc));
-	if ((rc = core_form_load(req, ctx)) != CORE_OK)
-		return (core_yield(rc));
-	if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
+	if ((rc = core_begin_change(req, &ctx, CORE_NEED_USER)) != CORE_OK)
 		return (core_yield(rc));
 	if (core_path_id(req, "/blog/", &id, &rest) == -1 || strcmp(rest, "/delete"))
 		return (core_yield(core_error(req, 404, NULL)));

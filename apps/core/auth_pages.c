@@ -32,8 +32,6 @@ core_register_page(struct http_request *req)
 	if (req->method != HTTP_METHOD_POST)
 		return (core_yield(register_render(req, 200, &in, NULL)));
 
-	if ((rc = core_form_load(req, ctx)) != CORE_OK)
-		return (core_yield(rc));
 	if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
 		return (core_yield(rc));
 
@@ -81,8 +79,6 @@ core_login_page(struct http_request *req)
 		    NULL)));
 	}
 
-	if ((rc = core_form_load(req, ctx)) != CORE_OK)
-		return (core_yield(rc));
 	if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
 		return (core_yield(rc));
 
@@ -130,8 +126,6 @@ core_logout_page(struct http_request *req)
 	if ((rc = core_begin(req, &ctx)) != CORE_OK)
 		return (core_yield(rc));
 
-	if ((rc = core_form_load(req, ctx)) != CORE_OK)
-		return (core_yield(rc));
 	if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
 		return (core_yield(rc));
 

@@ -173,8 +173,13 @@ extern struct core_config	core_cfg;
 /* config.c */
 void		core_config_load(void);
 
+#define CORE_NEED_USER		1
+#define CORE_NEED_ADMIN		2
+
 /* request.c */
 int		core_begin(struct http_request *, struct core_ctx **);
+int		core_begin_change(struct http_request *, struct core_ctx **,
+		    int);
 int		core_yield(int);
 int		core_is_api(struct http_request *);
 int		core_require_user(struct http_request *, struct core_ctx *);

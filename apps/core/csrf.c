@@ -56,17 +56,24 @@ core_csrf_prepare(struct http_request *req, struct core_ctx *ctx)
 }
 
 /*
- * Check the token of a state-changing request: the _csrf form field, or
- * the X-CSRF-Token header (JavaScript and cookie-authenticated API
- * calls).  Returns CORE_OK, or CORE_DONE after answering 403.
+ * Check the token of a state-changing request: the X-CSRF-Token header
+ * (JavaScript and cookie-authenticated API calls), or else the _csrf
+ * field of the form.  Loads a form body first (core_form_load), for the
+ * handler too.  Returns CORE_OK, or CORE_DONE after answering 403 (or
+ * 413 for an oversized form).
  */
 int
 core_csrf_check(struct http_request *req, struct core_ctx *ctx)
 {
 	const char	*sent;
+	int		 rc;
 
 	if (ctx->auth == CORE_AUTH_BEARER)
 		return (CORE_OK);
+
+	/* Forms are read here, so their fields are there for the handler. */
+	if ((rc = core_form_load(req, ctx)) != CORE_OK)
+		return (rc);
 
 	core_csrf_prepare(req, ctx);
 	if (!http_request_header(req, CORE_CSRF_HEADER, &sent))

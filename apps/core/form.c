@@ -10,6 +10,7 @@
  */
 
 #include <string.h>
+#include <strings.h>
 
 #include "core/core.h"
 
@@ -27,14 +28,16 @@ static void	form_free(void *);
 static void	form_parse(struct core_form *, char *);
 
 /*
- * Parse the urlencoded body of a POST once per request.  Returns CORE_OK,
- * or CORE_DONE after answering 413 for a body over 1 MiB.
+ * Parse the urlencoded body of a POST once per request (other bodies are
+ * left for their own readers).  Returns CORE_OK, or CORE_DONE after
+ * answering 413 for a body over 1 MiB.
  */
 int
 core_form_load(struct http_request *req, struct core_ctx *ctx)
 {
 	struct core_form	*form;
 	struct kore_buf		 buf;
+	const char		*ct;
 	char			 chunk[4096];
 	ssize_t			 n;
 
@@ -42,7 +45,9 @@ core_form_load(struct http_request *req, struct core_ctx *ctx)
 		return (CORE_OK);
 	ctx->form_loaded = 1;
 
-	if (req->method != HTTP_METHOD_POST)
+	if (req->method != HTTP_METHOD_POST ||
+	    !http_request_header(req, "content-type", &ct) ||
+	    strncasecmp(ct, "application/x-www-form-urlencoded", 33))
 		return (CORE_OK);
 
 	if (req->content_length > FORM_BODY_MAX)

@@ -39,6 +39,28 @@ core_begin(struct http_request *req, struct core_ctx **out)
 	return (core_session_load(req, ctx));
 }
 
+/*
+ * Start a request that changes something: a signed-in user (an admin with
+ * CORE_NEED_ADMIN) and a valid CSRF token.
+ */
+int
+core_begin_change(struct http_request *req, struct core_ctx **out, int need)
+{
+	struct core_ctx		*ctx;
+	int			 rc;
+
+	if ((rc = core_begin(req, out)) != CORE_OK)
+		return (rc);
+	ctx = *out;
+
+	rc = (need == CORE_NEED_ADMIN) ? core_require_admin(req, ctx) :
+	    core_require_user(req, ctx);
+	if (rc != CORE_OK)
+		return (rc);
+
+	return (core_csrf_check(req, ctx));
+}
+
 /* Map a step's outcome to what a Kore handler returns. */
 int
 core_yield(int rc)

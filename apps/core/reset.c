@@ -68,8 +68,6 @@ core_forgot_page(struct http_request *req)
 	if (req->method != HTTP_METHOD_POST)
 		return (core_yield(forgot_render(req, 200, NULL, NULL, 0)));
 
-	if ((rc = core_form_load(req, ctx)) != CORE_OK)
-		return (core_yield(rc));
 	if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
 		return (core_yield(rc));
 
@@ -118,8 +116,6 @@ core_reset_page(struct http_request *req)
 		return (core_yield(rc));
 
 	if (req->method == HTTP_METHOD_POST) {
-		if ((rc = core_form_load(req, ctx)) != CORE_OK)
-			return (core_yield(rc));
 		if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
 			return (core_yield(rc));
 	} else if (!ctx->form_loaded) {
