@@ -53,7 +53,7 @@ PROJECT_NAME=agora PROJECT_URL=http://127.0.0.1:8890 \
     PROJECT_SEED_SQL="$peers/sql/project_seed.example.sql" \
     PROJECT_BLOG_PATH="/blog?page=3" \
     PROJECT_API_PATH="/api/v1/blog/posts?page=3" \
-    PROJECT_HELLO_PATH="/healthz" PROJECT_VERIFY=strict \
+    PROJECT_HELLO_PATH="" PROJECT_VERIFY=strict \
     RESULTS_MD="$root/var/bench/peers-results.md" \
     RESULTS_JSONL="$root/var/bench/peers-results.jsonl" \
     bash "$peers/run.sh"
