@@ -1,0 +1,205 @@
+"""Fixtures for the job worker suite: the real Redis, PostgreSQL, mail
+sink and worker processes of the test stack (scripts/test.sh)."""
+
+import json
+import os
+import signal
+import subprocess
+import time
+import uuid
+
+import pytest
+import requests
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+WORKER = os.path.join(ROOT, "build", "agora-worker")
+BASE = os.environ.get("AGORA_TEST_URL", "http://127.0.0.1:18888")
+
+
+def redis(*args):
+    out = subprocess.run(["redis-cli", "-s", os.environ["AGORA_REDIS_SOCK"],
+                          "--no-raw", *args], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    return out
+
+
+def redis_raw(*args):
+    return subprocess.run(["redis-cli", "-s", os.environ["AGORA_REDIS_SOCK"],
+                           "--raw", *args], capture_output=True, text=True,
+                          check=True).stdout.rstrip("\n")
+
+
+def psql(sql, *params):
+    """Run one statement with psql variables :'p1', :'p2'... -> rows."""
+    cmd = ["psql", "-X", "-At", "-v", "ON_ERROR_STOP=1", "-F", "|"]
+    for i, p in enumerate(params, 1):
+        cmd += ["-v", f"p{i}={p}"]
+    out = subprocess.run(cmd, input=sql, capture_output=True, text=True,
+                         check=True).stdout
+    return [line.split("|") for line in out.splitlines() if line]
+
+
+def enqueue(type_, queue, args, delay_ms=None):
+    cmd = [WORKER, "enqueue", type_, queue, json.dumps(args)]
+    if delay_ms is not None:
+        cmd.append(str(delay_ms))
+    return subprocess.run(cmd, capture_output=True, text=True, check=True,
+                          cwd=ROOT).stdout.strip()
+
+
+def wait_for(cond, timeout=30.0, step=0.05, what="condition"):
+    end = time.time() + timeout
+    while time.time() < end:
+        v = cond()
+        if v:
+            return v
+        time.sleep(step)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def record(name):
+    return redis_raw("LRANGE", f"agora:noop:{name}", "0", "-1").split("\n") \
+        if redis_raw("LLEN", f"agora:noop:{name}") != "0" else []
+
+
+def unique(prefix="t"):
+    return f"{prefix}_{uuid.uuid4().hex[:8]}"
+
+
+class Workers:
+    """Start and stop our own worker processes; the harness's worker is
+    stopped for the duration and started again afterwards."""
+
+    def __init__(self, tmp_path):
+        self.procs = []
+        self.tmp = tmp_path
+
+    def start(self, n=1):
+        log = open(self.tmp / f"worker-{len(self.procs)}.log", "w")
+        p = subprocess.Popen([WORKER, "-c", str(n)], cwd=ROOT, stdout=log,
+                             stderr=subprocess.STDOUT, start_new_session=True)
+        p.logfile = log.name
+        self.procs.append(p)
+        wait_for(lambda: self.children(p), what="worker processes")
+        return p
+
+    @staticmethod
+    def children(p):
+        out = subprocess.run(["pgrep", "-P", str(p.pid)], capture_output=True,
+                             text=True).stdout.split()
+        return [int(x) for x in out]
+
+    @staticmethod
+    def log_lines(p):
+        with open(p.logfile) as f:
+            return [json.loads(line) for line in f if line.startswith("{")]
+
+    def stop(self, p, sig=signal.SIGTERM, timeout=15):
+        if p.poll() is None:
+            p.send_signal(sig)
+        return p.wait(timeout=timeout)
+
+    def stop_all(self):
+        for p in self.procs:
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+                try:
+                    p.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    os.killpg(p.pid, signal.SIGKILL)
+                    p.wait()
+
+
+def _harness_pid():
+    path = os.environ.get("AGORA_WORKER_PIDFILE")
+    if not path or not os.path.exists(path):
+        return None, path
+    with open(path) as f:
+        return int(f.read().strip() or 0) or None, path
+
+
+@pytest.fixture
+def workers(tmp_path):
+    """Exclusive control of the queue: the harness worker is paused."""
+    pid, path = _harness_pid()
+    if pid:
+        try:
+            os.kill(pid, signal.SIGTERM)
+            wait_for(lambda: not _alive(pid), timeout=20,
+                     what="the harness worker to stop")
+        except ProcessLookupError:
+            pass
+    w = Workers(tmp_path)
+    try:
+        yield w
+    finally:
+        w.stop_all()
+        if path:
+            log = os.environ.get("AGORA_WORKER_LOG", os.devnull)
+            with open(log, "a") as out:
+                p = subprocess.Popen([WORKER], cwd=ROOT, stdout=out,
+                                     stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+            with open(path, "w") as f:
+                f.write(str(p.pid))
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie of the harness shell counts as gone.
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def admin_token():
+    with open(os.environ["AGORA_ADMIN_PASSWORD_FILE"]) as f:
+        password = f.read().strip()
+    r = requests.post(BASE + "/api/v1/auth/login",
+                      json={"username": "admin", "password": password})
+    assert r.status_code == 200, r.text
+    return r.json()["token"]
+
+
+@pytest.fixture
+def user_token():
+    name = unique("j")
+    r = requests.post(BASE + "/api/v1/auth/register", json={
+        "username": name, "email": f"{name}@example.org",
+        "password": "correct horse battery"})
+    assert r.status_code == 201, r.text
+    r = requests.post(BASE + "/api/v1/auth/login", json={
+        "username": name, "password": "correct horse battery"})
+    return r.json()["token"]
+
+
+def mails_to(address):
+    """Parsed messages in the sink addressed to `address`."""
+    import email
+    from email import policy
+    d = os.environ["AGORA_MAIL_DIR"]
+    found = []
+    if not os.path.isdir(d):
+        return found
+    for name in sorted(os.listdir(d)):
+        if not name.endswith(".eml"):
+            continue
+        with open(os.path.join(d, name), "rb") as f:
+            msg = email.message_from_bytes(f.read(), policy=policy.default)
+        if msg["To"] == address:
+            found.append(msg)
+    return found
+
+
+def site_url():
+    with open(os.environ["AGORA_CONFIG"]) as f:
+        for line in f:
+            if line.startswith("AGORA_SITE_URL="):
+                return line.split("=", 1)[1].strip()
+    return BASE
