@@ -34,19 +34,20 @@
 #define BLOG_COL_MORE		14
 
 /*
- * A post's columns; lists leave the text out (BLOG_COL_BODY is "") and
- * carry only its first 200 characters and whether there is more.
+ * A post's columns; lists leave the text and the update time out
+ * (BLOG_COL_BODY and BLOG_COL_UPDATED are "") and carry only the first
+ * 200 characters and whether there is more.
  */
-#define BLOG_SQL_COLS(body)						\
+#define BLOG_SQL_COLS(body, updated)					\
 	"p.id, p.slug, p.title, " body ", p.status, p.reject_reason, "	\
-	CORE_SQL_TS("p.created_at") ", " CORE_SQL_TS("p.updated_at")	\
-	", p.author_id, u.username, p.word_count, "			\
-	"(SELECT count(*) FROM comments c WHERE c.post_id = p.id"	\
-	"   AND NOT c.hidden), left(p.body, 200), "			\
+	CORE_SQL_TS("p.created_at") ", " updated			\
+	", p.author_id, u.username, p.word_count, p.comment_count, "	\
+	"left(p.body, 200), "						\
 	"(extract(epoch FROM p.created_at) * 1000000)::bigint || '.' || p.id, " \
 	"char_length(p.body) > 200"
-#define BLOG_SQL_POST_COLS	BLOG_SQL_COLS("p.body")
-#define BLOG_SQL_LIST_COLS	BLOG_SQL_COLS("''")
+#define BLOG_SQL_POST_COLS						\
+	BLOG_SQL_COLS("p.body", CORE_SQL_TS("p.updated_at"))
+#define BLOG_SQL_LIST_COLS	BLOG_SQL_COLS("''", "''")
 
 /* What a writer sends: NULL fields are left as they are (updates). */
 struct blog_post_in {

@@ -171,14 +171,12 @@ blog_post_json(struct core_db *db, int row, int full)
 	    (long long)core_db_int(db, row, BLOG_COL_ID),
 	    core_db_value(db, row, BLOG_COL_SLUG));
 
-	o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:i, "
-	    "s:I}",
+	o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:i, s:I}",
 	    "id", (json_int_t)core_db_int(db, row, BLOG_COL_ID),
 	    "title", core_db_value(db, row, BLOG_COL_TITLE),
 	    "slug", core_db_value(db, row, BLOG_COL_SLUG),
 	    "status", core_db_value(db, row, BLOG_COL_STATUS),
 	    "created_at", core_db_value(db, row, BLOG_COL_CREATED),
-	    "updated_at", core_db_value(db, row, BLOG_COL_UPDATED),
 	    "author", core_db_value(db, row, BLOG_COL_AUTHOR),
 	    "author_id", (json_int_t)core_db_int(db, row, BLOG_COL_AUTHOR_ID),
 	    "url", url,
@@ -191,6 +189,9 @@ blog_post_json(struct core_db *db, int row, int full)
 
 	json_object_set_new(o, "excerpt",
 	    json_string(core_db_value(db, row, BLOG_COL_EXCERPT)));
+	if (*core_db_value(db, row, BLOG_COL_UPDATED) != '\0')
+		json_object_set_new(o, "updated_at",
+		    json_string(core_db_value(db, row, BLOG_COL_UPDATED)));
 	if (!core_db_isnull(db, row, BLOG_COL_REASON))
 		json_object_set_new(o, "reject_reason",
 		    json_string(core_db_value(db, row, BLOG_COL_REASON)));
