@@ -56,6 +56,14 @@ struct blog_post_in {
 	const char	*status;	/* "draft" or "pending" */
 };
 
+#define BLOG_CACHE_HTML		0
+#define BLOG_CACHE_JSON		1
+#define BLOG_CACHE_KINDS	2
+
+/* blog_cache.c */
+const u_int8_t	*blog_cache_get(int, int, size_t *);
+void		 blog_cache_put(int, int, const void *, size_t);
+
 /* blog_store.c */
 json_t	*blog_post_check(struct blog_post_in *, int);
 int	 blog_post_create(struct http_request *, struct core_ctx *,

@@ -36,6 +36,7 @@ static int	post_update(struct http_request *, struct core_ctx *,
 		    int64_t);
 static int	input_from_json(json_t *, struct blog_post_in *, json_t **);
 static int	parse_cursor(const char *, char *, size_t, char *, size_t);
+static int	list_cached(struct http_request *, const u_int8_t *, size_t);
 
 /* GET and POST /api/v1/blog/posts */
 int
@@ -99,7 +100,10 @@ posts_list(struct http_request *req, struct core_ctx *ctx)
 {
 	struct core_db	*db;
 	const char	*params[3], *cursor, *v;
+	const u_int8_t	*cached;
 	char		 us[24], id[24], limit[24], offset[24], next[48];
+	char		*text;
+	size_t		 len;
 	json_t		*list;
 	long long	 n, page;
 	int		 rc, i, rows, err;
@@ -125,6 +129,9 @@ posts_list(struct http_request *req, struct core_ctx *ctx)
 		page = kore_strtonum(v, 10, 1, BLOG_PAGE_MAX, &err);
 		if (err != KORE_RESULT_OK)
 			page = 1;
+		if (n == BLOG_PAGE_SIZE && (cached = blog_cache_get(
+		    BLOG_CACHE_JSON, (int)page, &len)) != NULL)
+			return (list_cached(req, cached, len));
 		(void)snprintf(offset, sizeof(offset), "%lld",
 		    (page - 1) * n);
 		params[0] = limit;
@@ -160,9 +167,18 @@ posts_list(struct http_request *req, struct core_ctx *ctx)
 		(void)snprintf(next, sizeof(next), "%s",
 		    core_db_value(db, n - 1, BLOG_COL_CURSOR));
 
-	if (page > 0)
-		return (core_json_send(req, 200, json_pack("{s:o, s:I}",
-		    "posts", list, "page", (json_int_t)page)));
+	if (page > 0) {
+		text = json_dumps(json_pack("{s:o, s:I}", "posts", list,
+		    "page", (json_int_t)page), JSON_COMPACT);
+		if (text == NULL)
+			return (core_error(req, 500, NULL));
+		if (n == BLOG_PAGE_SIZE)
+			blog_cache_put(BLOG_CACHE_JSON, (int)page, text,
+			    strlen(text));
+		rc = list_cached(req, (const u_int8_t *)text, strlen(text));
+		free(text);
+		return (rc);
+	}
 
 	return (core_json_send(req, 200, json_pack("{s:o, s:o}", "posts", list,
 	    "next_cursor", next[0] != '\0' ? json_string(next) : json_null())));
@@ -226,6 +242,18 @@ post_update(struct http_request *req, struct core_ctx *ctx, int64_t id)
 
 	return (core_json_send(req, 200, json_pack("{s:o}", "post",
 	    blog_post_json(&ctx->db[2], 0, 1))));
+}
+
+/* Send a page of the list (JSON text, possibly from the cache). */
+static int
+list_cached(struct http_request *req, const u_int8_t *text, size_t len)
+{
+	http_response_header(req, "content-type",
+	    "application/json; charset=utf-8");
+	http_response_header(req, "cache-control", "no-store");
+	http_response(req, 200, text, len);
+
+	return (CORE_DONE);
 }
 
 /* Strings or absent: a field of another type is an error. */

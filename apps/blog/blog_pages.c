@@ -36,31 +36,44 @@ int
 blog_index(struct http_request *req)
 {
 	struct core_ctx		*ctx;
-	struct kore_buf		 buf;
+	struct kore_buf		 buf, list;
+	const u_int8_t		*cached;
 	const char		*params[1];
 	char			 offset[16];
+	size_t			 len;
 	int			 rc, page;
 
 	if ((rc = core_begin(req, &ctx)) != CORE_OK)
 		return (core_yield(rc));
 
 	page = page_number(req);
-	(void)snprintf(offset, sizeof(offset), "%d", (page - 1) * BLOG_PAGE_SIZE);
-	params[0] = offset;
-	if ((rc = core_db_run(req, &ctx->db[0], sql_index, 1, params)) !=
-	    CORE_OK)
-		return (core_yield(rc));
+	kore_buf_init(&list, 16384);
+	if ((cached = blog_cache_get(BLOG_CACHE_HTML, page, &len)) != NULL) {
+		kore_buf_append(&list, cached, len);
+	} else {
+		(void)snprintf(offset, sizeof(offset), "%d",
+		    (page - 1) * BLOG_PAGE_SIZE);
+		params[0] = offset;
+		if ((rc = core_db_run(req, &ctx->db[0], sql_index, 1,
+		    params)) != CORE_OK) {
+			kore_buf_cleanup(&list);
+			return (core_yield(rc));
+		}
+		blog_render_list(req, &list, &ctx->db[0], BLOG_PAGE_SIZE, 0);
+		pager(&list, "/blog?", page,
+		    core_db_rows(&ctx->db[0]) > BLOG_PAGE_SIZE);
+		blog_cache_put(BLOG_CACHE_HTML, page, list.data, list.offset);
+	}
 
-	kore_buf_init(&buf, 16384);
+	kore_buf_init(&buf, list.offset + 4096);
 	core_page_begin(req, &buf, "Blog");
 	core_html_appendf(&buf, "<div class=\"page-head\"><h1>Blog</h1>");
 	if (ctx->user.id != 0)
 		core_html_appendf(&buf, "<a href=\"/blog/new\" role=\"button\">"
 		    "New post</a>");
 	core_html_appendf(&buf, "</div>\n");
-	blog_render_list(req, &buf, &ctx->db[0], BLOG_PAGE_SIZE, 0);
-	pager(&buf, "/blog?", page,
-	    core_db_rows(&ctx->db[0]) > BLOG_PAGE_SIZE);
+	kore_buf_append(&buf, list.data, list.offset);
+	kore_buf_cleanup(&list);
 	core_html_appendf(&buf, "<p class=\"feed\"><a href=\"/blog/feed.atom\">"
 	    "Atom feed</a></p>\n");
 	core_page_end(&buf);
