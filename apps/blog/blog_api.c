@@ -129,9 +129,11 @@ posts_list(struct http_request *req, struct core_ctx *ctx)
 		page = kore_strtonum(v, 10, 1, BLOG_PAGE_MAX, &err);
 		if (err != KORE_RESULT_OK)
 			page = 1;
-		if (n == BLOG_PAGE_SIZE && (cached = blog_cache_get(
-		    BLOG_CACHE_JSON, (int)page, &len)) != NULL)
+		if (n == BLOG_PAGE_SIZE && ctx->stage == 0 &&
+		    (cached = blog_cache_get(BLOG_CACHE_JSON, (int)page,
+		    &len)) != NULL)
 			return (list_cached(req, cached, len));
+		ctx->stage = 1;
 		(void)snprintf(offset, sizeof(offset), "%lld",
 		    (page - 1) * n);
 		params[0] = limit;

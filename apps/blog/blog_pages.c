@@ -48,9 +48,12 @@ blog_index(struct http_request *req)
 
 	page = page_number(req);
 	kore_buf_init(&list, 16384);
-	if ((cached = blog_cache_get(BLOG_CACHE_HTML, page, &len)) != NULL) {
+	/* Once this request set out to build the page, it finishes it. */
+	if (ctx->stage == 0 && (cached = blog_cache_get(BLOG_CACHE_HTML,
+	    page, &len)) != NULL) {
 		kore_buf_append(&list, cached, len);
 	} else {
+		ctx->stage = 1;
 		(void)snprintf(offset, sizeof(offset), "%d",
 		    (page - 1) * BLOG_PAGE_SIZE);
 		params[0] = offset;
