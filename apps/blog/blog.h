@@ -15,6 +15,8 @@
 #define BLOG_TITLE_MAX		200
 #define BLOG_BODY_MAX		100000
 #define BLOG_COMMENT_MAX	5000
+/* A post of 100,000 characters of up to 4 bytes each, JSON-escaped. */
+#define BLOG_JSON_BODY_MAX	(1024 * 1024)
 
 /* Columns of every post query, in this order (see BLOG_SQL_POST_COLS). */
 #define BLOG_COL_ID		0

@@ -198,7 +198,8 @@ posts_create(struct http_request *req, struct core_ctx *ctx)
 		return (rc);
 	if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
 		return (rc);
-	if ((rc = core_json_body(req, ctx, &body)) != CORE_OK)
+	if ((rc = core_json_body_max(req, ctx, BLOG_JSON_BODY_MAX,
+	    &body)) != CORE_OK)
 		return (rc);
 
 	if (input_from_json(body, &in, &errors) == -1 ||
@@ -228,7 +229,8 @@ post_update(struct http_request *req, struct core_ctx *ctx, int64_t id)
 	json_t			*body, *errors;
 	int			 rc;
 
-	if ((rc = core_json_body(req, ctx, &body)) != CORE_OK)
+	if ((rc = core_json_body_max(req, ctx, BLOG_JSON_BODY_MAX,
+	    &body)) != CORE_OK)
 		return (rc);
 
 	if (input_from_json(body, &in, &errors) == -1 ||

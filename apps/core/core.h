@@ -243,6 +243,8 @@ void		core_form_csrf(struct http_request *, struct kore_buf *);
 /* json.c */
 int		core_json_body(struct http_request *, struct core_ctx *,
 		    json_t **);
+int		core_json_body_max(struct http_request *, struct core_ctx *,
+		    size_t, json_t **);
 int		core_json_send(struct http_request *, int, json_t *);
 int		core_problem(struct http_request *, int, const char *,
 		    const char *, json_t *);

@@ -10,13 +10,21 @@
 static int	body_fail(struct http_request *, int, const char *,
 		    const char *);
 
+/* core_json_body_max() with the usual limit, CORE_JSON_BODY_MAX. */
+int
+core_json_body(struct http_request *req, struct core_ctx *ctx, json_t **out)
+{
+	return (core_json_body_max(req, ctx, CORE_JSON_BODY_MAX, out));
+}
+
 /*
  * Parse the request body as a JSON object into *out (owned by ctx).
  * Returns CORE_OK, or CORE_DONE after answering 415 (not JSON), 413 (over
- * CORE_JSON_BODY_MAX) or 400 (malformed, or not an object).
+ * `max` bytes) or 400 (malformed, or not an object).
  */
 int
-core_json_body(struct http_request *req, struct core_ctx *ctx, json_t **out)
+core_json_body_max(struct http_request *req, struct core_ctx *ctx, size_t max,
+    json_t **out)
 {
 	struct kore_buf		 buf;
 	json_error_t		 err;
@@ -35,9 +43,9 @@ core_json_body(struct http_request *req, struct core_ctx *ctx, json_t **out)
 		return (body_fail(req, 415, "Unsupported media type",
 		    "Send the body as application/json."));
 
-	if (req->content_length > CORE_JSON_BODY_MAX)
+	if (req->content_length > max)
 		return (body_fail(req, 413, "Body too large",
-		    "JSON bodies are limited to 64 KiB."));
+		    "The JSON body is over this endpoint's size limit."));
 
 	kore_buf_init(&buf, 512);
 	for (;;) {
@@ -49,10 +57,11 @@ core_json_body(struct http_request *req, struct core_ctx *ctx, json_t **out)
 		}
 		if (n == 0)
 			break;
-		if (buf.offset + (size_t)n > CORE_JSON_BODY_MAX) {
+		if (buf.offset + (size_t)n > max) {
 			kore_buf_cleanup(&buf);
 			return (body_fail(req, 413, "Body too large",
-			    "JSON bodies are limited to 64 KiB."));
+			    "The JSON body is over this endpoint's size "
+			    "limit."));
 		}
 		kore_buf_append(&buf, chunk, n);
 	}
