@@ -1,5 +1,8 @@
 /*
  * HTML and URL escaping (apps/core/escape.c).
+ *
+ * Each test gets a fresh kore_buf in *state, allocated small so that
+ * appends have to grow it.
  */
 
 #include <limits.h>
@@ -12,103 +15,323 @@
 
 #include "core/core.h"
 
-static char	*render(void (*)(struct kore_buf *, const char *),
-		    const char *);
+static int		buf_setup(void **);
+static int		buf_teardown(void **);
+static void		reset(void **);
+static const char	*run(void **, void (*)(struct kore_buf *,
+			    const char *), const char *);
+static const char	*text(void **);
 
-static struct kore_buf	out;
+static void	html_escape_specials(void **);
+static void	html_escape_plain(void **);
+static void	html_escape_null(void **);
+static void	html_escape_long(void **);
+static void	html_escape_xss(void **);
+static void	url_escape_reserved(void **);
+static void	url_escape_unicode(void **);
+static void	url_escape_unreserved(void **);
+static void	appendf_numbers(void **);
+static void	appendf_strings(void **);
+static void	appendf_percent(void **);
+static void	appendf_unknown(void **);
 
-static char *
-render(void (*fn)(struct kore_buf *, const char *), const char *in)
+static int
+buf_setup(void **state)
 {
-	kore_buf_cleanup(&out);
-	kore_buf_init(&out, 16);
-	fn(&out, in);
-	return (kore_buf_stringify(&out, NULL));
-}
-
-static void
-escape_specials(void **state)
-{
-	assert_string_equal(render(core_html_escape, "a&b<c>d\"e'f"),
-	    "a&amp;b&lt;c&gt;d&quot;e&#39;f");
-	assert_string_equal(render(core_html_escape, "plain text"),
-	    "plain text");
-	assert_string_equal(render(core_html_escape, ""), "");
-	assert_string_equal(render(core_html_escape, NULL), "");
-	assert_string_equal(render(core_html_escape, "ünïcødé"), "ünïcødé");
-}
-
-static void
-escape_xss_payloads(void **state)
-{
-	const char	*payloads[] = {
-		"<script>alert(1)</script>",
-		"\" onmouseover=\"alert(1)",
-		"'><img src=x onerror=alert(1)>",
-		"<svg/onload=alert(1)>",
-		"&lt;script&gt;",
-	};
-	const char	*s;
-	size_t		 i;
-
-	for (i = 0; i < sizeof(payloads) / sizeof(payloads[0]); i++) {
-		s = render(core_html_escape, payloads[i]);
-		assert_null(strpbrk(s, "<>\"'"));
-	}
-	/* Already-escaped text is escaped again, not trusted. */
-	assert_string_equal(render(core_html_escape, "&lt;"), "&amp;lt;");
-}
-
-static void
-url_escape(void **state)
-{
-	assert_string_equal(render(core_url_escape, "a b/c?d&e=f"),
-	    "a%20b%2Fc%3Fd%26e%3Df");
-	assert_string_equal(render(core_url_escape, "AZaz09-_.~"),
-	    "AZaz09-_.~");
-	assert_string_equal(render(core_url_escape, "é"), "%C3%A9");
-	assert_string_equal(render(core_url_escape, NULL), "");
-}
-
-static void
-appendf(void **state)
-{
-	kore_buf_cleanup(&out);
-	kore_buf_init(&out, 8);
-	core_html_appendf(&out, "<p>%s</p>%R|%U|%d|%u|%lld|%%|",
-	    "<b>", "<i>raw</i>", "a b", -42, 42U, LLONG_MIN);
-	assert_string_equal(kore_buf_stringify(&out, NULL),
-	    "<p>&lt;b&gt;</p><i>raw</i>|a%20b|-42|42|"
-	    "-9223372036854775808|%|");
-
-	kore_buf_cleanup(&out);
-	kore_buf_init(&out, 8);
-	core_html_appendf(&out, "100%");
-	assert_string_equal(kore_buf_stringify(&out, NULL), "100%");
-
-	kore_buf_cleanup(&out);
-	kore_buf_init(&out, 8);
-	core_html_appendf(&out, "%s and %s", NULL, "x");
-	assert_string_equal(kore_buf_stringify(&out, NULL), " and x");
+	*state = kore_buf_alloc(4);
+	return (0);
 }
 
 static int
-teardown(void **state)
+buf_teardown(void **state)
 {
-	kore_buf_cleanup(&out);
+	kore_buf_free(*state);
+	*state = NULL;
 	return (0);
+}
+
+/* Start again from an empty, small buffer. */
+static void
+reset(void **state)
+{
+	kore_buf_free(*state);
+	*state = kore_buf_alloc(4);
+}
+
+/* Run `fn` on `in` into a fresh buffer and return the result as a string. */
+static const char *
+run(void **state, void (*fn)(struct kore_buf *, const char *), const char *in)
+{
+	reset(state);
+	fn(*state, in);
+
+	return (text(state));
+}
+
+/* The buffer's contents as a string; what is in it so far stays. */
+static const char *
+text(void **state)
+{
+	struct kore_buf		*buf = *state;
+	const char		*s;
+
+	s = kore_buf_stringify(buf, NULL);
+	buf->offset--;		/* drop the NUL again: more may be appended */
+
+	return (s);
+}
+
+static void
+html_escape_specials(void **state)
+{
+	assert_string_equal(run(state, core_html_escape, "&"), "&amp;");
+	assert_string_equal(run(state, core_html_escape, "<"), "&lt;");
+	assert_string_equal(run(state, core_html_escape, ">"), "&gt;");
+	assert_string_equal(run(state, core_html_escape, "\""), "&quot;");
+	assert_string_equal(run(state, core_html_escape, "'"), "&#39;");
+	assert_string_equal(run(state, core_html_escape, "a&b<c>d\"e'f"),
+	    "a&amp;b&lt;c&gt;d&quot;e&#39;f");
+	assert_string_equal(run(state, core_html_escape, "<<>>"),
+	    "&lt;&lt;&gt;&gt;");
+
+	/* Already escaped text is escaped again, never trusted. */
+	assert_string_equal(run(state, core_html_escape, "&lt;"),
+	    "&amp;lt;");
+}
+
+static void
+html_escape_plain(void **state)
+{
+	assert_string_equal(run(state, core_html_escape, "plain text"),
+	    "plain text");
+	assert_string_equal(run(state, core_html_escape, "x"), "x");
+	assert_string_equal(run(state, core_html_escape, ""), "");
+	assert_string_equal(run(state, core_html_escape,
+	    "caf\xc3\xa9 \xe2\x82\xac 100/2 = 50%; a=b"),
+	    "caf\xc3\xa9 \xe2\x82\xac 100/2 = 50%; a=b");
+}
+
+static void
+html_escape_null(void **state)
+{
+	assert_string_equal(run(state, core_html_escape, NULL), "");
+
+	/* NULL appends nothing to what is already there. */
+	core_html_escape(*state, "a<");
+	core_html_escape(*state, NULL);
+	core_html_escape(*state, "b");
+	assert_string_equal(text(state), "a&lt;b");
+}
+
+static void
+html_escape_long(void **state)
+{
+	char		in[1001];
+	const char	*out;
+	size_t		i, len;
+
+	/* Runs of plain text between specials, far past the first size. */
+	for (i = 0; i < sizeof(in) - 1; i++)
+		in[i] = (i % 10 == 9) ? '<' : 'a';
+	in[sizeof(in) - 1] = '\0';
+
+	reset(state);
+	core_html_escape(*state, in);
+	out = kore_buf_stringify(*state, &len);
+
+	assert_int_equal(len, 900 + 100 * strlen("&lt;"));
+	assert_int_equal(strlen(out), len);
+	assert_null(strchr(out, '<'));
+	assert_memory_equal(out, "aaaaaaaaa&lt;aaaaaaaaa&lt;", 26);
+}
+
+static void
+html_escape_xss(void **state)
+{
+	static const char	*payloads[] = {
+		"<script>alert(1)</script>",
+		"\" onmouseover=\"alert(1)",
+		"\" onmouseover=",
+		"'><img src=x onerror=alert(1)>",
+		"<svg/onload=alert(1)>",
+		"javascript:alert('x')",
+		"</textarea><script>alert(1)</script>",
+	};
+	const char		*out;
+	size_t			 i;
+
+	for (i = 0; i < sizeof(payloads) / sizeof(payloads[0]); i++) {
+		out = run(state, core_html_escape, payloads[i]);
+		assert_null(strpbrk(out, "<>\"'"));
+	}
+
+	assert_string_equal(run(state, core_html_escape,
+	    "'><img src=x onerror=alert(1)>"),
+	    "&#39;&gt;&lt;img src=x onerror=alert(1)&gt;");
+	assert_string_equal(run(state, core_html_escape, "\" onmouseover="),
+	    "&quot; onmouseover=");
+}
+
+static void
+url_escape_reserved(void **state)
+{
+	assert_string_equal(run(state, core_url_escape, " "), "%20");
+	assert_string_equal(run(state, core_url_escape, "/"), "%2F");
+	assert_string_equal(run(state, core_url_escape, "?"), "%3F");
+	assert_string_equal(run(state, core_url_escape, "&"), "%26");
+	assert_string_equal(run(state, core_url_escape, "=#%+:@"),
+	    "%3D%23%25%2B%3A%40");
+	assert_string_equal(run(state, core_url_escape, "<\">'"),
+	    "%3C%22%3E%27");
+	assert_string_equal(run(state, core_url_escape, "a b/c?d&e=f"),
+	    "a%20b%2Fc%3Fd%26e%3Df");
+	assert_string_equal(run(state, core_url_escape, "\t\n\x7f"),
+	    "%09%0A%7F");
+	assert_string_equal(run(state, core_url_escape, ""), "");
+	assert_string_equal(run(state, core_url_escape, NULL), "");
+}
+
+static void
+url_escape_unicode(void **state)
+{
+	/* Every byte of a multibyte character, upper-case hex. */
+	assert_string_equal(run(state, core_url_escape, "\xc3\xa9"),
+	    "%C3%A9");
+	assert_string_equal(run(state, core_url_escape, "\xe2\x82\xac"),
+	    "%E2%82%AC");
+	assert_string_equal(run(state, core_url_escape, "\xf0\x9f\x98\x80"),
+	    "%F0%9F%98%80");
+	assert_string_equal(run(state, core_url_escape, "caf\xc3\xa9"),
+	    "caf%C3%A9");
+	assert_string_equal(run(state, core_url_escape, "\x80\xff"),
+	    "%80%FF");
+}
+
+static void
+url_escape_unreserved(void **state)
+{
+	const char	*unreserved = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			    "abcdefghijklmnopqrstuvwxyz0123456789-_.~";
+
+	assert_string_equal(run(state, core_url_escape, unreserved),
+	    unreserved);
+}
+
+static void
+appendf_numbers(void **state)
+{
+	core_html_appendf(*state, "%d|%d|%d|%d", 0, -42, INT_MIN, INT_MAX);
+	assert_string_equal(text(state),
+	    "0|-42|-2147483648|2147483647");
+
+	reset(state);
+	core_html_appendf(*state, "%u|%u", 42U, UINT_MAX);
+	assert_string_equal(text(state), "42|4294967295");
+
+	reset(state);
+	core_html_appendf(*state, "%lld|%lld|%lld", LLONG_MIN, LLONG_MAX,
+	    -1LL);
+	assert_string_equal(text(state),
+	    "-9223372036854775808|9223372036854775807|-1");
+}
+
+static void
+appendf_strings(void **state)
+{
+	core_html_appendf(*state, "<p title=\"%s\">%s</p>%R|%U",
+	    "\" onmouseover=", "<b>&", "<i>raw</i>", "a b/c");
+	assert_string_equal(text(state),
+	    "<p title=\"&quot; onmouseover=\">&lt;b&gt;&amp;</p>"
+	    "<i>raw</i>|a%20b%2Fc");
+
+	/* NULL prints nothing for every string conversion. */
+	reset(state);
+	core_html_appendf(*state, "[%s][%R][%U]", NULL, NULL, NULL);
+	assert_string_equal(text(state), "[][][]");
+
+	/* Everything at once, in order, with no argument skipped. */
+	reset(state);
+	core_html_appendf(*state, "<p>%s</p>%R|%U|%d|%u|%lld|%%|",
+	    "<b>", "<i>raw</i>", "a b", -42, 42U, LLONG_MIN);
+	assert_string_equal(text(state),
+	    "<p>&lt;b&gt;</p><i>raw</i>|a%20b|-42|42|"
+	    "-9223372036854775808|%|");
+
+	/* Appends to what is already in the buffer. */
+	core_html_appendf(*state, "%s", "'");
+	assert_string_equal(text(state),
+	    "<p>&lt;b&gt;</p><i>raw</i>|a%20b|-42|42|"
+	    "-9223372036854775808|%|&#39;");
+}
+
+static void
+appendf_percent(void **state)
+{
+	core_html_appendf(*state, "%%");
+	assert_string_equal(text(state), "%");
+
+	reset(state);
+	core_html_appendf(*state, "100%");
+	assert_string_equal(text(state), "100%");
+
+	reset(state);
+	core_html_appendf(*state, "%");
+	assert_string_equal(text(state), "%");
+
+	reset(state);
+	core_html_appendf(*state, "a%%b%d%", 7);
+	assert_string_equal(text(state), "a%b7%");
+
+	reset(state);
+	core_html_appendf(*state, "");
+	assert_string_equal(text(state), "");
+}
+
+static void
+appendf_unknown(void **state)
+{
+	/* Unknown conversions are written out and take no argument. */
+	core_html_appendf(*state, "%x %s", "<");
+	assert_string_equal(text(state), "%x &lt;");
+
+	reset(state);
+	core_html_appendf(*state, "%l|%ld|%ll|%s", "y");
+	assert_string_equal(text(state), "%l|%ld|%ll|y");
+
+	reset(state);
+	core_html_appendf(*state, "%ll");
+	assert_string_equal(text(state), "%ll");
 }
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(escape_specials),
-		cmocka_unit_test(escape_xss_payloads),
-		cmocka_unit_test(url_escape),
-		cmocka_unit_test(appendf),
+		cmocka_unit_test_setup_teardown(html_escape_specials,
+		    buf_setup, buf_teardown),
+		cmocka_unit_test_setup_teardown(html_escape_plain,
+		    buf_setup, buf_teardown),
+		cmocka_unit_test_setup_teardown(html_escape_null,
+		    buf_setup, buf_teardown),
+		cmocka_unit_test_setup_teardown(html_escape_long,
+		    buf_setup, buf_teardown),
+		cmocka_unit_test_setup_teardown(html_escape_xss,
+		    buf_setup, buf_teardown),
+		cmocka_unit_test_setup_teardown(url_escape_reserved,
+		    buf_setup, buf_teardown),
+		cmocka_unit_test_setup_teardown(url_escape_unicode,
+		    buf_setup, buf_teardown),
+		cmocka_unit_test_setup_teardown(url_escape_unreserved,
+		    buf_setup, buf_teardown),
+		cmocka_unit_test_setup_teardown(appendf_numbers,
+		    buf_setup, buf_teardown),
+		cmocka_unit_test_setup_teardown(appendf_strings,
+		    buf_setup, buf_teardown),
+		cmocka_unit_test_setup_teardown(appendf_percent,
+		    buf_setup, buf_teardown),
+		cmocka_unit_test_setup_teardown(appendf_unknown,
+		    buf_setup, buf_teardown),
 	};
 
-	kore_buf_init(&out, 8);
-	return (cmocka_run_group_tests_name("escape", tests, NULL, teardown));
+	return (cmocka_run_group_tests_name("escape", tests, NULL, NULL));
 }

@@ -1,14 +1,46 @@
-# C unit tests (cmocka) of pure core code, built with AddressSanitizer and
-# UBSan.  Included from the top-level Makefile: `make unit`.
+# C unit tests (cmocka) of pure code, built with AddressSanitizer and
+# UBSan into build/unit/.  Included from the top-level Makefile:
+#
+#	make unit		build and run every test
+#	make -f tests/unit/unit.mk unit
+#
+# Each test prints cmocka's own summary; the last line sums them up as
+# "unit: N passed, M failed" and the target fails when M > 0.  A test that
+# dies (a sanitizer report, a crash) without a cmocka summary counts as
+# one failure.
 
+UNIT_CC ?= cc
 UNIT_CFLAGS = -g -O1 -Wall -Wextra -Wno-unused-parameter \
+	-Wstrict-prototypes -Wmissing-prototypes -Wmissing-declarations \
+	-Wshadow -Wpointer-arith -Wcast-qual -Wsign-compare \
 	-fsanitize=address,undefined -fno-sanitize-recover=undefined \
-	-Iapps -I/usr/include/postgresql -DKORE_USE_PGSQL -DKORE_USE_TASKS
+	-fno-omit-frame-pointer
+UNIT_CPPFLAGS = -Iapps -I/usr/include/postgresql \
+	-DKORE_USE_PGSQL -DKORE_USE_TASKS
 UNIT_LIBS = -lcmocka -lsodium -ljansson -lcmark
 
 UNIT_TESTS = build/unit/test_escape build/unit/test_token \
 	build/unit/test_rules build/unit/test_markdown build/unit/test_image \
 	build/unit/test_form
+
+.PHONY: unit
+unit: $(UNIT_TESTS)
+	@pass=0; fail=0; \
+	for t in $(UNIT_TESTS); do \
+		out=$$(CMOCKA_MESSAGE_OUTPUT=stdout $$t 2>&1); rc=$$?; \
+		printf '%s\n' "$$out"; \
+		p=$$(printf '%s\n' "$$out" | sed -n \
+		    's/^\[  PASSED  \] \([0-9][0-9]*\) test.*/\1/p' | head -1); \
+		f=$$(printf '%s\n' "$$out" | sed -n \
+		    's/^\[  FAILED  \] \([0-9][0-9]*\) test.*/\1/p' | head -1); \
+		pass=$$((pass + $${p:-0})); fail=$$((fail + $${f:-0})); \
+		if [ $$rc -ne 0 ] && [ $${f:-0} -eq 0 ]; then \
+			echo "unit: $$t exited with status $$rc"; \
+			fail=$$((fail + 1)); \
+		fi; \
+	done; \
+	echo "unit: $$pass passed, $$fail failed"; \
+	[ $$fail -eq 0 ]
 
 build/unit/test_escape: tests/unit/test_escape.c apps/core/escape.c \
     tests/unit/kore_stub.c apps/core/core.h
@@ -23,19 +55,7 @@ build/unit/test_image: tests/unit/test_image.c apps/core/image_probe.c \
 build/unit/test_form: tests/unit/test_form.c apps/core/urlencode.c \
     apps/core/rules.c tests/unit/kore_stub.c apps/core/core.h
 
-$(UNIT_TESTS):
+$(UNIT_TESTS): tests/unit/unit.mk
 	@mkdir -p build/unit
-	$(CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) $(UNIT_LIBS)
-
-.PHONY: unit
-unit: $(UNIT_TESTS)
-	@pass=0; fail=0; \
-	for t in $(UNIT_TESTS); do \
-		out=$$($$t 2>&1); rc=$$?; echo "$$out"; \
-		p=$$(echo "$$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p'); \
-		f=$$(echo "$$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p'); \
-		pass=$$((pass + $${p:-0})); fail=$$((fail + $${f:-0})); \
-		if [ $$rc != 0 ] && [ -z "$$f" ]; then fail=$$((fail + 1)); fi; \
-	done; \
-	echo "unit: $$pass passed, $$fail failed"; \
-	[ $$fail = 0 ]
+	$(UNIT_CC) $(UNIT_CFLAGS) $(UNIT_CPPFLAGS) -o $@ $(filter %.c,$^) \
+	    $(UNIT_LIBS)
