@@ -9,10 +9,12 @@ cd "$(dirname "$0")/.."
 scripts/deps.sh || exit 1
 . scripts/env.sh test
 
-if [ -n "$(ss -Hltn "sport = :$AGORA_PORT" 2>/dev/null)" ]; then
-	echo "test: port $AGORA_PORT is in use: stop what listens there first" >&2
-	exit 1
-fi
+for port in "$AGORA_PORT" "$AGORA_SMTP_PORT"; do
+	if [ -n "$(ss -Hltn "sport = :$port" 2>/dev/null)" ]; then
+		echo "test: port $port is in use: stop what listens there first" >&2
+		exit 1
+	fi
+done
 
 started=$(scripts/services.sh start test | sed -n 's/^started: //p') || exit 1
 results=()
