@@ -3,8 +3,16 @@
 # AddressSanitizer and UBSan, then every suite against it.  One summary
 # line per suite; non-zero exit when anything failed, including a Kore
 # worker dying, a seccomp violation or a sanitizer report in the log.
+#
+# scripts/test.sh [suite ...] runs only the named suites (unit, http,
+# blog, jobs, browser) against the same fresh stack.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+
+only=" $* "
+want() {	# suite
+	[ "$only" = "  " ] || [[ "$only" == *" $1 "* ]]
+}
 
 scripts/deps.sh || exit 1
 . scripts/env.sh test
@@ -99,7 +107,7 @@ scripts/admin.sh test || die "admin account"
 CFLAGS=-Werror scripts/build.sh asan clean || die "site build"
 
 # ---- unit tests (pure C, cmocka)
-if [ -f tests/unit/unit.mk ]; then
+if want unit && [ -f tests/unit/unit.mk ]; then
 	make -s unit 2>&1 | tee "$AGORA_VAR/unit.log"
 	rc=${PIPESTATUS[0]}
 	line=$(grep -E '^unit: [0-9]+ passed, [0-9]+ failed' "$AGORA_VAR/unit.log" | tail -1)
@@ -140,12 +148,12 @@ export AGORA_WORKER_LOG=$AGORA_VAR/worker.log
 export AGORA_REDIS_RESTART="scripts/services.sh start test"
 export AGORA_SCREENSHOT_DIR=var/test/screenshots
 
-pytest_suite http tests/http
-[ -d tests/blog ] && pytest_suite blog tests/blog
+want http && pytest_suite http tests/http
+want blog && [ -d tests/blog ] && pytest_suite blog tests/blog
 # Last: the job suite stops and restarts the worker and Redis.
-[ -d tests/jobs ] && pytest_suite jobs tests/jobs
+want jobs && [ -d tests/jobs ] && pytest_suite jobs tests/jobs
 
-if ls tests/browser/*.mjs >/dev/null 2>&1; then
+if want browser && ls tests/browser/*.mjs >/dev/null 2>&1; then
 	: >"$AGORA_VAR/browser.log"
 	rc=0
 	for t in tests/browser/*.mjs; do
