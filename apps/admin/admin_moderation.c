@@ -7,6 +7,7 @@
  * pushed right after.
  */
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,13 +15,19 @@
 
 #define REASON_MAX	500
 
+/* Oldest first, a page at a time: ?after={the last id seen}&limit=. */
+#define QUEUE_PAGE		50
+#define QUEUE_LIMIT_MAX		200
+
 static const char sql_queue[] =
 	"SELECT q.id, q.kind, q.item_id, q.reason, q.source,"
 	"       coalesce(u.username, ''), coalesce(q.preview_title, ''),"
 	"       coalesce(q.preview_body, ''), coalesce(q.link, ''),"
-	"       " CORE_SQL_TS("q.created_at")
+	"       " CORE_SQL_TS("q.created_at") ","
+	"       (SELECT count(*) FROM moderation_queue WHERE decided_at IS NULL)"
 	"  FROM moderation_queue q LEFT JOIN users u ON u.id = q.author_id"
-	" WHERE q.decided_at IS NULL ORDER BY q.created_at, q.id LIMIT 200";
+	" WHERE q.decided_at IS NULL AND q.id > $1"
+	" ORDER BY q.id LIMIT $2";
 
 /* $1 queue ids (array), $2 decision, $3 reason, $4 admin, $5 request. */
 static const char sql_decide_ids[] =
@@ -38,6 +45,8 @@ static int	decide(struct http_request *, struct core_ctx *, const char *,
 		    const char *, const char *, const char *);
 static int	reason_check(struct http_request *, const char *, const char *);
 static int	ids_from_form(struct http_request *, struct kore_buf *);
+static int	queue_load(struct http_request *, struct core_db *, int, int *);
+static int	queue_bad(struct http_request *, const char *, const char *);
 
 int
 admin_moderation_page(struct http_request *req)
@@ -45,7 +54,8 @@ admin_moderation_page(struct http_request *req)
 	struct core_ctx		*ctx;
 	struct core_db		*db;
 	struct kore_buf		 buf;
-	int			 rc, i, n;
+	int64_t			 total;
+	int			 rc, i, n, limit;
 
 	if ((rc = core_begin(req, &ctx)) != CORE_OK)
 		return (core_yield(rc));
@@ -53,14 +63,15 @@ admin_moderation_page(struct http_request *req)
 		return (core_yield(rc));
 
 	db = &ctx->db[0];
-	if ((rc = core_db_run(req, db, sql_queue, 0, NULL)) != CORE_OK)
+	if ((rc = queue_load(req, db, QUEUE_PAGE, &limit)) != CORE_OK)
 		return (core_yield(rc));
 
 	n = core_db_rows(db);
+	total = n > 0 ? core_db_int(db, 0, 10) : 0;
 	kore_buf_init(&buf, 16384);
 	core_page_begin(req, &buf, "Moderation");
-	core_html_appendf(&buf, "<h1>Moderation</h1>\n<p>%d item%s waiting, "
-	    "oldest first.</p>\n", n, n == 1 ? "" : "s");
+	core_html_appendf(&buf, "<h1>Moderation</h1>\n<p>%lld item%s waiting, "
+	    "oldest first.</p>\n", (long long)total, total == 1 ? "" : "s");
 
 	if (n > 0) {
 		core_html_appendf(&buf, "<form method=\"post\" "
@@ -104,6 +115,11 @@ admin_moderation_page(struct http_request *req)
 		    "class=\"secondary\">Reject</button></form></footer>\n"
 		    "</article>\n");
 	}
+
+	if (n == limit)
+		core_html_appendf(&buf, "<nav class=\"pager\"><a href=\"/admin/"
+		    "moderation?after=%lld\">Later items →</a></nav>\n",
+		    (long long)core_db_int(db, n - 1, 0));
 
 	core_page_end(&buf);
 	core_page_send(req, 200, &buf);
@@ -161,7 +177,7 @@ admin_api_moderation(struct http_request *req)
 	struct core_ctx		*ctx;
 	struct core_db		*db;
 	json_t			*list;
-	int			 rc, i;
+	int			 rc, i, n, limit;
 
 	if ((rc = core_begin(req, &ctx)) != CORE_OK)
 		return (core_yield(rc));
@@ -169,11 +185,12 @@ admin_api_moderation(struct http_request *req)
 		return (core_yield(rc));
 
 	db = &ctx->db[0];
-	if ((rc = core_db_run(req, db, sql_queue, 0, NULL)) != CORE_OK)
+	if ((rc = queue_load(req, db, QUEUE_LIMIT_MAX, &limit)) != CORE_OK)
 		return (core_yield(rc));
 
 	list = json_array();
-	for (i = 0; i < core_db_rows(db); i++)
+	n = core_db_rows(db);
+	for (i = 0; i < n; i++)
 		json_array_append_new(list, json_pack("{s:I, s:s, s:I, s:s, "
 		    "s:s, s:s, s:s, s:s, s:s, s:s}",
 		    "id", (json_int_t)core_db_int(db, i, 0),
@@ -187,8 +204,10 @@ admin_api_moderation(struct http_request *req)
 		    "link", core_db_value(db, i, 8),
 		    "created_at", core_db_value(db, i, 9)));
 
-	return (core_yield(core_json_send(req, 200,
-	    json_pack("{s:o}", "items", list))));
+	return (core_yield(core_json_send(req, 200, json_pack("{s:o, s:I, s:o}",
+	    "items", list, "total", (json_int_t)(n > 0 ?
+	    core_db_int(db, 0, 10) : 0), "next_after", n > 0 && n == limit ?
+	    json_integer(core_db_int(db, n - 1, 0)) : json_null()))));
 }
 
 /* POST /api/v1/admin/moderation/{kind}/{id}/{approve,reject} {reason} */
@@ -294,6 +313,12 @@ reason_check(struct http_request *req, const char *rest, const char *reason)
 		    json_pack("{s:s}", "reason", "At most 500 characters.")) :
 		    core_error(req, 422, "The reason is too long."));
 
+	if (!core_text_clean(reason, 1))
+		return (core_is_api(req) ? core_problem(req, 422,
+		    "Invalid input", "The reason holds control characters.",
+		    json_pack("{s:s}", "reason", "No control characters.")) :
+		    core_error(req, 422, "The reason holds control characters."));
+
 	return (CORE_OK);
 }
 
@@ -317,4 +342,50 @@ ids_from_form(struct http_request *req, struct kore_buf *ids)
 	kore_buf_appendf(ids, "}");
 
 	return (n);
+}
+
+/*
+ * Run the queue query for ?after= (a queue id, default 0) and ?limit=
+ * (1 to `max`, default `max`).  Bad values answer 400.
+ */
+static int
+queue_load(struct http_request *req, struct core_db *db, int max, int *limitp)
+{
+	const char	*v, *params[2];
+	char		 after[24], limit[16];
+	long long	 a, l;
+	int		 err;
+
+	http_populate_get(req);
+	a = 0;
+	if ((v = core_form_get(req, "after")) != NULL) {
+		a = kore_strtonum(v, 10, 0, INT64_MAX, &err);
+		if (err != KORE_RESULT_OK)
+			return (queue_bad(req, "after", "Use an item id."));
+	}
+	l = max;
+	if ((v = core_form_get(req, "limit")) != NULL) {
+		l = kore_strtonum(v, 10, 1, max, &err);
+		if (err != KORE_RESULT_OK)
+			return (queue_bad(req, "limit",
+			    "Use a number from 1 to 200."));
+	}
+
+	*limitp = (int)l;
+	(void)snprintf(after, sizeof(after), "%lld", a);
+	(void)snprintf(limit, sizeof(limit), "%lld", l);
+	params[0] = after;
+	params[1] = limit;
+
+	return (core_db_run(req, db, sql_queue, 2, params));
+}
+
+static int
+queue_bad(struct http_request *req, const char *field, const char *why)
+{
+	if (!core_is_api(req))
+		return (core_error(req, 400, why));
+
+	return (core_problem(req, 400, "Invalid parameter", why,
+	    json_pack("{s:s}", field, why)));
 }

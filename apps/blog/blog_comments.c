@@ -319,6 +319,11 @@ comment_check(const char *body, json_t **errors)
 		    "A comment has at most 5,000 characters.");
 		return (-1);
 	}
+	if (!core_text_clean(body, 1)) {
+		*errors = json_pack("{s:s}", "body",
+		    "A comment cannot hold control characters.");
+		return (-1);
+	}
 
 	return (0);
 }

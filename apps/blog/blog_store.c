@@ -40,19 +40,24 @@ static const char sql_post_get[] =
 
 /*
  * $1 id, $2 title, $3 body, $4 requested status (or NULL), $5 editor is
- * an admin, $6 request id.  A non-admin's edit of a published or rejected
- * post goes back to review; an admin's "submit" publishes.
+ * an admin, $6 request id.  A non-admin's change to the title or body of
+ * a published or rejected post sends it back to review; an admin's
+ * "submit" publishes.
  */
 static const char sql_post_update[] =
-	"WITH s AS ("
-	"  SELECT id, CASE"
+	"WITH e AS ("
+	"  SELECT id, status, ($2::text IS NOT NULL AND $2 <> title) OR"
+	"         ($3::text IS NOT NULL AND $3 <> body) AS edited"
+	"    FROM posts WHERE id = $1"
+	"), s AS ("
+	"  SELECT id, edited, CASE"
 	"      WHEN $4 = 'draft' THEN 'draft'"
 	"      WHEN $5::bool AND $4 = 'pending' THEN 'approved'"
 	"      WHEN $5::bool THEN status"
 	"      WHEN $4 = 'pending' THEN 'pending'"
-	"      WHEN status IN ('approved', 'rejected') THEN 'pending'"
+	"      WHEN status IN ('approved', 'rejected') AND edited THEN 'pending'"
 	"      ELSE status END AS ns"
-	"    FROM posts WHERE id = $1"
+	"    FROM e"
 	"), p AS ("
 	"  UPDATE posts SET"
 	"    title = coalesce($2, title),"
@@ -60,7 +65,8 @@ static const char sql_post_update[] =
 	"    body = coalesce($3, body),"
 	"    status = s.ns,"
 	"    reject_reason = CASE WHEN s.ns = 'rejected' THEN reject_reason END,"
-	"    updated_at = now()"
+	"    updated_at = CASE WHEN s.edited OR s.ns <> posts.status"
+	"                      THEN now() ELSE updated_at END"
 	"   FROM s WHERE posts.id = s.id RETURNING posts.*"
 	"), m AS ("
 	"  INSERT INTO moderation_queue (kind, item_id, reason, source,"
@@ -116,6 +122,9 @@ blog_post_check(struct blog_post_in *in, int partial)
 		else if (strpbrk(in->title, "\r\n") != NULL)
 			json_object_set_new(errors, "title", json_string(
 			    "A title is one line."));
+		else if (!core_text_clean(in->title, 0))
+			json_object_set_new(errors, "title", json_string(
+			    "A title cannot hold control characters."));
 	} else if (!partial) {
 		json_object_set_new(errors, "title",
 		    json_string("Give the post a title."));
@@ -125,6 +134,9 @@ blog_post_check(struct blog_post_in *in, int partial)
 		if (core_utf8_len(in->body) > BLOG_BODY_MAX)
 			json_object_set_new(errors, "body", json_string(
 			    "A post has at most 100,000 characters."));
+		else if (!core_text_clean(in->body, 1))
+			json_object_set_new(errors, "body", json_string(
+			    "A post cannot hold control characters."));
 	} else if (!partial) {
 		json_object_set_new(errors, "body",
 		    json_string("Write something."));

@@ -221,6 +221,7 @@ int		core_token_equal(const char *, const char *);
 /* rules.c */
 int		core_utf8_valid(const char *, size_t);
 size_t		core_utf8_len(const char *);
+int		core_text_clean(const char *, int);
 int		core_rule_username(const char *, char *, size_t,
 		    const char **);
 int		core_rule_email(const char *, const char **);

@@ -72,6 +72,30 @@ core_utf8_len(const char *s)
 }
 
 /*
+ * Returns 1 when valid UTF-8 text `s` has no control characters that
+ * XML 1.0 and terminals choke on: C0 controls but tab (and CR and LF when
+ * `multiline`), DEL, and the non-characters U+FFFE and U+FFFF.
+ */
+int
+core_text_clean(const char *s, int multiline)
+{
+	const u_int8_t	*p;
+
+	for (p = (const u_int8_t *)s; *p != '\0'; p++) {
+		if (*p == '\t')
+			continue;
+		if ((*p == '\n' || *p == '\r') && multiline)
+			continue;
+		if (*p < 0x20 || *p == 0x7f)
+			return (0);
+		if (p[0] == 0xef && p[1] == 0xbf && (p[2] == 0xbe || p[2] == 0xbf))
+			return (0);
+	}
+
+	return (1);
+}
+
+/*
  * Usernames are 3 to 32 of [a-z0-9_] and compared without case: the
  * lower-cased form goes to `out` (`outlen` bytes).
  */

@@ -241,6 +241,36 @@ utf8_len(void **state)
 }
 
 static void
+text_clean(void **state)
+{
+	char	c[2];
+	int	i;
+
+	assert_true(core_text_clean("", 0));
+	assert_true(core_text_clean("Plain title \xc3\xa9\xf0\x9f\x98\x80", 0));
+	assert_true(core_text_clean("tab\tis fine", 0));
+	assert_false(core_text_clean("line\nbreak", 0));
+	assert_false(core_text_clean("carriage\rreturn", 0));
+	assert_true(core_text_clean("line\nbreak\r\n\ttab", 1));
+
+	c[1] = '\0';
+	for (i = 1; i < 0x20; i++) {
+		c[0] = (char)i;
+		if (i == '\t' || i == '\n' || i == '\r')
+			continue;
+		assert_false(core_text_clean(c, 1));
+	}
+	assert_false(core_text_clean("\x7f", 1));
+	assert_false(core_text_clean("esc \x1b[31m red", 1));
+	/* U+FFFE and U+FFFF are not characters; U+FFFD is. */
+	assert_false(core_text_clean("\xef\xbf\xbe", 1));
+	assert_false(core_text_clean("a\xef\xbf\xbf", 1));
+	assert_true(core_text_clean("\xef\xbf\xbd", 1));
+	/* A truncated sequence at the end is not read past the NUL. */
+	assert_true(core_text_clean("\xef\xbf", 1));
+}
+
+static void
 username_length(void **state)
 {
 	char	s[64];
@@ -464,6 +494,7 @@ main(void)
 		cmocka_unit_test(username_out_buffer),
 		cmocka_unit_test(email_ok),
 		cmocka_unit_test(email_shape),
+		cmocka_unit_test(text_clean),
 		cmocka_unit_test(email_characters),
 		cmocka_unit_test(email_length),
 		cmocka_unit_test(password_length),
