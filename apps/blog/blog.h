@@ -15,8 +15,12 @@
 #define BLOG_TITLE_MAX		200
 #define BLOG_BODY_MAX		100000
 #define BLOG_COMMENT_MAX	5000
-/* A post of 100,000 characters of up to 4 bytes each, JSON-escaped. */
-#define BLOG_JSON_BODY_MAX	(1024 * 1024)
+/*
+ * A post whose every character is escaped: an astral character as a
+ * \uXXXX\uXXXX surrogate pair is 12 bytes.  Room for the other fields.
+ */
+#define BLOG_JSON_BODY_MAX	\
+	((BLOG_BODY_MAX + BLOG_TITLE_MAX) * 12 + 4096)
 
 /* Columns of every post query, in this order (see BLOG_SQL_POST_COLS). */
 #define BLOG_COL_ID		0
@@ -34,6 +38,7 @@
 #define BLOG_COL_EXCERPT	12
 #define BLOG_COL_CURSOR		13
 #define BLOG_COL_MORE		14
+#define BLOG_COL_PUBLISHED	15	/* "" when never published */
 
 /*
  * A post's columns; lists leave the text and the update time out
@@ -45,8 +50,9 @@
 	CORE_SQL_TS("p.created_at") ", " updated			\
 	", p.author_id, u.username, p.word_count, p.comment_count, "	\
 	"left(p.body, 200), "						\
-	"(extract(epoch FROM p.created_at) * 1000000)::bigint || '.' || p.id, " \
-	"char_length(p.body) > 200"
+	"(extract(epoch FROM p.listed_at) * 1000000)::bigint || '.' || p.id, " \
+	"char_length(p.body) > 200, "					\
+	"coalesce(" CORE_SQL_TS("p.published_at") ", '')"
 #define BLOG_SQL_POST_COLS						\
 	BLOG_SQL_COLS("p.body", CORE_SQL_TS("p.updated_at"))
 #define BLOG_SQL_LIST_COLS	BLOG_SQL_COLS("''", "''")

@@ -2,6 +2,8 @@
  * The blog's JSON API under /api/v1/blog: everything the pages can do.
  */
 
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,22 +15,25 @@ int	blog_api_post(struct http_request *);
 
 /*
  * Newest published first, by keyset: the cursor is the last post's
- * (created_at in microseconds, id), opaque to clients.  ?page=N is also
+ * (listed_at in microseconds, id), opaque to clients.  ?page=N is also
  * accepted for simple clients (offset, up to page 1000).
  */
+/* 9999-12-31 23:59:59.999999 UTC in microseconds since the epoch. */
+#define BLOG_CURSOR_US_MAX	253402300799999999LL
+
 static const char sql_posts_after[] =
 	"SELECT " BLOG_SQL_LIST_COLS
 	"  FROM posts p JOIN users u ON u.id = p.author_id"
 	" WHERE p.status = 'approved' AND ($1::bigint IS NULL OR"
-	"       (p.created_at, p.id) < (timestamptz 'epoch' +"
+	"       (p.listed_at, p.id) < (timestamptz 'epoch' +"
 	"       $1::bigint * interval '1 microsecond', $2::bigint))"
-	" ORDER BY p.created_at DESC, p.id DESC LIMIT $3";
+	" ORDER BY p.listed_at DESC, p.id DESC LIMIT $3";
 
 static const char sql_posts_page[] =
 	"SELECT " BLOG_SQL_LIST_COLS
 	"  FROM posts p JOIN users u ON u.id = p.author_id"
 	" WHERE p.status = 'approved'"
-	" ORDER BY p.created_at DESC, p.id DESC LIMIT $1 OFFSET $2";
+	" ORDER BY p.listed_at DESC, p.id DESC LIMIT $1 OFFSET $2";
 
 static int	posts_list(struct http_request *, struct core_ctx *);
 static int	posts_create(struct http_request *, struct core_ctx *);
@@ -36,6 +41,7 @@ static int	post_update(struct http_request *, struct core_ctx *,
 		    int64_t);
 static int	input_from_json(json_t *, struct blog_post_in *, json_t **);
 static int	parse_cursor(const char *, char *, size_t, char *, size_t);
+static int	cursor_part(const char *, int, char *, size_t, int64_t);
 static int	list_cached(struct http_request *, const u_int8_t *, size_t);
 
 /* GET and POST /api/v1/blog/posts */
@@ -291,26 +297,40 @@ input_from_json(json_t *body, struct blog_post_in *in, json_t **errors)
 	return (0);
 }
 
-/* "<microseconds>.<id>", both plain decimal numbers. */
+/*
+ * "<microseconds>.<id>", both plain decimal numbers: the time no later
+ * than the last second of year 9999, the id a positive bigint.
+ */
 static int
 parse_cursor(const char *c, char *us, size_t uslen, char *id, size_t idlen)
 {
-	const char	*dot;
+	if (cursor_part(c, '.', us, uslen, BLOG_CURSOR_US_MAX) == -1)
+		return (-1);
+
+	return (cursor_part(strchr(c, '.') + 1, '\0', id, idlen, INT64_MAX));
+}
+
+/* Copy the digits up to end into out when they are a number <= max. */
+static int
+cursor_part(const char *s, int end, char *out, size_t outlen, int64_t max)
+{
+	const char	*stop;
 	size_t		 n;
+	long long	 v;
 
-	if ((dot = strchr(c, '.')) == NULL)
+	if ((stop = strchr(s, end)) == NULL)
 		return (-1);
 
-	n = dot - c;
-	if (n == 0 || n >= uslen || strspn(c, "0123456789") != n)
+	n = stop - s;
+	if (n == 0 || n >= outlen || n > 19 || strspn(s, "0123456789") != n)
 		return (-1);
-	memcpy(us, c, n);
-	us[n] = '\0';
+	memcpy(out, s, n);
+	out[n] = '\0';
 
-	n = strlen(dot + 1);
-	if (n == 0 || n >= idlen || strspn(dot + 1, "0123456789") != n)
+	errno = 0;
+	v = strtoll(out, NULL, 10);
+	if (errno != 0 || v < 0 || v > max)
 		return (-1);
-	memcpy(id, dot + 1, n + 1);
 
 	return (0);
 }
