@@ -40,7 +40,10 @@ blog_api_image_upload(struct http_request *req)
 	    "media", media, "markdown", md))));
 }
 
-/* GET /api/v1/media/{id}: whether an upload is processed, or why not. */
+/*
+ * GET /api/v1/media/{id}: whether the caller's upload is processed, or
+ * why not.
+ */
 int
 blog_api_media(struct http_request *req)
 {
@@ -60,6 +63,13 @@ blog_api_media(struct http_request *req)
 
 	if ((rc = core_media_json(req, &ctx->db[0], id, &media)) != CORE_OK)
 		return (core_yield(rc));
+
+	/* Only the uploader and admins follow an upload's processing. */
+	if (core_db_int(&ctx->db[0], 0, 7) != ctx->user.id &&
+	    ctx->user.role != CORE_ROLE_ADMIN) {
+		json_decref(media);
+		return (core_yield(core_error(req, 404, "No such image.")));
+	}
 
 	return (core_yield(core_json_send(req, 200,
 	    json_pack("{s:o}", "media", media))));

@@ -28,8 +28,8 @@ static void	form_free(void *);
 static void	form_parse(struct core_form *, char *);
 
 /*
- * Parse the urlencoded body of a POST once per request (other bodies are
- * left for their own readers).  Returns CORE_OK, or CORE_DONE after
+ * Parse the urlencoded or multipart body of a POST once per request
+ * (other bodies are left for their own readers).  Returns CORE_OK, or CORE_DONE after
  * answering 413 for a body over 1 MiB.
  */
 int
@@ -46,8 +46,16 @@ core_form_load(struct http_request *req, struct core_ctx *ctx)
 	ctx->form_loaded = 1;
 
 	if (req->method != HTTP_METHOD_POST ||
-	    !http_request_header(req, "content-type", &ct) ||
-	    strncasecmp(ct, "application/x-www-form-urlencoded", 33))
+	    !http_request_header(req, "content-type", &ct))
+		return (CORE_OK);
+
+	/* Files and the fields its route declares, Kore's way. */
+	if (!strncasecmp(ct, "multipart/form-data", 19)) {
+		http_populate_multipart_form(req);
+		return (CORE_OK);
+	}
+
+	if (strncasecmp(ct, "application/x-www-form-urlencoded", 33))
 		return (CORE_OK);
 
 	if (req->content_length > FORM_BODY_MAX)

@@ -62,10 +62,8 @@ core_media_upload(struct http_request *req, struct core_ctx *ctx,
 	int			 rc;
 
 	if (!up->stored) {
-		if (!ctx->form_loaded) {
-			ctx->form_loaded = 1;
-			http_populate_multipart_form(req);
-		}
+		if ((rc = core_form_load(req, ctx)) != CORE_OK)
+			return (rc);
 		if ((f = http_file_lookup(req, field)) == NULL)
 			return (media_refuse(req, 422, "Choose an image file."));
 		if (f->length == 0)
