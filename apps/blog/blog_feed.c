@@ -14,7 +14,7 @@ static const char sql_feed[] =
 	"SELECT " BLOG_SQL_POST_COLS
 	"  FROM posts p JOIN users u ON u.id = p.author_id"
 	" WHERE p.status = 'approved'"
-	" ORDER BY p.created_at DESC, p.id DESC LIMIT 20";
+	" ORDER BY p.listed_at DESC, p.id DESC LIMIT 20";
 
 int
 blog_feed(struct http_request *req)
@@ -34,8 +34,11 @@ blog_feed(struct http_request *req)
 		return (core_yield(rc));
 
 	site = core_cfg.site_url;
-	updated = core_db_rows(db) > 0 ?
-	    core_db_value(db, 0, BLOG_COL_UPDATED) : "1970-01-01T00:00:00Z";
+	updated = "1970-01-01T00:00:00Z";
+	for (i = 0; i < core_db_rows(db); i++) {
+		if (strcmp(core_db_value(db, i, BLOG_COL_UPDATED), updated) > 0)
+			updated = core_db_value(db, i, BLOG_COL_UPDATED);
+	}
 
 	kore_buf_init(&buf, 32768);
 	core_html_appendf(&buf, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
@@ -60,7 +63,7 @@ blog_feed(struct http_request *req)
 		    site, (long long)core_db_int(db, i, BLOG_COL_ID),
 		    site, (long long)core_db_int(db, i, BLOG_COL_ID),
 		    core_db_value(db, i, BLOG_COL_SLUG),
-		    core_db_value(db, i, BLOG_COL_CREATED),
+		    core_db_value(db, i, BLOG_COL_PUBLISHED),
 		    core_db_value(db, i, BLOG_COL_UPDATED),
 		    core_db_value(db, i, BLOG_COL_AUTHOR), site,
 		    core_db_value(db, i, BLOG_COL_AUTHOR),

@@ -19,14 +19,17 @@ static const char sql_index[] =
 	"SELECT " BLOG_SQL_LIST_COLS
 	"  FROM posts p JOIN users u ON u.id = p.author_id"
 	" WHERE p.status = 'approved'"
-	" ORDER BY p.created_at DESC, p.id DESC LIMIT 21 OFFSET $1";
+	" ORDER BY p.listed_at DESC, p.id DESC LIMIT 21 OFFSET $1";
 
 /* An author's posts: every state for the author and admins ($2). */
 static const char sql_by_user[] =
 	"SELECT " BLOG_SQL_LIST_COLS
 	"  FROM posts p JOIN users u ON u.id = p.author_id"
 	" WHERE u.username = $1 AND (p.status = 'approved' OR $2::bool)"
-	" ORDER BY p.created_at DESC, p.id DESC LIMIT 21 OFFSET $3";
+	" ORDER BY p.listed_at DESC, p.id DESC LIMIT 21 OFFSET $3";
+
+static const char sql_user_exists[] =
+	"SELECT 1 FROM users WHERE username = $1";
 
 static int	page_number(struct http_request *);
 static void	pager(struct kore_buf *, const char *, int, int);
@@ -107,6 +110,11 @@ blog_user_page(struct http_request *req)
 	params[0] = name;
 	params[1] = own ? "true" : "false";
 	params[2] = offset;
+	if ((rc = core_db_run(req, &ctx->db[1], sql_user_exists, 1, params)) !=
+	    CORE_OK)
+		return (core_yield(rc));
+	if (core_db_rows(&ctx->db[1]) == 0)
+		return (core_yield(core_error(req, 404, "No such user.")));
 	if ((rc = core_db_run(req, &ctx->db[0], sql_by_user, 3, params)) !=
 	    CORE_OK)
 		return (core_yield(rc));

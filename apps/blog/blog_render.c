@@ -11,6 +11,7 @@
 
 static void	status_badge(struct kore_buf *, const char *);
 static void	post_url(struct kore_buf *, struct core_db *, int);
+static const char *shown_at(struct core_db *, int);
 
 /* Minutes to read `words` at 200 words a minute, at least one. */
 int
@@ -54,8 +55,7 @@ blog_render_list(struct http_request *req, struct kore_buf *buf,
 		    "%d comment%s</span></p>\n",
 		    core_db_value(db, i, BLOG_COL_AUTHOR),
 		    core_db_value(db, i, BLOG_COL_AUTHOR),
-		    core_db_value(db, i, BLOG_COL_CREATED),
-		    core_db_value(db, i, BLOG_COL_CREATED),
+		    shown_at(db, i), shown_at(db, i),
 		    blog_reading_minutes(core_db_int(db, i, BLOG_COL_WORDS)),
 		    comments, comments == 1 ? "" : "s");
 		core_html_appendf(buf, "<p class=\"excerpt\">%s</p>%R\n"
@@ -85,8 +85,7 @@ blog_render_post(struct http_request *req, struct kore_buf *buf,
 	    "read</p>\n",
 	    core_db_value(db, 0, BLOG_COL_AUTHOR),
 	    core_db_value(db, 0, BLOG_COL_AUTHOR),
-	    core_db_value(db, 0, BLOG_COL_CREATED),
-	    core_db_value(db, 0, BLOG_COL_CREATED),
+	    shown_at(db, 0), shown_at(db, 0),
 	    blog_reading_minutes(core_db_int(db, 0, BLOG_COL_WORDS)));
 
 	if (!strcmp(status, "rejected") &&
@@ -189,6 +188,9 @@ blog_post_json(struct core_db *db, int row, int full)
 
 	json_object_set_new(o, "excerpt",
 	    json_string(core_db_value(db, row, BLOG_COL_EXCERPT)));
+	json_object_set_new(o, "published_at",
+	    *core_db_value(db, row, BLOG_COL_PUBLISHED) == '\0' ? json_null() :
+	    json_string(core_db_value(db, row, BLOG_COL_PUBLISHED)));
 	if (*core_db_value(db, row, BLOG_COL_UPDATED) != '\0')
 		json_object_set_new(o, "updated_at",
 		    json_string(core_db_value(db, row, BLOG_COL_UPDATED)));
@@ -223,4 +225,17 @@ post_url(struct kore_buf *buf, struct core_db *db, int row)
 	core_html_appendf(buf, "/blog/%lld-%s",
 	    (long long)core_db_int(db, row, BLOG_COL_ID),
 	    core_db_value(db, row, BLOG_COL_SLUG));
+}
+
+/* The date a reader sees: publication, or creation for the unpublished. */
+static const char *
+shown_at(struct core_db *db, int row)
+{
+	const char	*published;
+
+	published = core_db_value(db, row, BLOG_COL_PUBLISHED);
+	if (*published != '\0')
+		return (published);
+
+	return (core_db_value(db, row, BLOG_COL_CREATED));
 }
