@@ -1,0 +1,71 @@
+/*
+ * The chat: public rooms and direct conversations between two users,
+ * a polling JSON API under /api/v1/chat and the page at /chat.
+ */
+
+#ifndef __H_AGORA_CHAT_H
+#define __H_AGORA_CHAT_H
+
+#include "core/core.h"
+
+#define CHAT_ROOM_NAME_MAX	64
+#define CHAT_BODY_MAX		4000
+#define CHAT_PAGE_DEFAULT	50
+#define CHAT_PAGE_MAX		200
+#define CHAT_MENTIONS_MAX	10
+/* A message of 4,000 characters, each escaped as 12 bytes, and room. */
+#define CHAT_JSON_BODY_MAX	(CHAT_BODY_MAX * 12 + 1024)
+
+/* Columns of every message query, in this order (CHAT_SQL_MSG_COLS). */
+#define CHAT_COL_ID		0
+#define CHAT_COL_ROOM		1
+#define CHAT_COL_AUTHOR_ID	2
+#define CHAT_COL_AUTHOR		3
+#define CHAT_COL_BODY		4
+#define CHAT_COL_CREATED	5
+#define CHAT_COL_EDITED		6
+#define CHAT_COL_DELETED	7
+#define CHAT_COL_VERSION	8
+
+/* `m` is chat_messages, `u` its author; deleted messages lose their text. */
+#define CHAT_SQL_MSG_COLS						\
+	"m.id, m.room_id, m.author_id, u.username,"			\
+	" CASE WHEN m.deleted THEN '' ELSE m.body END, "		\
+	CORE_SQL_TS("m.created_at") ", coalesce("			\
+	CORE_SQL_TS("m.edited_at") ", ''), m.deleted, m.version"
+
+/* Whether user $U may read room `r`: public, or one of its two people. */
+#define CHAT_SQL_CAN_READ(r, u)						\
+	"(" r ".kind = 'public' OR EXISTS (SELECT 1 FROM chat_members cm" \
+	" WHERE cm.room_id = " r ".id AND cm.user_id = " u "))"
+
+/* Room columns for viewer `u` (CHAT_SQL_ROOM_COLS), in this order. */
+#define CHAT_RCOL_ID		0
+#define CHAT_RCOL_KIND		1
+#define CHAT_RCOL_NAME		2	/* a DM: the other person's name */
+#define CHAT_RCOL_ARCHIVED	3
+#define CHAT_RCOL_CREATED	4
+#define CHAT_RCOL_LAST_ID	5
+#define CHAT_RCOL_UNREAD	6	/* at most 100 */
+
+#define CHAT_SQL_ROOM_COLS(u)						\
+	"r.id, r.kind, CASE r.kind WHEN 'public' THEN r.name ELSE"	\
+	" coalesce((SELECT ou.username FROM chat_members om JOIN users ou" \
+	" ON ou.id = om.user_id WHERE om.room_id = r.id AND"		\
+	" om.user_id <> " u " LIMIT 1), '') END, r.archived, "	\
+	CORE_SQL_TS("r.created_at") ", coalesce((SELECT max(x.id) FROM" \
+	" chat_messages x WHERE x.room_id = r.id), 0), (SELECT count(*)" \
+	" FROM (SELECT 1 FROM chat_messages x WHERE x.room_id = r.id AND" \
+	" x.id > coalesce((SELECT rd.last_read_id FROM chat_reads rd"	\
+	" WHERE rd.room_id = r.id AND rd.user_id = " u "), 0) AND"	\
+	" NOT x.deleted AND x.author_id <> " u " LIMIT 100) z)"
+
+/* chat_json.c */
+json_t		*chat_message_json(struct core_db *, int, int);
+json_t		*chat_room_json(struct core_db *, int);
+int		 chat_text_check(const char *, size_t, const char *,
+		    json_t **);
+int		 chat_bad_request(struct http_request *, const char *,
+		    const char *);
+
+#endif /* !__H_AGORA_CHAT_H */

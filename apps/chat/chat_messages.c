@@ -1,0 +1,464 @@
+/*
+ * Messages: read by id (new ones after an id, history before one, or
+ * every change after a version), posted within each user's allowance,
+ * edited and deleted by their authors (deleted by admins too), and
+ * reported to the moderation queue.
+ */
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <hiredis/hiredis.h>
+
+#include "chat/chat.h"
+
+int	chat_api_room_messages(struct http_request *);
+int	chat_api_message(struct http_request *);
+
+#define CHAT_ONLINE_TTL		45	/* seconds a poll keeps one online */
+#define REPORT_REASON_MAX	500
+
+/* $1 viewer, $2 room: the room when the viewer may read it. */
+static const char sql_can_read[] =
+	"SELECT r.archived FROM chat_rooms r"
+	" WHERE r.id = $2 AND " CHAT_SQL_CAN_READ("r", "$1");
+
+/* $1 room, $2 id or version, $3 rows wanted (one more than the limit). */
+static const char sql_after[] =
+	"SELECT " CHAT_SQL_MSG_COLS
+	"  FROM chat_messages m JOIN users u ON u.id = m.author_id"
+	" WHERE m.room_id = $1 AND m.id > $2 AND NOT m.deleted"
+	" ORDER BY m.id LIMIT $3";
+
+static const char sql_before[] =
+	"SELECT " CHAT_SQL_MSG_COLS
+	"  FROM chat_messages m JOIN users u ON u.id = m.author_id"
+	" WHERE m.room_id = $1 AND m.id < $2 AND NOT m.deleted"
+	" ORDER BY m.id DESC LIMIT $3";
+
+static const char sql_since[] =
+	"SELECT " CHAT_SQL_MSG_COLS
+	"  FROM chat_messages m JOIN users u ON u.id = m.author_id"
+	" WHERE m.room_id = $1 AND m.version > $2"
+	" ORDER BY m.version LIMIT $3";
+
+/*
+ * $1 room, $2 author, $3 body, $4 mentioned users who are offline (a
+ * text[] literal), $5 request id.  The room's row is locked first so
+ * ids and versions follow commit order (sql/007_chat.sql).
+ */
+static const char sql_post[] =
+	"WITH r AS ("
+	"  SELECT r.id, r.kind, r.name, r.archived FROM chat_rooms r"
+	"   WHERE r.id = $1 AND " CHAT_SQL_CAN_READ("r", "$2")
+	"     FOR UPDATE"
+	"), t AS ("
+	"  SELECT chat_take_token($2) AS ok FROM r WHERE NOT r.archived"
+	"), m AS ("
+	"  INSERT INTO chat_messages (room_id, author_id, body)"
+	"  SELECT r.id, $2, $3 FROM r, t WHERE t.ok RETURNING *"
+	"), rd AS ("
+	"  INSERT INTO chat_reads (user_id, room_id, last_read_id)"
+	"  SELECT $2, m.room_id, m.id FROM m"
+	"  ON CONFLICT (user_id, room_id) DO UPDATE"
+	"  SET last_read_id = greatest(chat_reads.last_read_id,"
+	"      EXCLUDED.last_read_id)"
+	"), j AS ("
+	"  INSERT INTO job_outbox (type, queue, args, request_id)"
+	"  SELECT 'email', 'default', jsonb_build_object('template',"
+	"         'mentioned', 'to', o.email, 'username', o.username,"
+	"         'by', me.username, 'where', CASE r.kind WHEN 'public'"
+	"         THEN '#' || r.name ELSE 'a direct message' END,"
+	"         'excerpt', left(m.body, 300),"
+	"         'path', '/chat?room=' || m.room_id || '#m' || m.id), $5"
+	"    FROM m, r, users me, users o"
+	"   WHERE me.id = $2 AND o.username = ANY($4::text[])"
+	"     AND o.id <> $2 AND NOT o.banned"
+	"     AND " CHAT_SQL_CAN_READ("r", "o.id")
+	   CORE_JOB_RETURNING
+	")"
+	"SELECT (SELECT count(*) FROM r),"
+	"       coalesce((SELECT bool_or(archived) FROM r), false),"
+	"       coalesce((SELECT bool_or(ok) FROM t), false),"
+	"       " CORE_JOBS_JSON("j") ", " CHAT_SQL_MSG_COLS
+	"  FROM (SELECT 1) one"
+	"  LEFT JOIN (m JOIN users u ON u.id = m.author_id) ON true";
+
+#define POST_COL_ROOMS		0
+#define POST_COL_ARCHIVED	1
+#define POST_COL_ALLOWED	2
+#define POST_COL_JOBS		3
+#define POST_COL_MSG		4
+
+/*
+ * $1 message, $2 user, $3 new body (NULL: delete), $4 user is an admin.
+ * Authors edit and delete their messages; admins delete any.
+ */
+static const char sql_change[] =
+	"WITH x AS ("
+	"  SELECT id, room_id FROM chat_messages WHERE id = $1 AND NOT deleted"
+	"), r AS ("
+	"  SELECT r.id FROM chat_rooms r JOIN x ON x.room_id = r.id"
+	"   WHERE " CHAT_SQL_CAN_READ("r", "$2")
+	"      OR ($4::bool AND $3::text IS NULL)"
+	"     FOR UPDATE OF r"
+	"), m AS ("
+	"  UPDATE chat_messages m"
+	"     SET body = coalesce($3::text, m.body),"
+	"         edited_at = CASE WHEN $3 IS NULL THEN m.edited_at"
+	"                     ELSE now() END,"
+	"         deleted = ($3 IS NULL),"
+	"         version = nextval('chat_version_seq')"
+	"    FROM r WHERE m.id = $1 AND m.room_id = r.id AND NOT m.deleted"
+	"     AND (m.author_id = $2 OR ($4::bool AND $3 IS NULL))"
+	"  RETURNING m.*"
+	")"
+	"SELECT (SELECT count(*) FROM r), " CHAT_SQL_MSG_COLS
+	"  FROM (SELECT 1) one"
+	"  LEFT JOIN (m JOIN users u ON u.id = m.author_id) ON true";
+
+/* $1 message, $2 reporter, $3 reason. */
+static const char sql_report[] =
+	"SELECT moderation_flag('chat_message', m.id,"
+	"       'Reported by ' || me.username || ': ' || $3, 'report', $2)"
+	"  FROM chat_messages m JOIN chat_rooms r ON r.id = m.room_id,"
+	"       users me"
+	" WHERE m.id = $1 AND NOT m.deleted AND me.id = $2"
+	"   AND " CHAT_SQL_CAN_READ("r", "$2");
+
+static int	messages_list(struct http_request *, struct core_ctx *,
+		    int64_t);
+static int	message_post(struct http_request *, struct core_ctx *,
+		    int64_t);
+static int	message_change(struct http_request *, struct core_ctx *,
+		    int64_t, const char *);
+static int	message_report(struct http_request *, struct core_ctx *,
+		    int64_t);
+static void	mentions_offline(const char *, const char *,
+		    struct kore_buf *);
+static void	online_mark(const char *);
+
+/* GET and POST /api/v1/chat/rooms/{id}/messages */
+int
+chat_api_room_messages(struct http_request *req)
+{
+	struct core_ctx		*ctx;
+	const char		*rest;
+	int64_t			 id;
+	int			 rc;
+
+	if ((rc = core_begin(req, &ctx)) != CORE_OK)
+		return (core_yield(rc));
+	if ((rc = core_require_user(req, ctx)) != CORE_OK)
+		return (core_yield(rc));
+	if (core_path_id(req, "/api/v1/chat/rooms/", &id, &rest) == -1 ||
+	    strcmp(rest, "/messages"))
+		return (core_yield(core_error(req, 404, NULL)));
+
+	if (req->method == HTTP_METHOD_POST) {
+		if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
+			return (core_yield(rc));
+		return (core_yield(message_post(req, ctx, id)));
+	}
+
+	return (core_yield(messages_list(req, ctx, id)));
+}
+
+/*
+ * PATCH and DELETE /api/v1/chat/messages/{id},
+ * POST /api/v1/chat/messages/{id}/report {reason}
+ */
+int
+chat_api_message(struct http_request *req)
+{
+	struct core_ctx		*ctx;
+	json_t			*body, *errors;
+	const char		*rest, *text;
+	int64_t			 id;
+	int			 rc;
+
+	if ((rc = core_begin_change(req, &ctx, CORE_NEED_USER)) != CORE_OK)
+		return (core_yield(rc));
+	if (core_path_id(req, "/api/v1/chat/messages/", &id, &rest) == -1)
+		return (core_yield(core_error(req, 404, NULL)));
+
+	if (req->method == HTTP_METHOD_POST) {
+		if (strcmp(rest, "/report"))
+			return (core_yield(core_error(req, 404, NULL)));
+		return (core_yield(message_report(req, ctx, id)));
+	}
+	if (*rest != '\0')
+		return (core_yield(core_error(req, 404, NULL)));
+
+	if (req->method == HTTP_METHOD_DELETE)
+		return (core_yield(message_change(req, ctx, id, NULL)));
+
+	if ((rc = core_json_body_max(req, ctx, CHAT_JSON_BODY_MAX, &body)) !=
+	    CORE_OK)
+		return (core_yield(rc));
+	text = core_json_str(body, "body");
+	if (chat_text_check(text, CHAT_BODY_MAX, "body", &errors) == -1)
+		return (core_yield(core_problem(req, 422, "Invalid input",
+		    "The message is not valid.", errors)));
+
+	return (core_yield(message_change(req, ctx, id, text)));
+}
+
+/*
+ * ?after={id} new messages, ?before={id} history (newest first in the
+ * query, oldest first in the answer), ?since={version} every change
+ * including edits and deletions, or else the latest; ?limit= up to 200.
+ */
+static int
+messages_list(struct http_request *req, struct core_ctx *ctx, int64_t id)
+{
+	struct core_db		*db;
+	const char		*params[3], *v, *sql, *mode;
+	const char		*modes[] = { "after", "before", "since" };
+	char			 uid[24], rid[24], pos[24], lim[24];
+	long long		 n, limit;
+	json_t			*list;
+	int			 rc, i, rows, err, given;
+
+	http_populate_get(req);
+	sql = sql_before;
+	mode = "before";
+	(void)snprintf(pos, sizeof(pos), "%lld", (long long)INT64_MAX);
+	given = 0;
+	for (i = 0; i < 3; i++) {
+		if ((v = core_form_get(req, modes[i])) == NULL)
+			continue;
+		if (given++)
+			return (chat_bad_request(req, modes[i],
+			    "Use one of after, before and since."));
+		n = kore_strtonum(v, 10, 0, INT64_MAX, &err);
+		if (err != KORE_RESULT_OK)
+			return (chat_bad_request(req, modes[i],
+			    "A message id or version."));
+		mode = modes[i];
+		sql = i == 0 ? sql_after : i == 1 ? sql_before : sql_since;
+		(void)snprintf(pos, sizeof(pos), "%lld", n);
+	}
+	limit = CHAT_PAGE_DEFAULT;
+	if ((v = core_form_get(req, "limit")) != NULL) {
+		limit = kore_strtonum(v, 10, 1, CHAT_PAGE_MAX, &err);
+		if (err != KORE_RESULT_OK)
+			return (chat_bad_request(req, "limit",
+			    "A number from 1 to 200."));
+	}
+
+	(void)snprintf(uid, sizeof(uid), "%lld", (long long)ctx->user.id);
+	(void)snprintf(rid, sizeof(rid), "%lld", (long long)id);
+	params[0] = uid;
+	params[1] = rid;
+	if ((rc = core_db_run(req, &ctx->db[0], sql_can_read, 2, params)) !=
+	    CORE_OK)
+		return (rc);
+	if (core_db_rows(&ctx->db[0]) != 1)
+		return (core_error(req, 404, "No such room."));
+	if (ctx->stage == 0) {
+		ctx->stage = 1;
+		online_mark(ctx->user.username);
+	}
+
+	(void)snprintf(lim, sizeof(lim), "%lld", limit + 1);
+	params[0] = rid;
+	params[1] = pos;
+	params[2] = lim;
+	db = &ctx->db[1];
+	if ((rc = core_db_run(req, db, sql, 3, params)) != CORE_OK)
+		return (rc);
+
+	rows = core_db_rows(db);
+	if (rows > limit)
+		rows = (int)limit;
+	list = json_array();
+	for (i = 0; i < rows; i++) {
+		/* History comes newest first: answer oldest first. */
+		json_array_append_new(list, chat_message_json(db,
+		    !strcmp(mode, "before") ? rows - 1 - i : i, 0));
+	}
+
+	return (core_json_send(req, 200, json_pack("{s:o, s:b}",
+	    "messages", list, "has_more", core_db_rows(db) > limit)));
+}
+
+static int
+message_post(struct http_request *req, struct core_ctx *ctx, int64_t id)
+{
+	struct core_db		*db;
+	struct kore_buf		 offline;
+	json_t			*body, *errors;
+	const char		*text, *params[5];
+	char			 uid[24], rid[24], loc[64];
+	int			 rc;
+
+	if ((rc = core_json_body_max(req, ctx, CHAT_JSON_BODY_MAX, &body)) !=
+	    CORE_OK)
+		return (rc);
+	text = core_json_str(body, "body");
+	if (chat_text_check(text, CHAT_BODY_MAX, "body", &errors) == -1)
+		return (core_problem(req, 422, "Invalid input",
+		    "The message is not valid.", errors));
+
+	(void)snprintf(uid, sizeof(uid), "%lld", (long long)ctx->user.id);
+	(void)snprintf(rid, sizeof(rid), "%lld", (long long)id);
+	/* Asked again on every call: the statement may not have run yet. */
+	kore_buf_init(&offline, 64);
+	mentions_offline(text, ctx->user.username, &offline);
+	params[0] = rid;
+	params[1] = uid;
+	params[2] = text;
+	params[3] = kore_buf_stringify(&offline, NULL);
+	params[4] = ctx->request_id;
+	db = &ctx->db[0];
+	rc = core_db_run(req, db, sql_post, 5, params);
+	kore_buf_cleanup(&offline);
+	if (rc != CORE_OK)
+		return (rc);
+
+	if (core_db_int(db, 0, POST_COL_ROOMS) == 0)
+		return (core_error(req, 404, "No such room."));
+	if (!strcmp(core_db_value(db, 0, POST_COL_ARCHIVED), "t"))
+		return (core_problem(req, 409, "Room archived",
+		    "This room is archived: it can be read, not written to.",
+		    NULL));
+	if (strcmp(core_db_value(db, 0, POST_COL_ALLOWED), "t")) {
+		http_response_header(req, "retry-after", "1");
+		return (core_problem(req, 429, "Slow down",
+		    "You are sending messages too fast. Wait a second.",
+		    NULL));
+	}
+
+	core_jobs_push(db, 0, POST_COL_JOBS);
+	(void)snprintf(loc, sizeof(loc), "/api/v1/chat/messages/%lld",
+	    (long long)core_db_int(db, 0, POST_COL_MSG + CHAT_COL_ID));
+	http_response_header(req, "location", loc);
+
+	return (core_json_send(req, 201, json_pack("{s:o}", "message",
+	    chat_message_json(db, 0, POST_COL_MSG))));
+}
+
+static int
+message_change(struct http_request *req, struct core_ctx *ctx, int64_t id,
+    const char *text)
+{
+	struct core_db		*db;
+	const char		*params[4];
+	char			 uid[24], mid[24];
+	int			 rc;
+
+	(void)snprintf(mid, sizeof(mid), "%lld", (long long)id);
+	(void)snprintf(uid, sizeof(uid), "%lld", (long long)ctx->user.id);
+	params[0] = mid;
+	params[1] = uid;
+	params[2] = text;
+	params[3] = ctx->user.role == CORE_ROLE_ADMIN ? "true" : "false";
+	db = &ctx->db[0];
+	if ((rc = core_db_run(req, db, sql_change, 4, params)) != CORE_OK)
+		return (rc);
+
+	if (core_db_int(db, 0, 0) == 0)
+		return (core_error(req, 404, "No such message."));
+	if (core_db_isnull(db, 0, 1 + CHAT_COL_ID))
+		return (core_error(req, 403, text == NULL ?
+		    "Only its author or an admin can delete a message." :
+		    "Only its author can edit a message."));
+
+	if (text == NULL) {
+		http_response(req, 204, NULL, 0);
+		return (CORE_DONE);
+	}
+
+	return (core_json_send(req, 200, json_pack("{s:o}", "message",
+	    chat_message_json(db, 0, 1))));
+}
+
+static int
+message_report(struct http_request *req, struct core_ctx *ctx, int64_t id)
+{
+	json_t		*body;
+	const char	*reason, *params[3];
+	char		 uid[24], mid[24];
+	int		 rc;
+
+	if ((rc = core_json_body(req, ctx, &body)) != CORE_OK)
+		return (rc);
+	reason = core_json_str(body, "reason");
+	if (reason == NULL || strspn(reason, " \t\r\n") == strlen(reason))
+		reason = "no reason given";
+	if (core_utf8_len(reason) > REPORT_REASON_MAX ||
+	    !core_text_clean(reason, 1))
+		return (core_problem(req, 422, "Invalid input",
+		    "The reason is not valid.", json_pack("{s:s}", "reason",
+		    "At most 500 characters, no control characters.")));
+
+	(void)snprintf(mid, sizeof(mid), "%lld", (long long)id);
+	(void)snprintf(uid, sizeof(uid), "%lld", (long long)ctx->user.id);
+	params[0] = mid;
+	params[1] = uid;
+	params[2] = reason;
+	if ((rc = core_db_run(req, &ctx->db[0], sql_report, 3, params)) !=
+	    CORE_OK)
+		return (rc);
+	if (core_db_rows(&ctx->db[0]) != 1)
+		return (core_error(req, 404, "No such message."));
+
+	return (core_json_send(req, 202, json_pack("{s:b}", "reported", 1)));
+}
+
+/*
+ * The users @mentioned in `text` (not `self`) who are not online, as a
+ * PostgreSQL array literal of names.  Names are [a-z0-9_]{3,32}, so they
+ * need no quoting.
+ */
+static void
+mentions_offline(const char *text, const char *self, struct kore_buf *out)
+{
+	char		 names[CHAT_MENTIONS_MAX][CORE_USERNAME_MAX + 1];
+	char		 name[CORE_USERNAME_MAX + 1];
+	const char	*p;
+	void		*r;
+	size_t		 len;
+	int		 n, i, dup;
+
+	n = 0;
+	kore_buf_append(out, "{", 1);
+	for (p = text; (p = strchr(p, '@')) != NULL && n < CHAT_MENTIONS_MAX;
+	    p++) {
+		if (p > text && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))
+			continue;
+		for (len = 0; len < sizeof(name) &&
+		    (isalnum((unsigned char)p[1 + len]) || p[1 + len] == '_');
+		    len++)
+			name[len] = tolower((unsigned char)p[1 + len]);
+		if (len < 3 || len > CORE_USERNAME_MAX)
+			continue;
+		name[len] = '\0';
+		for (dup = 0, i = 0; i < n; i++)
+			dup |= !strcmp(names[i], name);
+		if (dup || !strcmp(name, self))
+			continue;
+		(void)snprintf(names[n++], sizeof(names[0]), "%s", name);
+
+		r = core_redis_command("EXISTS chat:online:%s", name);
+		if (r != NULL && ((redisReply *)r)->type ==
+		    REDIS_REPLY_INTEGER && ((redisReply *)r)->integer == 1) {
+			core_redis_free(r);
+			continue;
+		}
+		core_redis_free(r);
+		kore_buf_appendf(out, "%s%s", out->offset > 1 ? "," : "",
+		    name);
+	}
+	kore_buf_append(out, "}", 1);
+}
+
+/* A user who polls (or holds a WebSocket) is online for a while. */
+static void
+online_mark(const char *username)
+{
+	core_redis_free(core_redis_command("SET chat:online:%s 1 EX %d",
+	    username, CHAT_ONLINE_TTL));
+}

@@ -1,0 +1,300 @@
+/*
+ * Rooms: the public ones every signed-in user may read and post in,
+ * created by any user and archived by admins, and direct conversations
+ * between two users that only those two can see (404 for anyone else).
+ */
+
+#include <stdio.h>
+#include <string.h>
+
+#include "chat/chat.h"
+
+int	chat_api_rooms(struct http_request *);
+int	chat_api_room(struct http_request *);
+int	chat_api_dm(struct http_request *);
+
+/* $1 viewer.  Public rooms by name, then conversations by name. */
+static const char sql_rooms[] =
+	"SELECT " CHAT_SQL_ROOM_COLS("$1")
+	"  FROM chat_rooms r"
+	" WHERE r.kind = 'public' OR r.id IN (SELECT room_id FROM chat_members"
+	"       WHERE user_id = $1)"
+	" ORDER BY r.kind DESC, 3 LIMIT 1000";
+
+/* $1 viewer, $2 room. */
+static const char sql_room[] =
+	"SELECT " CHAT_SQL_ROOM_COLS("$1")
+	"  FROM chat_rooms r WHERE r.id = $2 AND " CHAT_SQL_CAN_READ("r", "$1");
+
+/* $1 creator, $2 name.  A taken name breaks the unique index: 409. */
+static const char sql_room_create[] =
+	"WITH r AS ("
+	"  INSERT INTO chat_rooms (kind, name, created_by)"
+	"  VALUES ('public', $2, $1) RETURNING *"
+	")"
+	"SELECT " CHAT_SQL_ROOM_COLS("$1") " FROM r";
+
+/* $1 room, $2 archived. */
+static const char sql_room_archive[] =
+	"UPDATE chat_rooms SET archived = $2::bool"
+	" WHERE id = $1 AND kind = 'public' RETURNING id";
+
+/* $1 viewer, $2 room, $3 last id read.  Never moves backwards. */
+static const char sql_room_read[] =
+	"INSERT INTO chat_reads (user_id, room_id, last_read_id)"
+	"SELECT $1, r.id, $3 FROM chat_rooms r"
+	" WHERE r.id = $2 AND " CHAT_SQL_CAN_READ("r", "$1")
+	"    ON CONFLICT (user_id, room_id) DO UPDATE"
+	"   SET last_read_id = greatest(chat_reads.last_read_id,"
+	"       EXCLUDED.last_read_id)"
+	"RETURNING room_id";
+
+/*
+ * $1 viewer, $2 the other user's name.  The conversation of a pair is
+ * one room, found or made; (xmax = 0) tells whether it was made.
+ */
+static const char sql_dm[] =
+	"WITH o AS ("
+	"  SELECT id FROM users WHERE username = $2 AND id <> $1"
+	"), r AS ("
+	"  INSERT INTO chat_rooms (kind, dm_key, created_by)"
+	"  SELECT 'dm', least($1::bigint, o.id) || ':' ||"
+	"         greatest($1::bigint, o.id), $1 FROM o"
+	"  ON CONFLICT (dm_key) DO UPDATE SET dm_key = EXCLUDED.dm_key"
+	"  RETURNING *, (xmax = 0) AS made"
+	"), m AS ("
+	"  INSERT INTO chat_members (room_id, user_id)"
+	"  SELECT r.id, x.uid FROM r, (SELECT $1::bigint AS uid UNION ALL"
+	"         SELECT id FROM o) x"
+	"  ON CONFLICT DO NOTHING"
+	")"
+	"SELECT r.id, r.kind, $2, r.archived, " CORE_SQL_TS("r.created_at") ","
+	"       coalesce((SELECT max(x.id) FROM chat_messages x"
+	"                  WHERE x.room_id = r.id), 0), 0, r.made"
+	"  FROM r";
+
+static int	rooms_create(struct http_request *, struct core_ctx *);
+static int	room_read(struct http_request *, struct core_ctx *, int64_t);
+static int	room_archive(struct http_request *, struct core_ctx *,
+		    int64_t, int);
+
+/* GET and POST /api/v1/chat/rooms */
+int
+chat_api_rooms(struct http_request *req)
+{
+	struct core_ctx		*ctx;
+	struct core_db		*db;
+	const char		*params[1];
+	char			 uid[24];
+	json_t			*list;
+	int			 rc, i;
+
+	if ((rc = core_begin(req, &ctx)) != CORE_OK)
+		return (core_yield(rc));
+	if ((rc = core_require_user(req, ctx)) != CORE_OK)
+		return (core_yield(rc));
+
+	if (req->method == HTTP_METHOD_POST)
+		return (core_yield(rooms_create(req, ctx)));
+
+	(void)snprintf(uid, sizeof(uid), "%lld", (long long)ctx->user.id);
+	params[0] = uid;
+	db = &ctx->db[0];
+	if ((rc = core_db_run(req, db, sql_rooms, 1, params)) != CORE_OK)
+		return (core_yield(rc));
+
+	list = json_array();
+	for (i = 0; i < core_db_rows(db); i++)
+		json_array_append_new(list, chat_room_json(db, i));
+
+	return (core_yield(core_json_send(req, 200,
+	    json_pack("{s:o}", "rooms", list))));
+}
+
+/*
+ * GET /api/v1/chat/rooms/{id}, POST /api/v1/chat/rooms/{id}/read
+ * {last_id}, POST /api/v1/chat/rooms/{id}/{archive,unarchive} (admins).
+ */
+int
+chat_api_room(struct http_request *req)
+{
+	struct core_ctx		*ctx;
+	struct core_db		*db;
+	const char		*rest, *params[2];
+	char			 uid[24], rid[24];
+	int64_t			 id;
+	int			 rc;
+
+	if ((rc = core_begin(req, &ctx)) != CORE_OK)
+		return (core_yield(rc));
+	if ((rc = core_require_user(req, ctx)) != CORE_OK)
+		return (core_yield(rc));
+	if (core_path_id(req, "/api/v1/chat/rooms/", &id, &rest) == -1)
+		return (core_yield(core_error(req, 404, NULL)));
+
+	if (req->method == HTTP_METHOD_POST) {
+		if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
+			return (core_yield(rc));
+		if (!strcmp(rest, "/read"))
+			return (core_yield(room_read(req, ctx, id)));
+		if (!strcmp(rest, "/archive") || !strcmp(rest, "/unarchive"))
+			return (core_yield(room_archive(req, ctx, id,
+			    rest[1] == 'a')));
+		return (core_yield(core_error(req, 404, NULL)));
+	}
+	if (*rest != '\0')
+		return (core_yield(core_error(req, 404, NULL)));
+
+	(void)snprintf(uid, sizeof(uid), "%lld", (long long)ctx->user.id);
+	(void)snprintf(rid, sizeof(rid), "%lld", (long long)id);
+	params[0] = uid;
+	params[1] = rid;
+	db = &ctx->db[0];
+	if ((rc = core_db_run(req, db, sql_room, 2, params)) != CORE_OK)
+		return (core_yield(rc));
+	if (core_db_rows(db) != 1)
+		return (core_yield(core_error(req, 404, "No such room.")));
+
+	return (core_yield(core_json_send(req, 200,
+	    json_pack("{s:o}", "room", chat_room_json(db, 0)))));
+}
+
+/* POST /api/v1/chat/dm/{username}: the conversation with that user. */
+int
+chat_api_dm(struct http_request *req)
+{
+	struct core_ctx		*ctx;
+	struct core_db		*db;
+	const char		*name, *params[2];
+	char			 uid[24], loc[64];
+	int			 made;
+	int			 rc;
+
+	if ((rc = core_begin_change(req, &ctx, CORE_NEED_USER)) != CORE_OK)
+		return (core_yield(rc));
+
+	/* The route admits only [a-z0-9_]{1,32} here. */
+	name = req->path + strlen("/api/v1/chat/dm/");
+	if (!strcmp(name, ctx->user.username))
+		return (core_yield(core_problem(req, 422, "Invalid input",
+		    "A conversation needs another user.",
+		    json_pack("{s:s}", "username", "That is you."))));
+
+	(void)snprintf(uid, sizeof(uid), "%lld", (long long)ctx->user.id);
+	params[0] = uid;
+	params[1] = name;
+	db = &ctx->db[0];
+	if ((rc = core_db_run(req, db, sql_dm, 2, params)) != CORE_OK)
+		return (core_yield(rc));
+	if (core_db_rows(db) != 1)
+		return (core_yield(core_error(req, 404, "No such user.")));
+
+	made = !strcmp(core_db_value(db, 0, 7), "t");
+	(void)snprintf(loc, sizeof(loc), "/api/v1/chat/rooms/%lld",
+	    (long long)core_db_int(db, 0, CHAT_RCOL_ID));
+	http_response_header(req, "location", loc);
+
+	return (core_yield(core_json_send(req, made ? 201 : 200,
+	    json_pack("{s:o}", "room", chat_room_json(db, 0)))));
+}
+
+/* POST /api/v1/chat/rooms {name} */
+static int
+rooms_create(struct http_request *req, struct core_ctx *ctx)
+{
+	struct core_db		*db;
+	json_t			*body, *errors;
+	const char		*name, *params[2];
+	char			 uid[24], loc[64];
+	int			 rc;
+
+	if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
+		return (rc);
+	if ((rc = core_json_body(req, ctx, &body)) != CORE_OK)
+		return (rc);
+
+	name = core_json_str(body, "name");
+	if (chat_text_check(name, CHAT_ROOM_NAME_MAX, "name", &errors) == -1 ||
+	    (strpbrk(name, "\r\n") != NULL &&
+	    (errors = json_pack("{s:s}", "name", "A room name is one line."))))
+		return (core_problem(req, 422, "Invalid input",
+		    "The room name is not valid.", errors));
+
+	(void)snprintf(uid, sizeof(uid), "%lld", (long long)ctx->user.id);
+	params[0] = uid;
+	params[1] = name;
+	db = &ctx->db[0];
+	if ((rc = core_db_run(req, db, sql_room_create, 2, params)) != CORE_OK)
+		return (rc);
+	if (!strcmp(core_db_sqlstate(db), "23505"))
+		return (core_problem(req, 409, "Name taken",
+		    "A room with this name exists.",
+		    json_pack("{s:s}", "name", "Choose another name.")));
+	if (core_db_rows(db) != 1)
+		return (core_error(req, 500, NULL));
+
+	(void)snprintf(loc, sizeof(loc), "/api/v1/chat/rooms/%lld",
+	    (long long)core_db_int(db, 0, CHAT_RCOL_ID));
+	http_response_header(req, "location", loc);
+
+	return (core_json_send(req, 201,
+	    json_pack("{s:o}", "room", chat_room_json(db, 0))));
+}
+
+/* Remember that the viewer has read the room up to {last_id}. */
+static int
+room_read(struct http_request *req, struct core_ctx *ctx, int64_t id)
+{
+	json_t		*body, *last;
+	const char	*params[3];
+	char		 uid[24], rid[24], lid[24];
+	int		 rc;
+
+	if ((rc = core_json_body(req, ctx, &body)) != CORE_OK)
+		return (rc);
+	last = json_object_get(body, "last_id");
+	if (!json_is_integer(last) || json_integer_value(last) < 0)
+		return (core_problem(req, 422, "Invalid input",
+		    "Say up to which message the room was read.",
+		    json_pack("{s:s}", "last_id", "A message id.")));
+
+	(void)snprintf(uid, sizeof(uid), "%lld", (long long)ctx->user.id);
+	(void)snprintf(rid, sizeof(rid), "%lld", (long long)id);
+	(void)snprintf(lid, sizeof(lid), "%lld",
+	    (long long)json_integer_value(last));
+	params[0] = uid;
+	params[1] = rid;
+	params[2] = lid;
+	if ((rc = core_db_run(req, &ctx->db[0], sql_room_read, 3, params)) !=
+	    CORE_OK)
+		return (rc);
+	if (core_db_rows(&ctx->db[0]) != 1)
+		return (core_error(req, 404, "No such room."));
+
+	http_response(req, 204, NULL, 0);
+	return (CORE_DONE);
+}
+
+static int
+room_archive(struct http_request *req, struct core_ctx *ctx, int64_t id,
+    int archive)
+{
+	const char	*params[2];
+	char		 rid[24];
+	int		 rc;
+
+	if ((rc = core_require_admin(req, ctx)) != CORE_OK)
+		return (rc);
+
+	(void)snprintf(rid, sizeof(rid), "%lld", (long long)id);
+	params[0] = rid;
+	params[1] = archive ? "true" : "false";
+	if ((rc = core_db_run(req, &ctx->db[0], sql_room_archive, 2,
+	    params)) != CORE_OK)
+		return (rc);
+	if (core_db_rows(&ctx->db[0]) != 1)
+		return (core_error(req, 404, "No such room."));
+
+	http_response(req, 204, NULL, 0);
+	return (CORE_DONE);
+}

@@ -1,0 +1,487 @@
+// The chat page: rooms, direct messages and a message pane drawn from
+// the JSON API.  Every user-written string reaches the page through
+// textContent or a checked href, never as HTML.  New messages, edits and
+// deletions arrive by polling ?since={version}.
+'use strict';
+
+(function () {
+	const root = document.getElementById('chat');
+	if (!root)
+		return;
+
+	const me = root.dataset.user;
+	const myId = Number(root.dataset.uid);
+	const isAdmin = root.dataset.admin === '1';
+	const csrf = root.dataset.csrf;
+	const $ = (id) => document.getElementById(id);
+	const list = $('messages');
+	const composer = $('composer');
+	const older = $('older');
+
+	const POLL_MS = 2000;
+	const ROOMS_MS = 10000;
+
+	let rooms = [];
+	let current = null;		// the open room
+	let version = 0;		// newest change seen in it
+	let oldest = null;		// oldest message id shown
+	let pollTimer = null;
+	let lastRead = 0;
+
+	function say(msg) {
+		$('chat-error').textContent = msg || '';
+	}
+
+	async function api(method, path, body) {
+		const opts = {
+			method,
+			credentials: 'same-origin',
+			headers: { 'Accept': 'application/json' },
+		};
+		if (method !== 'GET') {
+			opts.headers['X-CSRF-Token'] = csrf;
+			if (body !== undefined) {
+				opts.headers['Content-Type'] = 'application/json';
+				opts.body = JSON.stringify(body);
+			}
+		}
+		const res = await fetch(path, opts);
+		if (res.status === 204)
+			return {};
+		const data = await res.json().catch(() => ({}));
+		if (!res.ok) {
+			const err = new Error(problemText(data, res.status));
+			err.status = res.status;
+			throw err;
+		}
+		return data;
+	}
+
+	function problemText(p, status) {
+		if (p && p.errors) {
+			const first = Object.values(p.errors)[0];
+			if (first)
+				return first;
+		}
+		return (p && (p.detail || p.title)) || 'Error ' + status;
+	}
+
+	// ---- message text: links and mentions, built as DOM nodes
+	const TOKEN = /(https?:\/\/[^\s<>"']+)|(^|[^A-Za-z0-9_])@([A-Za-z0-9_]{3,32})/g;
+
+	function safeUrl(text) {
+		// Trailing punctuation is rarely part of the link.
+		const trimmed = text.replace(/[.,;:!?)\]]+$/, '');
+		try {
+			const u = new URL(trimmed);
+			if (u.protocol === 'http:' || u.protocol === 'https:')
+				return { href: u.href, text: trimmed };
+		} catch (e) {
+			/* not a URL */
+		}
+		return null;
+	}
+
+	function renderBody(el, body) {
+		let at = 0;
+		let m;
+		TOKEN.lastIndex = 0;
+		while ((m = TOKEN.exec(body)) !== null) {
+			if (m[1]) {
+				const url = safeUrl(m[1]);
+				if (!url)
+					continue;
+				el.append(body.slice(at, m.index));
+				const a = document.createElement('a');
+				a.href = url.href;
+				a.textContent = url.text;
+				a.rel = 'nofollow noopener noreferrer';
+				a.target = '_blank';
+				el.append(a);
+				at = m.index + url.text.length;
+				TOKEN.lastIndex = at;
+			} else {
+				const start = m.index + m[2].length;
+				el.append(body.slice(at, start));
+				const mark = document.createElement('span');
+				mark.className = 'mention' +
+				    (m[3].toLowerCase() === me ? ' me' : '');
+				mark.textContent = '@' + m[3];
+				el.append(mark);
+				at = start + 1 + m[3].length;
+			}
+		}
+		el.append(body.slice(at));
+	}
+
+	function timeText(iso) {
+		const d = new Date(iso);
+		return isNaN(d) ? iso : d.toLocaleString();
+	}
+
+	function messageNode(msg) {
+		const li = document.createElement('li');
+		li.className = 'message' + (msg.author_id === myId ? ' mine' : '');
+		li.id = 'm' + msg.id;
+		li.dataset.id = msg.id;
+		const head = document.createElement('div');
+		head.className = 'message-head';
+		const who = document.createElement('strong');
+		who.textContent = msg.author;
+		const when = document.createElement('time');
+		when.dateTime = msg.created_at;
+		when.textContent = timeText(msg.created_at);
+		head.append(who, ' ', when);
+		if (msg.edited_at) {
+			const ed = document.createElement('small');
+			ed.textContent = ' (edited)';
+			head.append(ed);
+		}
+		head.append(actions(msg));
+		const body = document.createElement('div');
+		body.className = 'message-body';
+		renderBody(body, msg.body);
+		li.append(head, body);
+		return li;
+	}
+
+	function button(label, fn) {
+		const b = document.createElement('button');
+		b.type = 'button';
+		b.className = 'link';
+		b.textContent = label;
+		b.addEventListener('click', fn);
+		return b;
+	}
+
+	function actions(msg) {
+		const span = document.createElement('span');
+		span.className = 'message-actions';
+		if (msg.author_id === myId)
+			span.append(button('Edit', () => edit(msg)));
+		if (msg.author_id === myId || isAdmin)
+			span.append(button('Delete', () => remove(msg)));
+		if (msg.author_id !== myId)
+			span.append(button('Report', () => report(msg)));
+		return span;
+	}
+
+	// ---- the message pane
+	function place(msg) {
+		const old = document.getElementById('m' + msg.id);
+		if (msg.deleted) {
+			if (old)
+				old.remove();
+			return;
+		}
+		const node = messageNode(msg);
+		if (old) {
+			old.replaceWith(node);
+			return;
+		}
+		// Keep id order: new ones go last, history first.
+		let next = null;
+		for (const li of list.children) {
+			if (Number(li.dataset.id) > msg.id) {
+				next = li;
+				break;
+			}
+		}
+		list.insertBefore(node, next);
+		if (oldest === null || msg.id < oldest)
+			oldest = msg.id;
+	}
+
+	function nearBottom() {
+		return list.scrollHeight - list.scrollTop - list.clientHeight < 80;
+	}
+
+	function absorb(messages) {
+		const stick = nearBottom();
+		for (const msg of messages) {
+			place(msg);
+			if (msg.version > version)
+				version = msg.version;
+		}
+		if (stick)
+			list.scrollTop = list.scrollHeight;
+		markRead();
+	}
+
+	async function markRead() {
+		if (!current || document.hidden)
+			return;
+		const last = list.lastElementChild;
+		const id = last ? Number(last.dataset.id) : 0;
+		if (id <= lastRead)
+			return;
+		lastRead = id;
+		try {
+			await api('POST', `/api/v1/chat/rooms/${current.id}/read`,
+			    { last_id: id });
+			current.unread = 0;
+			drawRooms();
+		} catch (e) {
+			/* counts catch up on the next refresh */
+		}
+	}
+
+	async function open(room) {
+		current = room;
+		version = 0;
+		oldest = null;
+		lastRead = 0;
+		list.replaceChildren();
+		say('');
+		$('room-title').textContent = room.kind === 'dm' ?
+		    '@' + room.name : '#' + room.name;
+		composer.hidden = room.archived;
+		if (room.archived)
+			say('This room is archived: it can be read, not written to.');
+		const url = new URL(location.href);
+		url.searchParams.set('room', room.id);
+		history.replaceState(null, '', url.pathname + url.search);
+		drawRooms();
+		try {
+			const data = await api('GET',
+			    `/api/v1/chat/rooms/${room.id}/messages?limit=50`);
+			if (current !== room)
+				return;
+			absorb(data.messages);
+			older.hidden = !data.has_more;
+			list.scrollTop = list.scrollHeight;
+		} catch (e) {
+			say(e.message);
+		}
+		schedule();
+	}
+
+	older.addEventListener('click', async () => {
+		if (!current || oldest === null)
+			return;
+		const room = current;
+		const height = list.scrollHeight;
+		try {
+			const data = await api('GET',
+			    `/api/v1/chat/rooms/${room.id}/messages?before=${oldest}&limit=50`);
+			if (current !== room)
+				return;
+			for (const msg of data.messages)
+				place(msg);
+			older.hidden = !data.has_more;
+			list.scrollTop = list.scrollHeight - height;
+		} catch (e) {
+			say(e.message);
+		}
+	});
+
+	async function poll() {
+		if (!current)
+			return;
+		const room = current;
+		try {
+			let more = true;
+			while (more && current === room) {
+				const data = await api('GET',
+				    `/api/v1/chat/rooms/${room.id}/messages?since=${version}&limit=200`);
+				if (current !== room)
+					return;
+				// Changes to messages older than those shown are skipped.
+				absorb(data.messages.filter((m) =>
+				    oldest === null || m.id >= oldest || m.deleted));
+				for (const m of data.messages)
+					version = Math.max(version, m.version);
+				more = data.has_more;
+			}
+			$('link-state').textContent = '';
+		} catch (e) {
+			$('link-state').textContent = 'reconnecting…';
+		}
+	}
+
+	function schedule() {
+		clearTimeout(pollTimer);
+		pollTimer = setTimeout(async () => {
+			await poll();
+			schedule();
+		}, POLL_MS);
+	}
+
+	// ---- rooms
+	function roomItem(room) {
+		const li = document.createElement('li');
+		const a = document.createElement('a');
+		a.href = '?room=' + room.id;
+		a.textContent = (room.kind === 'dm' ? '@' : '#') + room.name;
+		if (current && current.id === room.id)
+			a.setAttribute('aria-current', 'true');
+		a.addEventListener('click', (ev) => {
+			ev.preventDefault();
+			open(room);
+		});
+		li.append(a);
+		if (room.unread > 0 && !(current && current.id === room.id)) {
+			const badge = document.createElement('span');
+			badge.className = 'unread';
+			badge.textContent = room.unread >= 100 ? '99+' : room.unread;
+			li.append(' ', badge);
+		}
+		if (room.archived) {
+			const tag = document.createElement('small');
+			tag.textContent = ' archived';
+			li.append(tag);
+		}
+		if (isAdmin && room.kind === 'public') {
+			li.append(' ', button(room.archived ? 'Unarchive' : 'Archive',
+			    () => archive(room)));
+		}
+		return li;
+	}
+
+	function drawRooms() {
+		$('rooms').replaceChildren(...rooms.filter((r) => r.kind === 'public')
+		    .map(roomItem));
+		$('dms').replaceChildren(...rooms.filter((r) => r.kind === 'dm')
+		    .map(roomItem));
+	}
+
+	async function loadRooms() {
+		try {
+			rooms = (await api('GET', '/api/v1/chat/rooms')).rooms;
+			if (current) {
+				const fresh = rooms.find((r) => r.id === current.id);
+				if (fresh) {
+					fresh.unread = 0;
+					current.archived = fresh.archived;
+					composer.hidden = fresh.archived;
+				}
+			}
+			drawRooms();
+		} catch (e) {
+			say(e.message);
+		}
+	}
+
+	async function archive(room) {
+		const verb = room.archived ? 'unarchive' : 'archive';
+		try {
+			await api('POST', `/api/v1/chat/rooms/${room.id}/${verb}`);
+			await loadRooms();
+		} catch (e) {
+			say(e.message);
+		}
+	}
+
+	$('new-room').addEventListener('submit', async (ev) => {
+		ev.preventDefault();
+		const input = ev.target.elements.name;
+		try {
+			const data = await api('POST', '/api/v1/chat/rooms',
+			    { name: input.value });
+			input.value = '';
+			await loadRooms();
+			open(rooms.find((r) => r.id === data.room.id) || data.room);
+		} catch (e) {
+			say(e.message);
+		}
+	});
+
+	$('new-dm').addEventListener('submit', async (ev) => {
+		ev.preventDefault();
+		const input = ev.target.elements.username;
+		const name = input.value.trim().toLowerCase();
+		try {
+			const data = await api('POST',
+			    '/api/v1/chat/dm/' + encodeURIComponent(name));
+			input.value = '';
+			await loadRooms();
+			open(rooms.find((r) => r.id === data.room.id) || data.room);
+		} catch (e) {
+			say(e.status === 404 ? 'No user of that name.' : e.message);
+		}
+	});
+
+	// ---- writing
+	composer.addEventListener('submit', async (ev) => {
+		ev.preventDefault();
+		const box = composer.elements.body;
+		const text = box.value;
+		if (!current || !text.trim())
+			return;
+		try {
+			const data = await api('POST',
+			    `/api/v1/chat/rooms/${current.id}/messages`,
+			    { body: text });
+			box.value = '';
+			say('');
+			absorb([data.message]);
+			list.scrollTop = list.scrollHeight;
+		} catch (e) {
+			say(e.message);
+		}
+	});
+
+	composer.elements.body.addEventListener('keydown', (ev) => {
+		if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing) {
+			ev.preventDefault();
+			composer.requestSubmit();
+		}
+	});
+
+	async function edit(msg) {
+		const text = prompt('Edit your message', msg.body);
+		if (text === null || text === msg.body)
+			return;
+		try {
+			const data = await api('PATCH', `/api/v1/chat/messages/${msg.id}`,
+			    { body: text });
+			absorb([data.message]);
+		} catch (e) {
+			say(e.message);
+		}
+	}
+
+	async function remove(msg) {
+		if (!confirm('Delete this message?'))
+			return;
+		try {
+			await api('DELETE', `/api/v1/chat/messages/${msg.id}`);
+			place({ id: msg.id, deleted: true });
+		} catch (e) {
+			say(e.message);
+		}
+	}
+
+	async function report(msg) {
+		const reason = prompt('Why should a moderator look at this?', '');
+		if (reason === null)
+			return;
+		try {
+			await api('POST', `/api/v1/chat/messages/${msg.id}/report`,
+			    { reason });
+			say('Thank you: a moderator will look at it.');
+		} catch (e) {
+			say(e.message);
+		}
+	}
+
+	document.addEventListener('visibilitychange', markRead);
+
+	// ---- start
+	(async function start() {
+		await loadRooms();
+		setInterval(loadRooms, ROOMS_MS);
+		const want = Number(new URL(location.href).searchParams.get('room'));
+		let room = rooms.find((r) => r.id === want);
+		if (!room && want) {
+			try {
+				room = (await api('GET', `/api/v1/chat/rooms/${want}`)).room;
+			} catch (e) {
+				say('That room does not exist or is not yours to read.');
+			}
+		}
+		room = room || rooms.find((r) => r.kind === 'public');
+		if (room)
+			open(room);
+	})();
+}());

@@ -1,0 +1,78 @@
+"""Chat suite: the clients, actors and fixtures of the blog suite
+(tests/blog/conftest.py, loaded here under another name), plus a Chat
+helper for rooms and messages."""
+
+import importlib.util
+import os
+import secrets
+
+import pytest
+
+_spec = importlib.util.spec_from_file_location(
+    "agora_blog_support",
+    os.path.join(os.path.dirname(__file__), "..", "blog", "conftest.py"))
+_support = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_support)
+
+# The shared fixtures (admin, anon, new_user, mailbox, helpers, ...).
+for _name in dir(_support):
+    if not _name.startswith("__"):
+        globals()[_name] = getattr(_support, _name)
+
+describe = _support.describe
+
+ROOMS = "/api/v1/chat/rooms"
+
+
+class Chat:
+    """Rooms and messages through the API, as one actor or another."""
+
+    def new_name(self, prefix="room"):
+        return "%s-%s" % (prefix, secrets.token_hex(4))
+
+    def room(self, actor, name=None):
+        r = actor.post(ROOMS, json={"name": name or self.new_name()})
+        assert r.status_code == 201, describe(r)
+        return r.json()["room"]
+
+    def dm(self, actor, other):
+        r = actor.post("/api/v1/chat/dm/%s" % other.username)
+        assert r.status_code in (200, 201), describe(r)
+        return r.json()["room"]
+
+    def send(self, actor, room_id, body=None):
+        body = body if body is not None else "hello %s" % secrets.token_hex(3)
+        r = actor.post("%s/%s/messages" % (ROOMS, room_id),
+                       json={"body": body})
+        assert r.status_code == 201, describe(r)
+        return r.json()["message"]
+
+    def messages(self, actor, room_id, **params):
+        r = actor.get("%s/%s/messages" % (ROOMS, room_id), params=params)
+        assert r.status_code == 200, describe(r)
+        return r.json()
+
+    def rooms(self, actor):
+        r = actor.get(ROOMS)
+        assert r.status_code == 200, describe(r)
+        return {x["id"]: x for x in r.json()["rooms"]}
+
+
+@pytest.fixture
+def chat():
+    return Chat()
+
+
+@pytest.fixture
+def alice(new_user):
+    return new_user("al_")
+
+
+@pytest.fixture
+def bob(new_user):
+    return new_user("bo_")
+
+
+@pytest.fixture
+def carol(new_user):
+    return new_user("ca_")
