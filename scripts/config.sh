@@ -43,19 +43,24 @@ if [ ! -s "$AGORA_CONFIG" ]; then
 fi
 
 # The tests run their own kore configuration: same file, other port,
-# pidfile and access log.
+# pidfile and access log; and a second instance on the next port, for
+# what must work across instances (chat fan-out).
 if [ "$AGORA_ENV_NAME" = test ]; then
-	conf=var/test/kore.conf
-	sed -e "s|bind\t\t127.0.0.1 8888|bind\t\t127.0.0.1 $AGORA_PORT|" \
-	    -e "s|^pidfile\t\tkore.pid|pidfile\t\tvar/test/kore.pid|" \
-	    -e "s|accesslog\tvar/access.log|accesslog\tvar/test/access.log|" \
-	    kore.conf >"$conf.tmp"
-	for want in "127.0.0.1 $AGORA_PORT" "var/test/kore.pid" \
-	    "var/test/access.log"; do
-		if ! grep -q "$want" "$conf.tmp"; then
-			echo "config: kore.conf changed shape; cannot set $want" >&2
-			exit 1
-		fi
+	for n in 1 2; do
+		conf=var/test/kore$n.conf
+		port=$((AGORA_PORT + n - 1))
+		sed -e "s|bind\t\t127.0.0.1 8888|bind\t\t127.0.0.1 $port|" \
+		    -e "s|^pidfile\t\tkore.pid|pidfile\t\tvar/test/kore$n.pid|" \
+		    -e "s|accesslog\tvar/access.log|accesslog\tvar/test/access$n.log|" \
+		    kore.conf >"$conf.tmp"
+		for want in "127.0.0.1 $port" "var/test/kore$n.pid" \
+		    "var/test/access$n.log"; do
+			if ! grep -q "$want" "$conf.tmp"; then
+				echo "config: kore.conf changed shape; cannot" \
+				    "set $want" >&2
+				exit 1
+			fi
+		done
+		mv "$conf.tmp" "$conf"
 	done
-	mv "$conf.tmp" "$conf"
 fi

@@ -17,7 +17,7 @@ want() {	# suite
 scripts/deps.sh || exit 1
 . scripts/env.sh test
 
-for port in "$AGORA_PORT" "$AGORA_SMTP_PORT"; do
+for port in "$AGORA_PORT" "$((AGORA_PORT + 1))" "$AGORA_SMTP_PORT"; do
 	if [ -n "$(ss -Hltn "sport = :$port" 2>/dev/null)" ]; then
 		echo "test: port $port is in use: stop what listens there first" >&2
 		exit 1
@@ -30,21 +30,25 @@ failed=0
 kore_pid=
 pids=()
 
-stop_kore() {
-	[ -n "$kore_pid" ] || return 0
-	kill -TERM "$kore_pid" 2>/dev/null
+stop_one() {	# pid
+	kill -TERM "$1" 2>/dev/null
 	for _ in $(seq 1 150); do
-		kill -0 "$kore_pid" 2>/dev/null || break
+		kill -0 "$1" 2>/dev/null || break
 		sleep 0.1
 	done
-	if kill -0 "$kore_pid" 2>/dev/null; then
+	if kill -0 "$1" 2>/dev/null; then
 		# The sanitizer runtime can hang a worker in glibc's exit
 		# handlers (libp11-kit's destructor); that is past serving.
 		echo "test: kore did not stop in 15 s, killing it"
-		pkill -KILL -P "$kore_pid" 2>/dev/null
-		kill -KILL "$kore_pid" 2>/dev/null
+		pkill -KILL -P "$1" 2>/dev/null
+		kill -KILL "$1" 2>/dev/null
 	fi
-	wait "$kore_pid" 2>/dev/null
+	wait "$1" 2>/dev/null
+}
+
+stop_kore() {
+	local p
+	for p in $kore_pid; do stop_one "$p"; done
 	kore_pid=
 }
 
@@ -97,8 +101,8 @@ psql -X -q -U postgres -d postgres -v ON_ERROR_STOP=1 \
     -c "CREATE DATABASE $PGDATABASE OWNER agora" || die "database reset"
 redis-cli -s "$AGORA_REDIS_SOCK" flushall >/dev/null || die "redis reset"
 rm -rf "$AGORA_MAIL_DIR" "$AGORA_MEDIA_DIR" var/test/screenshots
-rm -f "$AGORA_VAR"/{kore,worker,mailsink,pytest-*,unit,browser}.log \
-    var/test/access.log
+rm -f "$AGORA_VAR"/{kore,kore2,worker,mailsink,pytest-*,unit,browser}.log \
+    var/test/access[12].log
 
 scripts/config.sh test || die "config"
 scripts/migrate.sh test || die "migrations"
@@ -124,23 +128,32 @@ pids+=($!)
 build/agora-worker >"$AGORA_VAR/worker.log" 2>&1 &
 echo $! >"$AGORA_VAR/worker.pid"
 
+# Two instances of the site on one database and one Redis: the second
+# (next port) is there for what must cross instances.
 asan=$(gcc -print-file-name=libasan.so)
-LD_PRELOAD=$asan ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
-    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    stdbuf -oL -eL kore -fnrc var/test/kore.conf >"$AGORA_VAR/kore.log" 2>&1 &
-kore_pid=$!
+start_kore() {	# config log
+	LD_PRELOAD=$asan ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
+	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	    stdbuf -oL -eL kore -fnrc "$1" >"$2" 2>&1 &
+	kore_pid="$kore_pid $!"
+}
+start_kore var/test/kore1.conf "$AGORA_VAR/kore.log"
+start_kore var/test/kore2.conf "$AGORA_VAR/kore2.log"
 
-for _ in $(seq 1 120); do
-	curl -fsS -o /dev/null "http://127.0.0.1:$AGORA_PORT/healthz" 2>/dev/null && break
-	kill -0 "$kore_pid" 2>/dev/null || break
-	sleep 0.25
+for port in "$AGORA_PORT" "$((AGORA_PORT + 1))"; do
+	for _ in $(seq 1 120); do
+		curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz" \
+		    2>/dev/null && break
+		sleep 0.25
+	done
+	if ! curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz"; then
+		tail -30 "$AGORA_VAR/kore.log" "$AGORA_VAR/kore2.log" >&2
+		die "the site did not start on port $port"
+	fi
 done
-if ! curl -fsS -o /dev/null "http://127.0.0.1:$AGORA_PORT/healthz"; then
-	tail -30 "$AGORA_VAR/kore.log" >&2
-	die "the site did not start"
-fi
 
 export AGORA_TEST_URL=http://127.0.0.1:$AGORA_PORT
+export AGORA_TEST_URL2=http://127.0.0.1:$((AGORA_PORT + 1))
 export AGORA_ADMIN_PASSWORD_FILE=$AGORA_VAR/admin-password
 export AGORA_KORE_LOG=$AGORA_VAR/kore.log
 export AGORA_WORKER_PIDFILE=$AGORA_VAR/worker.pid
@@ -173,7 +186,7 @@ stop_kore
 
 # ---- the server log: no worker may have died, no sanitizer report
 bad=$(grep -E 'exited with status [1-9]|\) gone|sandbox violation|seccomp violation|AddressSanitizer|runtime error:' \
-    "$AGORA_VAR/kore.log" | head -5)
+    "$AGORA_VAR/kore.log" "$AGORA_VAR/kore2.log" | head -5)
 if [ -n "$bad" ]; then
 	echo "$bad"
 	record server-log 0 1

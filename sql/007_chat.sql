@@ -81,7 +81,8 @@ END $$;
 
 -- Reported messages reach the moderation queue: approving keeps the
 -- message, rejecting deletes it (the text stays for the record, never
--- shown again) and tells its author.
+-- shown again), tells its author and, through the publish job, the
+-- clients connected to the room.
 CREATE FUNCTION moderation_preview_chat_message(p_item bigint,
     OUT author_id bigint, OUT title text, OUT body text, OUT link text)
 LANGUAGE sql STABLE AS $$
@@ -117,5 +118,10 @@ BEGIN
 		'username', u.username, 'what', 'chat message',
 		'reason', coalesce(p_reason, ''),
 		'path', '/chat?room=' || m.room_id),
+	    p_rid),
+	    enqueue_job('publish', 'critical', jsonb_build_object(
+		'channel', 'agora:chat', 'event', jsonb_build_object(
+		    'type', 'deleted', 'room_id', m.room_id, 'id', m.id,
+		    'version', m.version)),
 	    p_rid));
 END $$;

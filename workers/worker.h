@@ -161,4 +161,8 @@ int		thumbnail_make(const char *, const char *, const char *,
 int		job_moderate(struct worker *, struct worker_job *, char *,
 		    size_t);
 
+/* job_publish.c */
+int		job_publish(struct worker *, struct worker_job *, char *,
+		    size_t);
+
 #endif /* !__H_AGORA_WORKER_H */

@@ -26,6 +26,7 @@ static const struct job_type job_types[] = {
 	{ "email",	job_email,	8 },
 	{ "thumbnail",	job_thumbnail,	3 },
 	{ "moderate",	job_moderate,	5 },
+	{ "publish",	job_publish,	5 },
 	{ "noop",	job_noop,	3 },
 	{ NULL,		NULL,		0 }
 };

@@ -60,6 +60,22 @@
 	" WHERE rd.room_id = r.id AND rd.user_id = " u "), 0) AND"	\
 	" NOT x.deleted AND x.author_id <> " u " LIMIT 100) z)"
 
+/* The columns of chat_sql_post's answer. */
+#define CHAT_POST_COL_ROOMS	0	/* 0: no such room for the author */
+#define CHAT_POST_COL_ARCHIVED	1
+#define CHAT_POST_COL_ALLOWED	2	/* f: over the rate limit */
+#define CHAT_POST_COL_JOBS	3
+#define CHAT_POST_COL_MSG	4	/* CHAT_SQL_MSG_COLS, NULL if none */
+
+/* chat_messages.c */
+extern const char chat_sql_post[];
+void		 chat_mentions_offline(const char *, const char *,
+		    struct kore_buf *);
+void		 chat_online_mark(const char *);
+
+/* chat_ws.c */
+void		 chat_publish(json_t *);
+
 /* chat_json.c */
 json_t		*chat_message_json(struct core_db *, int, int);
 json_t		*chat_room_json(struct core_db *, int);

@@ -48,7 +48,7 @@ static const char sql_since[] =
  * text[] literal), $5 request id.  The room's row is locked first so
  * ids and versions follow commit order (sql/007_chat.sql).
  */
-static const char sql_post[] =
+const char chat_sql_post[] =
 	"WITH r AS ("
 	"  SELECT r.id, r.kind, r.name, r.archived FROM chat_rooms r"
 	"   WHERE r.id = $1 AND " CHAT_SQL_CAN_READ("r", "$2")
@@ -85,11 +85,6 @@ static const char sql_post[] =
 	"  FROM (SELECT 1) one"
 	"  LEFT JOIN (m JOIN users u ON u.id = m.author_id) ON true";
 
-#define POST_COL_ROOMS		0
-#define POST_COL_ARCHIVED	1
-#define POST_COL_ALLOWED	2
-#define POST_COL_JOBS		3
-#define POST_COL_MSG		4
 
 /*
  * $1 message, $2 user, $3 new body (NULL: delete), $4 user is an admin.
@@ -135,9 +130,6 @@ static int	message_change(struct http_request *, struct core_ctx *,
 		    int64_t, const char *);
 static int	message_report(struct http_request *, struct core_ctx *,
 		    int64_t);
-static void	mentions_offline(const char *, const char *,
-		    struct kore_buf *);
-static void	online_mark(const char *);
 
 /* GET and POST /api/v1/chat/rooms/{id}/messages */
 int
@@ -259,7 +251,7 @@ messages_list(struct http_request *req, struct core_ctx *ctx, int64_t id)
 		return (core_error(req, 404, "No such room."));
 	if (ctx->stage == 0) {
 		ctx->stage = 1;
-		online_mark(ctx->user.username);
+		chat_online_mark(ctx->user.username);
 	}
 
 	(void)snprintf(lim, sizeof(lim), "%lld", limit + 1);
@@ -306,38 +298,40 @@ message_post(struct http_request *req, struct core_ctx *ctx, int64_t id)
 	(void)snprintf(rid, sizeof(rid), "%lld", (long long)id);
 	/* Asked again on every call: the statement may not have run yet. */
 	kore_buf_init(&offline, 64);
-	mentions_offline(text, ctx->user.username, &offline);
+	chat_mentions_offline(text, ctx->user.username, &offline);
 	params[0] = rid;
 	params[1] = uid;
 	params[2] = text;
 	params[3] = kore_buf_stringify(&offline, NULL);
 	params[4] = ctx->request_id;
 	db = &ctx->db[0];
-	rc = core_db_run(req, db, sql_post, 5, params);
+	rc = core_db_run(req, db, chat_sql_post, 5, params);
 	kore_buf_cleanup(&offline);
 	if (rc != CORE_OK)
 		return (rc);
 
-	if (core_db_int(db, 0, POST_COL_ROOMS) == 0)
+	if (core_db_int(db, 0, CHAT_POST_COL_ROOMS) == 0)
 		return (core_error(req, 404, "No such room."));
-	if (!strcmp(core_db_value(db, 0, POST_COL_ARCHIVED), "t"))
+	if (!strcmp(core_db_value(db, 0, CHAT_POST_COL_ARCHIVED), "t"))
 		return (core_problem(req, 409, "Room archived",
 		    "This room is archived: it can be read, not written to.",
 		    NULL));
-	if (strcmp(core_db_value(db, 0, POST_COL_ALLOWED), "t")) {
+	if (strcmp(core_db_value(db, 0, CHAT_POST_COL_ALLOWED), "t")) {
 		http_response_header(req, "retry-after", "1");
 		return (core_problem(req, 429, "Slow down",
 		    "You are sending messages too fast. Wait a second.",
 		    NULL));
 	}
 
-	core_jobs_push(db, 0, POST_COL_JOBS);
+	core_jobs_push(db, 0, CHAT_POST_COL_JOBS);
+	chat_publish(json_pack("{s:s, s:o}", "type", "message", "message",
+	    chat_message_json(db, 0, CHAT_POST_COL_MSG)));
 	(void)snprintf(loc, sizeof(loc), "/api/v1/chat/messages/%lld",
-	    (long long)core_db_int(db, 0, POST_COL_MSG + CHAT_COL_ID));
+	    (long long)core_db_int(db, 0, CHAT_POST_COL_MSG + CHAT_COL_ID));
 	http_response_header(req, "location", loc);
 
 	return (core_json_send(req, 201, json_pack("{s:o}", "message",
-	    chat_message_json(db, 0, POST_COL_MSG))));
+	    chat_message_json(db, 0, CHAT_POST_COL_MSG))));
 }
 
 static int
@@ -367,10 +361,17 @@ message_change(struct http_request *req, struct core_ctx *ctx, int64_t id,
 		    "Only its author can edit a message."));
 
 	if (text == NULL) {
+		chat_publish(json_pack("{s:s, s:I, s:I, s:I}", "type",
+		    "deleted", "room_id",
+		    (json_int_t)core_db_int(db, 0, 1 + CHAT_COL_ROOM), "id",
+		    (json_int_t)core_db_int(db, 0, 1 + CHAT_COL_ID), "version",
+		    (json_int_t)core_db_int(db, 0, 1 + CHAT_COL_VERSION)));
 		http_response(req, 204, NULL, 0);
 		return (CORE_DONE);
 	}
 
+	chat_publish(json_pack("{s:s, s:o}", "type", "edited", "message",
+	    chat_message_json(db, 0, 1)));
 	return (core_json_send(req, 200, json_pack("{s:o}", "message",
 	    chat_message_json(db, 0, 1))));
 }
@@ -413,8 +414,9 @@ message_report(struct http_request *req, struct core_ctx *ctx, int64_t id)
  * PostgreSQL array literal of names.  Names are [a-z0-9_]{3,32}, so they
  * need no quoting.
  */
-static void
-mentions_offline(const char *text, const char *self, struct kore_buf *out)
+void
+chat_mentions_offline(const char *text, const char *self,
+    struct kore_buf *out)
 {
 	char		 names[CHAT_MENTIONS_MAX][CORE_USERNAME_MAX + 1];
 	char		 name[CORE_USERNAME_MAX + 1];
@@ -456,8 +458,8 @@ mentions_offline(const char *text, const char *self, struct kore_buf *out)
 }
 
 /* A user who polls (or holds a WebSocket) is online for a while. */
-static void
-online_mark(const char *username)
+void
+chat_online_mark(const char *username)
 {
 	core_redis_free(core_redis_command("SET chat:online:%s 1 EX %d",
 	    username, CHAT_ONLINE_TTL));

@@ -118,6 +118,20 @@ struct core_db {
 	int			 pushed;	/* its jobs went to Redis */
 };
 
+/* A statement with no request behind it (core_dbq_run). */
+#define CORE_DBQ_PARAMS		8
+
+struct core_dbq {
+	struct core_db	  db;
+	const char	 *query;
+	int		  count;
+	char		 *params[CORE_DBQ_PARAMS];
+	int		  failed;
+	int		  finishing;
+	void		(*done)(struct core_dbq *, int);
+	void		 *arg;
+};
+
 /* Argon2id work handed to a task thread. */
 struct core_pw_job {
 	int		op;
@@ -192,6 +206,9 @@ int		core_path_id(struct http_request *, const char *, int64_t *,
 int		core_db_run(struct http_request *, struct core_db *,
 		    const char *, int, const char **);
 void		core_db_cleanup(struct core_db *);
+void		core_dbq_run(struct core_dbq *, const char *, int,
+		    const char **);
+void		core_dbq_cleanup(struct core_dbq *);
 int		core_db_rows(struct core_db *);
 const char	*core_db_value(struct core_db *, int, int);
 int		core_db_isnull(struct core_db *, int, int);
@@ -284,6 +301,11 @@ int		core_password_verify(struct http_request *, struct core_ctx *,
 /* redis.c */
 void		*core_redis_command(const char *, ...);
 void		core_redis_free(void *);
+
+/* pubsub.c */
+int		core_pubsub_listen(const char *,
+		    void (*)(const char *, size_t));
+int		core_publish(const char *, const void *, size_t);
 
 /* throttle.c */
 int		core_throttle_check(const char *, const char *, int *);

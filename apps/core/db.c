@@ -22,6 +22,10 @@
 
 static int	db_fail(struct http_request *, struct core_db *);
 static void	db_take_result(struct core_db *);
+static void	dbq_submit(struct core_dbq *);
+static void	dbq_event(struct kore_pgsql *, void *);
+static void	dbq_finish(void *, u_int64_t);
+static void	dbq_finish_later(struct core_dbq *);
 
 /*
  * Run `query` with `count` text parameters (NULL entries are SQL NULL).
@@ -195,4 +199,118 @@ db_take_result(struct core_db *db)
 		PQclear(db->res);
 	db->res = db->sql.result;
 	db->sql.result = NULL;
+}
+
+/*
+ * Run `query` for work that has no request (WebSocket frames): `q` is
+ * the caller's, zeroed, with q->done set; the parameters are copied.
+ * q->done(q, ok) is called once, from the event loop and never from
+ * inside Kore's pgsql code, so it may free q.  The rows are in q->db
+ * (core_db_rows and friends); core_dbq_cleanup() releases them.
+ */
+void
+core_dbq_run(struct core_dbq *q, const char *query, int count,
+    const char **params)
+{
+	int		i;
+
+	q->query = query;
+	q->count = count < CORE_DBQ_PARAMS ? count : CORE_DBQ_PARAMS;
+	for (i = 0; i < q->count; i++)
+		q->params[i] = params[i] != NULL ? kore_strdup(params[i]) : NULL;
+
+	kore_pgsql_init(&q->db.sql);
+	kore_pgsql_bind_callback(&q->db.sql, dbq_event, q);
+	q->db.state = DB_SETUP;
+	dbq_submit(q);
+}
+
+void
+core_dbq_cleanup(struct core_dbq *q)
+{
+	int		i;
+
+	for (i = 0; i < q->count; i++)
+		kore_free(q->params[i]);
+	q->count = 0;
+	core_db_cleanup(&q->db);
+}
+
+static void
+dbq_submit(struct core_dbq *q)
+{
+	const char	*values[CORE_DBQ_PARAMS];
+	int		 i;
+
+	if (!kore_pgsql_setup(&q->db.sql, CORE_DB_NAME, KORE_PGSQL_ASYNC)) {
+		/* Every connection busy: queued, dbq_event(INIT) follows. */
+		if (q->db.sql.state == KORE_PGSQL_STATE_INIT)
+			return;
+		q->failed = 1;
+		dbq_finish_later(q);
+		return;
+	}
+	for (i = 0; i < q->count; i++)
+		values[i] = q->params[i];
+	if (!kore_pgsql_query_param_fields(&q->db.sql, q->query, 0, q->count,
+	    values, NULL, NULL)) {
+		q->failed = 1;
+		kore_pgsql_cleanup(&q->db.sql);
+		dbq_finish_later(q);
+		return;
+	}
+	q->db.state = DB_RUNNING;
+}
+
+static void
+dbq_event(struct kore_pgsql *sql, void *arg)
+{
+	struct core_dbq		*q = arg;
+
+	switch (sql->state) {
+	case KORE_PGSQL_STATE_INIT:
+		dbq_submit(q);
+		break;
+	case KORE_PGSQL_STATE_WAIT:
+		break;
+	case KORE_PGSQL_STATE_RESULT:
+	case KORE_PGSQL_STATE_DONE:
+		db_take_result(&q->db);
+		kore_pgsql_continue(sql);
+		break;
+	case KORE_PGSQL_STATE_ERROR:
+		db_take_result(&q->db);
+		if (strncmp(core_db_sqlstate(&q->db), "23", 2))
+			kore_log(LOG_NOTICE, "pgsql: %s",
+			    sql->error != NULL ? sql->error : "unknown error");
+		q->failed = 1;
+		kore_pgsql_continue(sql);
+		break;
+	case KORE_PGSQL_STATE_COMPLETE:
+		dbq_finish_later(q);
+		break;
+	default:
+		kore_pgsql_continue(sql);
+		break;
+	}
+}
+
+/* Kore is still using q->db.sql on the way out: finish from a timer. */
+static void
+dbq_finish_later(struct core_dbq *q)
+{
+	if (q->finishing)
+		return;
+	q->finishing = 1;
+	kore_timer_add(dbq_finish, 0, q, KORE_TIMER_ONESHOT);
+}
+
+static void
+dbq_finish(void *arg, u_int64_t now)
+{
+	struct core_dbq		*q = arg;
+
+	kore_pgsql_cleanup(&q->db.sql);
+	q->db.state = q->failed ? DB_FAILED : DB_DONE;
+	q->done(q, !q->failed);
 }

@@ -1,0 +1,729 @@
+/*
+ * /chat/ws: the chat over a WebSocket.  Signed in by the session cookie
+ * (from this site's pages only: the Origin must be the site's) or by a
+ * bearer token.  JSON frames:
+ *
+ *   client: {"type":"subscribe","room":1,"since":V} (or "after":ID, or
+ *           neither), {"type":"unsubscribe","room":1},
+ *           {"type":"send","room":1,"body":"...","ref":"r1"},
+ *           {"type":"typing","room":1}, {"type":"ping"}
+ *   server: {"type":"subscribed","room_id":1,"backlog":N,"truncated":b},
+ *           {"type":"message"|"edited","message":{...}},
+ *           {"type":"deleted","room_id":1,"id":7,"version":V},
+ *           {"type":"typing","room_id":1,"user":"..."},
+ *           {"type":"sent","ref":"r1","message":{...}}, {"type":"pong"},
+ *           {"type":"error","code":429,"detail":"...","ref":"r1"}
+ *
+ * Messages are stored first and then published on the Redis channel
+ * agora:chat; every Kore worker of every instance hears each event once
+ * (core pubsub) and sends it to its own clients subscribed to the room.
+ * A subscription that resumes ("since" a version or "after" an id) first
+ * receives what it missed from the database; events published meanwhile
+ * are held and sent after it, without those the backlog already had.
+ * A client whose send queue grows past CHAT_WS_QUEUE_MAX is cut off
+ * rather than allowed to hold memory for everyone.
+ */
+
+#include <sys/queue.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chat/chat.h"
+
+int	chat_ws(struct http_request *);
+void	chat_ws_connect(struct connection *);
+void	chat_ws_message(struct connection *, u_int8_t, const void *, size_t);
+void	chat_ws_disconnect(struct connection *);
+
+#define CHAT_CHANNEL		"agora:chat"
+#define CHAT_WS_ROOMS_MAX	64
+#define CHAT_WS_HELD_MAX	64
+#define CHAT_WS_BACKLOG_MAX	500
+#define CHAT_WS_QUEUE_MAX	(512 * 1024)
+#define CHAT_WS_TYPING_MS	1500
+#define CHAT_WS_ONLINE_MS	20000
+
+#define SUB_FREE		0
+#define SUB_PENDING		1
+#define SUB_ACTIVE		2
+
+#define MODE_NONE		0
+#define MODE_AFTER		1
+#define MODE_SINCE		2
+
+/*
+ * $1 viewer, $2 room, $3 id or version, $4 mode: whether the viewer may
+ * read the room, and what it missed.
+ */
+static const char sql_subscribe[] =
+	"WITH r AS ("
+	"  SELECT r.id FROM chat_rooms r"
+	"   WHERE r.id = $2 AND " CHAT_SQL_CAN_READ("r", "$1")
+	")"
+	"SELECT (SELECT count(*) FROM r), x.*"
+	"  FROM (SELECT 1) one LEFT JOIN LATERAL ("
+	"    SELECT " CHAT_SQL_MSG_COLS
+	"      FROM chat_messages m JOIN users u ON u.id = m.author_id"
+	"     WHERE m.room_id = $2 AND EXISTS (SELECT 1 FROM r)"
+	"       AND (($4 = 'since' AND m.version > $3) OR"
+	"            ($4 = 'after' AND m.id > $3 AND NOT m.deleted))"
+	"     ORDER BY CASE WHEN $4 = 'since' THEN m.version ELSE m.id END"
+	"     LIMIT 501"
+	"  ) x ON true";
+
+struct chat_sub {
+	int64_t		 room;
+	int		 state;
+	int		 mode;
+	int64_t		 mark;		/* backlog's last id or version */
+	int		 nheld;
+	char		*held[CHAT_WS_HELD_MAX];
+	size_t		 heldlen[CHAT_WS_HELD_MAX];
+};
+
+struct chat_peer {
+	TAILQ_ENTRY(chat_peer)	 list;
+	struct connection	*c;		/* NULL once disconnected */
+	int			 closing;	/* cut off: send nothing more */
+	int			 refs;		/* the connection + queries */
+	u_int64_t		 serial;
+	int64_t			 uid;
+	int			 admin;
+	char			 username[CORE_USERNAME_MAX + 1];
+	u_int64_t		 typing_at;
+	u_int64_t		 online_at;
+	struct chat_sub		 subs[CHAT_WS_ROOMS_MAX];
+};
+
+/* What the handshake learns, kept by Kore in hdlr_extra (flat). */
+struct chat_ws_handle {
+	struct chat_peer	*peer;
+	int64_t			 uid;
+	int			 admin;
+	char			 username[CORE_USERNAME_MAX + 1];
+};
+
+#define OP_SUBSCRIBE		1
+#define OP_SEND			2
+
+struct chat_op {
+	struct core_dbq		 q;		/* first */
+	struct chat_peer	*peer;
+	int			 kind;
+	int64_t			 room;
+	char			 ref[65];
+};
+
+static TAILQ_HEAD(, chat_peer)	peers = TAILQ_HEAD_INITIALIZER(peers);
+static u_int64_t		peer_serial;
+
+static int	origin_ok(struct http_request *);
+static void	fanout(const char *, size_t);
+static void	frame_subscribe(struct chat_peer *, json_t *);
+static void	frame_unsubscribe(struct chat_peer *, json_t *);
+static void	frame_send(struct chat_peer *, json_t *);
+static void	frame_typing(struct chat_peer *, json_t *);
+static void	op_start(struct chat_peer *, int, int64_t, const char *,
+		    const char *, int, const char **);
+static void	op_done(struct core_dbq *, int);
+static void	subscribed(struct chat_op *);
+static void	sent(struct chat_op *);
+static struct chat_sub *sub_find(struct chat_peer *, int64_t);
+static void	sub_clear(struct chat_sub *);
+static void	sub_hold(struct chat_peer *, struct chat_sub *, const char *,
+		    size_t);
+static int	held_is_old(struct chat_sub *, const char *, size_t);
+static void	peer_send(struct chat_peer *, const void *, size_t);
+static void	peer_send_json(struct chat_peer *, json_t *);
+static void	peer_error(struct chat_peer *, int, const char *,
+		    const char *);
+static void	peer_release(struct chat_peer *);
+static int64_t	json_id(json_t *, const char *);
+
+/* GET /chat/ws: authenticate, then upgrade. */
+int
+chat_ws(struct http_request *req)
+{
+	struct core_ctx		*ctx;
+	struct chat_ws_handle	*h;
+	int			 rc;
+
+	if ((rc = core_begin(req, &ctx)) != CORE_OK)
+		return (core_yield(rc));
+	if (ctx->user.id == 0)
+		return (core_yield(core_error(req, 401,
+		    "Sign in, or send a bearer token.")));
+	if (ctx->auth != CORE_AUTH_BEARER && !origin_ok(req))
+		return (core_yield(core_error(req, 403,
+		    "WebSocket connections with a session cookie must come "
+		    "from this site's pages.")));
+	if (core_pubsub_listen(CHAT_CHANNEL, fanout) == -1)
+		return (core_yield(core_error(req, 503, NULL)));
+
+	h = kore_calloc(1, sizeof(*h));
+	h->uid = ctx->user.id;
+	h->admin = ctx->user.role == CORE_ROLE_ADMIN;
+	(void)kore_strlcpy(h->username, ctx->user.username, sizeof(h->username));
+	req->owner->hdlr_extra = h;
+
+	kore_websocket_handshake(req, "chat_ws_connect", "chat_ws_message",
+	    "chat_ws_disconnect");
+
+	return (KORE_RESULT_OK);
+}
+
+void
+chat_ws_connect(struct connection *c)
+{
+	struct chat_ws_handle	*h = c->hdlr_extra;
+	struct chat_peer	*p;
+
+	p = kore_calloc(1, sizeof(*p));
+	p->c = c;
+	p->refs = 1;
+	p->serial = ++peer_serial;
+	p->uid = h->uid;
+	p->admin = h->admin;
+	(void)kore_strlcpy(p->username, h->username, sizeof(p->username));
+	h->peer = p;
+	TAILQ_INSERT_TAIL(&peers, p, list);
+
+	chat_online_mark(p->username);
+	p->online_at = kore_time_ms();
+}
+
+void
+chat_ws_disconnect(struct connection *c)
+{
+	struct chat_ws_handle	*h = c->hdlr_extra;
+	struct chat_peer	*p;
+	int			 i;
+
+	if (h == NULL || (p = h->peer) == NULL)
+		return;
+
+	TAILQ_REMOVE(&peers, p, list);
+	for (i = 0; i < CHAT_WS_ROOMS_MAX; i++)
+		sub_clear(&p->subs[i]);
+	p->c = NULL;
+	h->peer = NULL;
+	peer_release(p);
+}
+
+void
+chat_ws_message(struct connection *c, u_int8_t op, const void *data,
+    size_t len)
+{
+	struct chat_ws_handle	*h = c->hdlr_extra;
+	struct chat_peer	*p;
+	json_t			*frame;
+	json_error_t		 err;
+	const char		*type;
+
+	if (h == NULL || (p = h->peer) == NULL)
+		return;
+	if (op != WEBSOCKET_OP_TEXT) {
+		peer_error(p, 400, "Frames are JSON text.", NULL);
+		return;
+	}
+
+	if (kore_time_ms() - p->online_at > CHAT_WS_ONLINE_MS) {
+		chat_online_mark(p->username);
+		p->online_at = kore_time_ms();
+	}
+
+	frame = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
+	if (frame == NULL || !json_is_object(frame) ||
+	    (type = core_json_str(frame, "type")) == NULL) {
+		peer_error(p, 400, "A frame is a JSON object with a type.",
+		    NULL);
+		json_decref(frame);
+		return;
+	}
+
+	if (!strcmp(type, "ping"))
+		peer_send(p, "{\"type\":\"pong\"}", 15);
+	else if (!strcmp(type, "subscribe"))
+		frame_subscribe(p, frame);
+	else if (!strcmp(type, "unsubscribe"))
+		frame_unsubscribe(p, frame);
+	else if (!strcmp(type, "send"))
+		frame_send(p, frame);
+	else if (!strcmp(type, "typing"))
+		frame_typing(p, frame);
+	else
+		peer_error(p, 400, "Unknown frame type.", NULL);
+
+	json_decref(frame);
+}
+
+/*
+ * Publish an event for a room's live clients (message, edited, deleted,
+ * typing).  Takes ownership of `event`.
+ */
+void
+chat_publish(json_t *event)
+{
+	char		*text;
+
+	if ((text = json_dumps(event, JSON_COMPACT)) != NULL) {
+		if (core_publish(CHAT_CHANNEL, text, strlen(text)) == -1)
+			kore_log(LOG_NOTICE, "chat: event not published");
+		free(text);
+	}
+	json_decref(event);
+}
+
+/* The site's own origin, or the one the Host header names. */
+static int
+origin_ok(struct http_request *req)
+{
+	const char	*origin, *host, *p;
+	size_t		 n;
+
+	if (!http_request_header(req, "origin", &origin))
+		return (0);
+
+	n = strlen(core_cfg.site_url);
+	while (n > 0 && core_cfg.site_url[n - 1] == '/')
+		n--;
+	if (strlen(origin) == n && !strncmp(origin, core_cfg.site_url, n))
+		return (1);
+
+	if (!http_request_header(req, "host", &host))
+		return (0);
+	if (!strncmp(origin, "https://", 8))
+		p = origin + 8;
+	else if (!strncmp(origin, "http://", 7))
+		p = origin + 7;
+	else
+		return (0);
+
+	return (!strcmp(p, host));
+}
+
+/* An event from pubsub: to every local client subscribed to its room. */
+static void
+fanout(const char *data, size_t len)
+{
+	struct chat_peer	*p, *next;
+	struct chat_sub		*s;
+	json_t			*ev;
+	const char		*type;
+	int64_t			 room, from;
+
+	if ((ev = json_loadb(data, len, 0, NULL)) == NULL)
+		return;
+	type = core_json_str(ev, "type");
+	room = json_id(ev, "room_id");
+	if (room == 0)
+		room = json_id(json_object_get(ev, "message"), "room_id");
+	from = !strcmp(type != NULL ? type : "", "typing") ?
+	    json_id(ev, "user_id") : 0;
+	json_decref(ev);
+	if (room == 0)
+		return;
+
+	for (p = TAILQ_FIRST(&peers); p != NULL; p = next) {
+		next = TAILQ_NEXT(p, list);
+		if ((s = sub_find(p, room)) == NULL || p->uid == from)
+			continue;
+		if (s->state == SUB_PENDING)
+			sub_hold(p, s, data, len);
+		else
+			peer_send(p, data, len);
+	}
+}
+
+static void
+frame_subscribe(struct chat_peer *p, json_t *frame)
+{
+	struct chat_sub		*s;
+	const char		*params[4], *mode;
+	char			 uid[24], rid[24], pos[24];
+	int64_t			 room, at;
+	int			 i;
+
+	if ((room = json_id(frame, "room")) <= 0) {
+		peer_error(p, 400, "Say which room.", NULL);
+		return;
+	}
+	if (sub_find(p, room) != NULL) {
+		peer_error(p, 409, "Already subscribed to this room.", NULL);
+		return;
+	}
+
+	mode = "none";
+	at = 0;
+	if (json_object_get(frame, "since") != NULL) {
+		mode = "since";
+		at = json_id(frame, "since");
+	} else if (json_object_get(frame, "after") != NULL) {
+		mode = "after";
+		at = json_id(frame, "after");
+	}
+	if (at < 0) {
+		peer_error(p, 400, "since and after are message ids or "
+		    "versions.", NULL);
+		return;
+	}
+
+	for (s = NULL, i = 0; i < CHAT_WS_ROOMS_MAX; i++) {
+		if (p->subs[i].state == SUB_FREE) {
+			s = &p->subs[i];
+			break;
+		}
+	}
+	if (s == NULL) {
+		peer_error(p, 429, "Too many rooms on one connection.", NULL);
+		return;
+	}
+	s->room = room;
+	s->state = SUB_PENDING;
+	s->mode = !strcmp(mode, "since") ? MODE_SINCE :
+	    !strcmp(mode, "after") ? MODE_AFTER : MODE_NONE;
+	s->mark = at;
+
+	(void)snprintf(uid, sizeof(uid), "%lld", (long long)p->uid);
+	(void)snprintf(rid, sizeof(rid), "%lld", (long long)room);
+	(void)snprintf(pos, sizeof(pos), "%lld", (long long)at);
+	params[0] = uid;
+	params[1] = rid;
+	params[2] = pos;
+	params[3] = mode;
+	op_start(p, OP_SUBSCRIBE, room, NULL, sql_subscribe, 4, params);
+}
+
+static void
+frame_unsubscribe(struct chat_peer *p, json_t *frame)
+{
+	struct chat_sub		*s;
+
+	if ((s = sub_find(p, json_id(frame, "room"))) != NULL)
+		sub_clear(s);
+}
+
+static void
+frame_send(struct chat_peer *p, json_t *frame)
+{
+	struct kore_buf		 offline;
+	json_t			*errors, *jref;
+	const char		*body, *ref, *params[5];
+	char			 uid[24], rid[24], reqid[40];
+	int64_t			 room;
+
+	jref = json_object_get(frame, "ref");
+	ref = json_is_string(jref) && strlen(json_string_value(jref)) <= 64 ?
+	    json_string_value(jref) : NULL;
+	if ((room = json_id(frame, "room")) <= 0) {
+		peer_error(p, 400, "Say which room.", ref);
+		return;
+	}
+	body = core_json_str(frame, "body");
+	if (chat_text_check(body, CHAT_BODY_MAX, "body", &errors) == -1) {
+		peer_error(p, 422, json_string_value(json_object_get(errors,
+		    "body")), ref);
+		json_decref(errors);
+		return;
+	}
+
+	kore_buf_init(&offline, 64);
+	chat_mentions_offline(body, p->username, &offline);
+	(void)snprintf(uid, sizeof(uid), "%lld", (long long)p->uid);
+	(void)snprintf(rid, sizeof(rid), "%lld", (long long)room);
+	(void)snprintf(reqid, sizeof(reqid), "ws-%llu-%llu",
+	    (unsigned long long)p->serial, (unsigned long long)kore_time_ms());
+	params[0] = rid;
+	params[1] = uid;
+	params[2] = body;
+	params[3] = kore_buf_stringify(&offline, NULL);
+	params[4] = reqid;
+	op_start(p, OP_SEND, room, ref, chat_sql_post, 5, params);
+	kore_buf_cleanup(&offline);
+}
+
+static void
+frame_typing(struct chat_peer *p, json_t *frame)
+{
+	struct chat_sub		*s;
+	u_int64_t		 now;
+
+	s = sub_find(p, json_id(frame, "room"));
+	if (s == NULL || s->state != SUB_ACTIVE) {
+		peer_error(p, 409, "Subscribe to the room first.", NULL);
+		return;
+	}
+
+	now = kore_time_ms();
+	if (now - p->typing_at < CHAT_WS_TYPING_MS)
+		return;
+	p->typing_at = now;
+
+	chat_publish(json_pack("{s:s, s:I, s:s, s:I}", "type", "typing",
+	    "room_id", (json_int_t)s->room, "user", p->username,
+	    "user_id", (json_int_t)p->uid));
+}
+
+static void
+op_start(struct chat_peer *p, int kind, int64_t room, const char *ref,
+    const char *sql, int count, const char **params)
+{
+	struct chat_op		*op;
+
+	op = kore_calloc(1, sizeof(*op));
+	op->peer = p;
+	op->kind = kind;
+	op->room = room;
+	if (ref != NULL)
+		(void)kore_strlcpy(op->ref, ref, sizeof(op->ref));
+	op->q.done = op_done;
+	p->refs++;
+	core_dbq_run(&op->q, sql, count, params);
+}
+
+static void
+op_done(struct core_dbq *q, int ok)
+{
+	struct chat_op		*op = (struct chat_op *)q;
+	struct chat_peer	*p = op->peer;
+	struct chat_sub		*s;
+
+	if (p->c != NULL) {
+		if (!ok) {
+			if (op->kind == OP_SUBSCRIBE &&
+			    (s = sub_find(p, op->room)) != NULL)
+				sub_clear(s);
+			peer_error(p, 500, "Something went wrong on our side.",
+			    op->ref[0] != '\0' ? op->ref : NULL);
+		} else if (op->kind == OP_SUBSCRIBE) {
+			subscribed(op);
+		} else {
+			sent(op);
+		}
+	}
+
+	core_dbq_cleanup(q);
+	kore_free(op);
+	peer_release(p);
+}
+
+/* The backlog, then what was held while it was read. */
+static void
+subscribed(struct chat_op *op)
+{
+	struct chat_peer	*p = op->peer;
+	struct chat_sub		*s;
+	struct core_db		*db = &op->q.db;
+	json_t			*msg;
+	int			 i, n, truncated;
+	int64_t			 v;
+
+	if ((s = sub_find(p, op->room)) == NULL || s->state != SUB_PENDING)
+		return;		/* unsubscribed meanwhile */
+	if (core_db_int(db, 0, 0) == 0) {
+		sub_clear(s);
+		peer_error(p, 404, "No such room.", NULL);
+		return;
+	}
+
+	n = core_db_isnull(db, 0, 1 + CHAT_COL_ID) ? 0 : core_db_rows(db);
+	truncated = n > CHAT_WS_BACKLOG_MAX;
+	if (truncated)
+		n = CHAT_WS_BACKLOG_MAX;
+	peer_send_json(p, json_pack("{s:s, s:I, s:i, s:b}", "type",
+	    "subscribed", "room_id", (json_int_t)s->room, "backlog", n,
+	    "truncated", truncated));
+
+	for (i = 0; i < n && p->c != NULL; i++) {
+		msg = chat_message_json(db, i, 1);
+		v = s->mode == MODE_SINCE ?
+		    core_db_int(db, i, 1 + CHAT_COL_VERSION) :
+		    core_db_int(db, i, 1 + CHAT_COL_ID);
+		if (v > s->mark)
+			s->mark = v;
+		peer_send_json(p, json_pack("{s:s, s:o}", "type", "message",
+		    "message", msg));
+	}
+
+	for (i = 0; i < s->nheld && p->c != NULL; i++) {
+		if (!held_is_old(s, s->held[i], s->heldlen[i]))
+			peer_send(p, s->held[i], s->heldlen[i]);
+	}
+	if (p->c == NULL)
+		return;		/* gone: its subscriptions are cleared */
+	for (i = 0; i < s->nheld; i++)
+		kore_free(s->held[i]);
+	s->nheld = 0;
+	s->state = SUB_ACTIVE;
+}
+
+/* The stored message: to the sender, and to everyone through pubsub. */
+static void
+sent(struct chat_op *op)
+{
+	struct chat_peer	*p = op->peer;
+	struct core_db		*db = &op->q.db;
+	const char		*ref;
+
+	ref = op->ref[0] != '\0' ? op->ref : NULL;
+	if (core_db_int(db, 0, CHAT_POST_COL_ROOMS) == 0) {
+		peer_error(p, 404, "No such room.", ref);
+		return;
+	}
+	if (!strcmp(core_db_value(db, 0, CHAT_POST_COL_ARCHIVED), "t")) {
+		peer_error(p, 409, "This room is archived.", ref);
+		return;
+	}
+	if (strcmp(core_db_value(db, 0, CHAT_POST_COL_ALLOWED), "t")) {
+		peer_error(p, 429, "You are sending messages too fast.", ref);
+		return;
+	}
+
+	core_jobs_push(db, 0, CHAT_POST_COL_JOBS);
+	chat_publish(json_pack("{s:s, s:o}", "type", "message", "message",
+	    chat_message_json(db, 0, CHAT_POST_COL_MSG)));
+	peer_send_json(p, json_pack("{s:s, s:s?, s:o}", "type", "sent",
+	    "ref", ref, "message", chat_message_json(db, 0,
+	    CHAT_POST_COL_MSG)));
+}
+
+static struct chat_sub *
+sub_find(struct chat_peer *p, int64_t room)
+{
+	int		i;
+
+	if (room <= 0)
+		return (NULL);
+	for (i = 0; i < CHAT_WS_ROOMS_MAX; i++) {
+		if (p->subs[i].state != SUB_FREE && p->subs[i].room == room)
+			return (&p->subs[i]);
+	}
+
+	return (NULL);
+}
+
+static void
+sub_clear(struct chat_sub *s)
+{
+	int		i;
+
+	for (i = 0; i < s->nheld; i++)
+		kore_free(s->held[i]);
+	memset(s, 0, sizeof(*s));
+}
+
+/* Keep an event for after the backlog; a client too far behind is cut. */
+static void
+sub_hold(struct chat_peer *p, struct chat_sub *s, const char *data,
+    size_t len)
+{
+	if (s->nheld == CHAT_WS_HELD_MAX) {
+		kore_log(LOG_NOTICE, "chat: %s fell behind, disconnected",
+		    p->username);
+		p->closing = 1;
+		kore_connection_disconnect(p->c);
+		return;
+	}
+	s->held[s->nheld] = kore_malloc(len);
+	memcpy(s->held[s->nheld], data, len);
+	s->heldlen[s->nheld] = len;
+	s->nheld++;
+}
+
+/* Whether a held event is already in the backlog that was sent. */
+static int
+held_is_old(struct chat_sub *s, const char *data, size_t len)
+{
+	json_t		*ev, *msg;
+	const char	*type;
+	int64_t		 v;
+	int		 old;
+
+	if ((ev = json_loadb(data, len, 0, NULL)) == NULL)
+		return (1);
+	type = core_json_str(ev, "type");
+	msg = json_object_get(ev, "message");
+	old = 0;
+	if (type != NULL && s->mode == MODE_SINCE) {
+		v = msg != NULL ? json_id(msg, "version") :
+		    json_id(ev, "version");
+		old = v != 0 && v <= s->mark;
+	} else if (type != NULL && s->mode == MODE_AFTER &&
+	    !strcmp(type, "message")) {
+		v = json_id(msg, "id");
+		old = v <= s->mark;
+	}
+	json_decref(ev);
+
+	return (old);
+}
+
+static void
+peer_send(struct chat_peer *p, const void *data, size_t len)
+{
+	struct netbuf	*nb;
+	size_t		 queued;
+
+	if (p->c == NULL || p->closing)
+		return;
+
+	queued = 0;
+	TAILQ_FOREACH(nb, &p->c->send_queue, list)
+		queued += nb->b_len - nb->s_off;
+	if (queued + len > CHAT_WS_QUEUE_MAX) {
+		kore_log(LOG_NOTICE, "chat: %s is not reading, disconnected",
+		    p->username);
+		p->closing = 1;
+		kore_connection_disconnect(p->c);
+		return;
+	}
+
+	kore_websocket_send(p->c, WEBSOCKET_OP_TEXT, data, len);
+}
+
+/* Send and free `frame`. */
+static void
+peer_send_json(struct chat_peer *p, json_t *frame)
+{
+	char		*text;
+
+	if (frame == NULL)
+		return;
+	if ((text = json_dumps(frame, JSON_COMPACT)) != NULL) {
+		peer_send(p, text, strlen(text));
+		free(text);
+	}
+	json_decref(frame);
+}
+
+static void
+peer_error(struct chat_peer *p, int code, const char *detail,
+    const char *ref)
+{
+	peer_send_json(p, json_pack("{s:s, s:i, s:s, s:s?}", "type", "error",
+	    "code", code, "detail", detail != NULL ? detail : "Error.",
+	    "ref", ref));
+}
+
+static void
+peer_release(struct chat_peer *p)
+{
+	if (--p->refs == 0)
+		kore_free(p);
+}
+
+/* A positive integer member of `o`, 0 when absent, -1 when not one. */
+static int64_t
+json_id(json_t *o, const char *key)
+{
+	json_t		*v;
+
+	if ((v = json_object_get(o, key)) == NULL)
+		return (0);
+	if (!json_is_integer(v) || json_integer_value(v) < 0)
+		return (-1);
+
+	return (json_integer_value(v));
+}
