@@ -1,7 +1,9 @@
 // The chat page: rooms, direct messages and a message pane drawn from
 // the JSON API.  Every user-written string reaches the page through
-// textContent or a checked href, never as HTML.  New messages, edits and
-// deletions arrive by polling ?since={version}.
+// textContent or a checked href, never as HTML.  New messages, edits,
+// deletions and typing notices arrive over the WebSocket at /chat/ws;
+// while it cannot connect, the page polls ?since={version} instead and
+// keeps trying to reconnect.
 'use strict';
 
 (function () {
@@ -27,6 +29,11 @@
 	let oldest = null;		// oldest message id shown
 	let pollTimer = null;
 	let lastRead = 0;
+	let ws = null;			// open WebSocket, or null: polling
+	let wsDelay = 1000;
+	let typingSent = 0;
+	let typingTimer = null;
+	let pendingRef = null;
 
 	function say(msg) {
 		$('chat-error').textContent = msg || '';
@@ -124,6 +131,7 @@
 		li.className = 'message' + (msg.author_id === myId ? ' mine' : '');
 		li.id = 'm' + msg.id;
 		li.dataset.id = msg.id;
+		li.dataset.version = msg.version;
 		const head = document.createElement('div');
 		head.className = 'message-head';
 		const who = document.createElement('strong');
@@ -169,6 +177,9 @@
 	// ---- the message pane
 	function place(msg) {
 		const old = document.getElementById('m' + msg.id);
+		if (old && msg.version !== undefined &&
+		    Number(old.dataset.version) > msg.version)
+			return;		// an older copy, late
 		if (msg.deleted) {
 			if (old)
 				old.remove();
@@ -227,6 +238,8 @@
 	}
 
 	async function open(room) {
+		if (current && ws)
+			wsSend({ type: 'unsubscribe', room: current.id });
 		current = room;
 		version = 0;
 		oldest = null;
@@ -253,7 +266,10 @@
 		} catch (e) {
 			say(e.message);
 		}
-		schedule();
+		if (ws)
+			wsSend({ type: 'subscribe', room: room.id, since: version });
+		else
+			schedule();
 	}
 
 	older.addEventListener('click', async () => {
@@ -301,10 +317,112 @@
 
 	function schedule() {
 		clearTimeout(pollTimer);
+		if (ws)
+			return;
 		pollTimer = setTimeout(async () => {
 			await poll();
 			schedule();
 		}, POLL_MS);
+	}
+
+	// ---- the WebSocket: live while it is open, polling while it is not
+	function wsSend(frame) {
+		if (ws && ws.readyState === WebSocket.OPEN)
+			ws.send(JSON.stringify(frame));
+	}
+
+	function connect() {
+		const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
+		let sock;
+		try {
+			sock = new WebSocket(proto + '//' + location.host + '/chat/ws');
+		} catch (e) {
+			retry();
+			return;
+		}
+		let ping = null;
+		sock.addEventListener('open', () => {
+			ws = sock;
+			wsDelay = 1000;
+			clearTimeout(pollTimer);
+			$('link-state').textContent = 'live';
+			root.dataset.link = 'live';
+			ping = setInterval(() => wsSend({ type: 'ping' }), 25000);
+			if (current)
+				wsSend({ type: 'subscribe', room: current.id,
+				    since: version });
+		});
+		sock.addEventListener('message', (ev) => {
+			let f;
+			try {
+				f = JSON.parse(ev.data);
+			} catch (e) {
+				return;
+			}
+			onFrame(f);
+		});
+		sock.addEventListener('close', () => {
+			clearInterval(ping);
+			if (ws === sock) {
+				ws = null;
+				root.dataset.link = 'polling';
+				$('link-state').textContent = 'polling';
+				schedule();
+			}
+			retry();
+		});
+	}
+
+	function retry() {
+		setTimeout(connect, wsDelay);
+		wsDelay = Math.min(wsDelay * 2, 30000);
+	}
+
+	function onFrame(f) {
+		const room = f.message ? f.message.room_id : f.room_id;
+		switch (f.type) {
+		case 'sent':
+			if (f.ref && f.ref === pendingRef) {
+				composer.elements.body.value = '';
+				pendingRef = null;
+			}
+			if (current && room === current.id)
+				absorb([f.message]);
+			break;
+		case 'message':
+		case 'edited':
+			if (current && room === current.id)
+				absorb([f.message]);
+			break;
+		case 'deleted':
+			if (current && room === current.id) {
+				place({ id: f.id, deleted: true, version: f.version });
+				version = Math.max(version, f.version);
+			}
+			break;
+		case 'typing':
+			if (current && room === current.id)
+				showTyping(f.user);
+			break;
+		case 'error':
+			// A repeated subscribe (reconnect racing a room switch)
+			// is harmless.
+			if (f.code !== 409 || f.ref)
+				say(f.detail);
+			if (f.ref && f.ref === pendingRef)
+				pendingRef = null;
+			break;
+		default:
+			break;
+		}
+	}
+
+	function showTyping(user) {
+		$('typing').textContent = user + ' is typing…';
+		clearTimeout(typingTimer);
+		typingTimer = setTimeout(() => {
+			$('typing').textContent = '';
+		}, 3000);
 	}
 
 	// ---- rooms
@@ -408,6 +526,14 @@
 		const text = box.value;
 		if (!current || !text.trim())
 			return;
+		if (ws) {
+			// The box is emptied when the server confirms ("sent").
+			pendingRef = 'c' + Date.now();
+			wsSend({ type: 'send', room: current.id, body: text,
+			    ref: pendingRef });
+			say('');
+			return;
+		}
 		try {
 			const data = await api('POST',
 			    `/api/v1/chat/rooms/${current.id}/messages`,
@@ -418,6 +544,14 @@
 			list.scrollTop = list.scrollHeight;
 		} catch (e) {
 			say(e.message);
+		}
+	});
+
+	composer.elements.body.addEventListener('input', () => {
+		const now = Date.now();
+		if (ws && current && now - typingSent > 2000) {
+			typingSent = now;
+			wsSend({ type: 'typing', room: current.id });
 		}
 	});
 
@@ -469,6 +603,8 @@
 
 	// ---- start
 	(async function start() {
+		root.dataset.link = 'polling';
+		connect();
 		await loadRooms();
 		setInterval(loadRooms, ROOMS_MS);
 		const want = Number(new URL(location.href).searchParams.get('room'));

@@ -1,0 +1,170 @@
+// Browser test: two users chat live in a room over the WebSocket, a
+// hostile message stays text, typing shows, and a third browser that
+// cannot open WebSockets still follows the room by polling.
+//   AGORA_TEST_URL, AGORA_SCREENSHOT_DIR
+
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+const base = process.env.AGORA_TEST_URL || 'http://127.0.0.1:18888';
+const shots = process.env.AGORA_SCREENSHOT_DIR || 'var/test/screenshots';
+const results = { passed: 0, failed: 0 };
+const problems = [];
+
+mkdirSync(shots, { recursive: true });
+
+async function check(name, fn) {
+	try {
+		await fn();
+		results.passed++;
+		console.log(`ok   ${name}`);
+	} catch (err) {
+		results.failed++;
+		console.log(`FAIL ${name}: ${err.message.split('\n')[0]}`);
+	}
+}
+
+function expectTrue(cond, what) {
+	if (!cond)
+		throw new Error(what);
+}
+
+const timer = setTimeout(() => {
+	console.log('browser: timed out after 90 s');
+	console.log(`browser: ${results.passed} passed, ${results.failed + 1} failed`);
+	process.exit(1);
+}, 90000);
+
+const browser = await chromium.launch({
+	executablePath: '/usr/bin/chromium',
+	headless: true,
+	args: ['--no-sandbox', '--disable-gpu', '--disable-quic',
+	    '--no-first-run', '--disable-background-networking',
+	    '--disable-component-update', '--disable-sync'],
+});
+
+async function person(prefix, opts = {}) {
+	const context = await browser.newContext(opts.phone ?
+	    { viewport: { width: 390, height: 844 } } : {});
+	if (opts.noWebSocket) {
+		await context.addInitScript(() => {
+			window.WebSocket = function () {
+				throw new Error('WebSockets are blocked here');
+			};
+		});
+	}
+	const page = await context.newPage();
+	page.setDefaultTimeout(15000);
+	page.on('pageerror', (e) => problems.push(`${prefix}: ${e.message}`));
+	page.on('response', (r) => {
+		if (r.status() >= 500)
+			problems.push(`${prefix}: ${r.status()} ${r.url()}`);
+	});
+	const name = prefix + randomBytes(4).toString('hex');
+	await page.goto(base + '/register');
+	await page.fill('input[name=username]', name);
+	await page.fill('input[name=email]', `${name}@example.org`);
+	await page.fill('input[name=password]', 'a long browser passphrase');
+	await Promise.all([page.waitForURL(base + '/'),
+	    page.click('form[action="/register"] button[type=submit]')]);
+	return { page, name };
+}
+
+function live(page) {
+	return page.locator('#chat[data-link="live"]').waitFor();
+}
+
+try {
+	const alice = await person('ca_');
+	const bob = await person('cb_', { phone: true });
+	const carol = await person('cc_', { noWebSocket: true });
+	const room = 'lobby-' + randomBytes(3).toString('hex');
+	const hostile = '<img src=x onerror="window.__xss=1"> ' +
+	    'see https://example.org/a?b=1 and [x](javascript:alert(1)) @' +
+	    bob.name;
+	let roomUrl;
+
+	await check('a user creates a room and is live', async () => {
+		await alice.page.goto(base + '/chat');
+		await live(alice.page);
+		await alice.page.fill('#new-room input[name=name]', room);
+		await alice.page.click('#new-room button');
+		await alice.page.locator('#room-title', { hasText: '#' + room })
+		    .waitFor();
+		roomUrl = alice.page.url();
+		expectTrue(/\?room=\d+$/.test(roomUrl), `url ${roomUrl}`);
+	});
+
+	await check('a second user joins on a phone, live', async () => {
+		await bob.page.goto(roomUrl);
+		await live(bob.page);
+		await bob.page.locator('#room-title', { hasText: '#' + room })
+		    .waitFor();
+	});
+
+	await check('a third user without WebSockets follows by polling',
+	    async () => {
+		await carol.page.goto(roomUrl);
+		await carol.page.locator('#room-title', { hasText: '#' + room })
+		    .waitFor();
+		expectTrue(await carol.page.getAttribute('#chat', 'data-link') ===
+		    'polling', 'not polling');
+	});
+
+	await check('a message arrives live and stays text', async () => {
+		await alice.page.fill('#composer textarea', hostile);
+		await alice.page.press('#composer textarea', 'Enter');
+		const msg = bob.page.locator('#messages .message-body',
+		    { hasText: 'example.org' });
+		await msg.waitFor();
+		expectTrue(await bob.page.locator('#messages img').count() === 0,
+		    'an <img> was made from the text');
+		const link = msg.locator('a');
+		expectTrue(await link.count() === 1, 'links: ' + await link.count());
+		expectTrue(await link.getAttribute('href') ===
+		    'https://example.org/a?b=1', 'href ' +
+		    await link.getAttribute('href'));
+		expectTrue(await msg.locator('.mention.me').count() === 1,
+		    'mention not highlighted');
+		expectTrue(await bob.page.evaluate(() => window.__xss) ===
+		    undefined, 'script ran');
+		expectTrue(await alice.page.inputValue('#composer textarea') === '',
+		    'composer not cleared');
+		await bob.page.screenshot({ path: join(shots, 'chat-phone.png'),
+		    fullPage: true });
+	});
+
+	await check('the polling browser gets it too', async () => {
+		await carol.page.locator('#messages .message-body',
+		    { hasText: 'example.org' }).waitFor({ timeout: 10000 });
+		expectTrue(await carol.page.locator('#messages img').count() === 0,
+		    'an <img> was made from the text');
+	});
+
+	await check('typing shows to the others', async () => {
+		await bob.page.type('#composer textarea', 'hel');
+		await alice.page.locator('#typing', { hasText: bob.name })
+		    .waitFor({ timeout: 5000 });
+	});
+
+	await check('a reply from the polling browser arrives live', async () => {
+		await carol.page.fill('#composer textarea', 'polling says hi');
+		await carol.page.press('#composer textarea', 'Enter');
+		await alice.page.locator('#messages .message-body',
+		    { hasText: 'polling says hi' }).waitFor();
+		await alice.page.screenshot({ path: join(shots, 'chat.png'),
+		    fullPage: true });
+	});
+
+	await check('no script errors or server errors', async () => {
+		expectTrue(problems.length === 0, problems.join('; '));
+	});
+} finally {
+	await browser.close();
+	clearTimeout(timer);
+}
+
+console.log(`browser: ${results.passed} passed, ${results.failed} failed`);
+process.exit(results.failed === 0 ? 0 : 1);
