@@ -73,14 +73,14 @@ static const char sql_subscribe[] =
 	"     LIMIT 501"
 	"  ) x ON true";
 
+/* Small: every connection has CHAT_WS_ROOMS_MAX of them. */
 struct chat_sub {
 	int64_t		 room;
 	int		 state;
 	int		 mode;
 	int64_t		 mark;		/* backlog's last id or version */
 	int		 nheld;
-	char		*held[CHAT_WS_HELD_MAX];
-	size_t		 heldlen[CHAT_WS_HELD_MAX];
+	struct kore_buf	*held;		/* while pending: length, bytes, ... */
 };
 
 struct chat_peer {
@@ -517,6 +517,7 @@ subscribed(struct chat_op *op)
 	struct chat_sub		*s;
 	struct core_db		*db = &op->q.db;
 	json_t			*msg;
+	size_t			 off, len;
 	int			 i, n, truncated;
 	int64_t			 v;
 
@@ -547,14 +548,19 @@ subscribed(struct chat_op *op)
 		    "message", msg));
 	}
 
+	off = 0;
 	for (i = 0; i < s->nheld && p->c != NULL; i++) {
-		if (!held_is_old(s, s->held[i], s->heldlen[i]))
-			peer_send(p, s->held[i], s->heldlen[i]);
+		memcpy(&len, s->held->data + off, sizeof(len));
+		off += sizeof(len);
+		if (!held_is_old(s, (const char *)s->held->data + off, len))
+			peer_send(p, s->held->data + off, len);
+		off += len;
 	}
 	if (p->c == NULL)
 		return;		/* gone: its subscriptions are cleared */
-	for (i = 0; i < s->nheld; i++)
-		kore_free(s->held[i]);
+	if (s->held != NULL)
+		kore_buf_free(s->held);
+	s->held = NULL;
 	s->nheld = 0;
 	s->state = SUB_ACTIVE;
 }
@@ -607,10 +613,8 @@ sub_find(struct chat_peer *p, int64_t room)
 static void
 sub_clear(struct chat_sub *s)
 {
-	int		i;
-
-	for (i = 0; i < s->nheld; i++)
-		kore_free(s->held[i]);
+	if (s->held != NULL)
+		kore_buf_free(s->held);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -626,9 +630,10 @@ sub_hold(struct chat_peer *p, struct chat_sub *s, const char *data,
 		kore_connection_disconnect(p->c);
 		return;
 	}
-	s->held[s->nheld] = kore_malloc(len);
-	memcpy(s->held[s->nheld], data, len);
-	s->heldlen[s->nheld] = len;
+	if (s->held == NULL)
+		s->held = kore_buf_alloc(1024);
+	kore_buf_append(s->held, &len, sizeof(len));
+	kore_buf_append(s->held, data, len);
 	s->nheld++;
 }
 
