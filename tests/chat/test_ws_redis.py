@@ -1,0 +1,59 @@
+"""Live delivery comes back by itself after Redis restarts: every Kore
+worker's subscriber reconnects and subscribes again.  Messages stored
+while Redis was away are not lost: a client resuming from its last
+version gets them."""
+
+import asyncio
+import os
+import subprocess
+import time
+
+from test_ws import Client, run
+
+
+def restart_redis():
+    sock = os.environ["AGORA_REDIS_SOCK"]
+    subprocess.run(["redis-cli", "-s", sock, "shutdown", "nosave"],
+                   capture_output=True)
+    deadline = time.time() + 10
+    while subprocess.run(["redis-cli", "-s", sock, "ping"],
+                         capture_output=True).returncode == 0:
+        assert time.time() < deadline, "redis did not stop"
+        time.sleep(0.1)
+    subprocess.run(os.environ["AGORA_REDIS_RESTART"], shell=True,
+                   check=True, capture_output=True)
+
+
+def test_fan_out_survives_a_redis_restart(alice, bob, chat):
+    room = chat.room(alice)
+
+    async def go():
+        b = await Client.open(bob)
+        await b.subscribe(room["id"])
+        before = chat.send(alice, room["id"], "before")
+        assert (await b.expect("message"))["message"]["id"] == before["id"]
+
+        await asyncio.get_running_loop().run_in_executor(None,
+                                                         restart_redis)
+        # Until the subscribers are back, messages are stored, not lost.
+        deadline = time.time() + 20
+        while True:
+            m = chat.send(alice, room["id"], "after %f" % time.time())
+            try:
+                got = await b.expect("message", timeout=1.0)
+                if got["message"]["id"] == m["id"]:
+                    break
+            except asyncio.TimeoutError:
+                assert time.time() < deadline, "no live delivery again"
+        await b.close()
+
+        # A client resuming from "before" sees every message since.
+        c = await Client.open(bob)
+        sub = await c.subscribe(room["id"], since=before["version"])
+        ids = [(await c.expect("message"))["message"]["id"]
+               for _ in range(sub["backlog"])]
+        stored = [x["id"] for x in chat.messages(
+            alice, room["id"], after=before["id"], limit=200)["messages"]]
+        assert ids == stored and len(ids) >= 1
+        await c.close()
+    run(go())
