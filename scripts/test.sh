@@ -5,7 +5,7 @@
 # worker dying, a seccomp violation or a sanitizer report in the log.
 #
 # scripts/test.sh [suite ...] runs only the named suites (unit, http,
-# blog, chat, jobs, browser) against the same fresh stack.
+# blog, chat, photos, jobs, browser) against the same fresh stack.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -164,6 +164,7 @@ export AGORA_SCREENSHOT_DIR=var/test/screenshots
 want http && pytest_suite http tests/http
 want blog && [ -d tests/blog ] && pytest_suite blog tests/blog
 want chat && [ -d tests/chat ] && pytest_suite chat tests/chat
+want photos && [ -d tests/photos ] && pytest_suite photos tests/photos
 # Last: the job suite stops and restarts the worker and Redis.
 want jobs && [ -d tests/jobs ] && pytest_suite jobs tests/jobs
 

@@ -32,7 +32,7 @@
 #define JPEG_QUALITY	82
 
 static const char sql_media_get[] =
-	"SELECT sha256, format FROM media_files WHERE id = $1";
+	"SELECT sha256, format, withdrawn FROM media_files WHERE id = $1";
 
 static const char sql_media_ready[] =
 	"UPDATE media_files SET status = 'ready', width = $2, height = $3,"
@@ -93,6 +93,11 @@ job_thumbnail(struct worker *w, struct worker_job *job, char *err,
 	}
 	(void)snprintf(sha, sizeof(sha), "%s", PQgetvalue(res, 0, 0));
 	(void)snprintf(fmt, sizeof(fmt), "%s", PQgetvalue(res, 0, 1));
+	if (!strcmp(PQgetvalue(res, 0, 2), "t")) {
+		/* Withdrawn (a hidden photo): no copies to serve. */
+		PQclear(res);
+		return (JOB_OK);
+	}
 	PQclear(res);
 
 	(void)snprintf(src, sizeof(src), "%s/orig/%s.%s", wcfg.media_dir, sha,

@@ -161,6 +161,10 @@ int		thumbnail_make(const char *, const char *, const char *,
 int		job_moderate(struct worker *, struct worker_job *, char *,
 		    size_t);
 
+/* job_media_purge.c */
+int		job_media_purge(struct worker *, struct worker_job *, char *,
+		    size_t);
+
 /* job_publish.c */
 int		job_publish(struct worker *, struct worker_job *, char *,
 		    size_t);

@@ -27,6 +27,7 @@ static const struct job_type job_types[] = {
 	{ "thumbnail",	job_thumbnail,	3 },
 	{ "moderate",	job_moderate,	5 },
 	{ "publish",	job_publish,	5 },
+	{ "media_purge", job_media_purge, 5 },
 	{ "noop",	job_noop,	3 },
 	{ NULL,		NULL,		0 }
 };

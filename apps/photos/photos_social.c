@@ -1,0 +1,305 @@
+/*
+ * What people do with a photo: like it (once, toggled), comment (each
+ * comment goes through the moderate job; a flagged one is hidden but
+ * for its author until approved), report it to the moderators, and, for
+ * its owner, tag other users on it (they are emailed).
+ */
+
+#include <stdio.h>
+#include <string.h>
+
+#include "photos/photos.h"
+
+/*
+ * $1 photo, $2 viewer, $3 admin.  Likes and unlikes change the counter
+ * under the photo's row lock, so concurrent toggles count right.
+ */
+static const char sql_like[] =
+	"WITH p AS ("
+	"  SELECT p.id FROM photos p JOIN media_files m ON m.id = p.media_id"
+	"   WHERE p.id = $1 AND " PHOTOS_SQL_VISIBLE("$2", "$3")
+	"     FOR UPDATE OF p"
+	"), i AS ("
+	"  INSERT INTO photo_likes (photo_id, user_id)"
+	"  SELECT id, $2 FROM p ON CONFLICT DO NOTHING RETURNING 1"
+	")"
+	"UPDATE photos SET like_count = like_count + (SELECT count(*) FROM i)"
+	" WHERE id IN (SELECT id FROM p) RETURNING like_count";
+
+static const char sql_unlike[] =
+	"WITH p AS ("
+	"  SELECT p.id FROM photos p JOIN media_files m ON m.id = p.media_id"
+	"   WHERE p.id = $1 AND " PHOTOS_SQL_VISIBLE("$2", "$3")
+	"     FOR UPDATE OF p"
+	"), d AS ("
+	"  DELETE FROM photo_likes WHERE photo_id IN (SELECT id FROM p)"
+	"     AND user_id = $2 RETURNING 1"
+	")"
+	"UPDATE photos SET like_count = like_count - (SELECT count(*) FROM d)"
+	" WHERE id IN (SELECT id FROM p) RETURNING like_count";
+
+/* $1 photo, $2 viewer, $3 admin: visible comments (and one's own). */
+static const char sql_comments[] =
+	"SELECT c.id, c.body, " CORE_SQL_TS("c.created_at") ", u.username,"
+	"       c.author_id, c.hidden"
+	"  FROM photo_comments c JOIN users u ON u.id = c.author_id"
+	" WHERE c.photo_id = $1 AND (NOT c.hidden OR c.author_id = $2"
+	"       OR $3::bool)"
+	" ORDER BY c.id LIMIT 500";
+
+/* $1 photo, $2 author, $3 body, $4 request id; the photo must be public. */
+static const char sql_comment_add[] =
+	"WITH p AS ("
+	"  SELECT p.id, p.owner_id, o.email, o.username FROM photos p"
+	"    JOIN media_files m ON m.id = p.media_id"
+	"    JOIN users o ON o.id = p.owner_id"
+	"   WHERE p.id = $1 AND NOT p.hidden AND m.status = 'ready'"
+	"), me AS ("
+	"  SELECT username FROM users WHERE id = $2"
+	"), c AS ("
+	"  INSERT INTO photo_comments (photo_id, author_id, body)"
+	"  SELECT p.id, $2, $3 FROM p RETURNING *"
+	"), j AS ("
+	"  SELECT 'moderate' AS type, 'default' AS queue,"
+	"         jsonb_build_object('kind', 'photo_comment', 'id', c.id,"
+	"         'user_id', c.author_id, 'text', c.body) AS args FROM c"
+	"  UNION ALL"
+	"  SELECT 'email', 'default', jsonb_build_object('template',"
+	"         'comment_new', 'to', p.email, 'username', p.username,"
+	"         'commenter', me.username, 'title', 'your photo',"
+	"         'excerpt', left(c.body, 300), 'path', '/photos/' || p.id)"
+	"    FROM c, p, me WHERE p.owner_id <> c.author_id"
+	"), k AS ("
+	"  INSERT INTO job_outbox (type, queue, args, request_id)"
+	"  SELECT type, queue, args, $4 FROM j"
+	   CORE_JOB_RETURNING
+	")"
+	"SELECT c.id, " CORE_SQL_TS("c.created_at") ", " CORE_JOBS_JSON("k")
+	"  FROM c";
+
+/*
+ * $1 comment, $2 viewer, $3 admin.  Its author, the photo's owner or an
+ * admin may delete it.
+ */
+static const char sql_comment_delete[] =
+	"WITH c AS ("
+	"  SELECT c.id, c.author_id, p.owner_id FROM photo_comments c"
+	"    JOIN photos p ON p.id = c.photo_id"
+	"    JOIN media_files m ON m.id = p.media_id"
+	"   WHERE c.id = $1 AND (NOT c.hidden OR c.author_id = $2 OR"
+	"         $3::bool) AND " PHOTOS_SQL_VISIBLE("$2", "$3")
+	"), ok AS ("
+	"  SELECT id FROM c WHERE author_id = $2 OR owner_id = $2 OR $3::bool"
+	"), q AS ("
+	"  DELETE FROM moderation_queue WHERE kind = 'photo_comment'"
+	"     AND decided_at IS NULL AND item_id IN (SELECT id FROM ok)"
+	"), d AS ("
+	"  DELETE FROM photo_comments WHERE id IN (SELECT id FROM ok)"
+	"  RETURNING id"
+	")"
+	"SELECT (SELECT count(*) FROM c), (SELECT count(*) FROM d)";
+
+/* $1 photo, $2 reporter, $3 admin, $4 reason. */
+static const char sql_report[] =
+	"SELECT moderation_flag('photo', p.id,"
+	"       'Reported by ' || me.username || ': ' || $4, 'report', $2)"
+	"  FROM photos p JOIN media_files m ON m.id = p.media_id, users me"
+	" WHERE p.id = $1 AND me.id = $2 AND "
+	PHOTOS_SQL_VISIBLE("$2", "$3");
+
+/* $1 photo, $2 owner, $3 username, $4 request id. */
+static const char sql_person_add[] =
+	"WITH p AS ("
+	"  SELECT p.id, p.owner_id FROM photos p WHERE p.id = $1"
+	"), o AS ("
+	"  SELECT id, email, username FROM users"
+	"   WHERE username = $3 AND NOT banned"
+	"), ok AS ("
+	"  SELECT p.id FROM p WHERE p.owner_id = $2"
+	"     AND (SELECT count(*) FROM photo_people WHERE photo_id = p.id)"
+	"         < 20"
+	"), i AS ("
+	"  INSERT INTO photo_people (photo_id, user_id)"
+	"  SELECT ok.id, o.id FROM ok, o ON CONFLICT DO NOTHING RETURNING *"
+	"), me AS ("
+	"  SELECT username FROM users WHERE id = $2"
+	"), k AS ("
+	"  INSERT INTO job_outbox (type, queue, args, request_id)"
+	"  SELECT 'email', 'default', jsonb_build_object('template', 'tagged',"
+	"         'to', o.email, 'username', o.username, 'by', me.username,"
+	"         'path', '/photos/' || i.photo_id), $4"
+	"    FROM i, o, me WHERE o.id <> $2"
+	   CORE_JOB_RETURNING
+	")"
+	"SELECT (SELECT count(*) FROM p), (SELECT count(*) FROM o),"
+	"       (SELECT count(*) FROM ok), " CORE_JOBS_JSON("k");
+
+/* Like (on) or unlike; the new count is in db row 0, column 0. */
+int
+photos_like(struct http_request *req, struct core_ctx *ctx,
+    struct core_db *db, int64_t id, int on)
+{
+	const char	*params[3];
+	char		 pid[24], uid[24];
+	int		 rc;
+
+	(void)snprintf(pid, sizeof(pid), "%lld", (long long)id);
+	photos_viewer(ctx, uid, sizeof(uid), &params[2]);
+	params[0] = pid;
+	params[1] = uid;
+	if ((rc = core_db_run(req, db, on ? sql_like : sql_unlike, 3,
+	    params)) != CORE_OK)
+		return (rc);
+	if (core_db_rows(db) != 1)
+		return (core_error(req, 404, "No such photo."));
+
+	return (CORE_OK);
+}
+
+int
+photos_comments_load(struct http_request *req, struct core_ctx *ctx,
+    struct core_db *db, int64_t id)
+{
+	const char	*params[3];
+	char		 pid[24], uid[24];
+
+	(void)snprintf(pid, sizeof(pid), "%lld", (long long)id);
+	photos_viewer(ctx, uid, sizeof(uid), &params[2]);
+	params[0] = pid;
+	params[1] = uid;
+
+	return (core_db_run(req, db, sql_comments, 3, params));
+}
+
+/* 1 to 2,000 characters, not only spaces, no control characters. */
+int
+photos_comment_check(const char *body, json_t **errors)
+{
+	*errors = NULL;
+	if (body == NULL || strspn(body, " \t\r\n") == strlen(body))
+		*errors = json_pack("{s:s}", "body", "Write a comment.");
+	else if (core_utf8_len(body) > PHOTOS_COMMENT_MAX)
+		*errors = json_pack("{s:s}", "body",
+		    "A comment has at most 2,000 characters.");
+	else if (!core_text_clean(body, 1))
+		*errors = json_pack("{s:s}", "body",
+		    "A comment cannot hold control characters.");
+
+	return (*errors == NULL ? 0 : -1);
+}
+
+/* The new comment is in ctx->db[0]: id, created_at. */
+int
+photos_comment_add(struct http_request *req, struct core_ctx *ctx,
+    int64_t id, const char *body)
+{
+	const char	*params[4];
+	char		 pid[24], uid[24];
+	int		 rc;
+
+	(void)snprintf(pid, sizeof(pid), "%lld", (long long)id);
+	(void)snprintf(uid, sizeof(uid), "%lld", (long long)ctx->user.id);
+	params[0] = pid;
+	params[1] = uid;
+	params[2] = body;
+	params[3] = ctx->request_id;
+	if ((rc = core_db_run(req, &ctx->db[0], sql_comment_add, 4,
+	    params)) != CORE_OK)
+		return (rc);
+	if (core_db_rows(&ctx->db[0]) != 1)
+		return (core_error(req, 404, "No such photo."));
+
+	core_jobs_push(&ctx->db[0], 0, 2);
+	return (CORE_OK);
+}
+
+int
+photos_comment_delete(struct http_request *req, struct core_ctx *ctx,
+    int64_t id)
+{
+	const char	*params[3];
+	char		 cid[24], uid[24];
+	int		 rc;
+
+	(void)snprintf(cid, sizeof(cid), "%lld", (long long)id);
+	photos_viewer(ctx, uid, sizeof(uid), &params[2]);
+	params[0] = cid;
+	params[1] = uid;
+	if ((rc = core_db_run(req, &ctx->db[0], sql_comment_delete, 3,
+	    params)) != CORE_OK)
+		return (rc);
+	if (core_db_int(&ctx->db[0], 0, 0) == 0)
+		return (core_error(req, 404, "No such comment."));
+	if (core_db_int(&ctx->db[0], 0, 1) == 0)
+		return (core_error(req, 403, "Only its author, the photo's "
+		    "owner or an admin can delete a comment."));
+
+	return (CORE_OK);
+}
+
+int
+photos_report(struct http_request *req, struct core_ctx *ctx, int64_t id,
+    const char *reason)
+{
+	const char	*params[4];
+	char		 pid[24], uid[24];
+	int		 rc;
+
+	if (reason == NULL || strspn(reason, " \t\r\n") == strlen(reason))
+		reason = "no reason given";
+	if (core_utf8_len(reason) > 500 || !core_text_clean(reason, 1))
+		return (core_is_api(req) ? core_problem(req, 422,
+		    "Invalid input", "The reason is not valid.",
+		    json_pack("{s:s}", "reason", "At most 500 characters, no "
+		    "control characters.")) :
+		    core_error(req, 422, "The reason is not valid."));
+
+	(void)snprintf(pid, sizeof(pid), "%lld", (long long)id);
+	photos_viewer(ctx, uid, sizeof(uid), &params[2]);
+	params[0] = pid;
+	params[1] = uid;
+	params[3] = reason;
+	if ((rc = core_db_run(req, &ctx->db[0], sql_report, 4, params)) !=
+	    CORE_OK)
+		return (rc);
+	if (core_db_rows(&ctx->db[0]) != 1)
+		return (core_error(req, 404, "No such photo."));
+
+	return (CORE_OK);
+}
+
+/* The owner tags `username` on the photo; 404, 403 or 422 otherwise. */
+int
+photos_person_add(struct http_request *req, struct core_ctx *ctx,
+    int64_t id, const char *username)
+{
+	struct core_db	*db = &ctx->db[1];
+	const char	*params[4], *why;
+	char		 pid[24], uid[24], name[CORE_USERNAME_MAX + 1];
+	int		 rc;
+
+	if (core_rule_username(username, name, sizeof(name), &why) == -1)
+		return (core_problem(req, 422, "Invalid input", why,
+		    json_pack("{s:s}", "username", why)));
+
+	(void)snprintf(pid, sizeof(pid), "%lld", (long long)id);
+	(void)snprintf(uid, sizeof(uid), "%lld", (long long)ctx->user.id);
+	params[0] = pid;
+	params[1] = uid;
+	params[2] = name;
+	params[3] = ctx->request_id;
+	if ((rc = core_db_run(req, db, sql_person_add, 4, params)) != CORE_OK)
+		return (rc);
+	if (core_db_int(db, 0, 0) == 0)
+		return (core_error(req, 404, "No such photo."));
+	if (core_db_int(db, 0, 1) == 0)
+		return (core_problem(req, 422, "Invalid input",
+		    "There is no such user.", json_pack("{s:s}", "username",
+		    "No such user.")));
+	if (core_db_int(db, 0, 2) == 0)
+		return (core_error(req, 403, "Only the photo's owner tags "
+		    "people on it, 20 at most."));
+
+	core_jobs_push(db, 0, 3);
+	return (CORE_OK);
+}
