@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
 	kore gcc make pkg-config libhiredis-dev libsodium-dev libcmark-dev
 	libjansson-dev libvips-dev libcurl4-openssl-dev libcmocka-dev
+	g++ libopencv-objdetect-dev opencv-data
 	postgresql redis-server redis-tools python3 python3-pytest
 	python3-requests python3-websockets python3-aiosmtpd python3-pil
 	chromium curl procps iproute2

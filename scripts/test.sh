@@ -15,6 +15,7 @@ want() {	# suite
 }
 
 scripts/deps.sh || exit 1
+scripts/fixtures.sh || exit 1
 . scripts/env.sh test
 
 for port in "$AGORA_PORT" "$((AGORA_PORT + 1))" "$AGORA_SMTP_PORT"; do

@@ -1,5 +1,6 @@
 -- Photos: uploads shown in a shared feed, with #tags from captions,
--- people tagged by the owner, likes, comments and moderation.
+-- people tagged by the owner, likes, comments, moderation and the cat
+-- detector's findings.
 --
 -- A photo's image is a media_files row (core).  Its copies are public to
 -- whoever knows their name, so a hidden or deleted photo must lose them:
@@ -19,6 +20,11 @@ CREATE TABLE photos (
 	hidden		boolean NOT NULL DEFAULT false,
 	like_count	integer NOT NULL DEFAULT 0,
 	comment_count	integer NOT NULL DEFAULT 0,
+	-- The cat detector (worker job cat_detect): its best score, the
+	-- boxes it found (fractions of width and height), when it looked.
+	cat_score	real,
+	cat_boxes	jsonb,
+	cat_checked_at	timestamptz,
 	created_at	timestamptz NOT NULL DEFAULT now()
 );
 

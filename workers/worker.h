@@ -38,6 +38,7 @@ struct worker_config {
 	char		*smtp_tls;		/* try, require or none */
 	char		*media_dir;
 	char		*words_file;
+	char		*cat_cascade;
 	u_int64_t	 max_pixels;
 	int		 concurrency;
 	int		 visibility_ms;
@@ -159,6 +160,10 @@ int		thumbnail_make(const char *, const char *, const char *,
 
 /* job_moderate.c */
 int		job_moderate(struct worker *, struct worker_job *, char *,
+		    size_t);
+
+/* job_cat.c */
+int		job_cat_detect(struct worker *, struct worker_job *, char *,
 		    size_t);
 
 /* job_media_purge.c */

@@ -7,21 +7,30 @@ WORKER_WARN = -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes \
 WORKER_CPPFLAGS = -Iapps -I/usr/include/postgresql \
 	$(shell pkg-config --cflags vips)
 WORKER_LIBS = -lhiredis -ljansson -lsodium -lcurl -lpq \
-	$(shell pkg-config --libs vips)
+	$(shell pkg-config --libs vips) \
+	-lopencv_objdetect -lopencv_imgproc -lopencv_core -lstdc++
+# The cat detector's shim is the one C++ file: OpenCV has no C API.
+WORKER_CXXFLAGS = -O2 -g -Wall -Wextra -I/usr/include/opencv4
 
 WORKER_SRCS = workers/worker_main.c workers/worker_config.c \
 	workers/worker_log.c workers/worker_queue.c workers/worker_db.c \
 	workers/worker_outbox.c workers/worker_loop.c workers/mbuf.c \
 	workers/mail_message.c workers/mail_templates.c workers/job_email.c \
 	workers/job_thumbnail.c workers/job_moderate.c workers/job_publish.c \
-	workers/job_media_purge.c apps/core/envfile.c apps/core/job_payload.c
+	workers/job_media_purge.c workers/job_cat.c apps/core/envfile.c \
+	apps/core/job_payload.c
 WORKER_HDRS = workers/worker.h apps/core/queue_lua.h apps/core/envfile.h \
-	apps/core/job_payload.h
+	apps/core/job_payload.h workers/cat_shim.h
 
-build/agora-worker: $(WORKER_SRCS) $(WORKER_HDRS)
+build/cat_shim.o: workers/cat_shim.cpp workers/cat_shim.h
+	@mkdir -p build
+	$(CXX) $(WORKER_CXXFLAGS) $(EXTRA_CFLAGS) -c -o $@ workers/cat_shim.cpp
+
+build/agora-worker: $(WORKER_SRCS) $(WORKER_HDRS) build/cat_shim.o
 	@mkdir -p build
 	$(CC) $(WORKER_CFLAGS) $(WORKER_WARN) $(EXTRA_CFLAGS) \
-	    $(WORKER_CPPFLAGS) -o $@ $(WORKER_SRCS) $(WORKER_LIBS)
+	    $(WORKER_CPPFLAGS) -o $@ $(WORKER_SRCS) build/cat_shim.o \
+	    $(WORKER_LIBS)
 
 build/agora-ctl: workers/agora_ctl.c
 	@mkdir -p build

@@ -43,6 +43,9 @@ worker_config_load(void)
 	wcfg.media_dir = cfg_dup(cfg_get("AGORA_MEDIA_DIR", "var/media"));
 	wcfg.words_file = cfg_dup(cfg_get("AGORA_MODERATION_WORDS",
 	    "conf/moderation-words.txt"));
+	wcfg.cat_cascade = cfg_dup(cfg_get("AGORA_CAT_CASCADE",
+	    "/usr/share/opencv4/haarcascades/"
+	    "haarcascade_frontalcatface_extended.xml"));
 	wcfg.max_pixels = cfg_number("AGORA_UPLOAD_MAX_PIXELS", 50000000, 1,
 	    1LL << 32);
 	wcfg.concurrency = cfg_number("AGORA_WORKER_CONCURRENCY", 2, 1, 64);

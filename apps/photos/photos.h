@@ -35,6 +35,8 @@
 #define PH_COL_PEOPLE		15	/* JSON array of usernames */
 #define PH_COL_CURSOR		16
 #define PH_COL_MEDIA_ID		17
+#define PH_COL_CAT_SCORE	18	/* NULL until the detector looked */
+#define PH_COL_CAT_BOXES	19
 
 /* `p` photos, `m` its media, `u` its owner; $V the viewer's id (or 0). */
 #define PHOTOS_SQL_COLS(v)						\
@@ -50,7 +52,7 @@
 	" FROM photo_people pp JOIN users pu ON pu.id = pp.user_id"	\
 	" WHERE pp.photo_id = p.id), '[]'), "				\
 	"(extract(epoch FROM p.created_at) * 1000000)::bigint || '.' || p.id, " \
-	"p.media_id"
+	"p.media_id, p.cat_score, p.cat_boxes"
 
 #define PHOTOS_SQL_FROM							\
 	" FROM photos p JOIN media_files m ON m.id = p.media_id"	\

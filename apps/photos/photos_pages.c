@@ -13,6 +13,7 @@
 int	photos_feed_page(struct http_request *);
 int	photos_user_page(struct http_request *);
 int	photos_tag_page(struct http_request *);
+int	photos_cats_page(struct http_request *);
 int	photos_photo_page(struct http_request *);
 int	photos_new_page(struct http_request *);
 int	photos_action_page(struct http_request *);
@@ -51,6 +52,13 @@ photos_tag_page(struct http_request *req)
 {
 	return (grid_page(req, "tag", req->path + strlen("/photos/tag/"),
 	    NULL));
+}
+
+/* /photos/cats: what the cat detector found. */
+int
+photos_cats_page(struct http_request *req)
+{
+	return (grid_page(req, "tag", "cat", "Cat zone"));
 }
 
 /* /photos/{id} */
@@ -249,6 +257,9 @@ grid_page(struct http_request *req, const char *mode, const char *arg,
 	core_page_begin(req, &buf, title != NULL ? title : arg);
 	if (!strcmp(mode, "user"))
 		core_html_appendf(&buf, "<h1>Photos by %s</h1>\n", arg);
+	else if (!strcmp(mode, "tag") && title != NULL)
+		core_html_appendf(&buf, "<h1>%s</h1>\n<p>Photos in which the "
+		    "cat detector found a cat's face.</p>\n", title);
 	else if (!strcmp(mode, "tag"))
 		core_html_appendf(&buf, "<h1>#%s</h1>\n", arg);
 	else
@@ -256,7 +267,8 @@ grid_page(struct http_request *req, const char *mode, const char *arg,
 	if (ctx->user.id != 0)
 		core_html_appendf(&buf, "<p><a href=\"/photos/new\" "
 		    "role=\"button\">Upload a photo</a> <a href=\"/photos/u/"
-		    "%U\">Your photos</a></p>\n", ctx->user.username);
+		    "%U\">Your photos</a> · <a href=\"/photos/cats\">Cat "
+		    "zone</a></p>\n", ctx->user.username);
 	grid(&buf, db, rows < PHOTOS_PAGE ? rows : PHOTOS_PAGE);
 	if (rows == 0)
 		core_html_appendf(&buf, "<p>No photos yet.</p>\n");

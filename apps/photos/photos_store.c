@@ -65,6 +65,9 @@ static const char sql_create[] =
 	"         jsonb_build_object('kind', 'photo', 'id', p.id,"
 	"         'media_id', p.media_id) AS args FROM p"
 	"  UNION ALL"
+	"  SELECT 'cat_detect', 'bulk', jsonb_build_object('photo_id', p.id)"
+	"    FROM p"
+	"  UNION ALL"
 	"  SELECT DISTINCT 'email', 'default', jsonb_build_object("
 	"         'template', 'mentioned', 'to', o.email,"
 	"         'username', o.username, 'by', me.username,"
@@ -302,6 +305,16 @@ photos_json(struct core_db *db, int row, int owner_view)
 	    "cat_score");
 	if (o == NULL)
 		return (json_object());
+
+	/* null until the detector has looked. */
+	if (!core_db_isnull(db, row, PH_COL_CAT_SCORE)) {
+		json_object_set_new(o, "cat_score", json_real(strtod(
+		    core_db_value(db, row, PH_COL_CAT_SCORE), NULL)));
+		json_object_set_new(o, "cat_boxes", json_loads(core_db_value(db,
+		    row, PH_COL_CAT_BOXES), 0, NULL));
+	} else {
+		json_object_set_new(o, "cat_boxes", json_null());
+	}
 
 	json_object_set_new(o, "tags", json_loads(core_db_value(db, row,
 	    PH_COL_TAGS), 0, NULL));

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Test photos from Debian packages, never from the web: a cat (from
+# gdk-pixbuf's test images) and photos without cats (GNOME's account
+# pictures), extracted into var/fixtures/.  Once; quiet when present.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+out=var/fixtures
+want=(cat.jpg mountain.jpg bicycle.jpg dice.jpg surfer.jpg)
+have=1
+for f in "${want[@]}"; do [ -s "$out/$f" ] || have=0; done
+[ "$have" = 1 ] && exit 0
+
+as_root() {
+	if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+chmod 755 "$work"
+(
+	cd "$work"
+	apt-get download -qq gdk-pixbuf-tests gnome-control-center-data \
+	    2>/dev/null ||
+	{ as_root apt-get update -qq &&
+	    apt-get download -qq gdk-pixbuf-tests gnome-control-center-data \
+	    2>/dev/null; }
+	for deb in ./*.deb; do dpkg-deb -x "$deb" x; done
+)
+
+mkdir -p "$out"
+cp "$work/x/usr/libexec/installed-tests/gdk-pixbuf/test-images/reftests/cat.jpg" \
+    "$out/cat.jpg"
+for f in mountain.jpg bicycle.jpg surfer.jpg; do
+	cp "$work/x/usr/share/pixmaps/faces/$f" "$out/$f"
+done
+cp "$work/x/usr/share/pixmaps/faces/legacy/dice.jpg" "$out/dice.jpg"
+echo "fixtures: test photos in $out"

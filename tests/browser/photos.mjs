@@ -1,0 +1,172 @@
+// Browser test: a user uploads a photo from the page, sees it processed,
+// and another visitor finds it in the shared feed and likes it.
+//   AGORA_TEST_URL, AGORA_SCREENSHOT_DIR
+
+import { chromium } from 'playwright-core';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { deflateSync } from 'node:zlib';
+
+const base = process.env.AGORA_TEST_URL || 'http://127.0.0.1:18888';
+const shots = process.env.AGORA_SCREENSHOT_DIR || 'var/test/screenshots';
+const results = { passed: 0, failed: 0 };
+const problems = [];
+
+mkdirSync(shots, { recursive: true });
+
+async function check(name, fn) {
+	try {
+		await fn();
+		results.passed++;
+		console.log(`ok   ${name}`);
+	} catch (err) {
+		results.failed++;
+		console.log(`FAIL ${name}: ${err.message.split('\n')[0]}`);
+	}
+}
+
+function expectTrue(cond, what) {
+	if (!cond)
+		throw new Error(what);
+}
+
+// A 240x160 PNG with coloured stripes, different on every run.
+function png() {
+	const w = 240, h = 160;
+	const crcTable = Array.from({ length: 256 }, (_, n) => {
+		let c = n;
+		for (let k = 0; k < 8; k++)
+			c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+		return c >>> 0;
+	});
+	const crc = (buf) => {
+		let c = 0xffffffff;
+		for (const b of buf)
+			c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+		return (c ^ 0xffffffff) >>> 0;
+	};
+	const chunk = (type, data) => {
+		const len = Buffer.alloc(4);
+		len.writeUInt32BE(data.length);
+		const td = Buffer.concat([Buffer.from(type), data]);
+		const c = Buffer.alloc(4);
+		c.writeUInt32BE(crc(td));
+		return Buffer.concat([len, td, c]);
+	};
+	const seed = randomBytes(3);
+	const raw = Buffer.alloc((w * 3 + 1) * h);
+	for (let y = 0; y < h; y++) {
+		for (let x = 0; x < w; x++) {
+			const o = y * (w * 3 + 1) + 1 + x * 3;
+			raw[o] = (x + seed[0]) & 0xff;
+			raw[o + 1] = (y * 2 + seed[1]) & 0xff;
+			raw[o + 2] = ((x ^ y) + seed[2]) & 0xff;
+		}
+	}
+	const ihdr = Buffer.alloc(13);
+	ihdr.writeUInt32BE(w, 0);
+	ihdr.writeUInt32BE(h, 4);
+	ihdr[8] = 8;
+	ihdr[9] = 2;
+	return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+	    chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)),
+	    chunk('IEND', Buffer.alloc(0))]);
+}
+
+const timer = setTimeout(() => {
+	console.log('browser: timed out after 90 s');
+	console.log(`browser: ${results.passed} passed, ${results.failed + 1} failed`);
+	process.exit(1);
+}, 90000);
+
+const browser = await chromium.launch({
+	executablePath: '/usr/bin/chromium',
+	headless: true,
+	args: ['--no-sandbox', '--disable-gpu', '--disable-quic',
+	    '--no-first-run', '--disable-background-networking',
+	    '--disable-component-update', '--disable-sync'],
+});
+
+async function person(prefix, viewport) {
+	const context = await browser.newContext(viewport ? { viewport } : {});
+	const page = await context.newPage();
+	page.setDefaultTimeout(15000);
+	page.on('pageerror', (e) => problems.push(`${prefix}: ${e.message}`));
+	page.on('response', (r) => {
+		if (r.status() >= 500)
+			problems.push(`${prefix}: ${r.status()} ${r.url()}`);
+	});
+	const name = prefix + randomBytes(4).toString('hex');
+	await page.goto(base + '/register');
+	await page.fill('input[name=username]', name);
+	await page.fill('input[name=email]', `${name}@example.org`);
+	await page.fill('input[name=password]', 'a long browser passphrase');
+	await Promise.all([page.waitForURL(base + '/'),
+	    page.click('form[action="/register"] button[type=submit]')]);
+	return { page, name };
+}
+
+try {
+	const owner = await person('po_');
+	const viewer = await person('pv_', { width: 390, height: 844 });
+	const file = join(shots, 'upload.png');
+	writeFileSync(file, png());
+	const caption = 'Stripes at dusk #stripes' + randomBytes(2).toString('hex');
+	let photoUrl;
+
+	await check('a user uploads a photo from the page', async () => {
+		await owner.page.goto(base + '/photos');
+		await owner.page.click('a:has-text("Upload a photo")');
+		await owner.page.setInputFiles('input[name=file]', file);
+		await owner.page.fill('textarea[name=caption]', caption);
+		await Promise.all([owner.page.waitForURL(/\/photos\/\d+$/),
+		    owner.page.click('form.photo-upload button[type=submit]')]);
+		photoUrl = owner.page.url();
+	});
+
+	await check('it is processed and shown', async () => {
+		for (let i = 0; i < 40; i++) {
+			if (await owner.page.locator('article.photo[data-status=ready]')
+			    .count() > 0)
+				break;
+			await owner.page.waitForTimeout(250);
+			await owner.page.reload();
+		}
+		const img = owner.page.locator('article.photo img');
+		await img.waitFor();
+		const loaded = await img.evaluate((el) => el.complete &&
+		    el.naturalWidth === 240);
+		expectTrue(loaded, 'the display image did not load');
+		expectTrue(await owner.page.locator('a.hashtag').count() === 1,
+		    'the #tag is not a link');
+		await owner.page.screenshot({ path: join(shots, 'photo.png'),
+		    fullPage: true });
+	});
+
+	await check('another visitor finds it in the feed and likes it',
+	    async () => {
+		await viewer.page.goto(base + '/photos');
+		const tile = viewer.page.locator(
+		    `.photo-grid a[href="${new URL(photoUrl).pathname}"] img`);
+		await tile.waitFor();
+		await viewer.page.screenshot({ path: join(shots,
+		    'photos-phone.png'), fullPage: true });
+		await Promise.all([viewer.page.waitForURL(photoUrl),
+		    tile.click()]);
+		await Promise.all([viewer.page.waitForURL(photoUrl),
+		    viewer.page.click('button:has-text("Like")')]);
+		expectTrue(await viewer.page.textContent('#like-count') === '1',
+		    'like not counted');
+	});
+
+	await check('no script errors or server errors', async () => {
+		expectTrue(problems.length === 0, problems.join('; '));
+	});
+} finally {
+	await browser.close();
+	clearTimeout(timer);
+}
+
+console.log(`browser: ${results.passed} passed, ${results.failed} failed`);
+process.exit(results.failed === 0 ? 0 : 1);
