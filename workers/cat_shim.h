@@ -6,7 +6,7 @@
 #define __H_AGORA_CAT_SHIM_H
 
 /* Detection settings, tuned on Debian's sample photos (README). */
-#define CAT_SCALE_STEP		1.05
+#define CAT_SCALE_STEP		1.1
 #define CAT_MIN_NEIGHBOURS	3
 #define CAT_MIN_SIDE		24
 /* A detection this confident makes a photo a cat photo. */

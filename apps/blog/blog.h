@@ -68,7 +68,9 @@ struct blog_post_in {
 #define BLOG_CACHE_JSON		1
 #define BLOG_CACHE_KINDS	2
 
-/* blog_cache.c */
+/* blog_cache.c: the lists' pages in the core cache (1 to 50). */
+#define BLOG_CACHE_PAGES	50
+
 const u_int8_t	*blog_cache_get(int, int, size_t *);
 void		 blog_cache_put(int, int, const void *, size_t);
 

@@ -302,6 +302,12 @@ int		core_password_verify(struct http_request *, struct core_ctx *,
 void		*core_redis_command(const char *, ...);
 void		core_redis_free(void *);
 
+/* cache.c */
+#define CORE_CACHE_KEY_MAX	48
+
+const u_int8_t	*core_cache_get(const char *, size_t *);
+void		 core_cache_put(const char *, const void *, size_t);
+
 /* pubsub.c */
 int		core_pubsub_listen(const char *,
 		    void (*)(const char *, size_t));

@@ -3,6 +3,7 @@
  */
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "photos/photos.h"
@@ -20,6 +21,8 @@ static int	api_comments(struct http_request *, struct core_ctx *,
 static int	api_photo_send(struct http_request *, struct core_ctx *,
 		    struct core_db *, int);
 static int	list_limit(struct http_request *, int *);
+static int	json_raw_send(struct http_request *, const u_int8_t *,
+		    size_t);
 
 /* GET ?cursor=&limit=&user= and POST (multipart: file, caption) */
 int
@@ -158,19 +161,35 @@ photos_api_comment_delete(struct http_request *req)
 	return (KORE_RESULT_OK);
 }
 
+/*
+ * A page of photos as JSON.  The first page of the feed for signed-out
+ * readers (no "liked" to personalise) comes from the one-second cache.
+ */
 static int
 api_list(struct http_request *req, struct core_ctx *ctx, const char *mode,
     const char *arg)
 {
 	struct core_db		*db = &ctx->db[0];
+	const u_int8_t		*cached;
 	json_t			*list;
-	const char		*next;
+	const char		*next, *cursor;
+	char			 key[CORE_CACHE_KEY_MAX], *text;
+	size_t			 len;
 	int			 rc, i, limit, rows;
 
 	if ((rc = list_limit(req, &limit)) != CORE_OK)
 		return (rc);
-	if ((rc = photos_list(req, ctx, db, mode, arg,
-	    core_form_get(req, "cursor"), limit)) != CORE_OK)
+	cursor = core_form_get(req, "cursor");
+	key[0] = '\0';
+	if (!strcmp(mode, "feed") && cursor == NULL && ctx->user.id == 0)
+		(void)snprintf(key, sizeof(key), "photos:feed:json:%d", limit);
+	if (key[0] != '\0' && ctx->stage == 0 &&
+	    (cached = core_cache_get(key, &len)) != NULL)
+		return (json_raw_send(req, cached, len));
+	ctx->stage = 1;
+
+	if ((rc = photos_list(req, ctx, db, mode, arg, cursor, limit)) !=
+	    CORE_OK)
 		return (rc);
 
 	rows = core_db_rows(db);
@@ -181,8 +200,28 @@ api_list(struct http_request *req, struct core_ctx *ctx, const char *mode,
 	next = rows > limit ? core_db_value(db, limit - 1, PH_COL_CURSOR) :
 	    NULL;
 
-	return (core_json_send(req, 200, json_pack("{s:o, s:s?}", "photos",
-	    list, "next_cursor", next)));
+	text = json_dumps(json_pack("{s:o, s:s?}", "photos", list,
+	    "next_cursor", next), JSON_COMPACT);
+	if (text == NULL)
+		return (core_error(req, 500, NULL));
+	if (key[0] != '\0')
+		core_cache_put(key, text, strlen(text));
+	rc = json_raw_send(req, (const u_int8_t *)text, strlen(text));
+	free(text);
+
+	return (rc);
+}
+
+/* Send an encoded JSON body. */
+static int
+json_raw_send(struct http_request *req, const u_int8_t *data, size_t len)
+{
+	http_response_header(req, "content-type",
+	    "application/json; charset=utf-8");
+	http_response_header(req, "cache-control", "no-store");
+	http_response(req, 200, data, len);
+
+	return (CORE_DONE);
 }
 
 static int

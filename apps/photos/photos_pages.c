@@ -224,16 +224,22 @@ photos_comment_delete_page(struct http_request *req)
 	return (KORE_RESULT_OK);
 }
 
-/* A grid of photos for the feed, a user or a tag, ?cursor= paged. */
+/*
+ * A grid of photos for the feed, a user or a tag, ?cursor= paged.  The
+ * feed's first page is the same for everyone: it comes from the core's
+ * one-second cache.
+ */
 static int
 grid_page(struct http_request *req, const char *mode, const char *arg,
     const char *title)
 {
 	struct core_ctx		*ctx;
 	struct core_db		*db;
-	struct kore_buf		 buf;
-	const char		*params[1];
-	int			 rc, rows;
+	struct kore_buf		 buf, list;
+	const u_int8_t		*cached;
+	const char		*params[1], *cursor;
+	size_t			 len;
+	int			 rc, rows, shared;
 
 	if ((rc = core_begin(req, &ctx)) != CORE_OK)
 		return (core_yield(rc));
@@ -247,13 +253,37 @@ grid_page(struct http_request *req, const char *mode, const char *arg,
 			return (core_yield(core_error(req, 404,
 			    "No such user.")));
 	}
-	db = &ctx->db[0];
-	if ((rc = photos_list(req, ctx, db, mode, arg,
-	    core_form_get(req, "cursor"), PHOTOS_PAGE)) != CORE_OK)
-		return (core_yield(rc));
-	rows = core_db_rows(db);
 
-	kore_buf_init(&buf, 16384);
+	cursor = core_form_get(req, "cursor");
+	shared = !strcmp(mode, "feed") && cursor == NULL;
+	kore_buf_init(&list, 16384);
+	/* Once this request set out to build the grid, it finishes it. */
+	if (shared && ctx->stage == 0 &&
+	    (cached = core_cache_get("photos:feed:html", &len)) != NULL) {
+		kore_buf_append(&list, cached, len);
+	} else {
+		ctx->stage = 1;
+		db = &ctx->db[0];
+		if ((rc = photos_list(req, ctx, db, mode, arg, cursor,
+		    PHOTOS_PAGE)) != CORE_OK) {
+			kore_buf_cleanup(&list);
+			return (core_yield(rc));
+		}
+		rows = core_db_rows(db);
+		grid(&list, db, rows < PHOTOS_PAGE ? rows : PHOTOS_PAGE);
+		if (rows == 0)
+			core_html_appendf(&list, "<p>No photos yet.</p>\n");
+		if (rows > PHOTOS_PAGE)
+			core_html_appendf(&list, "<nav class=\"pager\"><a "
+			    "rel=\"next\" href=\"?cursor=%U\">Older photos →</a>"
+			    "</nav>\n", core_db_value(db, PHOTOS_PAGE - 1,
+			    PH_COL_CURSOR));
+		if (shared)
+			core_cache_put("photos:feed:html", list.data,
+			    list.offset);
+	}
+
+	kore_buf_init(&buf, list.offset + 4096);
 	core_page_begin(req, &buf, title != NULL ? title : arg);
 	if (!strcmp(mode, "user"))
 		core_html_appendf(&buf, "<h1>Photos by %s</h1>\n", arg);
@@ -269,13 +299,8 @@ grid_page(struct http_request *req, const char *mode, const char *arg,
 		    "role=\"button\">Upload a photo</a> <a href=\"/photos/u/"
 		    "%U\">Your photos</a> · <a href=\"/photos/cats\">Cat "
 		    "zone</a></p>\n", ctx->user.username);
-	grid(&buf, db, rows < PHOTOS_PAGE ? rows : PHOTOS_PAGE);
-	if (rows == 0)
-		core_html_appendf(&buf, "<p>No photos yet.</p>\n");
-	if (rows > PHOTOS_PAGE)
-		core_html_appendf(&buf, "<nav class=\"pager\"><a rel=\"next\" "
-		    "href=\"?cursor=%U\">Older photos →</a></nav>\n",
-		    core_db_value(db, PHOTOS_PAGE - 1, PH_COL_CURSOR));
+	kore_buf_append(&buf, list.data, list.offset);
+	kore_buf_cleanup(&list);
 	core_page_end(&buf);
 	core_page_send(req, 200, &buf);
 	kore_buf_cleanup(&buf);

@@ -138,8 +138,13 @@ def test_report_reject_hides_and_withdraws_then_approve_restores(
     assert r.status_code == 200, helpers.describe(r)
     photos.get(anon, p["id"], status=404)
     assert photos.get(owner, p["id"])["status"] == "hidden"
-    assert p["id"] not in [x["id"] for x in helpers.assert_json(
-        anon.get(PHOTOS, params={"limit": 100}), 200)["photos"]]
+    # Gone from the feed (whose first page is cached for a second).
+    helpers.wait_for(lambda: p["id"] not in [x["id"] for x in
+                                              helpers.assert_json(anon.get(
+                                                  PHOTOS,
+                                                  params={"limit": 100}),
+                                                  200)["photos"]],
+                     timeout=5, what="the photo to leave the feed")
     display = os.path.join(media_dir, "display",
                            p["urls"]["display"].rsplit("/", 1)[1])
     helpers.wait_for(lambda: not os.path.exists(display),
