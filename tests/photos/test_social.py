@@ -200,3 +200,20 @@ def test_a_shared_image_stays_while_another_photo_uses_it(owner, other,
     import time
     time.sleep(1.5)
     assert anon.html.get(b["urls"]["display"]).status_code == 200
+
+
+def test_the_moderate_job_flags_an_implausible_image(owner, admin, photos,
+                                                    helpers):
+    """A 1300x100 strip is no photo: the moderate job puts it in the
+    queue (it stays up until an admin decides)."""
+    from conftest import image_bytes
+    p = photos.published(owner, data=image_bytes("PNG", (1300, 100)))
+
+    def flagged():
+        q = helpers.assert_json(admin.get("/api/v1/admin/moderation",
+                                          params={"limit": 200}), 200)
+        return next((i for i in q["items"] if i["kind"] == "photo"
+                     and i["item_id"] == p["id"]), None)
+    item = helpers.wait_for(flagged, what="the moderate job's flag")
+    assert item["source"] == "auto" and item["author"] == owner.username
+    assert photos.get(admin, p["id"])["status"] == "ready"
