@@ -189,6 +189,7 @@ chat_ws_connect(struct connection *c)
 	(void)kore_strlcpy(p->username, h->username, sizeof(p->username));
 	h->peer = p;
 	TAILQ_INSERT_TAIL(&peers, p, list);
+	core_metrics_websockets(1);
 
 	chat_online_mark(p->username);
 	p->online_at = kore_time_ms();
@@ -205,6 +206,7 @@ chat_ws_disconnect(struct connection *c)
 		return;
 
 	TAILQ_REMOVE(&peers, p, list);
+	core_metrics_websockets(-1);
 	for (i = 0; i < CHAT_WS_ROOMS_MAX; i++)
 		sub_clear(&p->subs[i]);
 	p->c = NULL;

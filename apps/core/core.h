@@ -82,6 +82,9 @@
 #define CORE_JOBS_JSON(cte)						\
 	"(SELECT coalesce(json_agg(" cte "), '[]') FROM " cte ")"
 
+/* The newest migration this build needs (sql/); /readyz checks it. */
+#define CORE_SCHEMA_VERSION	"008_photos"
+
 /* Runtime configuration, read once in the parent (config.c). */
 struct core_config {
 	char		*database_url;
@@ -116,6 +119,7 @@ struct core_db {
 	struct kore_pgsql	sql;
 	PGresult		*res;
 	int			 pushed;	/* its jobs went to Redis */
+	int			 quiet;		/* a failure is the caller's */
 };
 
 /* A statement with no request behind it (core_dbq_run). */
@@ -206,6 +210,7 @@ int		core_path_id(struct http_request *, const char *, int64_t *,
 int		core_db_run(struct http_request *, struct core_db *,
 		    const char *, int, const char **);
 void		core_db_cleanup(struct core_db *);
+int		core_db_failed(struct core_db *);
 void		core_dbq_run(struct core_dbq *, const char *, int,
 		    const char **);
 void		core_dbq_cleanup(struct core_dbq *);
@@ -300,7 +305,15 @@ int		core_password_verify(struct http_request *, struct core_ctx *,
 
 /* redis.c */
 void		*core_redis_command(const char *, ...);
+void		*core_redis_argv(int, const char **, const size_t *);
 void		core_redis_free(void *);
+
+/* metrics.c */
+void		 core_metrics_start(void);
+void		 core_metrics_inflight(int);
+void		 core_metrics_websockets(int);
+void		 core_metrics_pg_wait(void);
+void		 core_metrics_request(const char *, int, u_int64_t);
 
 /* cache.c */
 #define CORE_CACHE_KEY_MAX	48

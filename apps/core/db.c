@@ -50,8 +50,10 @@ core_db_run(struct http_request *req, struct core_db *db, const char *query,
 			if (!kore_pgsql_setup(&db->sql, CORE_DB_NAME,
 			    KORE_PGSQL_ASYNC)) {
 				/* All connections busy: queued, Kore wakes us. */
-				if (db->sql.state == KORE_PGSQL_STATE_INIT)
+				if (db->sql.state == KORE_PGSQL_STATE_INIT) {
+					core_metrics_pg_wait();
 					return (CORE_WAIT);
+				}
 				return (db_fail(req, db));
 			}
 			if (!kore_pgsql_query_param_fields(&db->sql, query, 0,
@@ -85,10 +87,18 @@ core_db_run(struct http_request *req, struct core_db *db, const char *query,
 		case DB_CONFLICT:
 			return (CORE_OK);
 		case DB_FAILED:
+			return (db->quiet ? CORE_OK : CORE_DONE);
 		default:
 			return (CORE_DONE);
 		}
 	}
+}
+
+/* Whether a quiet statement (db->quiet) failed. */
+int
+core_db_failed(struct core_db *db)
+{
+	return (db->state == DB_FAILED);
 }
 
 /* Release the connection (if still held) and the result. */
@@ -186,6 +196,8 @@ db_fail(struct http_request *req, struct core_db *db)
 	    db->sql.error != NULL ? db->sql.error : "unknown error");
 	kore_pgsql_cleanup(&db->sql);
 	db->state = DB_FAILED;
+	if (db->quiet)
+		return (CORE_OK);
 
 	return (core_error(req, 500, NULL));
 }
@@ -244,8 +256,10 @@ dbq_submit(struct core_dbq *q)
 
 	if (!kore_pgsql_setup(&q->db.sql, CORE_DB_NAME, KORE_PGSQL_ASYNC)) {
 		/* Every connection busy: queued, dbq_event(INIT) follows. */
-		if (q->db.sql.state == KORE_PGSQL_STATE_INIT)
+		if (q->db.sql.state == KORE_PGSQL_STATE_INIT) {
+			core_metrics_pg_wait();
 			return;
+		}
 		q->failed = 1;
 		dbq_finish_later(q);
 		return;

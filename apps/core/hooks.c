@@ -38,12 +38,16 @@ kore_parent_configure(int argc, char **argv)
 	core_password_init();
 }
 
-/* Each worker, sandboxed: libsodium picks its CSPRNG (getrandom). */
+/*
+ * Each worker, sandboxed: libsodium picks its CSPRNG (getrandom); the
+ * metrics start counting.
+ */
 void
 kore_worker_configure(void)
 {
 	if (sodium_init() == -1)
 		fatal("libsodium failed to initialise in a worker");
+	core_metrics_start();
 #if defined(AGORA_SANITIZE)
 	/*
 	 * Test build only: once Kore's own clean-up has run, leave without

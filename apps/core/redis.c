@@ -58,6 +58,32 @@ core_redis_command(const char *fmt, ...)
 	return (reply);
 }
 
+/* One command from `argc` arguments of the given lengths; as above. */
+void *
+core_redis_argv(int argc, const char **argv, const size_t *lens)
+{
+	redisContext	*c;
+	redisReply	*reply;
+
+	if ((c = redis_get()) == NULL)
+		return (NULL);
+
+	if ((reply = redisCommandArgv(c, argc, argv, lens)) == NULL) {
+		kore_log(LOG_NOTICE, "redis: %s", c->errstr);
+		redisFree(redis_ctx);
+		redis_ctx = NULL;
+		redis_next_try = kore_time_ms() + REDIS_RETRY_MS;
+		return (NULL);
+	}
+	if (reply->type == REDIS_REPLY_ERROR) {
+		kore_log(LOG_NOTICE, "redis: %s", reply->str);
+		freeReplyObject(reply);
+		return (NULL);
+	}
+
+	return (reply);
+}
+
 void
 core_redis_free(void *reply)
 {

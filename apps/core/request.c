@@ -30,6 +30,7 @@ core_begin(struct http_request *req, struct core_ctx **out)
 		ctx = http_state_create(req, sizeof(*ctx), ctx_free);
 		ctx->start = kore_time_ms();
 		ctx_request_id(req, ctx);
+		core_metrics_inflight(1);
 	}
 
 	*out = ctx;
@@ -198,6 +199,9 @@ ctx_free(struct http_request *req)
 	int			 i;
 
 	core_log_request(req, ctx);
+	core_metrics_inflight(-1);
+	core_metrics_request(req->path, req->status,
+	    kore_time_ms() - ctx->start);
 
 	core_db_cleanup(&ctx->sess);
 	for (i = 0; i < CORE_DB_SLOTS; i++)

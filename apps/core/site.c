@@ -3,10 +3,16 @@
  * that catches every route no app claimed.
  */
 
+#include <string.h>
+
 #include "core/core.h"
 
 int	core_home(struct http_request *);
 int	core_healthz(struct http_request *);
+int	core_readyz(struct http_request *);
+
+static const char sql_schema[] =
+	"SELECT coalesce(max(version), '') FROM schema_migrations";
 int	core_notfound(struct http_request *);
 
 int
@@ -72,6 +78,62 @@ core_healthz(struct http_request *req)
 	http_response(req, 200, "ok\n", 3);
 
 	return (KORE_RESULT_OK);
+}
+
+/*
+ * Readiness: PostgreSQL answers and has the migrations this build needs,
+ * Redis answers.  200 {"status":"ready",...}, or 503 with the reasons.
+ */
+int
+core_readyz(struct http_request *req)
+{
+	struct core_ctx		*ctx;
+	struct core_db		*db;
+	json_t			*checks;
+	const char		*have;
+	void			*r;
+	int			 rc, ok;
+
+	if ((rc = core_begin(req, &ctx)) != CORE_OK)
+		return (core_yield(rc));
+
+	db = &ctx->db[0];
+	db->quiet = 1;
+	if ((rc = core_db_run(req, db, sql_schema, 0, NULL)) != CORE_OK)
+		return (core_yield(rc));
+
+	checks = json_object();
+	ok = 1;
+	have = core_db_value(db, 0, 0);
+	if (core_db_failed(db) || core_db_rows(db) != 1) {
+		json_object_set_new(checks, "database",
+		    json_string("unreachable"));
+		ok = 0;
+	} else {
+		json_object_set_new(checks, "database", json_string("ok"));
+		if (strcmp(have, CORE_SCHEMA_VERSION)) {
+			json_object_set_new(checks, "migrations", json_pack(
+			    "s++", "at ", *have != '\0' ? have : "none",
+			    ", need " CORE_SCHEMA_VERSION));
+			ok = 0;
+		} else {
+			json_object_set_new(checks, "migrations",
+			    json_string("ok"));
+		}
+	}
+
+	if ((r = core_redis_command("PING")) == NULL) {
+		json_object_set_new(checks, "redis",
+		    json_string("unreachable"));
+		ok = 0;
+	} else {
+		json_object_set_new(checks, "redis", json_string("ok"));
+		core_redis_free(r);
+	}
+
+	return (core_yield(core_json_send(req, ok ? 200 : 503,
+	    json_pack("{s:s, s:o, s:s}", "status", ok ? "ready" : "not ready",
+	    "checks", checks, "schema", CORE_SCHEMA_VERSION))));
 }
 
 int
