@@ -24,3 +24,14 @@ clean:
 
 include workers/worker.mk
 -include tests/unit/unit.mk
+
+# Backups of the dev site: `make backup` (var/backups/<time>), and
+# `make restore BACKUP=var/backups/<time> DB=agora_restored MEDIA=var/restored`.
+.PHONY: backup restore
+backup:
+	@scripts/backup.sh dev
+
+restore:
+	@test -n "$(BACKUP)" -a -n "$(DB)" -a -n "$(MEDIA)" || \
+	    { echo "make restore BACKUP=<dir> DB=<new database> MEDIA=<new dir>"; exit 2; }
+	@scripts/restore.sh dev "$(BACKUP)" "$(DB)" "$(MEDIA)"

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# A consistent copy of a site: the database (pg_dump, custom format),
+# the media files, and a manifest with the row count of every table and
+# the SHA-256 of every file, so a restore can be checked.
+#   scripts/backup.sh dev|test [directory]    (default var/backups/<time>)
+set -euo pipefail
+. "$(dirname "$0")/env.sh" "$1"
+cd "$AGORA_ROOT"
+
+out=${2:-var/backups/$(date -u +%Y%m%dT%H%M%SZ)}
+mkdir -p "$out"
+chmod 700 "$out"
+
+# The dump and the row counts read the same snapshot: a session holds a
+# repeatable-read transaction open, exports its snapshot to pg_dump, and
+# counts in it afterwards, so a site in use still gives a checkable copy.
+coproc SNAP { psql -X -q -A -t -v ON_ERROR_STOP=1; }
+echo "BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT pg_export_snapshot();" \
+    >&"${SNAP[1]}"
+read -r snapshot <&"${SNAP[0]}"
+pg_dump -Fc --snapshot="$snapshot" -f "$out/database.dump" "$PGDATABASE"
+cat >&"${SNAP[1]}" <<-'SQL'
+SELECT format('%s %s', c.relname,
+    (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM %I.%I',
+    n.nspname, c.relname), false, true, '')))[1]::text)
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE c.relkind = 'r' AND n.nspname = 'public'
+ ORDER BY c.relname;
+SELECT max(version) FROM schema_migrations;
+SELECT '--end--';
+COMMIT;
+SQL
+: >"$out/rows.txt"
+schema=
+while read -r line <&"${SNAP[0]}"; do
+	[ "$line" = --end-- ] && break
+	case "$line" in
+	*" "*) echo "$line" >>"$out/rows.txt" ;;
+	*) schema=$line ;;
+	esac
+done
+exec {SNAP[1]}>&-
+wait "$SNAP_PID" 2>/dev/null || true
+
+if [ -d "$AGORA_MEDIA_DIR" ]; then
+	tar -C "$AGORA_MEDIA_DIR" -cf "$out/media.tar" .
+	(cd "$AGORA_MEDIA_DIR" && find . -type f -print0 | sort -z |
+	    xargs -0 -r sha256sum) >"$out/media.sha256"
+else
+	tar -cf "$out/media.tar" -T /dev/null
+	: >"$out/media.sha256"
+fi
+
+(cd "$out" && sha256sum database.dump media.tar rows.txt media.sha256) \
+    >"$out/SHA256SUMS"
+cat >"$out/manifest.json" <<EOF2
+{
+  "created_at": "$(date -u +%Y-%m-%dT%H:%M:%SZ)",
+  "database": "$PGDATABASE",
+  "schema": "$schema",
+  "tables": $(wc -l <"$out/rows.txt"),
+  "media_files": $(wc -l <"$out/media.sha256")
+}
+EOF2
+echo "backup: $out"

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Restore a backup (scripts/backup.sh) into a new database and a new
+# media directory, then check them against the backup's manifest: the
+# row count of every table and the SHA-256 of every file.
+#   scripts/restore.sh dev|test BACKUP DATABASE MEDIA_DIR
+# The database must not exist yet; point AGORA_DATABASE_URL and
+# AGORA_MEDIA_DIR at them afterwards.
+set -euo pipefail
+. "$(dirname "$0")/env.sh" "$1"
+cd "$AGORA_ROOT"
+backup=$(cd "$2" && pwd)
+db=$3
+media=$4
+
+[ -s "$backup/manifest.json" ] || { echo "restore: no backup in $backup" >&2; exit 1; }
+(cd "$backup" && sha256sum --quiet -c SHA256SUMS) ||
+    { echo "restore: the backup is damaged" >&2; exit 1; }
+case "$db" in
+*[!a-z0-9_]*|"") echo "restore: bad database name" >&2; exit 1 ;;
+esac
+if [ -e "$media" ] && [ -n "$(ls -A "$media" 2>/dev/null)" ]; then
+	echo "restore: $media is not empty" >&2
+	exit 1
+fi
+
+psql -X -q -U postgres -d postgres -v ON_ERROR_STOP=1 \
+    -c "CREATE DATABASE $db OWNER agora"
+pg_restore -d "$db" --no-owner --exit-on-error "$backup/database.dump"
+mkdir -p "$media"
+media=$(cd "$media" && pwd)
+tar -C "$media" -xf "$backup/media.tar"
+
+# Check: every table's rows, every file's bytes.
+PGDATABASE=$db psql -X -At -v ON_ERROR_STOP=1 >"$backup/.restored-rows" <<-'SQL'
+SELECT format('%s %s', c.relname,
+    (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM %I.%I',
+    n.nspname, c.relname), false, true, '')))[1]::text)
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE c.relkind = 'r' AND n.nspname = 'public'
+ ORDER BY c.relname;
+SQL
+if ! cmp -s "$backup/rows.txt" "$backup/.restored-rows"; then
+	diff "$backup/rows.txt" "$backup/.restored-rows" >&2 || true
+	echo "restore: row counts differ" >&2
+	exit 1
+fi
+rm -f "$backup/.restored-rows"
+restored=$(cd "$media" && find . -type f | wc -l)
+if [ "$restored" != "$(wc -l <"$backup/media.sha256")" ] || {
+    [ -s "$backup/media.sha256" ] &&
+    ! (cd "$media" && sha256sum --quiet -c "$backup/media.sha256"); }; then
+	echo "restore: media files differ" >&2
+	exit 1
+fi
+echo "restore: $db and $media match the backup"
