@@ -18,8 +18,6 @@ int	blog_api_post(struct http_request *);
  * (listed_at in microseconds, id), opaque to clients.  ?page=N is also
  * accepted for simple clients (offset, up to page 1000).
  */
-/* 9999-12-31 23:59:59.999999 UTC in microseconds since the epoch. */
-#define BLOG_CURSOR_US_MAX	253402300799999999LL
 
 static const char sql_posts_after[] =
 	"SELECT " BLOG_SQL_LIST_COLS
@@ -40,8 +38,6 @@ static int	posts_create(struct http_request *, struct core_ctx *);
 static int	post_update(struct http_request *, struct core_ctx *,
 		    int64_t);
 static int	input_from_json(json_t *, struct blog_post_in *, json_t **);
-static int	parse_cursor(const char *, char *, size_t, char *, size_t);
-static int	cursor_part(const char *, int, char *, size_t, int64_t);
 static int	list_cached(struct http_request *, const u_int8_t *, size_t);
 
 /* GET and POST /api/v1/blog/posts */
@@ -150,7 +146,7 @@ posts_list(struct http_request *req, struct core_ctx *ctx)
 		params[0] = NULL;
 		params[1] = NULL;
 		if (cursor != NULL && *cursor != '\0') {
-			if (parse_cursor(cursor, us, sizeof(us), id,
+			if (core_cursor_parse(cursor, us, sizeof(us), id,
 			    sizeof(id)) == -1)
 				return (core_problem(req, 400, "Invalid cursor",
 				    "Use the next_cursor of a previous answer.",
@@ -297,40 +293,3 @@ input_from_json(json_t *body, struct blog_post_in *in, json_t **errors)
 	return (0);
 }
 
-/*
- * "<microseconds>.<id>", both plain decimal numbers: the time no later
- * than the last second of year 9999, the id a positive bigint.
- */
-static int
-parse_cursor(const char *c, char *us, size_t uslen, char *id, size_t idlen)
-{
-	if (cursor_part(c, '.', us, uslen, BLOG_CURSOR_US_MAX) == -1)
-		return (-1);
-
-	return (cursor_part(strchr(c, '.') + 1, '\0', id, idlen, INT64_MAX));
-}
-
-/* Copy the digits up to end into out when they are a number <= max. */
-static int
-cursor_part(const char *s, int end, char *out, size_t outlen, int64_t max)
-{
-	const char	*stop;
-	size_t		 n;
-	long long	 v;
-
-	if ((stop = strchr(s, end)) == NULL)
-		return (-1);
-
-	n = stop - s;
-	if (n == 0 || n >= outlen || n > 19 || strspn(s, "0123456789") != n)
-		return (-1);
-	memcpy(out, s, n);
-	out[n] = '\0';
-
-	errno = 0;
-	v = strtoll(out, NULL, 10);
-	if (errno != 0 || v < 0 || v > max)
-		return (-1);
-
-	return (0);
-}

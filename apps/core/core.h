@@ -203,6 +203,8 @@ int		core_is_api(struct http_request *);
 int		core_require_user(struct http_request *, struct core_ctx *);
 int		core_require_admin(struct http_request *, struct core_ctx *);
 const char	*core_client_ip(struct http_request *);
+int		core_cursor_parse(const char *, char *, size_t, char *,
+		    size_t);
 int		core_path_id(struct http_request *, const char *, int64_t *,
 		    const char **);
 

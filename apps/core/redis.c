@@ -21,6 +21,7 @@ static redisContext	*redis_ctx;
 static u_int64_t	 redis_next_try;
 
 static redisContext	*redis_get(void);
+static void		*redis_reply(redisContext *, void *);
 
 /*
  * Run one command (hiredis format string, %s and %b are binary safe).
@@ -31,8 +32,8 @@ void *
 core_redis_command(const char *fmt, ...)
 {
 	redisContext	*c;
-	redisReply	*reply;
 	va_list		 ap;
+	void		*reply;
 
 	if ((c = redis_get()) == NULL)
 		return (NULL);
@@ -41,21 +42,7 @@ core_redis_command(const char *fmt, ...)
 	reply = redisvCommand(c, fmt, ap);
 	va_end(ap);
 
-	if (reply == NULL) {
-		kore_log(LOG_NOTICE, "redis: %s", c->errstr);
-		redisFree(redis_ctx);
-		redis_ctx = NULL;
-		redis_next_try = kore_time_ms() + REDIS_RETRY_MS;
-		return (NULL);
-	}
-
-	if (reply->type == REDIS_REPLY_ERROR) {
-		kore_log(LOG_NOTICE, "redis: %s", reply->str);
-		freeReplyObject(reply);
-		return (NULL);
-	}
-
-	return (reply);
+	return (redis_reply(c, reply));
 }
 
 /* One command from `argc` arguments of the given lengths; as above. */
@@ -63,25 +50,37 @@ void *
 core_redis_argv(int argc, const char **argv, const size_t *lens)
 {
 	redisContext	*c;
-	redisReply	*reply;
 
 	if ((c = redis_get()) == NULL)
 		return (NULL);
 
-	if ((reply = redisCommandArgv(c, argc, argv, lens)) == NULL) {
+	return (redis_reply(c, redisCommandArgv(c, argc, argv, lens)));
+}
+
+/*
+ * A command's reply, or NULL: an error reply is logged and freed; no
+ * reply at all drops the connection, to be tried again in a second.
+ */
+static void *
+redis_reply(redisContext *c, void *reply)
+{
+	redisReply	*r = reply;
+
+	if (r == NULL) {
 		kore_log(LOG_NOTICE, "redis: %s", c->errstr);
 		redisFree(redis_ctx);
 		redis_ctx = NULL;
 		redis_next_try = kore_time_ms() + REDIS_RETRY_MS;
 		return (NULL);
 	}
-	if (reply->type == REDIS_REPLY_ERROR) {
-		kore_log(LOG_NOTICE, "redis: %s", reply->str);
-		freeReplyObject(reply);
+
+	if (r->type == REDIS_REPLY_ERROR) {
+		kore_log(LOG_NOTICE, "redis: %s", r->str);
+		freeReplyObject(r);
 		return (NULL);
 	}
 
-	return (reply);
+	return (r);
 }
 
 void

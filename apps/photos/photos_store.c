@@ -117,12 +117,6 @@ static const char sql_delete[] =
 	"SELECT (SELECT count(*) FROM p), (SELECT count(*) FROM ok), "
 	CORE_JOBS_JSON("k");
 
-/* 9999-12-31 23:59:59.999999 UTC in microseconds since the epoch. */
-#define CURSOR_US_MAX		253402300799999999LL
-
-static int	cursor_parse(const char *, char *, size_t, char *, size_t);
-static int	cursor_number(const char *, size_t, char *, size_t,
-		    long long);
 
 /* The viewer as statement parameters: id ("0" signed out), admin. */
 void
@@ -173,7 +167,7 @@ photos_list(struct http_request *req, struct core_ctx *ctx,
 	params[2] = NULL;
 	params[3] = NULL;
 	if (cursor != NULL) {
-		if (cursor_parse(cursor, us, sizeof(us), id, sizeof(id)) == -1)
+		if (core_cursor_parse(cursor, us, sizeof(us), id, sizeof(id)) == -1)
 			return (core_is_api(req) ? core_problem(req, 400,
 			    "Invalid cursor", "Use the next_cursor of a "
 			    "previous answer.", json_pack("{s:s}", "cursor",
@@ -341,38 +335,4 @@ photos_json(struct core_db *db, int row, int owner_view)
 		    row, PH_COL_MEDIA_REASON)));
 
 	return (o);
-}
-
-/* "<microseconds>.<id>": a time up to year 9999 and a positive bigint. */
-static int
-cursor_parse(const char *c, char *us, size_t uslen, char *id, size_t idlen)
-{
-	const char	*dot;
-
-	if ((dot = strchr(c, '.')) == NULL)
-		return (-1);
-	if (cursor_number(c, dot - c, us, uslen, CURSOR_US_MAX) == -1)
-		return (-1);
-
-	return (cursor_number(dot + 1, strlen(dot + 1), id, idlen,
-	    INT64_MAX));
-}
-
-static int
-cursor_number(const char *s, size_t n, char *out, size_t outlen,
-    long long max)
-{
-	long long	v;
-
-	if (n == 0 || n >= outlen || n > 19 || strspn(s, "0123456789") < n)
-		return (-1);
-	memcpy(out, s, n);
-	out[n] = '\0';
-
-	errno = 0;
-	v = strtoll(out, NULL, 10);
-	if (errno != 0 || v < 0 || v > max)
-		return (-1);
-
-	return (0);
 }
