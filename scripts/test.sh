@@ -5,7 +5,7 @@
 # worker dying, a seccomp violation or a sanitizer report in the log.
 #
 # scripts/test.sh [suite ...] runs only the named suites (unit, http,
-# blog, chat, photos, jobs, browser) against the same fresh stack.
+# blog, chat, photos, jobs, browser, deploy) against the same fresh stack.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,7 +18,10 @@ scripts/deps.sh || exit 1
 scripts/fixtures.sh || exit 1
 . scripts/env.sh test
 
-for port in "$AGORA_PORT" "$((AGORA_PORT + 1))" "$AGORA_SMTP_PORT"; do
+# The site's two instances, the mail sink; the deployment test's two
+# instances, nginx's https and http.
+for port in "$AGORA_PORT" "$((AGORA_PORT + 1))" "$AGORA_SMTP_PORT" \
+    18890 18891 18443 18080; do
 	if [ -n "$(ss -Hltn "sport = :$port" 2>/dev/null)" ]; then
 		echo "test: port $port is in use: stop what listens there first" >&2
 		exit 1
@@ -186,9 +189,72 @@ fi
 
 stop_kore
 
+# ---- the deployment: nginx with a fresh certificate in front of two
+# instances built from conf/kore.prod.conf and two job workers, on the
+# same PostgreSQL and Redis; then the deploy suite over https.
+if want deploy && [ -d tests/deploy ]; then
+	if [ -s "$AGORA_VAR/worker.pid" ]; then
+		kill -TERM "$(cat "$AGORA_VAR/worker.pid")" 2>/dev/null
+		wait "$(cat "$AGORA_VAR/worker.pid")" 2>/dev/null
+	fi
+	dep=$AGORA_VAR/deploy
+	rm -rf "$dep"
+	mkdir -p "$dep/tmp"
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+	    -addext subjectAltName=IP:127.0.0.1 -keyout "$dep/key.pem" \
+	    -out "$dep/cert.pem" 2>/dev/null || die "certificate"
+	grep -v -e '^AGORA_SITE_URL=' -e '^AGORA_TRUSTED_PROXY=' \
+	    "$AGORA_CONFIG" >"$dep/agora.env"
+	printf 'AGORA_SITE_URL=https://127.0.0.1:18443\nAGORA_TRUSTED_PROXY=127.0.0.1\n' \
+	    >>"$dep/agora.env"
+	for p in 18890 18891; do
+		scripts/deploy-config.sh kore "$p" "$dep" "$dep/kore-$p.conf"
+		AGORA_CONFIG=$dep/agora.env start_kore "$dep/kore-$p.conf" \
+		    "$dep/kore-$p.log"
+	done
+	for n in 1 2; do
+		AGORA_CONFIG=$dep/agora.env build/agora-worker \
+		    >"$dep/worker-$n.log" 2>&1 &
+		pids+=($!)
+	done
+	scripts/deploy-config.sh nginx 127.0.0.1 18443 18080 \
+	    "$dep/cert.pem" "$dep/key.pem" "$dep/site.conf" 18890 18891
+	cat >"$dep/nginx.conf" <<-EOF2
+	$( [ "$(id -u)" = 0 ] && echo "user root;" )
+	worker_processes 1;
+	pid $dep/nginx.pid;
+	error_log $dep/nginx-error.log;
+	events { worker_connections 1024; }
+	http {
+		include /etc/nginx/mime.types;
+		access_log $dep/nginx-access.log;
+		client_body_temp_path $dep/tmp/body;
+		proxy_temp_path $dep/tmp/proxy;
+		fastcgi_temp_path $dep/tmp/fastcgi;
+		uwsgi_temp_path $dep/tmp/uwsgi;
+		scgi_temp_path $dep/tmp/scgi;
+		include $dep/site.conf;
+	}
+	EOF2
+	nginx -t -q -c "$dep/nginx.conf" || die "nginx configuration"
+	nginx -c "$dep/nginx.conf" -g 'daemon off;' &
+	pids+=($!)
+	for _ in $(seq 1 120); do
+		curl -fsS --cacert "$dep/cert.pem" -o /dev/null \
+		    https://127.0.0.1:18443/readyz 2>/dev/null && break
+		sleep 0.25
+	done
+	AGORA_DEPLOY_URL=https://127.0.0.1:18443 \
+	    AGORA_DEPLOY_HTTP=http://127.0.0.1:18080 \
+	    AGORA_DEPLOY_CA=$dep/cert.pem AGORA_DEPLOY_DIR=$dep \
+	    pytest_suite deploy tests/deploy
+	stop_kore
+fi
+
 # ---- the server log: no worker may have died, no sanitizer report
 bad=$(grep -E 'exited with status [1-9]|\) gone|sandbox violation|seccomp violation|AddressSanitizer|runtime error:' \
-    "$AGORA_VAR/kore.log" "$AGORA_VAR/kore2.log" | head -5)
+    "$AGORA_VAR/kore.log" "$AGORA_VAR/kore2.log" \
+    $(ls "$AGORA_VAR"/deploy/kore-*.log 2>/dev/null) | head -5)
 if [ -n "$bad" ]; then
 	echo "$bad"
 	record server-log 0 1
