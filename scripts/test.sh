@@ -216,6 +216,7 @@ if want deploy && [ -d tests/deploy ]; then
 		AGORA_CONFIG=$dep/agora.env build/agora-worker \
 		    >"$dep/worker-$n.log" 2>&1 &
 		pids+=($!)
+		echo $! >"$dep/worker-$n.pid"
 	done
 	scripts/deploy-config.sh nginx 127.0.0.1 18443 18080 \
 	    "$dep/cert.pem" "$dep/key.pem" "$dep/site.conf" 18890 18891

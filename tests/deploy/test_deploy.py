@@ -185,7 +185,103 @@ def test_chat_over_wss(user):
 
 def test_both_instances_served_and_metrics_stay_private():
     assert session().get(BASE + "/metrics").status_code == 404
+    # The production configuration has no development pages.
+    r = session().get(BASE + "/admin/mail", allow_redirects=False)
+    assert r.status_code == 404
     for port in (18890, 18891):
         log = os.path.join(DIR, "access-%s.log" % port)
         wait_for(lambda: os.path.exists(log) and os.path.getsize(log) > 0,
                  timeout=10, what="requests on instance %s" % port)
+
+
+def test_a_worker_killed_mid_job_loses_nothing(user):
+    """Photos keep being processed when one of the two workers is killed
+    (SIGKILL, no goodbye) while they are being worked on: its claimed
+    jobs come back after the visibility timeout and the other worker
+    does them."""
+    owner = api(token_for(*user))
+    ids = []
+    for i in range(6):
+        img = Image.new("RGB", (1600, 1200), (i * 40, 90, 160))
+        buf = io.BytesIO()
+        img.save(buf, "JPEG", quality=95)
+        r = owner.post(BASE + "/api/v1/photos", files={
+            "file": ("k%d.jpg" % i, buf.getvalue(), "image/jpeg")})
+        assert r.status_code == 201, r.text
+        ids.append(r.json()["photo"]["id"])
+    with open(os.path.join(DIR, "worker-1.pid")) as f:
+        pid = int(f.read())
+    subprocess.run(["pkill", "-KILL", "-P", str(pid)])
+    subprocess.run(["kill", "-KILL", str(pid)])
+
+    def all_done():
+        states = [owner.get(BASE + "/api/v1/photos/%s" % p).json()
+                  ["photo"]["status"] for p in ids]
+        return all(s == "ready" for s in states)
+    wait_for(all_done, timeout=60, what="every photo after the kill")
+
+
+def test_one_instance_down_the_site_answers_and_chat_resumes(user):
+    """Stop one Kore instance: pages keep coming through the other, and
+    chat clients that lose their connection reconnect and resume from
+    their last version with nothing missing and nothing twice."""
+    token = token_for(*user)
+    writer = api(token)
+    r = writer.post(BASE + "/api/v1/chat/rooms",
+                    json={"name": "failover-" + secrets.token_hex(3)})
+    room = r.json()["room"]["id"]
+    ctx = ssl.create_default_context(cafile=CA)
+    url = BASE.replace("https://", "wss://") + "/chat/ws"
+    head = {"Authorization": "Bearer " + token}
+
+    async def subscribe(since=None):
+        ws = await websockets.connect(url, ssl=ctx, extra_headers=head)
+        frame = {"type": "subscribe", "room": room}
+        if since is not None:
+            frame["since"] = since
+        await ws.send(json.dumps(frame))
+        return ws
+
+    async def drain(ws, seen, timeout=1.0):
+        try:
+            while True:
+                f = json.loads(await asyncio.wait_for(ws.recv(), timeout))
+                if f["type"] == "message":
+                    m = f["message"]
+                    seen.append((m["id"], m["version"]))
+        except (asyncio.TimeoutError, websockets.ConnectionClosed):
+            pass
+
+    def send(i):
+        r = writer.post(BASE + "/api/v1/chat/rooms/%s/messages" % room,
+                        json={"body": "m%d" % i})
+        assert r.status_code == 201, r.text
+        return r.json()["message"]["id"]
+
+    async def go():
+        # With least_conn the two clients land on different instances.
+        clients = [await subscribe(), await subscribe()]
+        seen = [[], []]
+        sent = [send(i) for i in range(3)]
+        for c, s in zip(clients, seen):
+            await drain(c, s)
+        with open(os.path.join(DIR, "web-18890.pid")) as f:
+            subprocess.run(["kill", "-TERM", f.read().strip()])
+        # The site keeps answering through the other instance.
+        for _ in range(10):
+            assert session().get(BASE + "/blog").status_code == 200
+        sent += [send(i) for i in range(3, 6)]
+        for i, c in enumerate(clients):
+            await drain(c, seen[i])
+            if c.closed or len([x for x in seen[i] if x[0] in sent]) < 6:
+                last = max((v for _, v in seen[i]), default=0)
+                await c.close()
+                clients[i] = await subscribe(since=last)
+                await drain(clients[i], seen[i], timeout=2.0)
+        for s in seen:
+            got = [mid for mid, _ in s]
+            assert sorted(got) == sorted(sent), (got, sent)
+            assert len(got) == len(set(got))
+        for c in clients:
+            await c.close()
+    asyncio.run(asyncio.wait_for(go(), 90))
