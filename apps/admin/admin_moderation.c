@@ -46,7 +46,6 @@ static int	decide(struct http_request *, struct core_ctx *, const char *,
 static int	reason_check(struct http_request *, const char *, const char *);
 static int	ids_from_form(struct http_request *, struct kore_buf *);
 static int	queue_load(struct http_request *, struct core_db *, int, int *);
-static int	queue_bad(struct http_request *, const char *, const char *);
 
 int
 admin_moderation_page(struct http_request *req)
@@ -361,13 +360,13 @@ queue_load(struct http_request *req, struct core_db *db, int max, int *limitp)
 	if ((v = core_form_get(req, "after")) != NULL) {
 		a = kore_strtonum(v, 10, 0, INT64_MAX, &err);
 		if (err != KORE_RESULT_OK)
-			return (queue_bad(req, "after", "Use an item id."));
+			return (core_bad_param(req, "after", "Use an item id."));
 	}
 	l = max;
 	if ((v = core_form_get(req, "limit")) != NULL) {
 		l = kore_strtonum(v, 10, 1, max, &err);
 		if (err != KORE_RESULT_OK)
-			return (queue_bad(req, "limit",
+			return (core_bad_param(req, "limit",
 			    "Use a number from 1 to 200."));
 	}
 
@@ -378,14 +377,4 @@ queue_load(struct http_request *req, struct core_db *db, int max, int *limitp)
 	params[1] = limit;
 
 	return (core_db_run(req, db, sql_queue, 2, params));
-}
-
-static int
-queue_bad(struct http_request *req, const char *field, const char *why)
-{
-	if (!core_is_api(req))
-		return (core_error(req, 400, why));
-
-	return (core_problem(req, 400, "Invalid parameter", why,
-	    json_pack("{s:s}", field, why)));
 }

@@ -17,7 +17,7 @@
 #define BLOG_COMMENT_MAX	5000
 /*
  * A post whose every character is escaped: an astral character as a
- * \uXXXX\uXXXX surrogate pair is 12 bytes.  Room for the other fields.
+ * surrogate pair, two \u escapes, is 12 bytes.  Room for the rest.
  */
 #define BLOG_JSON_BODY_MAX	\
 	((BLOG_BODY_MAX + BLOG_TITLE_MAX) * 12 + 4096)

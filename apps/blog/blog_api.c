@@ -38,7 +38,6 @@ static int	posts_create(struct http_request *, struct core_ctx *);
 static int	post_update(struct http_request *, struct core_ctx *,
 		    int64_t);
 static int	input_from_json(json_t *, struct blog_post_in *, json_t **);
-static int	list_cached(struct http_request *, const u_int8_t *, size_t);
 
 /* GET and POST /api/v1/blog/posts */
 int
@@ -134,7 +133,7 @@ posts_list(struct http_request *req, struct core_ctx *ctx)
 		if (n == BLOG_PAGE_SIZE && ctx->stage == 0 &&
 		    (cached = blog_cache_get(BLOG_CACHE_JSON, (int)page,
 		    &len)) != NULL)
-			return (list_cached(req, cached, len));
+			return (core_json_send_raw(req, cached, len));
 		ctx->stage = 1;
 		(void)snprintf(offset, sizeof(offset), "%lld",
 		    (page - 1) * n);
@@ -179,7 +178,7 @@ posts_list(struct http_request *req, struct core_ctx *ctx)
 		if (n == BLOG_PAGE_SIZE)
 			blog_cache_put(BLOG_CACHE_JSON, (int)page, text,
 			    strlen(text));
-		rc = list_cached(req, (const u_int8_t *)text, strlen(text));
+		rc = core_json_send_raw(req, text, strlen(text));
 		free(text);
 		return (rc);
 	}
@@ -248,18 +247,6 @@ post_update(struct http_request *req, struct core_ctx *ctx, int64_t id)
 
 	return (core_json_send(req, 200, json_pack("{s:o}", "post",
 	    blog_post_json(&ctx->db[2], 0, 1))));
-}
-
-/* Send a page of the list (JSON text, possibly from the cache). */
-static int
-list_cached(struct http_request *req, const u_int8_t *text, size_t len)
-{
-	http_response_header(req, "content-type",
-	    "application/json; charset=utf-8");
-	http_response_header(req, "cache-control", "no-store");
-	http_response(req, 200, text, len);
-
-	return (CORE_DONE);
 }
 
 /* Strings or absent: a field of another type is an error. */

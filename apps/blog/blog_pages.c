@@ -28,9 +28,6 @@ static const char sql_by_user[] =
 	" WHERE u.username = $1 AND (p.status = 'approved' OR $2::bool)"
 	" ORDER BY p.listed_at DESC, p.id DESC LIMIT 21 OFFSET $3";
 
-static const char sql_user_exists[] =
-	"SELECT 1 FROM users WHERE username = $1";
-
 static int	page_number(struct http_request *);
 static void	pager(struct kore_buf *, const char *, int, int);
 static void	form_input(struct http_request *, struct blog_post_in *);
@@ -110,11 +107,8 @@ blog_user_page(struct http_request *req)
 	params[0] = name;
 	params[1] = own ? "true" : "false";
 	params[2] = offset;
-	if ((rc = core_db_run(req, &ctx->db[1], sql_user_exists, 1, params)) !=
-	    CORE_OK)
+	if ((rc = core_user_known(req, &ctx->db[1], name)) != CORE_OK)
 		return (core_yield(rc));
-	if (core_db_rows(&ctx->db[1]) == 0)
-		return (core_yield(core_error(req, 404, "No such user.")));
 	if ((rc = core_db_run(req, &ctx->db[0], sql_by_user, 3, params)) !=
 	    CORE_OK)
 		return (core_yield(rc));

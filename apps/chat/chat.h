@@ -81,7 +81,5 @@ json_t		*chat_message_json(struct core_db *, int, int);
 json_t		*chat_room_json(struct core_db *, int);
 int		 chat_text_check(const char *, size_t, const char *,
 		    json_t **);
-int		 chat_bad_request(struct http_request *, const char *,
-		    const char *);
 
 #endif /* !__H_AGORA_CHAT_H */

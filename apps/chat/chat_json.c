@@ -84,11 +84,3 @@ chat_text_check(const char *text, size_t max, const char *field,
 	*errors = json_pack("{s:s}", field, why);
 	return (-1);
 }
-
-/* 400 problem for a bad query parameter. */
-int
-chat_bad_request(struct http_request *req, const char *field, const char *why)
-{
-	return (core_problem(req, 400, "Invalid parameter", why,
-	    json_pack("{s:s}", field, why)));
-}

@@ -222,11 +222,11 @@ messages_list(struct http_request *req, struct core_ctx *ctx, int64_t id)
 		if ((v = core_form_get(req, modes[i])) == NULL)
 			continue;
 		if (given++)
-			return (chat_bad_request(req, modes[i],
+			return (core_bad_param(req, modes[i],
 			    "Use one of after, before and since."));
 		n = kore_strtonum(v, 10, 0, INT64_MAX, &err);
 		if (err != KORE_RESULT_OK)
-			return (chat_bad_request(req, modes[i],
+			return (core_bad_param(req, modes[i],
 			    "A message id or version."));
 		mode = modes[i];
 		sql = i == 0 ? sql_after : i == 1 ? sql_before : sql_since;
@@ -236,7 +236,7 @@ messages_list(struct http_request *req, struct core_ctx *ctx, int64_t id)
 	if ((v = core_form_get(req, "limit")) != NULL) {
 		limit = kore_strtonum(v, 10, 1, CHAT_PAGE_MAX, &err);
 		if (err != KORE_RESULT_OK)
-			return (chat_bad_request(req, "limit",
+			return (core_bad_param(req, "limit",
 			    "A number from 1 to 200."));
 	}
 

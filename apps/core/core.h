@@ -205,6 +205,8 @@ int		core_require_admin(struct http_request *, struct core_ctx *);
 const char	*core_client_ip(struct http_request *);
 int		core_cursor_parse(const char *, char *, size_t, char *,
 		    size_t);
+int		core_user_known(struct http_request *, struct core_db *,
+		    const char *);
 int		core_path_id(struct http_request *, const char *, int64_t *,
 		    const char **);
 
@@ -271,6 +273,9 @@ int		core_json_body(struct http_request *, struct core_ctx *,
 int		core_json_body_max(struct http_request *, struct core_ctx *,
 		    size_t, json_t **);
 int		core_json_send(struct http_request *, int, json_t *);
+int		core_json_send_raw(struct http_request *, const void *, size_t);
+int		core_bad_param(struct http_request *, const char *,
+		    const char *);
 int		core_problem(struct http_request *, int, const char *,
 		    const char *, json_t *);
 const char	*core_json_str(json_t *, const char *);

@@ -145,6 +145,32 @@ core_problem(struct http_request *req, int status, const char *title,
 }
 
 /* String member `key` of `obj`, or NULL when absent or not a string. */
+/*
+ * Send JSON that is already encoded (a cached page): 200, never stored
+ * by caches, like core_json_send().  CORE_DONE.
+ */
+int
+core_json_send_raw(struct http_request *req, const void *data, size_t len)
+{
+	http_response_header(req, "content-type",
+	    "application/json; charset=utf-8");
+	http_response_header(req, "cache-control", "no-store");
+	http_response(req, 200, data, len);
+
+	return (CORE_DONE);
+}
+
+/* 400 for a bad query parameter: problem+json naming it, or a page. */
+int
+core_bad_param(struct http_request *req, const char *field, const char *why)
+{
+	if (!core_is_api(req))
+		return (core_error(req, 400, why));
+
+	return (core_problem(req, 400, "Invalid parameter", why,
+	    json_pack("{s:s}", field, why)));
+}
+
 const char *
 core_json_str(json_t *obj, const char *key)
 {

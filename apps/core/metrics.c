@@ -2,9 +2,10 @@
  * Metrics in Prometheus' text format at GET /metrics.
  *
  * Each Kore worker counts its requests (by app and status class, and in
- * latency buckets) and folds them into one Redis hash every second, with
- * its gauges (requests in flight, open WebSockets, resident memory) in a
- * key of its own that expires when the worker is gone.  /metrics sums
+ * latency buckets) and folds them into one Redis hash every second, and
+ * puts its gauges (requests in flight, open WebSockets, resident memory)
+ * with the time in a second hash, under its own name; a reader ignores
+ * (and removes) the gauges of workers that stopped reporting.  /metrics sums
  * what every worker of every instance reported, and adds the job
  * worker's queue depths and outcomes, which live in Redis already.  It
  * answers requests made on this machine directly (not through a proxy:
@@ -53,21 +54,24 @@ struct m_counts {
 static struct m_counts	pending;
 static int		inflight;
 static int		websockets;
-static char		self_key[48];
+static char		self_name[17];
+
+/* Gauges older than this (seconds) belong to workers that are gone. */
+#define M_GAUGE_AGE	5
 
 /*
- * Fold the counts into agora:metrics (HINCRBY) and refresh this worker's
- * gauges, in one script call.  KEYS: the hash, this worker's key; ARGV:
- * n, then n field/delta pairs, then in flight, WebSockets, RSS bytes.
+ * Fold the counts into agora:metrics (HINCRBY) and set this worker's
+ * gauges in agora:metrics:gauges with Redis' clock, in one script call.
+ * KEYS: the two hashes; ARGV: n, then n field/delta pairs, then this
+ * worker's name and "inflight websockets rss".
  */
 static const char m_lua[] =
 	"local n = tonumber(ARGV[1])\n"
 	"for i = 2, 2 * n, 2 do\n"
 	"  redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1])\n"
 	"end\n"
-	"redis.call('HSET', KEYS[2], 'inflight', ARGV[2 * n + 2],"
-	" 'websockets', ARGV[2 * n + 3], 'rss', ARGV[2 * n + 4])\n"
-	"redis.call('EXPIRE', KEYS[2], 5)\n"
+	"redis.call('HSET', KEYS[2], ARGV[2 * n + 2],"
+	" ARGV[2 * n + 3] .. ' ' .. redis.call('TIME')[1])\n"
 	"return n\n";
 
 static void	m_flush(void *, u_int64_t);
@@ -83,11 +87,9 @@ void
 core_metrics_start(void)
 {
 	u_int8_t	id[8];
-	char		hex[17];
 
 	randombytes_buf(id, sizeof(id));
-	core_hex(id, sizeof(id), hex);
-	(void)snprintf(self_key, sizeof(self_key), "agora:metrics:w:%s", hex);
+	core_hex(id, sizeof(id), self_name);
 	kore_timer_add(m_flush, M_FLUSH_MS, NULL, 0);
 }
 
@@ -162,7 +164,7 @@ m_flush(void *unused, u_int64_t now)
 	redisReply	 *r;
 	int		  argc, n, a, c, b, i;
 
-	if (self_key[0] == '\0')
+	if (self_name[0] == '\0')
 		return;
 
 	/* At most every counter, as field/value pairs, plus the rest. */
@@ -187,8 +189,8 @@ m_flush(void *unused, u_int64_t now)
 	lens[argc++] = 1;
 	argv[argc] = "agora:metrics";
 	lens[argc++] = strlen("agora:metrics");
-	argv[argc] = self_key;
-	lens[argc++] = strlen(self_key);
+	argv[argc] = "agora:metrics:gauges";
+	lens[argc++] = strlen("agora:metrics:gauges");
 	M_ARG("0");			/* n, set below */
 	n = 0;
 	for (a = 0; a < M_APPS; a++) {
@@ -219,9 +221,9 @@ m_flush(void *unused, u_int64_t now)
 	}
 	(void)snprintf(owned[5], 64, "%d", n);
 	lens[5] = strlen(owned[5]);
-	M_ARG("%d", inflight);
-	M_ARG("%d", websockets);
-	M_ARG("%llu", (unsigned long long)m_rss());
+	M_ARG("%s", self_name);
+	M_ARG("%d %d %llu", inflight, websockets,
+	    (unsigned long long)m_rss());
 #undef M_ARG
 
 	r = core_redis_argv(argc, argv, lens);
@@ -305,10 +307,9 @@ m_counters(struct kore_buf *buf)
 	redisReply	*r;
 	u_int64_t	 req[M_APPS][M_CLASSES], hist[M_APPS][M_BUCKETS + 1];
 	u_int64_t	 sum[M_APPS], waits, v, cum, count;
-	const char	*f;
-	char		 name[32];
+	char		 field[32], *kind, *app, *rest;
 	size_t		 i;
-	int		 a, c, b;
+	int		 a, c, b, n;
 
 	memset(req, 0, sizeof(req));
 	memset(hist, 0, sizeof(hist));
@@ -316,29 +317,32 @@ m_counters(struct kore_buf *buf)
 	waits = 0;
 	r = core_redis_command("HGETALL agora:metrics");
 	for (i = 0; r != NULL && i + 1 < r->elements; i += 2) {
-		f = r->element[i]->str;
 		v = strtoull(r->element[i + 1]->str, NULL, 10);
-		if (!strcmp(f, "pgwait")) {
+		if (!strcmp(r->element[i]->str, "pgwait")) {
 			waits = v;
 			continue;
 		}
-		for (a = 0; a < M_APPS; a++) {
-			for (c = 0; c < M_CLASSES; c++) {
-				(void)snprintf(name, sizeof(name),
-				    "req|%s|%dxx", m_apps[a], c + 1);
-				if (!strcmp(f, name))
-					req[a][c] = v;
-			}
-			for (b = 0; b <= M_BUCKETS; b++) {
-				(void)snprintf(name, sizeof(name), "le|%s|%d",
-				    m_apps[a], b);
-				if (!strcmp(f, name))
-					hist[a][b] = v;
-			}
-			(void)snprintf(name, sizeof(name), "sum|%s", m_apps[a]);
-			if (!strcmp(f, name))
-				sum[a] = v;
-		}
+		/* "req|APP|Nxx", "le|APP|BUCKET" or "sum|APP" */
+		if (kore_strlcpy(field, r->element[i]->str, sizeof(field)) >=
+		    sizeof(field))
+			continue;
+		kind = field;
+		if ((app = strchr(kind, '|')) == NULL)
+			continue;
+		*app++ = '\0';
+		if ((rest = strchr(app, '|')) != NULL)
+			*rest++ = '\0';
+		for (a = 0; a < M_APPS && strcmp(m_apps[a], app); a++)
+			;
+		if (a == M_APPS)
+			continue;
+		n = rest != NULL ? atoi(rest) : 0;
+		if (!strcmp(kind, "req") && n >= 1 && n <= M_CLASSES)
+			req[a][n - 1] = v;
+		else if (!strcmp(kind, "le") && n >= 0 && n <= M_BUCKETS)
+			hist[a][n] = v;
+		else if (!strcmp(kind, "sum"))
+			sum[a] = v;
 	}
 	core_redis_free(r);
 
@@ -379,31 +383,41 @@ m_counters(struct kore_buf *buf)
 	    "agora_pgsql_queue_waits_total %llu\n", (unsigned long long)waits);
 }
 
-/* Sums over the workers that reported in the last few seconds. */
+/*
+ * Sums over the workers that reported in the last few seconds; those
+ * that did not are forgotten.
+ */
 static void
 m_gauges(struct kore_buf *buf)
 {
-	redisReply	*keys, *r;
-	long long	 flight, ws, rss;
+	redisReply	*all, *now;
+	long long	 flight, ws, rss, f, w, m, t, clock;
 	size_t		 i;
 	int		 workers;
 
 	flight = ws = rss = 0;
 	workers = 0;
-	keys = core_redis_command("KEYS agora:metrics:w:*");
-	for (i = 0; keys != NULL && i < keys->elements; i++) {
-		r = core_redis_command("HMGET %s inflight websockets rss",
-		    keys->element[i]->str);
-		if (r != NULL && r->elements == 3 &&
-		    r->element[0]->type == REDIS_REPLY_STRING) {
-			workers++;
-			flight += strtoll(r->element[0]->str, NULL, 10);
-			ws += strtoll(r->element[1]->str, NULL, 10);
-			rss += strtoll(r->element[2]->str, NULL, 10);
-		}
-		core_redis_free(r);
+	clock = 0;
+	if ((now = core_redis_command("TIME")) != NULL) {
+		if (now->elements == 2)
+			clock = strtoll(now->element[0]->str, NULL, 10);
+		core_redis_free(now);
 	}
-	core_redis_free(keys);
+	all = core_redis_command("HGETALL agora:metrics:gauges");
+	for (i = 0; all != NULL && i + 1 < all->elements; i += 2) {
+		if (sscanf(all->element[i + 1]->str, "%lld %lld %lld %lld",
+		    &f, &w, &m, &t) != 4 || clock - t > M_GAUGE_AGE) {
+			core_redis_free(core_redis_command(
+			    "HDEL agora:metrics:gauges %s",
+			    all->element[i]->str));
+			continue;
+		}
+		workers++;
+		flight += f;
+		ws += w;
+		rss += m;
+	}
+	core_redis_free(all);
 
 	kore_buf_appendf(buf,
 	    "# HELP agora_http_requests_in_flight Requests being answered.\n"

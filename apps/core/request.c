@@ -257,6 +257,30 @@ done:
 	http_response_header(req, "x-request-id", ctx->request_id);
 }
 
+static const char sql_user_known[] =
+	"SELECT 1 FROM users WHERE username = $1";
+
+/*
+ * For pages named after a user (/blog/u/NAME, /photos/u/NAME): CORE_OK
+ * when `username` has an account, else CORE_DONE after a 404 (or
+ * CORE_WAIT while asking), using statement slot `db`.
+ */
+int
+core_user_known(struct http_request *req, struct core_db *db,
+    const char *username)
+{
+	const char	*params[1];
+	int		 rc;
+
+	params[0] = username;
+	if ((rc = core_db_run(req, db, sql_user_known, 1, params)) != CORE_OK)
+		return (rc);
+	if (core_db_rows(db) == 0)
+		return (core_error(req, 404, "No such user."));
+
+	return (CORE_OK);
+}
+
 /* 9999-12-31 23:59:59.999999 UTC in microseconds since the epoch. */
 #define CURSOR_US_MAX		253402300799999999LL
 

@@ -21,8 +21,6 @@ static int	api_comments(struct http_request *, struct core_ctx *,
 static int	api_photo_send(struct http_request *, struct core_ctx *,
 		    struct core_db *, int);
 static int	list_limit(struct http_request *, int *);
-static int	json_raw_send(struct http_request *, const u_int8_t *,
-		    size_t);
 
 /* GET ?cursor=&limit=&user= and POST (multipart: file, caption) */
 int
@@ -185,7 +183,7 @@ api_list(struct http_request *req, struct core_ctx *ctx, const char *mode,
 		(void)snprintf(key, sizeof(key), "photos:feed:json:%d", limit);
 	if (key[0] != '\0' && ctx->stage == 0 &&
 	    (cached = core_cache_get(key, &len)) != NULL)
-		return (json_raw_send(req, cached, len));
+		return (core_json_send_raw(req, cached, len));
 	ctx->stage = 1;
 
 	if ((rc = photos_list(req, ctx, db, mode, arg, cursor, limit)) !=
@@ -206,22 +204,10 @@ api_list(struct http_request *req, struct core_ctx *ctx, const char *mode,
 		return (core_error(req, 500, NULL));
 	if (key[0] != '\0')
 		core_cache_put(key, text, strlen(text));
-	rc = json_raw_send(req, (const u_int8_t *)text, strlen(text));
+	rc = core_json_send_raw(req, text, strlen(text));
 	free(text);
 
 	return (rc);
-}
-
-/* Send an encoded JSON body. */
-static int
-json_raw_send(struct http_request *req, const u_int8_t *data, size_t len)
-{
-	http_response_header(req, "content-type",
-	    "application/json; charset=utf-8");
-	http_response_header(req, "cache-control", "no-store");
-	http_response(req, 200, data, len);
-
-	return (CORE_DONE);
 }
 
 static int
@@ -235,9 +221,7 @@ list_limit(struct http_request *req, int *limit)
 		return (CORE_OK);
 	*limit = kore_strtonum(v, 10, 1, PHOTOS_LIMIT_MAX, &err);
 	if (err != KORE_RESULT_OK)
-		return (core_problem(req, 400, "Invalid parameter",
-		    "limit is a number from 1 to 100.",
-		    json_pack("{s:s}", "limit", "From 1 to 100.")));
+		return (core_bad_param(req, "limit", "From 1 to 100."));
 
 	return (CORE_OK);
 }

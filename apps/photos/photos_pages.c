@@ -19,9 +19,6 @@ int	photos_new_page(struct http_request *);
 int	photos_action_page(struct http_request *);
 int	photos_comment_delete_page(struct http_request *);
 
-static const char sql_user_exists[] =
-	"SELECT 1 FROM users WHERE username = $1";
-
 static int	grid_page(struct http_request *, const char *, const char *,
 		    const char *);
 static void	grid(struct kore_buf *, struct core_db *, int);
@@ -237,22 +234,16 @@ grid_page(struct http_request *req, const char *mode, const char *arg,
 	struct core_db		*db;
 	struct kore_buf		 buf, list;
 	const u_int8_t		*cached;
-	const char		*params[1], *cursor;
+	const char		*cursor;
 	size_t			 len;
 	int			 rc, rows, shared;
 
 	if ((rc = core_begin(req, &ctx)) != CORE_OK)
 		return (core_yield(rc));
 	http_populate_get(req);
-	if (!strcmp(mode, "user")) {
-		params[0] = arg;
-		if ((rc = core_db_run(req, &ctx->db[1], sql_user_exists, 1,
-		    params)) != CORE_OK)
-			return (core_yield(rc));
-		if (core_db_rows(&ctx->db[1]) == 0)
-			return (core_yield(core_error(req, 404,
-			    "No such user.")));
-	}
+	if (!strcmp(mode, "user") &&
+	    (rc = core_user_known(req, &ctx->db[1], arg)) != CORE_OK)
+		return (core_yield(rc));
 
 	cursor = core_form_get(req, "cursor");
 	shared = !strcmp(mode, "feed") && cursor == NULL;

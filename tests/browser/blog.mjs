@@ -2,48 +2,16 @@
 // browser context, and it appears on /blog for everyone.
 //   AGORA_TEST_URL, AGORA_ADMIN_PASSWORD_FILE, AGORA_SCREENSHOT_DIR
 
-import { chromium } from 'playwright-core';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
-const base = process.env.AGORA_TEST_URL || 'http://127.0.0.1:18888';
-const shots = process.env.AGORA_SCREENSHOT_DIR || 'var/test/screenshots';
+import { base, shots, check, expectTrue, launch, finish }
+    from './lib/harness.mjs';
+
 const adminPassword = readFileSync(process.env.AGORA_ADMIN_PASSWORD_FILE ||
     'var/test/admin-password', 'utf8').trim();
-const results = { passed: 0, failed: 0 };
-
-mkdirSync(shots, { recursive: true });
-
-async function check(name, fn) {
-	try {
-		await fn();
-		results.passed++;
-		console.log(`ok   ${name}`);
-	} catch (err) {
-		results.failed++;
-		console.log(`FAIL ${name}: ${err.message.split('\n')[0]}`);
-	}
-}
-
-function expectTrue(cond, what) {
-	if (!cond)
-		throw new Error(what);
-}
-
-const timer = setTimeout(() => {
-	console.log('browser: timed out after 90 s');
-	console.log(`browser: ${results.passed} passed, ${results.failed + 1} failed`);
-	process.exit(1);
-}, 90000);
-
-const browser = await chromium.launch({
-	executablePath: '/usr/bin/chromium',
-	headless: true,
-	args: ['--no-sandbox', '--disable-gpu', '--disable-quic',
-	    '--no-first-run', '--disable-background-networking',
-	    '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 
 try {
 	const writer = await (await browser.newContext()).newPage();
@@ -118,8 +86,6 @@ try {
 	});
 } finally {
 	await browser.close();
-	clearTimeout(timer);
 }
 
-console.log(`browser: ${results.passed} passed, ${results.failed} failed`);
-process.exit(results.failed === 0 ? 0 : 1);
+finish();

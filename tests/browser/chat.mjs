@@ -3,73 +3,22 @@
 // cannot open WebSockets still follows the room by polling.
 //   AGORA_TEST_URL, AGORA_SCREENSHOT_DIR
 
-import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 
-const base = process.env.AGORA_TEST_URL || 'http://127.0.0.1:18888';
-const shots = process.env.AGORA_SCREENSHOT_DIR || 'var/test/screenshots';
-const results = { passed: 0, failed: 0 };
+import { base, shots, check, expectTrue, launch, person, finish }
+    from './lib/harness.mjs';
+
 const problems = [];
+const browser = await launch();
 
-mkdirSync(shots, { recursive: true });
+const PHONE = { width: 390, height: 844 };
 
-async function check(name, fn) {
-	try {
-		await fn();
-		results.passed++;
-		console.log(`ok   ${name}`);
-	} catch (err) {
-		results.failed++;
-		console.log(`FAIL ${name}: ${err.message.split('\n')[0]}`);
-	}
-}
-
-function expectTrue(cond, what) {
-	if (!cond)
-		throw new Error(what);
-}
-
-const timer = setTimeout(() => {
-	console.log('browser: timed out after 90 s');
-	console.log(`browser: ${results.passed} passed, ${results.failed + 1} failed`);
-	process.exit(1);
-}, 90000);
-
-const browser = await chromium.launch({
-	executablePath: '/usr/bin/chromium',
-	headless: true,
-	args: ['--no-sandbox', '--disable-gpu', '--disable-quic',
-	    '--no-first-run', '--disable-background-networking',
-	    '--disable-component-update', '--disable-sync'],
-});
-
-async function person(prefix, opts = {}) {
-	const context = await browser.newContext(opts.phone ?
-	    { viewport: { width: 390, height: 844 } } : {});
-	if (opts.noWebSocket) {
-		await context.addInitScript(() => {
-			window.WebSocket = function () {
-				throw new Error('WebSockets are blocked here');
-			};
-		});
-	}
-	const page = await context.newPage();
-	page.setDefaultTimeout(15000);
-	page.on('pageerror', (e) => problems.push(`${prefix}: ${e.message}`));
-	page.on('response', (r) => {
-		if (r.status() >= 500)
-			problems.push(`${prefix}: ${r.status()} ${r.url()}`);
-	});
-	const name = prefix + randomBytes(4).toString('hex');
-	await page.goto(base + '/register');
-	await page.fill('input[name=username]', name);
-	await page.fill('input[name=email]', `${name}@example.org`);
-	await page.fill('input[name=password]', 'a long browser passphrase');
-	await Promise.all([page.waitForURL(base + '/'),
-	    page.click('form[action="/register"] button[type=submit]')]);
-	return { page, name };
+// Pages that cannot open WebSockets.
+function noWebSocket() {
+	window.WebSocket = function () {
+		throw new Error('WebSockets are blocked here');
+	};
 }
 
 function live(page) {
@@ -77,9 +26,10 @@ function live(page) {
 }
 
 try {
-	const alice = await person('ca_');
-	const bob = await person('cb_', { phone: true });
-	const carol = await person('cc_', { noWebSocket: true });
+	const alice = await person(browser, 'ca_', problems);
+	const bob = await person(browser, 'cb_', problems, { viewport: PHONE });
+	const carol = await person(browser, 'cc_', problems,
+	    { init: noWebSocket });
 	const room = 'lobby-' + randomBytes(3).toString('hex');
 	const hostile = '<img src=x onerror="window.__xss=1"> ' +
 	    'see https://example.org/a?b=1 and [x](javascript:alert(1)) @' +
@@ -163,8 +113,6 @@ try {
 	});
 } finally {
 	await browser.close();
-	clearTimeout(timer);
 }
 
-console.log(`browser: ${results.passed} passed, ${results.failed} failed`);
-process.exit(results.failed === 0 ? 0 : 1);
+finish();

@@ -2,34 +2,15 @@
 // and another visitor finds it in the shared feed and likes it.
 //   AGORA_TEST_URL, AGORA_SCREENSHOT_DIR
 
-import { chromium } from 'playwright-core';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 
-const base = process.env.AGORA_TEST_URL || 'http://127.0.0.1:18888';
-const shots = process.env.AGORA_SCREENSHOT_DIR || 'var/test/screenshots';
-const results = { passed: 0, failed: 0 };
+import { base, shots, check, expectTrue, launch, person, finish }
+    from './lib/harness.mjs';
+
 const problems = [];
-
-mkdirSync(shots, { recursive: true });
-
-async function check(name, fn) {
-	try {
-		await fn();
-		results.passed++;
-		console.log(`ok   ${name}`);
-	} catch (err) {
-		results.failed++;
-		console.log(`FAIL ${name}: ${err.message.split('\n')[0]}`);
-	}
-}
-
-function expectTrue(cond, what) {
-	if (!cond)
-		throw new Error(what);
-}
 
 // A 240x160 PNG with coloured stripes, different on every run.
 function png() {
@@ -74,42 +55,12 @@ function png() {
 	    chunk('IEND', Buffer.alloc(0))]);
 }
 
-const timer = setTimeout(() => {
-	console.log('browser: timed out after 90 s');
-	console.log(`browser: ${results.passed} passed, ${results.failed + 1} failed`);
-	process.exit(1);
-}, 90000);
-
-const browser = await chromium.launch({
-	executablePath: '/usr/bin/chromium',
-	headless: true,
-	args: ['--no-sandbox', '--disable-gpu', '--disable-quic',
-	    '--no-first-run', '--disable-background-networking',
-	    '--disable-component-update', '--disable-sync'],
-});
-
-async function person(prefix, viewport) {
-	const context = await browser.newContext(viewport ? { viewport } : {});
-	const page = await context.newPage();
-	page.setDefaultTimeout(15000);
-	page.on('pageerror', (e) => problems.push(`${prefix}: ${e.message}`));
-	page.on('response', (r) => {
-		if (r.status() >= 500)
-			problems.push(`${prefix}: ${r.status()} ${r.url()}`);
-	});
-	const name = prefix + randomBytes(4).toString('hex');
-	await page.goto(base + '/register');
-	await page.fill('input[name=username]', name);
-	await page.fill('input[name=email]', `${name}@example.org`);
-	await page.fill('input[name=password]', 'a long browser passphrase');
-	await Promise.all([page.waitForURL(base + '/'),
-	    page.click('form[action="/register"] button[type=submit]')]);
-	return { page, name };
-}
+const browser = await launch();
 
 try {
-	const owner = await person('po_');
-	const viewer = await person('pv_', { width: 390, height: 844 });
+	const owner = await person(browser, 'po_', problems);
+	const viewer = await person(browser, 'pv_', problems,
+	    { viewport: { width: 390, height: 844 } });
 	const file = join(shots, 'upload.png');
 	writeFileSync(file, png());
 	const caption = 'Stripes at dusk #stripes' + randomBytes(2).toString('hex');
@@ -171,8 +122,6 @@ try {
 	});
 } finally {
 	await browser.close();
-	clearTimeout(timer);
 }
 
-console.log(`browser: ${results.passed} passed, ${results.failed} failed`);
-process.exit(results.failed === 0 ? 0 : 1);
+finish();
