@@ -188,10 +188,14 @@ def mails_to(address):
     if not os.path.isdir(d):
         return found
     for name in sorted(os.listdir(d)):
-        if not name.endswith(".eml"):
+        if not name.endswith(".eml") or name.startswith("."):
             continue
-        with open(os.path.join(d, name), "rb") as f:
-            msg = email.message_from_bytes(f.read(), policy=policy.default)
+        try:
+            with open(os.path.join(d, name), "rb") as f:
+                raw = f.read()
+        except FileNotFoundError:       # the sink pruned it meanwhile
+            continue
+        msg = email.message_from_bytes(raw, policy=policy.default)
         if msg["To"] == address:
             found.append(msg)
     return found
