@@ -350,6 +350,7 @@ int		core_media_upload(struct http_request *, struct core_ctx *,
 int		core_media_json(struct http_request *, struct core_db *,
 		    int64_t, json_t **);
 int		core_media_serve(struct http_request *);
+void		core_media_prepare(void);
 
 /* log.c */
 void		core_log_request(struct http_request *, struct core_ctx *);

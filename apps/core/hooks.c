@@ -19,8 +19,9 @@ int	init(int);
 
 /*
  * Parent, before fork and before the sandbox: read the configuration,
- * register the database, load the timezone (glibc's tzset would need a
- * stat() the worker filter refuses) and prepare what every worker shares.
+ * create the media directories, register the database, load the
+ * timezone (glibc's tzset would need a stat() the worker filter refuses)
+ * and prepare what every worker shares.
  */
 void
 kore_parent_configure(int argc, char **argv)
@@ -32,6 +33,7 @@ kore_parent_configure(int argc, char **argv)
 	tzset();
 
 	core_config_load();
+	core_media_prepare();
 	if (!kore_pgsql_register(CORE_DB_NAME, core_cfg.database_url))
 		fatal("cannot register the database");
 

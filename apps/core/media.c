@@ -44,6 +44,8 @@ static const char sql_media_get[] =
 static int	media_store(struct http_request *, struct http_file *,
 		    struct core_upload *);
 static int	media_refuse(struct http_request *, int, const char *);
+static struct kore_fileref	*media_fileref(struct http_request *,
+		    const char *);
 
 /*
  * Take the image in multipart field `field`: check it by content (JPEG,
@@ -138,23 +140,47 @@ core_media_json(struct http_request *req, struct core_db *db, int64_t id,
 }
 
 /*
+ * Parent, at start: the media directory and its three parts, so that an
+ * empty state directory (a new machine, a fresh volume) just works.
+ */
+void
+core_media_prepare(void)
+{
+	const char	*parts[] = { "", "/orig", "/thumb", "/display" };
+	char		 path[PATH_MAX];
+	size_t		 i;
+	int		 len;
+
+	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		len = snprintf(path, sizeof(path), "%s%s", core_cfg.media_dir,
+		    parts[i]);
+		if (len < 0 || (size_t)len >= sizeof(path))
+			fatal("AGORA_MEDIA_DIR is too long");
+		if (mkdir(path, 0755) == -1 && errno != EEXIST)
+			fatal("cannot create %s: %s", path, errno_s);
+	}
+}
+
+/*
  * GET /media/{thumb,display}/<sha256>.jpg: the worker's copies, named by
  * content, so they never change: cached for a year, revalidated by ETag.
  * The route's regex admits nothing else (no "..", no other directory).
+ * A copy that is not there (yet, or any more) is a plain 404 that nobody
+ * caches.
  */
 int
 core_media_serve(struct http_request *req)
 {
 	struct kore_fileref	*ref;
-	struct stat		 st;
 	const char		*name, *inm;
 	char			 path[PATH_MAX], etag[80];
-	int			 fd, len;
+	int			 len;
 
 	name = req->path + strlen("/media/");
 	len = snprintf(path, sizeof(path), "%s/%s", core_cfg.media_dir, name);
-	if (len < 0 || (size_t)len >= sizeof(path)) {
-		http_response(req, 404, NULL, 0);
+	if (len < 0 || (size_t)len >= sizeof(path) ||
+	    (ref = media_fileref(req, path)) == NULL) {
+		core_error(req, 404, "No such image.");
 		return (KORE_RESULT_OK);
 	}
 
@@ -167,33 +193,41 @@ core_media_serve(struct http_request *req)
 
 	if (http_request_header(req, "if-none-match", &inm) &&
 	    !strcmp(inm, etag)) {
+		kore_fileref_release(ref);
 		http_response(req, 304, NULL, 0);
 		return (KORE_RESULT_OK);
-	}
-
-	if ((ref = kore_fileref_get(path, 0)) == NULL) {
-		if ((fd = open(path, O_RDONLY | O_NOFOLLOW)) == -1) {
-			core_error(req, 404, "No such image.");
-			return (KORE_RESULT_OK);
-		}
-		if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
-		    st.st_size <= 0) {
-			close(fd);
-			core_error(req, 404, "No such image.");
-			return (KORE_RESULT_OK);
-		}
-		/* kore_fileref_create() owns the descriptor from here. */
-		if ((ref = kore_fileref_create(req->owner->owner->server, path,
-		    fd, st.st_size, &st.st_mtim)) == NULL) {
-			core_error(req, 500, NULL);
-			return (KORE_RESULT_OK);
-		}
 	}
 
 	/* Kore sets Content-Type from the extension (mime_add: jpg). */
 	http_response_fileref(req, 200, ref);
 
 	return (KORE_RESULT_OK);
+}
+
+/*
+ * The regular, non-empty file at `path` (never through a symbolic link),
+ * from Kore's cache of open files or opened now; NULL when there is none.
+ */
+static struct kore_fileref *
+media_fileref(struct http_request *req, const char *path)
+{
+	struct kore_fileref	*ref;
+	struct stat		 st;
+	int			 fd;
+
+	if ((ref = kore_fileref_get(path, 0)) != NULL)
+		return (ref);
+
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW)) == -1)
+		return (NULL);
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) || st.st_size <= 0) {
+		close(fd);
+		return (NULL);
+	}
+
+	/* kore_fileref_create() owns the descriptor from here. */
+	return (kore_fileref_create(req->owner->owner->server, path, fd,
+	    st.st_size, &st.st_mtim));
 }
 
 /*

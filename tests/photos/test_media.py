@@ -1,7 +1,10 @@
 """/media/: content types, ETags, 304s, immutable caching; nothing else
 under it is served: no listing, no originals, no traversal."""
 
+import os
+
 import pytest
+import requests
 
 
 def test_served_copies_are_cached_by_content(owner, anon, photos):
@@ -33,3 +36,15 @@ def test_originals_are_never_served(owner, anon, photos):
     for ext in ("jpg", "jpeg", "png", "webp"):
         assert anon.html.get("/media/orig/%s.%s" % (sha, ext)) \
             .status_code == 404
+
+
+def test_a_copy_not_there_yet_is_a_404_nobody_keeps():
+    """A copy asked for before the worker made it (or after it was
+    withdrawn) must not be cached: once it exists, it is served."""
+    base = os.environ["AGORA_TEST_URL"]
+    for kind in ("thumb", "display"):
+        r = requests.get("%s/media/%s/%s.jpg" % (base, kind, "ab" * 32))
+        assert r.status_code == 404
+        assert "immutable" not in r.headers.get("Cache-Control", "")
+        assert "max-age=31536000" not in r.headers.get("Cache-Control", "")
+        assert "ETag" not in r.headers
