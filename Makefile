@@ -1,7 +1,7 @@
 # Agora: `make run` serves the site on http://127.0.0.1:8888 with its job
 # worker; `make test` runs every suite against a separate stack.
 
-.PHONY: run test build worker ctl deps stop clean bench
+.PHONY: run test build worker ctl deps stop clean bench install run-prod
 
 run:
 	@scripts/run.sh
@@ -11,6 +11,18 @@ test:
 
 build:
 	@scripts/build.sh dev
+
+# The production build laid out for systemd and nginx (scripts/install.sh).
+PREFIX ?= /opt/agora
+SYSCONFDIR ?= /etc
+UNITDIR ?= /etc/systemd/system
+install:
+	@PREFIX="$(PREFIX)" SYSCONFDIR="$(SYSCONFDIR)" UNITDIR="$(UNITDIR)" \
+	    DESTDIR="$(DESTDIR)" scripts/install.sh
+
+# The dev data served as production serves it: https://127.0.0.1:8443.
+run-prod:
+	@scripts/run-prod.sh
 
 deps:
 	@scripts/deps.sh

@@ -3,22 +3,38 @@
 # the media files, and a manifest with the row count of every table and
 # the SHA-256 of every file, so a restore can be checked.
 #   scripts/backup.sh dev|test [directory]    (default var/backups/<time>)
+#   scripts/backup.sh prod [directory]        an installed site (see
+#       scripts/prod-db.sh; default /var/backups/agora/<time>)
 set -euo pipefail
-. "$(dirname "$0")/env.sh" "$1"
-cd "$AGORA_ROOT"
 
-out=${2:-var/backups/$(date -u +%Y%m%dT%H%M%SZ)}
+conn=()
+run=()
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+if [ "${1:-}" = prod ]; then
+	cd "$(dirname "$0")/.."
+	. scripts/prod-db.sh
+	out=${2:-/var/backups/agora/$stamp}
+else
+	. "$(dirname "$0")/env.sh" "$1"
+	cd "$AGORA_ROOT"
+	conn=(-d "$PGDATABASE")
+	dbname=$PGDATABASE
+	out=${2:-var/backups/$stamp}
+fi
+
 mkdir -p "$out"
 chmod 700 "$out"
+[ -z "$(ls -A "$out")" ] || { echo "backup: $out is not empty" >&2; exit 1; }
 
 # The dump and the row counts read the same snapshot: a session holds a
 # repeatable-read transaction open, exports its snapshot to pg_dump, and
 # counts in it afterwards, so a site in use still gives a checkable copy.
-coproc SNAP { psql -X -q -A -t -v ON_ERROR_STOP=1; }
+coproc SNAP { "${run[@]}" psql -X -q -A -t -v ON_ERROR_STOP=1 "${conn[@]}"; }
 echo "BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT pg_export_snapshot();" \
     >&"${SNAP[1]}"
 read -r snapshot <&"${SNAP[0]}"
-pg_dump -Fc --snapshot="$snapshot" -f "$out/database.dump" "$PGDATABASE"
+"${run[@]}" pg_dump -Fc --snapshot="$snapshot" "${conn[@]}" \
+    >"$out/database.dump"
 cat >&"${SNAP[1]}" <<-'SQL'
 SELECT format('%s %s', c.relname,
     (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM %I.%I',
@@ -56,7 +72,7 @@ fi
 cat >"$out/manifest.json" <<EOF2
 {
   "created_at": "$(date -u +%Y-%m-%dT%H:%M:%SZ)",
-  "database": "$PGDATABASE",
+  "database": "$dbname",
   "schema": "$schema",
   "tables": $(wc -l <"$out/rows.txt"),
   "media_files": $(wc -l <"$out/media.sha256")

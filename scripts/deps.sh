@@ -11,7 +11,7 @@ PACKAGES=(
 	g++ libopencv-objdetect-dev opencv-data
 	postgresql redis-server redis-tools python3 python3-pytest
 	python3-requests python3-websockets python3-aiosmtpd python3-pil
-	chromium curl procps iproute2 nginx openssl
+	chromium curl procps iproute2 nginx openssl systemd binutils
 )
 
 as_root() {

@@ -2,11 +2,30 @@
 # Apply sql/NNN_*.sql in order, each once, each in one transaction
 # together with its schema_migrations row.
 #   scripts/migrate.sh dev|test
+#   scripts/migrate.sh prod	the database of AGORA_DATABASE_URL, from the
+#				environment or from $AGORA_CONFIG
+#				(default /etc/agora/agora.env); run as
+#				root, psql runs as the agora user when
+#				there is one (peer authentication)
 set -euo pipefail
-. "$(dirname "$0")/env.sh" "$1"
-cd "$AGORA_ROOT"
 
-psql -X -q -v ON_ERROR_STOP=1 <<-SQL
+conn=()
+run=()
+if [ "${1:-}" = prod ]; then
+	cd "$(dirname "$0")/.."
+	. scripts/prod-db.sh
+else
+	. "$(dirname "$0")/env.sh" "$1"
+	cd "$AGORA_ROOT"
+fi
+
+# Quiet about what already exists (CREATE ... IF NOT EXISTS).
+export PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning"
+db() {
+	"${run[@]}" psql -X "${conn[@]}" "$@"
+}
+
+db -q -v ON_ERROR_STOP=1 <<-SQL
 CREATE TABLE IF NOT EXISTS schema_migrations (
 	version		text PRIMARY KEY,
 	applied_at	timestamptz NOT NULL DEFAULT now()
@@ -16,7 +35,7 @@ SQL
 applied=0
 for f in sql/[0-9][0-9][0-9]_*.sql; do
 	v=$(basename "$f" .sql)
-	done_already=$(psql -X -At -v v="$v" <<-'SQL'
+	done_already=$(db -At -v v="$v" <<-'SQL'
 	SELECT count(*) FROM schema_migrations WHERE version = :'v';
 	SQL
 	)
@@ -26,7 +45,7 @@ for f in sql/[0-9][0-9][0-9]_*.sql; do
 		cat "$f"
 		echo
 		echo "INSERT INTO schema_migrations (version) VALUES (:'v');"
-	} | psql -X -q -v ON_ERROR_STOP=1 -v v="$v" --single-transaction >/dev/null
+	} | db -q -v ON_ERROR_STOP=1 -v v="$v" --single-transaction >/dev/null
 	echo "migrations: applied $v"
 	applied=$((applied + 1))
 done
