@@ -189,9 +189,11 @@ fi
 
 stop_kore
 
-# ---- the deployment: nginx with a fresh certificate in front of two
-# instances built from conf/kore.prod.conf and two job workers, on the
-# same PostgreSQL and Redis; then the deploy suite over https.
+# ---- the deployment: `make install` into a directory of its own (units
+# checked by systemd-analyze), then that tree run as production runs it
+# (scripts/prod-stack.sh): nginx with a fresh certificate in front of two
+# instances and two job workers, on the same PostgreSQL and Redis; then
+# the deploy suite over https.
 if want deploy && [ -d tests/deploy ]; then
 	if [ -s "$AGORA_VAR/worker.pid" ]; then
 		kill -TERM "$(cat "$AGORA_VAR/worker.pid")" 2>/dev/null
@@ -199,57 +201,28 @@ if want deploy && [ -d tests/deploy ]; then
 	fi
 	dep=$AGORA_VAR/deploy
 	rm -rf "$dep"
-	mkdir -p "$dep/tmp"
-	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
-	    -addext subjectAltName=IP:127.0.0.1 -keyout "$dep/key.pem" \
-	    -out "$dep/cert.pem" 2>/dev/null || die "certificate"
-	grep -v -e '^AGORA_SITE_URL=' -e '^AGORA_TRUSTED_PROXY=' \
-	    "$AGORA_CONFIG" >"$dep/agora.env"
-	printf 'AGORA_SITE_URL=https://127.0.0.1:18443\nAGORA_TRUSTED_PROXY=127.0.0.1\n' \
-	    >>"$dep/agora.env"
-	for p in 18890 18891; do
-		scripts/deploy-config.sh kore "$p" "$dep" "$dep/kore-$p.conf"
-		AGORA_CONFIG=$dep/agora.env start_kore "$dep/kore-$p.conf" \
-		    "$dep/kore-$p.log"
-	done
-	for n in 1 2; do
-		AGORA_CONFIG=$dep/agora.env build/agora-worker \
-		    >"$dep/worker-$n.log" 2>&1 &
-		pids+=($!)
-		echo $! >"$dep/worker-$n.pid"
-	done
-	scripts/deploy-config.sh nginx 127.0.0.1 18443 18080 \
-	    "$dep/cert.pem" "$dep/key.pem" "$dep/site.conf" 18890 18891
-	cat >"$dep/nginx.conf" <<-EOF2
-	$( [ "$(id -u)" = 0 ] && echo "user root;" )
-	worker_processes 1;
-	pid $dep/nginx.pid;
-	error_log $dep/nginx-error.log;
-	events { worker_connections 1024; }
-	http {
-		include /etc/nginx/mime.types;
-		access_log $dep/nginx-access.log;
-		client_body_temp_path $dep/tmp/body;
-		proxy_temp_path $dep/tmp/proxy;
-		fastcgi_temp_path $dep/tmp/fastcgi;
-		uwsgi_temp_path $dep/tmp/uwsgi;
-		scgi_temp_path $dep/tmp/scgi;
-		include $dep/site.conf;
-	}
-	EOF2
-	nginx -t -q -c "$dep/nginx.conf" || die "nginx configuration"
-	nginx -c "$dep/nginx.conf" -g 'daemon off;' &
-	pids+=($!)
-	for _ in $(seq 1 120); do
-		curl -fsS --cacert "$dep/cert.pem" -o /dev/null \
-		    https://127.0.0.1:18443/readyz 2>/dev/null && break
-		sleep 0.25
-	done
+	mkdir -p "$dep/etc/agora"
+	# The settings an operator would write: these instead of the
+	# example that `make install` puts there when there is none.
+	(umask 077
+	 { grep -v -e '^AGORA_SITE_URL=' -e '^AGORA_TRUSTED_PROXY=' \
+	     -e '^AGORA_DEV=' "$AGORA_CONFIG"
+	   printf '%s\n' AGORA_SITE_URL=https://127.0.0.1:18443 \
+	     AGORA_TRUSTED_PROXY=127.0.0.1 AGORA_DEV=0
+	 } >"$dep/etc/agora/agora.env")
+	make -s install PREFIX="$dep/opt/agora" SYSCONFDIR="$dep/etc" \
+	    UNITDIR="$dep/units" >"$dep/install.log" 2>&1 ||
+	    { cat "$dep/install.log"; die "make install"; }
+	trap 'scripts/prod-stack.sh stop "$dep"; cleanup' EXIT
+	scripts/prod-stack.sh start "$dep" "$dep/opt/agora" \
+	    "$dep/etc/agora/agora.env" 18443 18080 2 18890 18891 ||
+	    die "the production stack did not start"
 	AGORA_DEPLOY_URL=https://127.0.0.1:18443 \
 	    AGORA_DEPLOY_HTTP=http://127.0.0.1:18080 \
 	    AGORA_DEPLOY_CA=$dep/cert.pem AGORA_DEPLOY_DIR=$dep \
+	    AGORA_DEPLOY_PREFIX=$dep/opt/agora \
 	    pytest_suite deploy tests/deploy
-	stop_kore
+	scripts/prod-stack.sh stop "$dep"
 fi
 
 # ---- the server log: no worker may have died, no sanitizer report
