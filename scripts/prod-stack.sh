@@ -8,7 +8,8 @@
 #
 #   scripts/prod-stack.sh start DIR PREFIX ENVFILE HTTPS HTTP WORKERS PORT...
 #       pid files: DIR/nginx.pid, DIR/web-PORT.pid, DIR/worker-N.pid;
-#       logs: DIR/kore-PORT.log, DIR/worker-N.log, DIR/nginx-*.log.
+#       logs: DIR/kore-PORT.log, DIR/worker-N.log, DIR/nginx-agora.log
+#       (the JSON access log), DIR/nginx-error.log.
 #   scripts/prod-stack.sh stop DIR
 set -uo pipefail
 
@@ -77,6 +78,8 @@ start() {	# dir prefix envfile https http workers port...
 	"$prefix/scripts/deploy-config.sh" nginx 127.0.0.1 "$https" "$http" \
 	    "$dir/cert.pem" "$dir/key.pem" "$media" "$dir/site.conf" "$@" ||
 	    die "nginx configuration"
+	sed -i "s|/var/log/nginx/agora.access.log|$dir/nginx-agora.log|" \
+	    "$dir/site.conf"
 	cat >"$dir/nginx.conf" <<-EOF
 	$( [ "$(id -u)" = 0 ] && echo "user root;" )
 	worker_processes 1;

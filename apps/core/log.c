@@ -19,9 +19,10 @@ core_log_request(struct http_request *req, struct core_ctx *ctx)
 {
 	json_t		*o;
 
-	o = json_pack("{s:s, s:s, s:s, s:s, s:i, s:I, s:I}",
+	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:I, s:I}",
 	    "msg", "request",
 	    "rid", ctx->request_id,
+	    "addr", core_client_ip(req),
 	    "method", http_method_text(req->method),
 	    "path", req->path,
 	    "status", req->status,

@@ -467,10 +467,55 @@ def test_both_instances_served_and_metrics_stay_private():
     # The production configuration has no development pages.
     r = session().get(BASE + "/admin/mail", allow_redirects=False)
     assert r.status_code == 404
-    for port in (18890, 18891):
-        log = os.path.join(DIR, "access-%s.log" % port)
-        wait_for(lambda: os.path.exists(log) and os.path.getsize(log) > 0,
-                 timeout=10, what="requests on instance %s" % port)
+    for port in PORTS:
+        with open(os.path.join(DIR, "kore-%d.log" % port),
+                  errors="replace") as f:
+            assert '"msg":"request"' in f.read(), "nothing on %d" % port
+
+
+def test_one_request_followed_through_both_logs():
+    """nginx's JSON access log and the instance's JSON request log name
+    a request by the same id, the one the response carries."""
+    r = session().get(BASE + "/blog", headers={"User-Agent": "follow-me"})
+    assert r.status_code == 200
+    rid = r.headers["X-Request-Id"]
+    assert re.fullmatch(r"[0-9a-f]{32}", rid), rid
+
+    def in_nginx_log():
+        with open(os.path.join(DIR, "nginx-agora.log")) as f:
+            lines = [json.loads(line) for line in f]
+        return [e for e in lines if e["rid"] == rid]
+    entry = wait_for(in_nginx_log, timeout=10, what="the nginx log line")[0]
+    assert entry["uri"] == "/blog" and entry["status"] == 200
+    assert entry["agent"] == "follow-me"
+    port = int(entry["upstream"].rsplit(":", 1)[1])
+    assert port in PORTS
+    with open(os.path.join(DIR, "kore-%d.log" % port)) as f:
+        mine = [json.loads(line) for line in f
+                if line.startswith("{") and rid in line]
+    assert len(mine) == 1 and mine[0]["path"] == "/blog"
+    assert mine[0]["status"] == 200
+
+
+def test_the_instances_see_the_client_address_nginx_saw():
+    """From another loopback address, with a forged X-Forwarded-For: the
+    instance logs (and throttles by) the address nginx saw."""
+    out = subprocess.run(["curl", "-sS", "-o", "/dev/null", "-D", "-",
+                          "--interface", "127.0.0.2", "--cacert", CA,
+                          "-H", "X-Forwarded-For: 203.0.113.9",
+                          BASE + "/blog"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    rid = re.search(r"(?im)^x-request-id: *(\S+)", out.stdout).group(1)
+
+    def logged():
+        for port in PORTS:
+            with open(os.path.join(DIR, "kore-%d.log" % port)) as f:
+                for line in f:
+                    if line.startswith("{") and rid in line:
+                        return json.loads(line)
+        return None
+    entry = wait_for(logged, timeout=10, what="the request in a Kore log")
+    assert entry["addr"] == "127.0.0.2", entry
 
 
 def test_a_worker_killed_mid_job_loses_nothing(user):
