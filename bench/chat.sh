@@ -47,7 +47,6 @@ sed -e "s|dbname=agora_test|dbname=$db|" \
     var/test/agora.env >var/bench/chat.env
 sed -e "s|bind\t\t127.0.0.1 8888|bind\t\t127.0.0.1 $port|" \
     -e "s|^pidfile\t\tkore.pid|pidfile\t\tvar/bench/chat-kore.pid|" \
-    -e "s|accesslog\tvar/access.log|accesslog\tvar/bench/chat-access.log|" \
     kore.conf >var/bench/chat-kore.conf
 
 AGORA_CONFIG=var/bench/chat.env kore -fnrc var/bench/chat-kore.conf \

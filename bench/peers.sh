@@ -22,7 +22,6 @@ mkdir -p var/bench
 # (DATABASE_URL of the benchmark database).
 sed -e "s|bind\t\t127.0.0.1 8888|bind\t\t127.0.0.1 8890|" \
     -e "s|^pidfile\t\tkore.pid|pidfile\t\tvar/bench/kore.pid|" \
-    -e "s|accesslog\tvar/access.log|accesslog\tvar/bench/access.log|" \
     kore.conf >var/bench/kore.conf
 secret=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 

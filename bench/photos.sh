@@ -61,7 +61,6 @@ sed -e "s|dbname=agora_test|dbname=$db|" \
     var/test/agora.env >var/bench/photos.env
 sed -e "s|bind\t\t127.0.0.1 8888|bind\t\t127.0.0.1 $port|" \
     -e "s|^pidfile\t\tkore.pid|pidfile\t\tvar/bench/photos-kore.pid|" \
-    -e "s|accesslog\tvar/access.log|accesslog\tvar/bench/photos-access.log|" \
     kore.conf >var/bench/photos-kore.conf
 
 redis-cli -s "$AGORA_REDIS_SOCK" flushall >/dev/null

@@ -42,8 +42,8 @@ if [ ! -s "$AGORA_CONFIG" ]; then
 	)
 fi
 
-# The tests run their own kore configuration: same file, other port,
-# pidfile and access log; and a second instance on the next port, for
+# The tests run their own kore configuration: same file, other port and
+# pidfile; and a second instance on the next port, for
 # what must work across instances (chat fan-out).
 if [ "$AGORA_ENV_NAME" = test ]; then
 	for n in 1 2; do
@@ -51,10 +51,8 @@ if [ "$AGORA_ENV_NAME" = test ]; then
 		port=$((AGORA_PORT + n - 1))
 		sed -e "s|bind\t\t127.0.0.1 8888|bind\t\t127.0.0.1 $port|" \
 		    -e "s|^pidfile\t\tkore.pid|pidfile\t\tvar/test/kore$n.pid|" \
-		    -e "s|accesslog\tvar/access.log|accesslog\tvar/test/access$n.log|" \
 		    kore.conf >"$conf.tmp"
-		for want in "127.0.0.1 $port" "var/test/kore$n.pid" \
-		    "var/test/access$n.log"; do
+		for want in "127.0.0.1 $port" "var/test/kore$n.pid"; do
 			if ! grep -q "$want" "$conf.tmp"; then
 				echo "config: kore.conf changed shape; cannot" \
 				    "set $want" >&2

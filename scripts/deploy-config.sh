@@ -2,9 +2,9 @@
 # Write deployment configuration from the templates in conf/.
 #   scripts/deploy-config.sh kore PORT OUT [VARDIR]
 #       conf/kore.prod.conf for the instance on PORT: its pidfile in
-#       /run/agora-web-PORT, its access log /var/log/agora/access-PORT.log,
-#       bodies spooled to /var/lib/agora/tmp_body; all three under VARDIR
-#       instead when it is given (a deployment outside the system paths).
+#       /run/agora-web-PORT, bodies spooled to /var/lib/agora/tmp_body;
+#       both under VARDIR instead when it is given (a deployment outside
+#       the system paths).
 #   scripts/deploy-config.sh nginx HOST HTTPS_PORT HTTP_PORT CERT KEY MEDIA OUT PORT...
 #       conf/nginx/agora.conf for HOST, listening on the given ports
 #       (on loopback when HOST is 127.0.0.1), with the certificate pair,
@@ -32,17 +32,15 @@ kore)
 	*[!0-9]*|'') echo "deploy-config: bad port $port" >&2; exit 2 ;;
 	esac
 	pid=/run/agora-web-$port/kore.pid
-	log=/var/log/agora/access-$port.log
 	body=/var/lib/agora/tmp_body
 	if [ -n "$var" ]; then
-		pid=$var/web-$port.pid log=$var/access-$port.log body=$var/tmp_body
+		pid=$var/web-$port.pid body=$var/tmp_body
 	fi
 	sed -e "s|127.0.0.1 8081|127.0.0.1 $port|" \
 	    -e "s|^pidfile\t\t/run/agora-web-8081/kore.pid|pidfile\t\t$pid|" \
-	    -e "s|/var/log/agora/access-8081.log|$log|" \
 	    -e "s|/var/lib/agora/tmp_body|$body|" \
 	    conf/kore.prod.conf >"$out.tmp"
-	expect "$out.tmp" "127.0.0.1 $port" "$pid" "$log" "$body"
+	expect "$out.tmp" "127.0.0.1 $port" "$pid" "$body"
 	mv "$out.tmp" "$out"
 	;;
 nginx)

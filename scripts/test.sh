@@ -105,8 +105,7 @@ psql -X -q -U postgres -d postgres -v ON_ERROR_STOP=1 \
     -c "CREATE DATABASE $PGDATABASE OWNER agora" || die "database reset"
 redis-cli -s "$AGORA_REDIS_SOCK" flushall >/dev/null || die "redis reset"
 rm -rf "$AGORA_MAIL_DIR" "$AGORA_MEDIA_DIR" var/test/screenshots
-rm -f "$AGORA_VAR"/{kore,kore2,worker,mailsink,pytest-*,unit,browser}.log \
-    var/test/access[12].log
+rm -f "$AGORA_VAR"/{kore,kore2,worker,mailsink,pytest-*,unit,browser}.log
 
 scripts/config.sh test || die "config"
 scripts/migrate.sh test || die "migrations"
