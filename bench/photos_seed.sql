@@ -27,4 +27,7 @@ UNION ALL
 SELECT id, CASE WHEN media_id % 3 = 0 THEN 'sunset' ELSE 'day' END
   FROM photos;
 
-ANALYZE;
+ANALYZE users;
+ANALYZE media_files;
+ANALYZE photos;
+ANALYZE photo_tags;
