@@ -11,6 +11,9 @@
 #       logs: DIR/kore-PORT.log, DIR/worker-N.log, DIR/nginx-agora.log
 #       (the JSON access log), DIR/nginx-error.log.
 #   scripts/prod-stack.sh stop DIR
+#   scripts/prod-stack.sh settings FROM SITE_URL OUT
+#       OUT (mode 0600): the settings FROM as production has them: the
+#       public https URL, nginx as the trusted proxy, no development pages.
 set -uo pipefail
 
 die() {
@@ -123,7 +126,20 @@ start() {	# dir prefix envfile https http workers port...
 	die "https://127.0.0.1:$https/readyz did not answer"
 }
 
+settings() {	# from site_url out
+	(umask 077
+	 { grep -v -e '^AGORA_SITE_URL=' -e '^AGORA_TRUSTED_PROXY=' \
+	       -e '^AGORA_DEV=' "$1"
+	   printf '%s\n' "AGORA_SITE_URL=$2" AGORA_TRUSTED_PROXY=127.0.0.1 \
+	       AGORA_DEV=0
+	 } >"$3") || die "cannot write $3"
+}
+
 case "${1:-}" in
+settings)
+	[ $# = 4 ] || die "usage: prod-stack.sh settings FROM SITE_URL OUT"
+	settings "$2" "$3" "$4"
+	;;
 start)
 	[ $# -ge 8 ] || die "usage: prod-stack.sh start DIR PREFIX ENVFILE HTTPS HTTP WORKERS PORT..."
 	shift
@@ -134,6 +150,6 @@ stop)
 	stop "$2"
 	;;
 *)
-	die "usage: prod-stack.sh start|stop ..."
+	die "usage: prod-stack.sh start|stop|settings ..."
 	;;
 esac

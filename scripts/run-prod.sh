@@ -39,12 +39,8 @@ scripts/admin.sh dev
 # The dev settings, as production would have them: https, behind nginx,
 # no development pages.
 mkdir -p "$prod/etc/agora"
-(umask 077
- { grep -v -e '^AGORA_SITE_URL=' -e '^AGORA_TRUSTED_PROXY=' \
-     -e '^AGORA_DEV=' "$AGORA_CONFIG"
-   printf '%s\n' AGORA_SITE_URL=https://127.0.0.1:8443 \
-     AGORA_TRUSTED_PROXY=127.0.0.1 AGORA_DEV=0
- } >"$prod/etc/agora/agora.env")
+scripts/prod-stack.sh settings "$AGORA_CONFIG" https://127.0.0.1:8443 \
+    "$prod/etc/agora/agora.env"
 make -s install PREFIX="$prod/opt/agora" SYSCONFDIR="$prod/etc" \
     UNITDIR="$prod/units" >"$prod/install.log" ||
     { cat "$prod/install.log" >&2; exit 1; }

@@ -203,12 +203,8 @@ if want deploy && [ -d tests/deploy ]; then
 	mkdir -p "$dep/etc/agora"
 	# The settings an operator would write: these instead of the
 	# example that `make install` puts there when there is none.
-	(umask 077
-	 { grep -v -e '^AGORA_SITE_URL=' -e '^AGORA_TRUSTED_PROXY=' \
-	     -e '^AGORA_DEV=' "$AGORA_CONFIG"
-	   printf '%s\n' AGORA_SITE_URL=https://127.0.0.1:18443 \
-	     AGORA_TRUSTED_PROXY=127.0.0.1 AGORA_DEV=0
-	 } >"$dep/etc/agora/agora.env")
+	scripts/prod-stack.sh settings "$AGORA_CONFIG" \
+	    https://127.0.0.1:18443 "$dep/etc/agora/agora.env" || die "settings"
 	make -s install PREFIX="$dep/opt/agora" SYSCONFDIR="$dep/etc" \
 	    UNITDIR="$dep/units" >"$dep/install.log" 2>&1 ||
 	    { cat "$dep/install.log"; die "make install"; }

@@ -105,6 +105,24 @@ async def one_client_on_each_instance(url, ctx, head):
     return clients
 
 
+def upload_processed(owner, size, color, caption=None):
+    """Upload a JPEG of that size and colour through the API and wait
+    until the workers have processed it; its JSON."""
+    buf = io.BytesIO()
+    Image.new("RGB", size, color).save(buf, "JPEG")
+    files = {"file": ("p.jpg", buf.getvalue(), "image/jpeg")}
+    if caption is not None:
+        files["caption"] = (None, caption)
+    r = owner.post(BASE + "/api/v1/photos", files=files)
+    assert r.status_code == 201, r.text
+    pid = r.json()["photo"]["id"]
+
+    def ready():
+        p = owner.get(BASE + "/api/v1/photos/%s" % pid).json()["photo"]
+        return p if p["status"] == "ready" else None
+    return wait_for(ready, what="the workers to process photo %s" % pid)
+
+
 def curl_status(path):
     """Status and body of GET path, sent as written (no dot-segment
     clean-up on this side)."""
@@ -342,19 +360,8 @@ def test_a_post_written_and_approved(user):
 
 def test_a_photo_uploaded_and_processed_by_the_workers(user):
     owner = api(token_for(*user))
-    img = Image.new("RGB", (900, 600), (40, 120, 200))
-    buf = io.BytesIO()
-    img.save(buf, "JPEG")
-    r = owner.post(BASE + "/api/v1/photos", files={
-        "file": ("d.jpg", buf.getvalue(), "image/jpeg"),
-        "caption": (None, "Through nginx #deploy")})
-    assert r.status_code == 201, r.text
-    pid = r.json()["photo"]["id"]
-
-    def ready():
-        p = owner.get(BASE + "/api/v1/photos/%s" % pid).json()["photo"]
-        return p if p["status"] == "ready" else None
-    photo = wait_for(ready, what="the workers to process the photo")
+    photo = upload_processed(owner, (900, 600), (40, 120, 200),
+                             "Through nginx #deploy")
     r = session().get(BASE + photo["urls"]["thumb"])
     assert r.status_code == 200 and r.headers["Content-Type"] == "image/jpeg"
     assert "immutable" in r.headers["Cache-Control"]
@@ -362,18 +369,9 @@ def test_a_photo_uploaded_and_processed_by_the_workers(user):
 
 def test_media_served_by_nginx_from_disk(user):
     owner = api(token_for(*user))
-    img = Image.new("RGB", (700, 500), (secrets.randbelow(256), 30, 90))
-    buf = io.BytesIO()
-    img.save(buf, "JPEG")
-    r = owner.post(BASE + "/api/v1/photos", files={
-        "file": ("m.jpg", buf.getvalue(), "image/jpeg")})
-    assert r.status_code == 201, r.text
-    pid = r.json()["photo"]["id"]
-
-    def ready():
-        p = owner.get(BASE + "/api/v1/photos/%s" % pid).json()["photo"]
-        return p if p["status"] == "ready" else None
-    photo = wait_for(ready, what="the photo to be processed")
+    photo = upload_processed(owner, (700, 500),
+                             (secrets.randbelow(256), 30, 90))
+    pid = photo["id"]
     thumb = photo["urls"]["thumb"]
     sha = re.fullmatch(r"/media/thumb/([0-9a-f]{64})\.jpg", thumb).group(1)
 
