@@ -1,7 +1,10 @@
 # The job worker and agora-ctl: plain make and cc (not kodev).
 # Included from the top-level Makefile.
 
-WORKER_CFLAGS ?= -O2 -g
+# Hardened like kodev's prod flavor: the worker decodes untrusted images.
+WORKER_HARDEN = -D_FORTIFY_SOURCE=2 -fstack-protector-strong
+WORKER_LDFLAGS = -Wl,-z,relro,-z,now
+WORKER_CFLAGS ?= -O2 -g $(WORKER_HARDEN)
 WORKER_WARN = -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes \
 	-Wshadow -Wpointer-arith -Wsign-compare -Wno-unused-parameter
 WORKER_CPPFLAGS = -Iapps -I/usr/include/postgresql \
@@ -10,7 +13,7 @@ WORKER_LIBS = -lhiredis -ljansson -lsodium -lcurl -lpq \
 	$(shell pkg-config --libs vips) \
 	-lopencv_objdetect -lopencv_imgproc -lopencv_core -lstdc++
 # The cat detector's shim is the one C++ file: OpenCV has no C API.
-WORKER_CXXFLAGS = -O2 -g -Wall -Wextra -I/usr/include/opencv4
+WORKER_CXXFLAGS = -O2 -g $(WORKER_HARDEN) -Wall -Wextra -I/usr/include/opencv4
 
 WORKER_SRCS = workers/worker_main.c workers/worker_config.c \
 	workers/worker_log.c workers/worker_queue.c workers/worker_db.c \
@@ -30,12 +33,12 @@ build/agora-worker: $(WORKER_SRCS) $(WORKER_HDRS) build/cat_shim.o
 	@mkdir -p build
 	$(CC) $(WORKER_CFLAGS) $(WORKER_WARN) $(EXTRA_CFLAGS) \
 	    $(WORKER_CPPFLAGS) -o $@ $(WORKER_SRCS) build/cat_shim.o \
-	    $(WORKER_LIBS)
+	    $(WORKER_LDFLAGS) $(WORKER_LIBS)
 
 build/agora-ctl: workers/agora_ctl.c
 	@mkdir -p build
 	$(CC) $(WORKER_CFLAGS) $(WORKER_WARN) $(EXTRA_CFLAGS) -o $@ \
-	    workers/agora_ctl.c -lsodium
+	    workers/agora_ctl.c $(WORKER_LDFLAGS) -lsodium
 
 .PHONY: worker
 worker: build/agora-worker build/agora-ctl

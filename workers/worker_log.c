@@ -2,6 +2,7 @@
  * Structured logs: one JSON object a line on standard output.
  */
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,6 +79,8 @@ log_emit(json_t *o)
 
 	len = strlen(text);
 	text[len] = '\n';
-	(void)write(STDOUT_FILENO, text, len + 1);
+	/* A log line that cannot be written is dropped, nothing else. */
+	if (write(STDOUT_FILENO, text, len + 1) == -1)
+		errno = 0;
 	free(text);
 }

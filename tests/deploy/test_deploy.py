@@ -176,6 +176,15 @@ def test_make_install_laid_out_the_production_build():
     syms = subprocess.run(["nm", "-D", os.path.join(PREFIX, "app.so")],
                           capture_output=True, text=True).stdout
     assert "init" in syms and "__asan" not in syms and "__ubsan" not in syms
+    # Hardened: read-only relocations bound at load, fortified calls.
+    for f in ("app.so", "bin/agora-worker"):
+        path = os.path.join(PREFIX, f)
+        dyn = subprocess.run(["readelf", "-d", "-l", path],
+                             capture_output=True, text=True).stdout
+        assert "GNU_RELRO" in dyn and "BIND_NOW" in dyn, f
+        syms = subprocess.run(["nm", "-D", path], capture_output=True,
+                              text=True).stdout
+        assert "_chk" in syms, f + " is not built with _FORTIFY_SOURCE"
     assert sorted(os.listdir(os.path.join(PREFIX, "sql"))) == sorted(
         f for f in os.listdir(os.path.join(REPO, "sql"))
         if re.fullmatch(r"[0-9]{3}_.*\.sql", f))
