@@ -331,6 +331,8 @@ void		 core_cache_put(const char *, const void *, size_t);
 /* pubsub.c */
 int		core_pubsub_listen(const char *,
 		    void (*)(const char *, size_t));
+
+/* publish.c */
 int		core_publish(const char *, const void *, size_t);
 
 /* throttle.c */

@@ -2,10 +2,10 @@
  * Live events between the site's processes: each Kore worker keeps one
  * Redis connection subscribed to the channels its apps asked for, read
  * from the worker's own event loop, and hands every message to the
- * app's handler.  Publishing is an ordinary short Redis command.  Every
- * worker of every instance sees every event once, whichever process
- * published it.  When Redis goes away the subscriber reconnects every
- * second and subscribes again.
+ * app's handler (publishing is in publish.c).  Every worker of every
+ * instance sees every event, whichever process published it.  When
+ * Redis goes away the subscriber reconnects every second and subscribes
+ * again.
  */
 
 #include <string.h>
@@ -72,20 +72,6 @@ core_pubsub_listen(const char *channel, void (*handler)(const char *, size_t))
 	} else if (!sub.retrying) {
 		pubsub_connect(NULL, 0);
 	}
-
-	return (0);
-}
-
-/* Publish `len` bytes on `channel`.  Returns 0, or -1 without Redis. */
-int
-core_publish(const char *channel, const void *data, size_t len)
-{
-	void		*r;
-
-	if ((r = core_redis_command("PUBLISH %s %b", channel, data, len)) ==
-	    NULL)
-		return (-1);
-	core_redis_free(r);
 
 	return (0);
 }

@@ -57,3 +57,24 @@ def test_fan_out_survives_a_redis_restart(alice, bob, chat):
         assert ids == stored and len(ids) >= 1
         await c.close()
     run(go())
+
+
+def test_a_slow_redis_delays_live_events_but_loses_none(alice, bob, chat):
+    """Redis stalls (CLIENT PAUSE holds every PUBLISH for 1.5 s, far past
+    any command timeout) while messages are sent: the live client still
+    gets every one, in order, once Redis answers."""
+    room = chat.room(alice)
+    sock = os.environ["AGORA_REDIS_SOCK"]
+
+    async def go():
+        b = await Client.open(bob)
+        await b.subscribe(room["id"])
+        subprocess.run(["redis-cli", "-s", sock, "client", "pause", "1500",
+                        "write"], check=True, capture_output=True)
+        sent = [chat.send(alice, room["id"], "stalled %d" % i)["id"]
+                for i in range(5)]
+        got = [(await b.expect("message", timeout=10.0))["message"]["id"]
+               for _ in sent]
+        assert got == sent
+        await b.close()
+    run(go())
