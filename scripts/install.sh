@@ -13,7 +13,8 @@
 #   PREFIX/sql/				the migrations
 #   UNITDIR/agora-web@.service, agora-worker@.service, agora.target
 #   SYSCONFDIR/agora/agora.env		made once (mode 0600, a new secret
-#					key), never overwritten
+#					key), never overwritten; not in a
+#					DESTDIR stage
 #
 # The units name PREFIX and SYSCONFDIR.  DESTDIR stages everything under
 # another root (for a package).  Installing for the machine itself (no
@@ -77,7 +78,11 @@ done
 
 env=$dest$etc/agora/agora.env
 install -d -m 0755 "$dest$etc/agora"
-if [ ! -e "$env" ]; then
+if [ -n "$dest" ]; then
+	# A staged tree (a package) carries no secret: the settings are
+	# made on the machine, from conf/agora.env.example.
+	echo "install: no $etc/agora/agora.env in a staged tree"
+elif [ ! -e "$env" ]; then
 	key=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 	(umask 077
 	 sed -e "s|^AGORA_SECRET_KEY=.*|AGORA_SECRET_KEY=$key|" \

@@ -218,6 +218,22 @@ def test_install_makes_a_private_settings_file_once(tmp_path):
     assert key.group(1) not in (other / "agora/agora.env").read_text()
 
 
+def test_install_stages_a_package_tree_without_secrets(tmp_path):
+    env = dict(os.environ, AGORA_INSTALL_BUILT="1",
+               DESTDIR=str(tmp_path / "stage"), PREFIX="/opt/agora",
+               SYSCONFDIR="/etc", UNITDIR="/lib/systemd/system")
+    r = subprocess.run([os.path.join(REPO, "scripts/install.sh")], env=env,
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    stage = tmp_path / "stage"
+    assert (stage / "opt/agora/bin/agora-worker").is_file()
+    unit = (stage / "lib/systemd/system/agora-worker@.service").read_text()
+    # The units name where the files will be, not the stage.
+    assert "ExecStart=/opt/agora/bin/agora-worker" in unit
+    assert str(stage) not in unit
+    assert not (stage / "etc/agora/agora.env").exists()
+
+
 def test_the_installed_units_pass_systemd_analyze_verify():
     units = os.path.join(DIR, "units")
     r = subprocess.run(["systemd-analyze", "verify",
