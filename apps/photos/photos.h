@@ -16,6 +16,13 @@
 #define PHOTOS_COMMENT_MAX	2000
 #define PHOTOS_PEOPLE_MAX	20
 
+/* Statement parameters: an item's id, the viewer, and one more. */
+struct photos_args {
+	char		 id[24];
+	char		 uid[24];
+	const char	*v[4];
+};
+
 /* Columns of every photo query (PHOTOS_SQL_COLS), in this order. */
 #define PH_COL_ID		0
 #define PH_COL_OWNER_ID		1
@@ -79,8 +86,8 @@ int		 photos_create(struct http_request *, struct core_ctx *,
 		    const char *);
 int		 photos_delete(struct http_request *, struct core_ctx *,
 		    int64_t);
-void		 photos_viewer(struct core_ctx *, char *, size_t,
-		    const char **);
+void		 photos_args(struct core_ctx *, int64_t,
+		    struct photos_args *);
 
 /* photos_social.c */
 int		 photos_like(struct http_request *, struct core_ctx *,

@@ -139,16 +139,12 @@ int
 photos_like(struct http_request *req, struct core_ctx *ctx,
     struct core_db *db, int64_t id, int on)
 {
-	const char	*params[3];
-	char		 pid[24], uid[24];
-	int		 rc;
+	struct photos_args	a;
+	int			rc;
 
-	(void)snprintf(pid, sizeof(pid), "%lld", (long long)id);
-	photos_viewer(ctx, uid, sizeof(uid), &params[2]);
-	params[0] = pid;
-	params[1] = uid;
+	photos_args(ctx, id, &a);
 	if ((rc = core_db_run(req, db, on ? sql_like : sql_unlike, 3,
-	    params)) != CORE_OK)
+	    a.v)) != CORE_OK)
 		return (rc);
 	if (core_db_rows(db) != 1)
 		return (core_error(req, 404, "No such photo."));
@@ -160,15 +156,10 @@ int
 photos_comments_load(struct http_request *req, struct core_ctx *ctx,
     struct core_db *db, int64_t id)
 {
-	const char	*params[3];
-	char		 pid[24], uid[24];
+	struct photos_args	a;
 
-	(void)snprintf(pid, sizeof(pid), "%lld", (long long)id);
-	photos_viewer(ctx, uid, sizeof(uid), &params[2]);
-	params[0] = pid;
-	params[1] = uid;
-
-	return (core_db_run(req, db, sql_comments, 3, params));
+	photos_args(ctx, id, &a);
+	return (core_db_run(req, db, sql_comments, 3, a.v));
 }
 
 /* 1 to 2,000 characters, not only spaces, no control characters. */
@@ -217,16 +208,12 @@ int
 photos_comment_delete(struct http_request *req, struct core_ctx *ctx,
     int64_t id)
 {
-	const char	*params[3];
-	char		 cid[24], uid[24];
-	int		 rc;
+	struct photos_args	a;
+	int			rc;
 
-	(void)snprintf(cid, sizeof(cid), "%lld", (long long)id);
-	photos_viewer(ctx, uid, sizeof(uid), &params[2]);
-	params[0] = cid;
-	params[1] = uid;
+	photos_args(ctx, id, &a);
 	if ((rc = core_db_run(req, &ctx->db[0], sql_comment_delete, 3,
-	    params)) != CORE_OK)
+	    a.v)) != CORE_OK)
 		return (rc);
 	if (core_db_int(&ctx->db[0], 0, 0) == 0)
 		return (core_error(req, 404, "No such comment."));
@@ -241,9 +228,8 @@ int
 photos_report(struct http_request *req, struct core_ctx *ctx, int64_t id,
     const char *reason)
 {
-	const char	*params[4];
-	char		 pid[24], uid[24];
-	int		 rc;
+	struct photos_args	a;
+	int			rc;
 
 	if (reason == NULL || strspn(reason, " \t\r\n") == strlen(reason))
 		reason = "no reason given";
@@ -254,12 +240,9 @@ photos_report(struct http_request *req, struct core_ctx *ctx, int64_t id,
 		    "control characters.")) :
 		    core_error(req, 422, "The reason is not valid."));
 
-	(void)snprintf(pid, sizeof(pid), "%lld", (long long)id);
-	photos_viewer(ctx, uid, sizeof(uid), &params[2]);
-	params[0] = pid;
-	params[1] = uid;
-	params[3] = reason;
-	if ((rc = core_db_run(req, &ctx->db[0], sql_report, 4, params)) !=
+	photos_args(ctx, id, &a);
+	a.v[3] = reason;
+	if ((rc = core_db_run(req, &ctx->db[0], sql_report, 4, a.v)) !=
 	    CORE_OK)
 		return (rc);
 	if (core_db_rows(&ctx->db[0]) != 1)

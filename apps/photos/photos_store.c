@@ -118,13 +118,20 @@ static const char sql_delete[] =
 	CORE_JOBS_JSON("k");
 
 
-/* The viewer as statement parameters: id ("0" signed out), admin. */
+/*
+ * Statement parameters $1 $2 $3: the item `id`, the viewer's id ("0"
+ * signed out), whether the viewer is an admin.  v[3] is the caller's.
+ */
 void
-photos_viewer(struct core_ctx *ctx, char *uid, size_t len,
-    const char **admin)
+photos_args(struct core_ctx *ctx, int64_t id, struct photos_args *a)
 {
-	(void)snprintf(uid, len, "%lld", (long long)ctx->user.id);
-	*admin = ctx->user.role == CORE_ROLE_ADMIN ? "true" : "false";
+	(void)snprintf(a->id, sizeof(a->id), "%lld", (long long)id);
+	(void)snprintf(a->uid, sizeof(a->uid), "%lld",
+	    (long long)ctx->user.id);
+	a->v[0] = a->id;
+	a->v[1] = a->uid;
+	a->v[2] = ctx->user.role == CORE_ROLE_ADMIN ? "true" : "false";
+	a->v[3] = NULL;
 }
 
 /* One photo as the viewer may see it, or CORE_DONE after a 404. */
@@ -132,15 +139,11 @@ int
 photos_load(struct http_request *req, struct core_ctx *ctx,
     struct core_db *db, int64_t id)
 {
-	const char	*params[3];
-	char		 pid[24], uid[24];
-	int		 rc;
+	struct photos_args	a;
+	int			rc;
 
-	(void)snprintf(pid, sizeof(pid), "%lld", (long long)id);
-	photos_viewer(ctx, uid, sizeof(uid), &params[2]);
-	params[0] = pid;
-	params[1] = uid;
-	if ((rc = core_db_run(req, db, sql_photo, 3, params)) != CORE_OK)
+	photos_args(ctx, id, &a);
+	if ((rc = core_db_run(req, db, sql_photo, 3, a.v)) != CORE_OK)
 		return (rc);
 	if (core_db_rows(db) != 1)
 		return (core_error(req, 404, "No such photo."));
@@ -159,11 +162,13 @@ photos_list(struct http_request *req, struct core_ctx *ctx,
     struct core_db *db, const char *mode, const char *arg,
     const char *cursor, int limit)
 {
-	const char	*params[6], *sql;
-	char		 uid[24], us[24], id[24], rows[16];
+	struct photos_args	 a;
+	const char		*params[6], *sql;
+	char			 us[24], id[24], rows[16];
 
-	photos_viewer(ctx, uid, sizeof(uid), &params[1]);
-	params[0] = uid;
+	photos_args(ctx, 0, &a);
+	params[0] = a.v[1];
+	params[1] = a.v[2];
 	params[2] = NULL;
 	params[3] = NULL;
 	if (cursor != NULL) {
@@ -223,17 +228,13 @@ photos_create(struct http_request *req, struct core_ctx *ctx,
 int
 photos_delete(struct http_request *req, struct core_ctx *ctx, int64_t id)
 {
-	struct core_db	*db = &ctx->db[1];
-	const char	*params[4];
-	char		 pid[24], uid[24];
-	int		 rc;
+	struct core_db		*db = &ctx->db[1];
+	struct photos_args	 a;
+	int			 rc;
 
-	(void)snprintf(pid, sizeof(pid), "%lld", (long long)id);
-	photos_viewer(ctx, uid, sizeof(uid), &params[2]);
-	params[0] = pid;
-	params[1] = uid;
-	params[3] = ctx->request_id;
-	if ((rc = core_db_run(req, db, sql_delete, 4, params)) != CORE_OK)
+	photos_args(ctx, id, &a);
+	a.v[3] = ctx->request_id;
+	if ((rc = core_db_run(req, db, sql_delete, 4, a.v)) != CORE_OK)
 		return (rc);
 	if (core_db_int(db, 0, 0) == 0)
 		return (core_error(req, 404, "No such photo."));
