@@ -35,17 +35,12 @@ echo "BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT pg_export_snapshot();" \
 read -r snapshot <&"${SNAP[0]}"
 "${run[@]}" pg_dump -Fc --snapshot="$snapshot" "${conn[@]}" \
     >"$out/database.dump"
-cat >&"${SNAP[1]}" <<-'SQL'
-SELECT format('%s %s', c.relname,
-    (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM %I.%I',
-    n.nspname, c.relname), false, true, '')))[1]::text)
-  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
- WHERE c.relkind = 'r' AND n.nspname = 'public'
- ORDER BY c.relname;
+{ cat scripts/table-rows.sql; cat <<-'SQL'
 SELECT max(version) FROM schema_migrations;
 SELECT '--end--';
 COMMIT;
 SQL
+} >&"${SNAP[1]}"
 : >"$out/rows.txt"
 schema=
 while read -r line <&"${SNAP[0]}"; do

@@ -62,7 +62,7 @@ install -m 0644 conf/kore.prod.conf conf/agora.env.example \
 install -m 0644 conf/nginx/agora.conf "$root/conf/nginx/"
 install -m 0755 scripts/deploy-config.sh scripts/migrate.sh \
     scripts/backup.sh scripts/restore.sh "$root/scripts/"
-install -m 0644 scripts/prod-db.sh "$root/scripts/"
+install -m 0644 scripts/prod-db.sh scripts/table-rows.sql "$root/scripts/"
 # The migrations are the set of this version: none left from an older one.
 rm -f "$root"/sql/*.sql
 install -m 0644 sql/[0-9][0-9][0-9]_*.sql "$root/sql/"

@@ -64,14 +64,7 @@ fi
 
 # Check: every table's rows, every file's bytes.
 "${run[@]}" psql -X -At -v ON_ERROR_STOP=1 "${conn[@]}" \
-    >"$backup/.restored-rows" <<-'SQL'
-SELECT format('%s %s', c.relname,
-    (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM %I.%I',
-    n.nspname, c.relname), false, true, '')))[1]::text)
-  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
- WHERE c.relkind = 'r' AND n.nspname = 'public'
- ORDER BY c.relname;
-SQL
+    <scripts/table-rows.sql >"$backup/.restored-rows"
 if ! cmp -s "$backup/rows.txt" "$backup/.restored-rows"; then
 	diff "$backup/rows.txt" "$backup/.restored-rows" >&2 || true
 	echo "restore: row counts differ" >&2
