@@ -9,12 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/deps.sh
-. scripts/env.sh test
-started=$(scripts/services.sh start test | sed -n 's/^started: //p')
-scripts/config.sh test >/dev/null
-scripts/build.sh prod
-mkdir -p var/bench
+. bench/lib.sh
 
 db=agora_chatbench
 port=8891
@@ -24,30 +19,18 @@ cleanup() {
 		kill -TERM "$kpid" 2>/dev/null
 		wait "$kpid" 2>/dev/null || true
 	fi
-	psql -X -q -U postgres -d postgres \
-	    -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true
+	bench_db_drop "$db" || true
 	[ -z "$started" ] || scripts/services.sh stop test
 }
 trap cleanup EXIT
 
-psql -X -q -U postgres -d postgres -v ON_ERROR_STOP=1 \
-    -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" \
-    -c "CREATE DATABASE $db OWNER agora"
-for f in sql/[0-9][0-9][0-9]_*.sql; do
-	PGDATABASE=$db psql -X -q -v ON_ERROR_STOP=1 --single-transaction \
-	    -f "$f" >/dev/null
-done
+bench_db "$db"
 $PY bench/chat_seed.py "${CLIENTS:-1000}" 10 var/bench/chat-tokens |
     PGDATABASE=$db psql -X -q -v ON_ERROR_STOP=1 >/dev/null
 rooms=$(PGDATABASE=$db psql -X -At \
     -c "SELECT string_agg(id::text, ',' ORDER BY id) FROM chat_rooms")
 
-sed -e "s|dbname=agora_test|dbname=$db|" \
-    -e "s|127.0.0.1:18888|127.0.0.1:$port|" \
-    var/test/agora.env >var/bench/chat.env
-sed -e "s|bind\t\t127.0.0.1 8888|bind\t\t127.0.0.1 $port|" \
-    -e "s|^pidfile\t\tkore.pid|pidfile\t\tvar/bench/chat-kore.pid|" \
-    kore.conf >var/bench/chat-kore.conf
+bench_site chat "$db" "$port"
 
 AGORA_CONFIG=var/bench/chat.env kore -fnrc var/bench/chat-kore.conf \
     >var/bench/chat-kore.log 2>&1 &

@@ -8,19 +8,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-as_root() {
-	if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
-}
-
-scripts/deps.sh
+. bench/lib.sh
 command -v wrk >/dev/null ||
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
-. scripts/env.sh test
-started=$(scripts/services.sh start test | sed -n 's/^started: //p')
-scripts/config.sh test >/dev/null
-scripts/build.sh prod
 make -s worker
-mkdir -p var/bench
 
 db=agora_photobench
 port=8892
@@ -30,20 +21,13 @@ wpid=
 cleanup() {
 	for p in $kpid $wpid; do kill -TERM "$p" 2>/dev/null || true; done
 	for p in $kpid $wpid; do wait "$p" 2>/dev/null || true; done
-	psql -X -q -U postgres -d postgres \
-	    -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true
+	bench_db_drop "$db" || true
 	rm -rf "$media"
 	[ -z "$started" ] || scripts/services.sh stop test
 }
 trap cleanup EXIT
 
-psql -X -q -U postgres -d postgres -v ON_ERROR_STOP=1 \
-    -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" \
-    -c "CREATE DATABASE $db OWNER agora"
-for f in sql/[0-9][0-9][0-9]_*.sql; do
-	PGDATABASE=$db psql -X -q -v ON_ERROR_STOP=1 --single-transaction \
-	    -f "$f" >/dev/null
-done
+bench_db "$db"
 PGDATABASE=$db psql -X -q -v ON_ERROR_STOP=1 -f bench/photos_seed.sql \
     >/dev/null
 # One uploader with a known API token.
@@ -55,13 +39,7 @@ PGDATABASE=$db psql -X -q -v ON_ERROR_STOP=1 -c "
 
 rm -rf "$media"
 mkdir -p "$media"
-sed -e "s|dbname=agora_test|dbname=$db|" \
-    -e "s|127.0.0.1:18888|127.0.0.1:$port|" \
-    -e "s|^AGORA_MEDIA_DIR=.*|AGORA_MEDIA_DIR=$media|" \
-    var/test/agora.env >var/bench/photos.env
-sed -e "s|bind\t\t127.0.0.1 8888|bind\t\t127.0.0.1 $port|" \
-    -e "s|^pidfile\t\tkore.pid|pidfile\t\tvar/bench/photos-kore.pid|" \
-    kore.conf >var/bench/photos-kore.conf
+bench_site photos "$db" "$port" "s|^AGORA_MEDIA_DIR=.*|AGORA_MEDIA_DIR=$media|"
 
 redis-cli -s "$AGORA_REDIS_SOCK" flushall >/dev/null
 AGORA_CONFIG=var/bench/photos.env kore -fnrc var/bench/photos-kore.conf \

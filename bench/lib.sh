@@ -1,0 +1,39 @@
+# Sourced by bench/chat.sh and bench/photos.sh: the test environment's
+# PostgreSQL and Redis (started if need be), the prod build, and helpers
+# for a benchmark database and site of their own.
+scripts/deps.sh
+. scripts/env.sh test
+started=$(scripts/services.sh start test | sed -n 's/^started: //p')
+scripts/config.sh test >/dev/null
+scripts/build.sh prod
+mkdir -p var/bench
+
+# A new database `name` with Agora's schema (dropped first if it exists).
+bench_db() {	# name
+	bench_db_drop "$1"
+	psql -X -q -U postgres -d postgres -v ON_ERROR_STOP=1 \
+	    -c "CREATE DATABASE $1 OWNER agora"
+	for f in sql/[0-9][0-9][0-9]_*.sql; do
+		PGDATABASE=$1 psql -X -q -v ON_ERROR_STOP=1 \
+		    --single-transaction -f "$f" >/dev/null
+	done
+}
+
+bench_db_drop() {	# name
+	psql -X -q -U postgres -d postgres \
+	    -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)"
+}
+
+# var/bench/NAME.env (the test settings on database DB and PORT, then
+# any further sed expressions) and var/bench/NAME-kore.conf on PORT.
+bench_site() {	# name db port [sed-expression...]
+	local name=$1 db=$2 port=$3 e=()
+	shift 3
+	for x in "$@"; do e+=(-e "$x"); done
+	sed -e "s|dbname=agora_test|dbname=$db|" \
+	    -e "s|127.0.0.1:18888|127.0.0.1:$port|" "${e[@]}" \
+	    var/test/agora.env >"var/bench/$name.env"
+	sed -e "s|bind\t\t127.0.0.1 8888|bind\t\t127.0.0.1 $port|" \
+	    -e "s|^pidfile\t\tkore.pid|pidfile\t\tvar/bench/$name-kore.pid|" \
+	    kore.conf >"var/bench/$name-kore.conf"
+}
