@@ -21,7 +21,7 @@
 #include "core/core.h"
 
 #define PUBLISH_QUEUE_MAX	(8 * 1024 * 1024)
-#define PUBLISH_RETRY_MS	250
+#define PUBLISH_RETRY_MS	1000
 #define PUBLISH_WRITE_MS	5
 #define PUBLISH_TIMEOUT_MS	200
 
@@ -122,8 +122,10 @@ publish_write(void *unused, u_int64_t now)
 }
 
 /*
- * Connect (a short blocking connect, at most once per PUBLISH_RETRY_MS),
- * make the socket non-blocking and send every queued event again.
+ * Connect, make the socket non-blocking and send every queued event
+ * again.  The connect is the one blocking step: immediate on a unix
+ * socket or a refused port, at most PUBLISH_TIMEOUT_MS otherwise, and
+ * tried at most once a second, as the subscriber does.
  */
 static void
 publish_connect(void *unused, u_int64_t now)
