@@ -10,8 +10,9 @@ dev)
 	PGDATABASE=agora
 	;;
 test)
-	AGORA_PORT=18888
-	AGORA_SMTP_PORT=18025
+	# Overridable, so that clones side by side test at once.
+	AGORA_PORT=${AGORA_TEST_PORT:-18888}
+	AGORA_SMTP_PORT=${AGORA_TEST_SMTP_PORT:-18025}
 	PGDATABASE=agora_test
 	;;
 *)

@@ -20,8 +20,9 @@ scripts/fixtures.sh || exit 1
 
 # The site's two instances, the mail sink; the deployment test's two
 # instances, nginx's https and http.
-for port in "$AGORA_PORT" "$((AGORA_PORT + 1))" "$AGORA_SMTP_PORT" \
-    18890 18891 18443 18080; do
+ports="$AGORA_PORT $((AGORA_PORT + 1)) $AGORA_SMTP_PORT"
+! want deploy || ports="$ports 18890 18891 18443 18080"
+for port in $ports; do
 	if [ -n "$(ss -Hltn "sport = :$port" 2>/dev/null)" ]; then
 		echo "test: port $port is in use: stop what listens there first" >&2
 		exit 1
