@@ -160,6 +160,7 @@ export AGORA_TEST_URL=http://127.0.0.1:$AGORA_PORT
 export AGORA_TEST_URL2=http://127.0.0.1:$((AGORA_PORT + 1))
 export AGORA_ADMIN_PASSWORD_FILE=$AGORA_VAR/admin-password
 export AGORA_KORE_LOG=$AGORA_VAR/kore.log
+export AGORA_KORE_LOG2=$AGORA_VAR/kore2.log
 export AGORA_WORKER_PIDFILE=$AGORA_VAR/worker.pid
 export AGORA_WORKER_LOG=$AGORA_VAR/worker.log
 export AGORA_REDIS_RESTART="scripts/services.sh start test"

@@ -171,8 +171,8 @@ posts_list(struct http_request *req, struct core_ctx *ctx)
 		    core_db_value(db, n - 1, BLOG_COL_CURSOR));
 
 	if (page > 0) {
-		text = json_dumps(json_pack("{s:o, s:I}", "posts", list,
-		    "page", (json_int_t)page), JSON_COMPACT);
+		text = core_json_text(json_pack("{s:o, s:I}", "posts", list,
+		    "page", (json_int_t)page));
 		if (text == NULL)
 			return (core_error(req, 500, NULL));
 		if (n == BLOG_PAGE_SIZE)

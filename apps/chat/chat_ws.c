@@ -162,6 +162,8 @@ chat_ws(struct http_request *req)
 	if (core_pubsub_listen(CHAT_CHANNEL, fanout) == -1)
 		return (core_yield(core_error(req, 503, NULL)));
 
+	/* A handshake that failed earlier on this connection left its own. */
+	kore_free(req->owner->hdlr_extra);
 	h = kore_calloc(1, sizeof(*h));
 	h->uid = ctx->user.id;
 	h->admin = ctx->user.role == CORE_ROLE_ADMIN;

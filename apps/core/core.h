@@ -146,6 +146,13 @@ struct core_pw_job {
 	size_t		mem;
 };
 
+/*
+ * A password task and its job live apart from the request (password.c):
+ * a request freed while the hash runs leaves the task behind, and the
+ * task frees itself once its thread has finished.
+ */
+struct core_pw_task;
+
 /* Per-request state; created by core_begin(), freed with the request. */
 struct core_ctx {
 	int			 loaded;
@@ -154,6 +161,7 @@ struct core_ctx {
 	u_int8_t		 cred_hash[CORE_HASH_BYTES];
 	char			 csrf[CORE_HASH_HEX];
 	char			 request_id[40];
+	char			 addr[INET6_ADDRSTRLEN];
 	u_int64_t		 start;
 
 	int			 form_loaded;
@@ -167,8 +175,8 @@ struct core_ctx {
 
 	int			 stage;		/* handler's own progress */
 	int			 task_state;
-	struct kore_task	 task;
-	struct core_pw_job	 pw;
+	struct core_pw_task	*task;
+	struct core_pw_job	 pw;		/* the finished job's result */
 
 	struct core_upload {
 		int		 stored;
@@ -199,6 +207,7 @@ int		core_begin(struct http_request *, struct core_ctx **);
 int		core_begin_change(struct http_request *, struct core_ctx **,
 		    int);
 int		core_yield(int);
+void		core_request_guard(struct http_request *);
 int		core_is_api(struct http_request *);
 int		core_require_user(struct http_request *, struct core_ctx *);
 int		core_require_admin(struct http_request *, struct core_ctx *);
@@ -274,6 +283,7 @@ int		core_json_body_max(struct http_request *, struct core_ctx *,
 		    size_t, json_t **);
 int		core_json_send(struct http_request *, int, json_t *);
 int		core_json_send_raw(struct http_request *, const void *, size_t);
+char		*core_json_text(json_t *);
 int		core_bad_param(struct http_request *, const char *,
 		    const char *);
 int		core_problem(struct http_request *, int, const char *,
@@ -305,6 +315,7 @@ int		v_text(struct http_request *, char *);
 
 /* password.c */
 void		core_password_init(void);
+void		core_password_release(struct core_ctx *);
 int		core_password_hash(struct http_request *, struct core_ctx *,
 		    const char *);
 int		core_password_verify(struct http_request *, struct core_ctx *,

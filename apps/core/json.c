@@ -144,6 +144,24 @@ core_problem(struct http_request *req, int status, const char *title,
 	return (CORE_DONE);
 }
 
+/*
+ * `obj` encoded compactly, for callers that keep the text (a cached
+ * page).  Takes ownership of `obj` (NULL allowed) and releases it; the
+ * text is the caller's to free(), NULL when encoding failed.
+ */
+char *
+core_json_text(json_t *obj)
+{
+	char		*text;
+
+	if (obj == NULL)
+		return (NULL);
+	text = json_dumps(obj, JSON_COMPACT);
+	json_decref(obj);
+
+	return (text);
+}
+
 /* String member `key` of `obj`, or NULL when absent or not a string. */
 /*
  * Send JSON that is already encoded (a cached page): 200, never stored

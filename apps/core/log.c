@@ -13,7 +13,10 @@
 
 static void	log_line(json_t *);
 
-/* One line per request that went through core_begin(). */
+/*
+ * One line per request that went through core_begin(); from the context
+ * only, as the request's connection may be gone.
+ */
 void
 core_log_request(struct http_request *req, struct core_ctx *ctx)
 {
@@ -22,7 +25,7 @@ core_log_request(struct http_request *req, struct core_ctx *ctx)
 	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:I, s:I}",
 	    "msg", "request",
 	    "rid", ctx->request_id,
-	    "addr", core_client_ip(req),
+	    "addr", ctx->addr,
 	    "method", http_method_text(req->method),
 	    "path", req->path,
 	    "status", req->status,

@@ -176,6 +176,7 @@ core_media_serve(struct http_request *req)
 	char			 path[PATH_MAX], etag[80];
 	int			 len;
 
+	core_request_guard(req);
 	name = req->path + strlen("/media/");
 	len = snprintf(path, sizeof(path), "%s/%s", core_cfg.media_dir, name);
 	if (len < 0 || (size_t)len >= sizeof(path) ||
@@ -189,7 +190,6 @@ core_media_serve(struct http_request *req)
 	http_response_header(req, "etag", etag);
 	http_response_header(req, "cache-control",
 	    "public, max-age=31536000, immutable");
-	http_response_header(req, "x-content-type-options", "nosniff");
 
 	if (http_request_header(req, "if-none-match", &inm) &&
 	    !strcmp(inm, etag)) {

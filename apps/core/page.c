@@ -76,7 +76,6 @@ core_page_send(struct http_request *req, int status, struct kore_buf *buf)
 	http_response_header(req, "content-security-policy",
 	    "default-src 'self'; img-src 'self' data:; object-src 'none'; "
 	    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'");
-	http_response_header(req, "x-content-type-options", "nosniff");
 	http_response_header(req, "referrer-policy", "same-origin");
 	http_response_header(req, "cache-control", "no-cache");
 	http_response(req, status, buf->data, buf->offset);

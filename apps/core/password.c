@@ -62,44 +62,101 @@ core_password_verify(struct http_request *req, struct core_ctx *ctx,
 	    hash != NULL ? hash : pw_dummy_hash));
 }
 
+/*
+ * The task and its job in one allocation, owned by nobody but itself
+ * once started: the thread reads and writes only `job`, the event loop
+ * looks at it only after the thread has finished, and whichever of
+ * "request gone" and "thread finished" comes second frees it.
+ */
+struct core_pw_task {
+	struct kore_task	 task;
+	struct core_pw_job	 job;
+	struct http_request	*req;		/* NULL once the request is gone */
+};
+
+static void
+pw_task_free(struct core_pw_task *pt)
+{
+	kore_task_destroy(&pt->task);
+	sodium_memzero(&pt->job, sizeof(pt->job));
+	kore_free(pt);
+}
+
+/* Event loop: the task's thread has written or finished. */
+static void
+pw_task_event(struct kore_task *t)
+{
+	struct core_pw_task	*pt = (struct core_pw_task *)t;
+
+	if (!kore_task_finished(t))
+		return;
+	if (pt->req == NULL) {
+		pw_task_free(pt);
+		return;
+	}
+	http_request_wakeup(pt->req);
+}
+
+/*
+ * The request is going away (its context is being freed): a finished
+ * task is freed now, a running one is left to free itself.
+ */
+void
+core_password_release(struct core_ctx *ctx)
+{
+	struct core_pw_task	*pt = ctx->task;
+
+	if (pt == NULL)
+		return;
+	ctx->task = NULL;
+	if (kore_task_finished(&pt->task))
+		pw_task_free(pt);
+	else
+		pt->req = NULL;
+}
+
 static int
 pw_start(struct http_request *req, struct core_ctx *ctx, int op,
     const char *password, const char *hash)
 {
-	if (ctx->task_state == 0) {
-		memset(&ctx->pw, 0, sizeof(ctx->pw));
-		ctx->pw.op = op;
-		ctx->pw.ops = core_cfg.pwhash_ops;
-		ctx->pw.mem = core_cfg.pwhash_mem;
-		if (kore_strlcpy(ctx->pw.password, password,
-		    sizeof(ctx->pw.password)) >= sizeof(ctx->pw.password))
-			return (core_error(req, 400, "Password too long."));
-		if (hash != NULL && kore_strlcpy(ctx->pw.hash, hash,
-		    sizeof(ctx->pw.hash)) >= sizeof(ctx->pw.hash))
-			kore_strlcpy(ctx->pw.hash, pw_dummy_hash,
-			    sizeof(ctx->pw.hash));
+	struct core_pw_task	*pt;
 
-		kore_task_create(&ctx->task, pw_task);
-		kore_task_bind_request(&ctx->task, req);
-		kore_task_run(&ctx->task);
-		/* Only after kore_task_run: the channel needs the thread. */
-		kore_task_channel_write(&ctx->task, &ctx->pw, sizeof(ctx->pw));
-		sodium_memzero(ctx->pw.password, sizeof(ctx->pw.password));
+	if (ctx->task_state == 0) {
+		pt = kore_calloc(1, sizeof(*pt));
+		pt->job.op = op;
+		pt->job.ops = core_cfg.pwhash_ops;
+		pt->job.mem = core_cfg.pwhash_mem;
+		if (kore_strlcpy(pt->job.password, password,
+		    sizeof(pt->job.password)) >= sizeof(pt->job.password)) {
+			sodium_memzero(&pt->job, sizeof(pt->job));
+			kore_free(pt);
+			return (core_error(req, 400, "Password too long."));
+		}
+		if (hash != NULL && kore_strlcpy(pt->job.hash, hash,
+		    sizeof(pt->job.hash)) >= sizeof(pt->job.hash))
+			kore_strlcpy(pt->job.hash, pw_dummy_hash,
+			    sizeof(pt->job.hash));
+
+		kore_task_create(&pt->task, pw_task);
+		kore_task_bind_callback(&pt->task, pw_task_event);
+		pt->req = req;
+		ctx->task = pt;
 		ctx->task_state = PW_TASK_RUNNING;
+		kore_task_run(&pt->task);
+		http_request_sleep(req);
 		return (CORE_WAIT);
 	}
 
 	if (ctx->task_state == PW_TASK_RUNNING) {
-		if (kore_task_state(&ctx->task) != KORE_TASK_STATE_FINISHED) {
+		pt = ctx->task;
+		if (!kore_task_finished(&pt->task)) {
 			http_request_sleep(req);
 			return (CORE_WAIT);
 		}
-		if (kore_task_channel_read(&ctx->task, &ctx->pw,
-		    sizeof(ctx->pw)) != sizeof(ctx->pw)) {
-			ctx->task_state = PW_TASK_DONE;
-			return (core_error(req, 500, NULL));
-		}
 		ctx->task_state = PW_TASK_DONE;
+		memcpy(&ctx->pw, &pt->job, sizeof(ctx->pw));
+		ctx->task = NULL;
+		pw_task_free(pt);
 		if (op == PW_OP_HASH && !ctx->pw.ok)
 			return (core_error(req, 500, NULL));
 	}
@@ -107,29 +164,27 @@ pw_start(struct http_request *req, struct core_ctx *ctx, int op,
 	return (CORE_OK);
 }
 
-/* Runs on a task thread: libsodium only, no Kore calls but the channel. */
+/*
+ * Runs on a task thread: libsodium on the task's own job, nothing else.
+ * The job is the task's, so nothing here can outlive its memory.
+ */
 static int
 pw_task(struct kore_task *t)
 {
-	struct core_pw_job	job;
-	char			hash[crypto_pwhash_STRBYTES];
+	struct core_pw_job	*job = &((struct core_pw_task *)t)->job;
+	char			 hash[crypto_pwhash_STRBYTES];
 
-	if (kore_task_channel_read(t, &job, sizeof(job)) != sizeof(job))
-		return (KORE_RESULT_ERROR);
-
-	if (job.op == PW_OP_HASH) {
-		job.ok = crypto_pwhash_str(hash, job.password,
-		    strlen(job.password), job.ops, job.mem) == 0;
-		if (job.ok)
-			memcpy(job.hash, hash, sizeof(job.hash));
+	if (job->op == PW_OP_HASH) {
+		job->ok = crypto_pwhash_str(hash, job->password,
+		    strlen(job->password), job->ops, job->mem) == 0;
+		if (job->ok)
+			memcpy(job->hash, hash, sizeof(job->hash));
+		sodium_memzero(hash, sizeof(hash));
 	} else {
-		job.ok = crypto_pwhash_str_verify(job.hash, job.password,
-		    strlen(job.password)) == 0;
+		job->ok = crypto_pwhash_str_verify(job->hash, job->password,
+		    strlen(job->password)) == 0;
 	}
-
-	sodium_memzero(job.password, sizeof(job.password));
-	kore_task_channel_write(t, &job, sizeof(job));
-	sodium_memzero(&job, sizeof(job));
+	sodium_memzero(job->password, sizeof(job->password));
 
 	return (KORE_RESULT_OK);
 }

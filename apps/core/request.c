@@ -30,9 +30,13 @@ core_begin(struct http_request *req, struct core_ctx **out)
 	struct core_ctx		*ctx;
 
 	if ((ctx = http_state_get(req)) == NULL) {
+		core_request_guard(req);
 		ctx = http_state_create(req, sizeof(*ctx), ctx_free);
 		ctx->start = kore_time_ms();
 		ctx_request_id(req, ctx);
+		/* For the log line: the connection may be gone by then. */
+		(void)kore_strlcpy(ctx->addr, core_client_ip(req),
+		    sizeof(ctx->addr));
 		core_metrics_inflight(1);
 	}
 
@@ -41,6 +45,36 @@ core_begin(struct http_request *req, struct core_ctx **out)
 		return (CORE_OK);
 
 	return (core_session_load(req, ctx));
+}
+
+/*
+ * What every request the site answers goes through first.
+ *
+ * Kore reads a body only for POST, PUT and PATCH, and only by its
+ * Content-Length.  Whatever else a request carries (a body on a GET or
+ * a DELETE, Transfer-Encoding) stays in the stream and would be parsed
+ * as the next request on the connection, which behind a proxy's
+ * keep-alive pool may be somebody else's: such a connection is closed
+ * once this request is answered.
+ */
+void
+core_request_guard(struct http_request *req)
+{
+	const char	*v;
+	int		 body;
+
+	if (req->owner == NULL)
+		return;
+
+	/* Every response: pages, JSON, errors, redirects, media, assets. */
+	http_response_header(req, "x-content-type-options", "nosniff");
+
+	body = req->method == HTTP_METHOD_POST ||
+	    req->method == HTTP_METHOD_PUT || req->method == HTTP_METHOD_PATCH;
+	if (http_request_header(req, "transfer-encoding", &v) ||
+	    (!body && http_request_header(req, "content-length", &v) &&
+	    strcmp(v, "0")))
+		req->owner->flags |= CONN_CLOSE_EMPTY;
 }
 
 /*
@@ -195,6 +229,11 @@ core_path_id(struct http_request *req, const char *prefix, int64_t *id,
 	return (0);
 }
 
+/*
+ * Kore's free hook.  It runs when the request ends, and also when its
+ * connection went away first (req->owner is NULL then): nothing here may
+ * touch the connection.
+ */
 static void
 ctx_free(struct http_request *req)
 {
@@ -210,8 +249,7 @@ ctx_free(struct http_request *req)
 	for (i = 0; i < CORE_DB_SLOTS; i++)
 		core_db_cleanup(&ctx->db[i]);
 
-	if (ctx->task_state != 0)
-		kore_task_destroy(&ctx->task);
+	core_password_release(ctx);
 
 	if (ctx->body != NULL)
 		json_decref(ctx->body);

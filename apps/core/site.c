@@ -73,6 +73,7 @@ core_home(struct http_request *req)
 int
 core_healthz(struct http_request *req)
 {
+	core_request_guard(req);
 	http_response_header(req, "content-type", "text/plain");
 	http_response_header(req, "cache-control", "no-store");
 	http_response(req, 200, "ok\n", 3);

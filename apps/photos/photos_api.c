@@ -198,8 +198,8 @@ api_list(struct http_request *req, struct core_ctx *ctx, const char *mode,
 	next = rows > limit ? core_db_value(db, limit - 1, PH_COL_CURSOR) :
 	    NULL;
 
-	text = json_dumps(json_pack("{s:o, s:s?}", "photos", list,
-	    "next_cursor", next), JSON_COMPACT);
+	text = core_json_text(json_pack("{s:o, s:s?}", "photos", list,
+	    "next_cursor", next));
 	if (text == NULL)
 		return (core_error(req, 500, NULL));
 	if (key[0] != '\0')
