@@ -45,13 +45,18 @@ static const char sql_since[] =
 
 /*
  * $1 room, $2 author, $3 body, $4 mentioned users who are offline (a
- * text[] literal), $5 request id.  The room's row is locked first so
- * ids and versions follow commit order (sql/007_chat.sql).
+ * text[] literal), $5 request id, $6 and $7 the kind and hash of the
+ * author's credential, checked again here: a WebSocket may outlive it.
+ * The room's row is locked first so ids and versions follow commit order
+ * (sql/007_chat.sql).
  */
 const char chat_sql_post[] =
-	"WITH r AS ("
+	"WITH a AS ("
+	"  SELECT " CORE_SQL_CRED_LIVE("$2", "$6", "$7") " AS live"
+	"), r AS ("
 	"  SELECT r.id, r.kind, r.name, r.archived FROM chat_rooms r"
 	"   WHERE r.id = $1 AND " CHAT_SQL_CAN_READ("r", "$2")
+	"     AND (SELECT live FROM a)"
 	"     FOR UPDATE"
 	"), t AS ("
 	"  SELECT chat_take_token($2) AS ok FROM r WHERE NOT r.archived"
@@ -81,7 +86,8 @@ const char chat_sql_post[] =
 	"SELECT (SELECT count(*) FROM r),"
 	"       coalesce((SELECT bool_or(archived) FROM r), false),"
 	"       coalesce((SELECT bool_or(ok) FROM t), false),"
-	"       " CORE_JOBS_JSON("j") ", " CHAT_SQL_MSG_COLS
+	"       " CORE_JOBS_JSON("j") ", (SELECT live FROM a), "
+	        CHAT_SQL_MSG_COLS
 	"  FROM (SELECT 1) one"
 	"  LEFT JOIN (m JOIN users u ON u.id = m.author_id) ON true";
 
@@ -282,8 +288,8 @@ message_post(struct http_request *req, struct core_ctx *ctx, int64_t id)
 	struct core_db		*db;
 	struct kore_buf		 offline;
 	json_t			*body, *errors;
-	const char		*text, *params[5];
-	char			 uid[24], rid[24], loc[64];
+	const char		*text, *params[7];
+	char			 uid[24], rid[24], loc[64], hex[CORE_HASH_HEX];
 	int			 rc;
 
 	if ((rc = core_json_body_max(req, ctx, CHAT_JSON_BODY_MAX, &body)) !=
@@ -304,11 +310,18 @@ message_post(struct http_request *req, struct core_ctx *ctx, int64_t id)
 	params[2] = text;
 	params[3] = kore_buf_stringify(&offline, NULL);
 	params[4] = ctx->request_id;
+	core_hex(ctx->cred_hash, sizeof(ctx->cred_hash), hex);
+	params[5] = core_credential_kind(ctx->auth);
+	params[6] = hex;
 	db = &ctx->db[0];
-	rc = core_db_run(req, db, chat_sql_post, 5, params);
+	rc = core_db_run(req, db, chat_sql_post, 7, params);
 	kore_buf_cleanup(&offline);
 	if (rc != CORE_OK)
 		return (rc);
+
+	if (strcmp(core_db_value(db, 0, CHAT_POST_COL_LIVE), "t"))
+		return (core_problem(req, 401, "Authentication required",
+		    "Your session or token has ended.", NULL));
 
 	if (core_db_int(db, 0, CHAT_POST_COL_ROOMS) == 0)
 		return (core_error(req, 404, "No such room."));

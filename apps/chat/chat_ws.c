@@ -22,6 +22,14 @@
  * are held and sent after it, without those the backlog already had.
  * A client whose send queue grows past CHAT_WS_QUEUE_MAX is cut off
  * rather than allowed to hold memory for everyone.
+ *
+ * A connection keeps the hash of the session or token it was opened
+ * with.  When that credential ends, or every credential of its user does
+ * (a ban, a password reset), core revoke tells every worker and the
+ * connection is closed after an error frame (code 401).  Every frame
+ * that writes (send, typing, subscribe) also checks the credential again
+ * in the statement it runs, so a revocation whose event was lost still
+ * lets nothing through.
  */
 
 #include <sys/queue.h>
@@ -54,15 +62,19 @@ void	chat_ws_disconnect(struct connection *);
 #define MODE_SINCE		2
 
 /*
- * $1 viewer, $2 room, $3 id or version, $4 mode: whether the viewer may
- * read the room, and what it missed.
+ * $1 viewer, $2 room, $3 id or version, $4 mode, $5 and $6 the kind and
+ * hash of the credential: whether it is still good, whether the viewer
+ * may read the room, and what it missed.
  */
 static const char sql_subscribe[] =
-	"WITH r AS ("
+	"WITH a AS ("
+	"  SELECT " CORE_SQL_CRED_LIVE("$1", "$5", "$6") " AS live"
+	"), r AS ("
 	"  SELECT r.id FROM chat_rooms r"
 	"   WHERE r.id = $2 AND " CHAT_SQL_CAN_READ("r", "$1")
+	"     AND (SELECT live FROM a)"
 	")"
-	"SELECT (SELECT count(*) FROM r), x.*"
+	"SELECT (SELECT count(*) FROM r), (SELECT live FROM a), x.*"
 	"  FROM (SELECT 1) one LEFT JOIN LATERAL ("
 	"    SELECT " CHAT_SQL_MSG_COLS
 	"      FROM chat_messages m JOIN users u ON u.id = m.author_id"
@@ -72,6 +84,14 @@ static const char sql_subscribe[] =
 	"     ORDER BY CASE WHEN $4 = 'since' THEN m.version ELSE m.id END"
 	"     LIMIT 501"
 	"  ) x ON true";
+
+#define SUB_COL_ROOMS		0
+#define SUB_COL_LIVE		1
+#define SUB_COL_MSG		2	/* CHAT_SQL_MSG_COLS, NULL if none */
+
+/* $1 user, $2 and $3 the kind and hash of the credential. */
+static const char sql_live[] =
+	"SELECT " CORE_SQL_CRED_LIVE("$1", "$2", "$3");
 
 /* Small: every connection has CHAT_WS_ROOMS_MAX of them. */
 struct chat_sub {
@@ -91,6 +111,8 @@ struct chat_peer {
 	u_int64_t		 serial;
 	int64_t			 uid;
 	int			 admin;
+	int			 auth;		/* CORE_AUTH_COOKIE, _BEARER */
+	char			 cred[CORE_HASH_HEX];
 	char			 username[CORE_USERNAME_MAX + 1];
 	u_int64_t		 typing_at;
 	u_int64_t		 online_at;
@@ -102,11 +124,14 @@ struct chat_ws_handle {
 	struct chat_peer	*peer;
 	int64_t			 uid;
 	int			 admin;
+	int			 auth;
+	char			 cred[CORE_HASH_HEX];
 	char			 username[CORE_USERNAME_MAX + 1];
 };
 
 #define OP_SUBSCRIBE		1
 #define OP_SEND			2
+#define OP_TYPING		3
 
 struct chat_op {
 	struct core_dbq		 q;		/* first */
@@ -121,6 +146,7 @@ static u_int64_t		peer_serial;
 
 static int	origin_ok(struct http_request *);
 static void	fanout(const char *, size_t);
+static void	revoked(int64_t, const char *);
 static void	frame_subscribe(struct chat_peer *, json_t *);
 static void	frame_unsubscribe(struct chat_peer *, json_t *);
 static void	frame_send(struct chat_peer *, json_t *);
@@ -130,6 +156,7 @@ static void	op_start(struct chat_peer *, int, int64_t, const char *,
 static void	op_done(struct core_dbq *, int);
 static void	subscribed(struct chat_op *);
 static void	sent(struct chat_op *);
+static void	typed(struct chat_op *);
 static struct chat_sub *sub_find(struct chat_peer *, int64_t);
 static void	sub_clear(struct chat_sub *);
 static void	sub_hold(struct chat_peer *, struct chat_sub *, const char *,
@@ -139,6 +166,7 @@ static void	peer_send(struct chat_peer *, const void *, size_t);
 static void	peer_send_json(struct chat_peer *, json_t *);
 static void	peer_error(struct chat_peer *, int, const char *,
 		    const char *);
+static void	peer_cut(struct chat_peer *, const char *);
 static void	peer_release(struct chat_peer *);
 static int64_t	json_id(json_t *, const char *);
 
@@ -159,12 +187,15 @@ chat_ws(struct http_request *req)
 		return (core_yield(core_error(req, 403,
 		    "WebSocket connections with a session cookie must come "
 		    "from this site's pages.")));
-	if (core_pubsub_listen(CHAT_CHANNEL, fanout) == -1)
+	if (core_pubsub_listen(CHAT_CHANNEL, fanout) == -1 ||
+	    core_revoke_listen(revoked) == -1)
 		return (core_yield(core_error(req, 503, NULL)));
 
 	h = kore_calloc(1, sizeof(*h));
 	h->uid = ctx->user.id;
 	h->admin = ctx->user.role == CORE_ROLE_ADMIN;
+	h->auth = ctx->auth;
+	core_hex(ctx->cred_hash, sizeof(ctx->cred_hash), h->cred);
 	(void)kore_strlcpy(h->username, ctx->user.username, sizeof(h->username));
 	req->owner->hdlr_extra = h;
 
@@ -186,6 +217,8 @@ chat_ws_connect(struct connection *c)
 	p->serial = ++peer_serial;
 	p->uid = h->uid;
 	p->admin = h->admin;
+	p->auth = h->auth;
+	(void)kore_strlcpy(p->cred, h->cred, sizeof(p->cred));
 	(void)kore_strlcpy(p->username, h->username, sizeof(p->username));
 	h->peer = p;
 	TAILQ_INSERT_TAIL(&peers, p, list);
@@ -339,11 +372,29 @@ fanout(const char *data, size_t len)
 	}
 }
 
+/*
+ * A revocation from core: close every local connection of user `uid`
+ * (0: none), or the ones opened with the credential hashed as `cred`.
+ */
+static void
+revoked(int64_t uid, const char *cred)
+{
+	struct chat_peer	*p, *next;
+
+	for (p = TAILQ_FIRST(&peers); p != NULL; p = next) {
+		next = TAILQ_NEXT(p, list);
+		if ((uid != 0 && p->uid == uid) ||
+		    (cred != NULL && !strcmp(p->cred, cred)))
+			peer_cut(p, "Signed out: the session or token of this "
+			    "connection has ended.");
+	}
+}
+
 static void
 frame_subscribe(struct chat_peer *p, json_t *frame)
 {
 	struct chat_sub		*s;
-	const char		*params[4], *mode;
+	const char		*params[6], *mode;
 	char			 uid[24], rid[24], pos[24];
 	int64_t			 room, at;
 	int			 i;
@@ -395,7 +446,9 @@ frame_subscribe(struct chat_peer *p, json_t *frame)
 	params[1] = rid;
 	params[2] = pos;
 	params[3] = mode;
-	op_start(p, OP_SUBSCRIBE, room, NULL, sql_subscribe, 4, params);
+	params[4] = core_credential_kind(p->auth);
+	params[5] = p->cred;
+	op_start(p, OP_SUBSCRIBE, room, NULL, sql_subscribe, 6, params);
 }
 
 static void
@@ -412,7 +465,7 @@ frame_send(struct chat_peer *p, json_t *frame)
 {
 	struct kore_buf		 offline;
 	json_t			*errors, *jref;
-	const char		*body, *ref, *params[5];
+	const char		*body, *ref, *params[7];
 	char			 uid[24], rid[24], reqid[40];
 	int64_t			 room;
 
@@ -442,7 +495,9 @@ frame_send(struct chat_peer *p, json_t *frame)
 	params[2] = body;
 	params[3] = kore_buf_stringify(&offline, NULL);
 	params[4] = reqid;
-	op_start(p, OP_SEND, room, ref, chat_sql_post, 5, params);
+	params[5] = core_credential_kind(p->auth);
+	params[6] = p->cred;
+	op_start(p, OP_SEND, room, ref, chat_sql_post, 7, params);
 	kore_buf_cleanup(&offline);
 }
 
@@ -450,6 +505,8 @@ static void
 frame_typing(struct chat_peer *p, json_t *frame)
 {
 	struct chat_sub		*s;
+	const char		*params[3];
+	char			 uid[24];
 	u_int64_t		 now;
 
 	s = sub_find(p, json_id(frame, "room"));
@@ -463,9 +520,12 @@ frame_typing(struct chat_peer *p, json_t *frame)
 		return;
 	p->typing_at = now;
 
-	chat_publish(json_pack("{s:s, s:I, s:s, s:I}", "type", "typing",
-	    "room_id", (json_int_t)s->room, "user", p->username,
-	    "user_id", (json_int_t)p->uid));
+	/* Published once the credential is known to be still good. */
+	(void)snprintf(uid, sizeof(uid), "%lld", (long long)p->uid);
+	params[0] = uid;
+	params[1] = core_credential_kind(p->auth);
+	params[2] = p->cred;
+	op_start(p, OP_TYPING, s->room, NULL, sql_live, 3, params);
 }
 
 static void
@@ -501,6 +561,8 @@ op_done(struct core_dbq *q, int ok)
 			    op->ref[0] != '\0' ? op->ref : NULL);
 		} else if (op->kind == OP_SUBSCRIBE) {
 			subscribed(op);
+		} else if (op->kind == OP_TYPING) {
+			typed(op);
 		} else {
 			sent(op);
 		}
@@ -525,13 +587,19 @@ subscribed(struct chat_op *op)
 
 	if ((s = sub_find(p, op->room)) == NULL || s->state != SUB_PENDING)
 		return;		/* unsubscribed meanwhile */
-	if (core_db_int(db, 0, 0) == 0) {
+	if (strcmp(core_db_value(db, 0, SUB_COL_LIVE), "t")) {
+		peer_cut(p, "Signed out: the session or token of this "
+		    "connection has ended.");
+		return;
+	}
+	if (core_db_int(db, 0, SUB_COL_ROOMS) == 0) {
 		sub_clear(s);
 		peer_error(p, 404, "No such room.", NULL);
 		return;
 	}
 
-	n = core_db_isnull(db, 0, 1 + CHAT_COL_ID) ? 0 : core_db_rows(db);
+	n = core_db_isnull(db, 0, SUB_COL_MSG + CHAT_COL_ID) ? 0 :
+	    core_db_rows(db);
 	truncated = n > CHAT_WS_BACKLOG_MAX;
 	if (truncated)
 		n = CHAT_WS_BACKLOG_MAX;
@@ -540,10 +608,10 @@ subscribed(struct chat_op *op)
 	    "truncated", truncated));
 
 	for (i = 0; i < n && p->c != NULL; i++) {
-		msg = chat_message_json(db, i, 1);
+		msg = chat_message_json(db, i, SUB_COL_MSG);
 		v = s->mode == MODE_SINCE ?
-		    core_db_int(db, i, 1 + CHAT_COL_VERSION) :
-		    core_db_int(db, i, 1 + CHAT_COL_ID);
+		    core_db_int(db, i, SUB_COL_MSG + CHAT_COL_VERSION) :
+		    core_db_int(db, i, SUB_COL_MSG + CHAT_COL_ID);
 		if (v > s->mark)
 			s->mark = v;
 		peer_send_json(p, json_pack("{s:s, s:o}", "type", "message",
@@ -576,6 +644,11 @@ sent(struct chat_op *op)
 	const char		*ref;
 
 	ref = op->ref[0] != '\0' ? op->ref : NULL;
+	if (strcmp(core_db_value(db, 0, CHAT_POST_COL_LIVE), "t")) {
+		peer_cut(p, "Signed out: the session or token of this "
+		    "connection has ended.");
+		return;
+	}
 	if (core_db_int(db, 0, CHAT_POST_COL_ROOMS) == 0) {
 		peer_error(p, 404, "No such room.", ref);
 		return;
@@ -595,6 +668,23 @@ sent(struct chat_op *op)
 	peer_send_json(p, json_pack("{s:s, s:s?, s:o}", "type", "sent",
 	    "ref", ref, "message", chat_message_json(db, 0,
 	    CHAT_POST_COL_MSG)));
+}
+
+/* The credential is still good: others see the peer typing. */
+static void
+typed(struct chat_op *op)
+{
+	struct chat_peer	*p = op->peer;
+
+	if (strcmp(core_db_value(&op->q.db, 0, 0), "t")) {
+		peer_cut(p, "Signed out: the session or token of this "
+		    "connection has ended.");
+		return;
+	}
+
+	chat_publish(json_pack("{s:s, s:I, s:s, s:I}", "type", "typing",
+	    "room_id", (json_int_t)op->room, "user", p->username,
+	    "user_id", (json_int_t)p->uid));
 }
 
 static struct chat_sub *
@@ -712,6 +802,35 @@ peer_error(struct chat_peer *p, int code, const char *detail,
 	peer_send_json(p, json_pack("{s:s, s:i, s:s, s:s?}", "type", "error",
 	    "code", code, "detail", detail != NULL ? detail : "Error.",
 	    "ref", ref));
+}
+
+/*
+ * The credential of the connection has ended: say so, close it and send
+ * nothing more.  The frames go out now, before the socket is closed.
+ */
+static void
+peer_cut(struct chat_peer *p, const char *detail)
+{
+	u_int8_t	payload[2 + 16];
+	size_t		len;
+
+	if (p->c == NULL || p->closing)
+		return;
+
+	p->refs++;		/* a full queue may disconnect it meanwhile */
+	peer_error(p, 401, detail, NULL);
+	if (p->c != NULL && !p->closing) {
+		p->closing = 1;
+		/* 1008, policy violation: the nearest to "signed out". */
+		payload[0] = 1008 >> 8;
+		payload[1] = 1008 & 0xff;
+		len = strlen("signed out");
+		memcpy(payload + 2, "signed out", len);
+		p->c->flags |= CONN_WS_CLOSE_SENT;
+		kore_websocket_send(p->c, WEBSOCKET_OP_CLOSE, payload, 2 + len);
+		kore_connection_disconnect(p->c);
+	}
+	peer_release(p);
 }
 
 static void
