@@ -1,13 +1,25 @@
 """Chat permissions that hold in every route: an archived room is
-read-only for edits and deletions too, and a conversation does not exist
-for anyone outside it (admins included)."""
+read-only for edits and deletions too, a conversation does not exist for
+anyone outside it (admins included), and a flood of public rooms never
+hides a user's conversations from the room list."""
 
 import secrets
+import subprocess
+
+import pytest
 
 from test_ws import Client, run
 
 ROOMS = "/api/v1/chat/rooms"
 MESSAGE = "/api/v1/chat/messages/%s"
+
+
+def psql(sql):
+    p = subprocess.run(["psql", "-X", "-At", "-v", "ON_ERROR_STOP=1",
+                        "-c", sql], capture_output=True, text=True,
+                       timeout=60)
+    assert p.returncode == 0, p.stderr
+    return p.stdout.split()
 
 
 def test_archived_rooms_refuse_edits_and_deletions(alice, bob, admin, chat,
@@ -69,3 +81,32 @@ def test_a_conversation_is_404_to_an_admin_in_every_route(alice, bob,
     own = chat.dm(admin, alice)
     said = chat.send(alice, own["id"])
     assert admin.delete(MESSAGE % said["id"]).status_code == 204
+
+
+@pytest.fixture
+def many_public_rooms(alice):
+    """Far more public rooms than the list shows, all named to sort
+    before anything else."""
+    tag = secrets.token_hex(3)
+    psql("INSERT INTO chat_rooms (kind, name, created_by)"
+         " SELECT 'public', '0-flood-%s-' || lpad(g::text, 4, '0'), %d"
+         "   FROM generate_series(1, 1200) g" % (tag, alice.id))
+    yield 1200
+    psql("DELETE FROM chat_rooms WHERE kind = 'public'"
+         " AND name LIKE '0-flood-%s-%%'" % tag)
+
+
+def test_a_flood_of_public_rooms_never_hides_a_conversation(
+        many_public_rooms, alice, bob, chat, helpers):
+    room = chat.dm(bob, alice)
+    body = helpers.assert_json(alice.get(ROOMS), 200)
+    rooms = body["rooms"]
+    assert room["id"] in [r["id"] for r in rooms]
+    # Each kind has its own limit, and says when it was reached.
+    public = [r for r in rooms if r["kind"] == "public"]
+    dms = [r for r in rooms if r["kind"] == "dm"]
+    assert 0 < len(public) < many_public_rooms
+    assert body["truncated"] == {"public": True, "dm": False}
+    assert [r["id"] for r in dms] == [room["id"]]
+    # Public rooms first, then conversations.
+    assert rooms == public + dms
