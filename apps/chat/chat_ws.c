@@ -29,7 +29,10 @@
  * connection is closed after an error frame (code 401).  Every frame
  * that writes (send, typing, subscribe) also checks the credential again
  * in the statement it runs, so a revocation whose event was lost still
- * lets nothing through.
+ * lets nothing through; and every CHAT_WS_SWEEP_MS one statement checks
+ * the credentials of all the worker's connections, so a connection that
+ * only reads does not outlive its credential (a lost event, an expired
+ * session) for long either.
  */
 
 #include <sys/queue.h>
@@ -52,6 +55,7 @@ void	chat_ws_disconnect(struct connection *);
 #define CHAT_WS_QUEUE_MAX	(512 * 1024)
 #define CHAT_WS_TYPING_MS	1500
 #define CHAT_WS_ONLINE_MS	20000
+#define CHAT_WS_SWEEP_MS	10000
 
 #define SUB_FREE		0
 #define SUB_PENDING		1
@@ -92,6 +96,16 @@ static const char sql_subscribe[] =
 /* $1 user, $2 and $3 the kind and hash of the credential. */
 static const char sql_live[] =
 	"SELECT " CORE_SQL_CRED_LIVE("$1", "$2", "$3");
+
+/*
+ * $1 connections (serials), $2 their users, $3 and $4 the kinds and
+ * hashes of their credentials: the connections whose credential ended.
+ */
+static const char sql_sweep[] =
+	"SELECT x.serial"
+	"  FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[])"
+	"       AS x(serial, uid, kind, hash)"
+	" WHERE NOT " CORE_SQL_CRED_LIVE("x.uid", "x.kind", "x.hash");
 
 /* Small: every connection has CHAT_WS_ROOMS_MAX of them. */
 struct chat_sub {
@@ -143,10 +157,15 @@ struct chat_op {
 
 static TAILQ_HEAD(, chat_peer)	peers = TAILQ_HEAD_INITIALIZER(peers);
 static u_int64_t		peer_serial;
+static struct kore_timer	*sweep_timer;
+static struct core_dbq		 sweep_q;
+static int			 sweeping;
 
 static int	origin_ok(struct http_request *);
 static void	fanout(const char *, size_t);
 static void	revoked(int64_t, const char *);
+static void	sweep(void *, u_int64_t);
+static void	swept(struct core_dbq *, int);
 static void	frame_subscribe(struct chat_peer *, json_t *);
 static void	frame_unsubscribe(struct chat_peer *, json_t *);
 static void	frame_send(struct chat_peer *, json_t *);
@@ -223,6 +242,8 @@ chat_ws_connect(struct connection *c)
 	h->peer = p;
 	TAILQ_INSERT_TAIL(&peers, p, list);
 	core_metrics_websockets(1);
+	if (sweep_timer == NULL)
+		sweep_timer = kore_timer_add(sweep, CHAT_WS_SWEEP_MS, NULL, 0);
 
 	chat_online_mark(p->username);
 	p->online_at = kore_time_ms();
@@ -388,6 +409,75 @@ revoked(int64_t uid, const char *cred)
 			peer_cut(p, "Signed out: the session or token of this "
 			    "connection has ended.");
 	}
+}
+
+/* Check the credentials of every local connection in one statement. */
+static void
+sweep(void *unused, u_int64_t now)
+{
+	struct chat_peer	*p;
+	struct kore_buf		 b[4];
+	const char		*params[4];
+	int			 i, n;
+
+	if (sweeping || TAILQ_EMPTY(&peers))
+		return;
+
+	for (i = 0; i < 4; i++) {
+		kore_buf_init(&b[i], 1024);
+		kore_buf_append(&b[i], "{", 1);
+	}
+	n = 0;
+	TAILQ_FOREACH(p, &peers, list) {
+		if (p->closing)
+			continue;
+		/* Numbers, "session" or "token", hex: nothing to quote. */
+		kore_buf_appendf(&b[0], "%s%llu", n ? "," : "",
+		    (unsigned long long)p->serial);
+		kore_buf_appendf(&b[1], "%s%lld", n ? "," : "",
+		    (long long)p->uid);
+		kore_buf_appendf(&b[2], "%s%s", n ? "," : "",
+		    core_credential_kind(p->auth));
+		kore_buf_appendf(&b[3], "%s%s", n ? "," : "", p->cred);
+		n++;
+	}
+	for (i = 0; i < 4; i++) {
+		kore_buf_append(&b[i], "}", 1);
+		params[i] = kore_buf_stringify(&b[i], NULL);
+	}
+
+	if (n > 0) {
+		memset(&sweep_q, 0, sizeof(sweep_q));
+		sweep_q.done = swept;
+		sweeping = 1;
+		core_dbq_run(&sweep_q, sql_sweep, 4, params);
+	}
+	for (i = 0; i < 4; i++)
+		kore_buf_cleanup(&b[i]);
+}
+
+/* Close the connections whose credential ended (gone ones are skipped). */
+static void
+swept(struct core_dbq *q, int ok)
+{
+	struct chat_peer	*p, *next;
+	u_int64_t		 serial;
+	int			 i;
+
+	for (i = 0; ok && i < core_db_rows(&q->db); i++) {
+		serial = (u_int64_t)core_db_int(&q->db, i, 0);
+		for (p = TAILQ_FIRST(&peers); p != NULL; p = next) {
+			next = TAILQ_NEXT(p, list);
+			if (p->serial == serial) {
+				peer_cut(p, "Signed out: the session or token "
+				    "of this connection has ended.");
+				break;
+			}
+		}
+	}
+
+	core_dbq_cleanup(q);
+	sweeping = 0;
 }
 
 static void

@@ -278,3 +278,30 @@ def test_write_frames_recheck_the_credential(how, frame, new_user, chat):
         await w.close()
     run(go())
     assert marker not in bodies(chat, watcher, room)
+
+
+@pytest.mark.parametrize("how", sorted(LOST))
+def test_a_socket_that_only_reads_is_closed_too(how, new_user, chat):
+    """No event, no frame from the client: the worker's periodic check of
+    its sockets' credentials (every 10 s) still closes the socket, so a
+    lost event does not let it go on receiving the room."""
+    victim, watcher = new_user("read_"), new_user("w_")
+    room = chat.room(watcher)["id"]
+
+    async def go():
+        if how == "session":
+            c = await cookie_client(victim, BASE)
+        else:
+            c = await token_client(victim.token, BASE)
+        await c.subscribe(room)
+        await in_thread(psql, LOST[how] % victim.id)
+        frames = []
+        try:
+            while True:
+                frames.append(await c.recv(30))
+        except (websockets.ConnectionClosed, asyncio.TimeoutError):
+            pass
+        assert [f["type"] for f in frames] == ["error"], frames
+        assert frames[0]["code"] == 401, frames
+        assert c.ws.closed, "the socket stayed open"
+    run(go())
