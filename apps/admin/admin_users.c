@@ -1,7 +1,8 @@
 /*
  * User management for admins: list users, ban and unban, promote and
  * demote.  A ban deletes the user's sessions and API tokens in the same
- * statement, so it takes effect on their next request.
+ * statement, so it takes effect on their next request, and then closes
+ * their open WebSockets on every instance (core_revoke_user).
  */
 
 #include <stdio.h>
@@ -260,6 +261,8 @@ user_action(struct http_request *req, struct core_ctx *ctx,
 
 	if (core_db_rows(&ctx->db[0]) != 1)
 		return (core_error(req, 404, "No such user."));
+	if (act == ADMIN_ACT_BAN)
+		core_revoke_user(uid);
 
 	return (CORE_OK);
 }

@@ -65,7 +65,8 @@
 #define CHAT_POST_COL_ARCHIVED	1
 #define CHAT_POST_COL_ALLOWED	2	/* f: over the rate limit */
 #define CHAT_POST_COL_JOBS	3
-#define CHAT_POST_COL_MSG	4	/* CHAT_SQL_MSG_COLS, NULL if none */
+#define CHAT_POST_COL_LIVE	4	/* f: the credential has ended */
+#define CHAT_POST_COL_MSG	5	/* CHAT_SQL_MSG_COLS, NULL if none */
 
 /* chat_messages.c */
 extern const char chat_sql_post[];

@@ -45,13 +45,18 @@ static const char sql_since[] =
 
 /*
  * $1 room, $2 author, $3 body, $4 mentioned users who are offline (a
- * text[] literal), $5 request id.  The room's row is locked first so
- * ids and versions follow commit order (sql/007_chat.sql).
+ * text[] literal), $5 request id, $6 and $7 the kind and hash of the
+ * author's credential, checked again here: a WebSocket may outlive it.
+ * The room's row is locked first so ids and versions follow commit order
+ * (sql/007_chat.sql).
  */
 const char chat_sql_post[] =
-	"WITH r AS ("
+	"WITH a AS ("
+	"  SELECT " CORE_SQL_CRED_LIVE("$2", "$6", "$7") " AS live"
+	"), r AS ("
 	"  SELECT r.id, r.kind, r.name, r.archived FROM chat_rooms r"
 	"   WHERE r.id = $1 AND " CHAT_SQL_CAN_READ("r", "$2")
+	"     AND (SELECT live FROM a)"
 	"     FOR UPDATE"
 	"), t AS ("
 	"  SELECT chat_take_token($2) AS ok FROM r WHERE NOT r.archived"
@@ -81,22 +86,25 @@ const char chat_sql_post[] =
 	"SELECT (SELECT count(*) FROM r),"
 	"       coalesce((SELECT bool_or(archived) FROM r), false),"
 	"       coalesce((SELECT bool_or(ok) FROM t), false),"
-	"       " CORE_JOBS_JSON("j") ", " CHAT_SQL_MSG_COLS
+	"       " CORE_JOBS_JSON("j") ", (SELECT live FROM a), "
+	        CHAT_SQL_MSG_COLS
 	"  FROM (SELECT 1) one"
 	"  LEFT JOIN (m JOIN users u ON u.id = m.author_id) ON true";
 
 
 /*
  * $1 message, $2 user, $3 new body (NULL: delete), $4 user is an admin.
- * Authors edit and delete their messages; admins delete any.
+ * Authors edit and delete their messages; admins delete any in a room
+ * they can read (a conversation they are not in does not exist for
+ * them).  An archived room changes no more.
  */
 static const char sql_change[] =
 	"WITH x AS ("
 	"  SELECT id, room_id FROM chat_messages WHERE id = $1 AND NOT deleted"
 	"), r AS ("
-	"  SELECT r.id FROM chat_rooms r JOIN x ON x.room_id = r.id"
+	"  SELECT r.id, r.archived"
+	"    FROM chat_rooms r JOIN x ON x.room_id = r.id"
 	"   WHERE " CHAT_SQL_CAN_READ("r", "$2")
-	"      OR ($4::bool AND $3::text IS NULL)"
 	"     FOR UPDATE OF r"
 	"), m AS ("
 	"  UPDATE chat_messages m"
@@ -106,12 +114,19 @@ static const char sql_change[] =
 	"         deleted = ($3 IS NULL),"
 	"         version = nextval('chat_version_seq')"
 	"    FROM r WHERE m.id = $1 AND m.room_id = r.id AND NOT m.deleted"
-	"     AND (m.author_id = $2 OR ($4::bool AND $3 IS NULL))"
+	"     AND NOT r.archived"
+	"     AND (m.author_id = $2 OR ($4::bool AND $3::text IS NULL))"
 	"  RETURNING m.*"
 	")"
-	"SELECT (SELECT count(*) FROM r), " CHAT_SQL_MSG_COLS
+	"SELECT (SELECT count(*) FROM r),"
+	"       coalesce((SELECT bool_or(archived) FROM r), false), "
+	        CHAT_SQL_MSG_COLS
 	"  FROM (SELECT 1) one"
 	"  LEFT JOIN (m JOIN users u ON u.id = m.author_id) ON true";
+
+#define CHANGE_COL_ROOMS	0	/* 0: no such message for the user */
+#define CHANGE_COL_ARCHIVED	1
+#define CHANGE_COL_MSG		2	/* CHAT_SQL_MSG_COLS, NULL if none */
 
 /* $1 message, $2 reporter, $3 reason. */
 static const char sql_report[] =
@@ -282,8 +297,8 @@ message_post(struct http_request *req, struct core_ctx *ctx, int64_t id)
 	struct core_db		*db;
 	struct kore_buf		 offline;
 	json_t			*body, *errors;
-	const char		*text, *params[5];
-	char			 uid[24], rid[24], loc[64];
+	const char		*text, *params[7];
+	char			 uid[24], rid[24], loc[64], hex[CORE_HASH_HEX];
 	int			 rc;
 
 	if ((rc = core_json_body_max(req, ctx, CHAT_JSON_BODY_MAX, &body)) !=
@@ -304,11 +319,18 @@ message_post(struct http_request *req, struct core_ctx *ctx, int64_t id)
 	params[2] = text;
 	params[3] = kore_buf_stringify(&offline, NULL);
 	params[4] = ctx->request_id;
+	core_hex(ctx->cred_hash, sizeof(ctx->cred_hash), hex);
+	params[5] = core_credential_kind(ctx->auth);
+	params[6] = hex;
 	db = &ctx->db[0];
-	rc = core_db_run(req, db, chat_sql_post, 5, params);
+	rc = core_db_run(req, db, chat_sql_post, 7, params);
 	kore_buf_cleanup(&offline);
 	if (rc != CORE_OK)
 		return (rc);
+
+	if (strcmp(core_db_value(db, 0, CHAT_POST_COL_LIVE), "t"))
+		return (core_problem(req, 401, "Authentication required",
+		    "Your session or token has ended.", NULL));
 
 	if (core_db_int(db, 0, CHAT_POST_COL_ROOMS) == 0)
 		return (core_error(req, 404, "No such room."));
@@ -353,9 +375,13 @@ message_change(struct http_request *req, struct core_ctx *ctx, int64_t id,
 	if ((rc = core_db_run(req, db, sql_change, 4, params)) != CORE_OK)
 		return (rc);
 
-	if (core_db_int(db, 0, 0) == 0)
+	if (core_db_int(db, 0, CHANGE_COL_ROOMS) == 0)
 		return (core_error(req, 404, "No such message."));
-	if (core_db_isnull(db, 0, 1 + CHAT_COL_ID))
+	if (!strcmp(core_db_value(db, 0, CHANGE_COL_ARCHIVED), "t"))
+		return (core_problem(req, 409, "Room archived",
+		    "This room is archived: its messages can be read, not "
+		    "changed.", NULL));
+	if (core_db_isnull(db, 0, CHANGE_COL_MSG + CHAT_COL_ID))
 		return (core_error(req, 403, text == NULL ?
 		    "Only its author or an admin can delete a message." :
 		    "Only its author can edit a message."));
@@ -363,17 +389,20 @@ message_change(struct http_request *req, struct core_ctx *ctx, int64_t id,
 	if (text == NULL) {
 		chat_publish(json_pack("{s:s, s:I, s:I, s:I}", "type",
 		    "deleted", "room_id",
-		    (json_int_t)core_db_int(db, 0, 1 + CHAT_COL_ROOM), "id",
-		    (json_int_t)core_db_int(db, 0, 1 + CHAT_COL_ID), "version",
-		    (json_int_t)core_db_int(db, 0, 1 + CHAT_COL_VERSION)));
+		    (json_int_t)core_db_int(db, 0, CHANGE_COL_MSG +
+		    CHAT_COL_ROOM), "id",
+		    (json_int_t)core_db_int(db, 0, CHANGE_COL_MSG +
+		    CHAT_COL_ID), "version",
+		    (json_int_t)core_db_int(db, 0, CHANGE_COL_MSG +
+		    CHAT_COL_VERSION)));
 		http_response(req, 204, NULL, 0);
 		return (CORE_DONE);
 	}
 
 	chat_publish(json_pack("{s:s, s:o}", "type", "edited", "message",
-	    chat_message_json(db, 0, 1)));
+	    chat_message_json(db, 0, CHANGE_COL_MSG)));
 	return (core_json_send(req, 200, json_pack("{s:o}", "message",
-	    chat_message_json(db, 0, 1))));
+	    chat_message_json(db, 0, CHANGE_COL_MSG))));
 }
 
 static int

@@ -13,13 +13,24 @@ int	chat_api_rooms(struct http_request *);
 int	chat_api_room(struct http_request *);
 int	chat_api_dm(struct http_request *);
 
-/* $1 viewer.  Public rooms by name, then conversations by name. */
+/* At most this many public rooms, and this many conversations, listed. */
+#define ROOMS_LIST_MAX		500
+
+/*
+ * $1 viewer, $2 rows of each kind (one more than listed, to tell when
+ * there are more).  Public rooms by name, then conversations by name,
+ * each kind under its own limit: no number of public rooms hides a
+ * conversation.
+ */
 static const char sql_rooms[] =
-	"SELECT " CHAT_SQL_ROOM_COLS("$1")
-	"  FROM chat_rooms r"
-	" WHERE r.kind = 'public' OR r.id IN (SELECT room_id FROM chat_members"
-	"       WHERE user_id = $1)"
-	" ORDER BY r.kind DESC, 3 LIMIT 1000";
+	"(SELECT " CHAT_SQL_ROOM_COLS("$1")
+	"   FROM chat_rooms r WHERE r.kind = 'public' ORDER BY 3 LIMIT $2)"
+	" UNION ALL "
+	"(SELECT " CHAT_SQL_ROOM_COLS("$1")
+	"   FROM chat_rooms r WHERE r.kind = 'dm' AND r.id IN"
+	"        (SELECT room_id FROM chat_members WHERE user_id = $1)"
+	"  ORDER BY 3 LIMIT $2)"
+	" ORDER BY 2 DESC, 3";
 
 /* $1 viewer, $2 room. */
 static const char sql_room[] =
@@ -84,10 +95,10 @@ chat_api_rooms(struct http_request *req)
 {
 	struct core_ctx		*ctx;
 	struct core_db		*db;
-	const char		*params[1];
-	char			 uid[24];
+	const char		*params[2];
+	char			 uid[24], lim[24];
 	json_t			*list;
-	int			 rc, i;
+	int			 rc, i, dm, n[2];
 
 	if ((rc = core_begin(req, &ctx)) != CORE_OK)
 		return (core_yield(rc));
@@ -98,17 +109,25 @@ chat_api_rooms(struct http_request *req)
 		return (core_yield(rooms_create(req, ctx)));
 
 	(void)snprintf(uid, sizeof(uid), "%lld", (long long)ctx->user.id);
+	(void)snprintf(lim, sizeof(lim), "%d", ROOMS_LIST_MAX + 1);
 	params[0] = uid;
+	params[1] = lim;
 	db = &ctx->db[0];
-	if ((rc = core_db_run(req, db, sql_rooms, 1, params)) != CORE_OK)
+	if ((rc = core_db_run(req, db, sql_rooms, 2, params)) != CORE_OK)
 		return (core_yield(rc));
 
+	/* One list, as before; "truncated" says which kind has more. */
 	list = json_array();
-	for (i = 0; i < core_db_rows(db); i++)
-		json_array_append_new(list, chat_room_json(db, i));
+	n[0] = n[1] = 0;
+	for (i = 0; i < core_db_rows(db); i++) {
+		dm = !strcmp(core_db_value(db, i, CHAT_RCOL_KIND), "dm");
+		if (++n[dm] <= ROOMS_LIST_MAX)
+			json_array_append_new(list, chat_room_json(db, i));
+	}
 
-	return (core_yield(core_json_send(req, 200,
-	    json_pack("{s:o}", "rooms", list))));
+	return (core_yield(core_json_send(req, 200, json_pack(
+	    "{s:o, s:{s:b, s:b}}", "rooms", list, "truncated",
+	    "public", n[0] > ROOMS_LIST_MAX, "dm", n[1] > ROOMS_LIST_MAX))));
 }
 
 /*

@@ -22,6 +22,17 @@
  * are held and sent after it, without those the backlog already had.
  * A client whose send queue grows past CHAT_WS_QUEUE_MAX is cut off
  * rather than allowed to hold memory for everyone.
+ *
+ * A connection keeps the hash of the session or token it was opened
+ * with.  When that credential ends, or every credential of its user does
+ * (a ban, a password reset), core revoke tells every worker and the
+ * connection is closed after an error frame (code 401).  Every frame
+ * that writes (send, typing, subscribe) also checks the credential again
+ * in the statement it runs, so a revocation whose event was lost still
+ * lets nothing through; and every CHAT_WS_SWEEP_MS one statement checks
+ * the credentials of all the worker's connections, so a connection that
+ * only reads does not outlive its credential (a lost event, an expired
+ * session) for long either.
  */
 
 #include <sys/queue.h>
@@ -44,6 +55,7 @@ void	chat_ws_disconnect(struct connection *);
 #define CHAT_WS_QUEUE_MAX	(512 * 1024)
 #define CHAT_WS_TYPING_MS	1500
 #define CHAT_WS_ONLINE_MS	20000
+#define CHAT_WS_SWEEP_MS	10000
 
 #define SUB_FREE		0
 #define SUB_PENDING		1
@@ -54,15 +66,19 @@ void	chat_ws_disconnect(struct connection *);
 #define MODE_SINCE		2
 
 /*
- * $1 viewer, $2 room, $3 id or version, $4 mode: whether the viewer may
- * read the room, and what it missed.
+ * $1 viewer, $2 room, $3 id or version, $4 mode, $5 and $6 the kind and
+ * hash of the credential: whether it is still good, whether the viewer
+ * may read the room, and what it missed.
  */
 static const char sql_subscribe[] =
-	"WITH r AS ("
+	"WITH a AS ("
+	"  SELECT " CORE_SQL_CRED_LIVE("$1", "$5", "$6") " AS live"
+	"), r AS ("
 	"  SELECT r.id FROM chat_rooms r"
 	"   WHERE r.id = $2 AND " CHAT_SQL_CAN_READ("r", "$1")
+	"     AND (SELECT live FROM a)"
 	")"
-	"SELECT (SELECT count(*) FROM r), x.*"
+	"SELECT (SELECT count(*) FROM r), (SELECT live FROM a), x.*"
 	"  FROM (SELECT 1) one LEFT JOIN LATERAL ("
 	"    SELECT " CHAT_SQL_MSG_COLS
 	"      FROM chat_messages m JOIN users u ON u.id = m.author_id"
@@ -72,6 +88,24 @@ static const char sql_subscribe[] =
 	"     ORDER BY CASE WHEN $4 = 'since' THEN m.version ELSE m.id END"
 	"     LIMIT 501"
 	"  ) x ON true";
+
+#define SUB_COL_ROOMS		0
+#define SUB_COL_LIVE		1
+#define SUB_COL_MSG		2	/* CHAT_SQL_MSG_COLS, NULL if none */
+
+/* $1 user, $2 and $3 the kind and hash of the credential. */
+static const char sql_live[] =
+	"SELECT " CORE_SQL_CRED_LIVE("$1", "$2", "$3");
+
+/*
+ * $1 connections (serials), $2 their users, $3 and $4 the kinds and
+ * hashes of their credentials: the connections whose credential ended.
+ */
+static const char sql_sweep[] =
+	"SELECT x.serial"
+	"  FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[])"
+	"       AS x(serial, uid, kind, hash)"
+	" WHERE NOT " CORE_SQL_CRED_LIVE("x.uid", "x.kind", "x.hash");
 
 /* Small: every connection has CHAT_WS_ROOMS_MAX of them. */
 struct chat_sub {
@@ -91,6 +125,8 @@ struct chat_peer {
 	u_int64_t		 serial;
 	int64_t			 uid;
 	int			 admin;
+	int			 auth;		/* CORE_AUTH_COOKIE, _BEARER */
+	char			 cred[CORE_HASH_HEX];
 	char			 username[CORE_USERNAME_MAX + 1];
 	u_int64_t		 typing_at;
 	u_int64_t		 online_at;
@@ -102,11 +138,14 @@ struct chat_ws_handle {
 	struct chat_peer	*peer;
 	int64_t			 uid;
 	int			 admin;
+	int			 auth;
+	char			 cred[CORE_HASH_HEX];
 	char			 username[CORE_USERNAME_MAX + 1];
 };
 
 #define OP_SUBSCRIBE		1
 #define OP_SEND			2
+#define OP_TYPING		3
 
 struct chat_op {
 	struct core_dbq		 q;		/* first */
@@ -118,9 +157,15 @@ struct chat_op {
 
 static TAILQ_HEAD(, chat_peer)	peers = TAILQ_HEAD_INITIALIZER(peers);
 static u_int64_t		peer_serial;
+static struct kore_timer	*sweep_timer;
+static struct core_dbq		 sweep_q;
+static int			 sweeping;
 
 static int	origin_ok(struct http_request *);
 static void	fanout(const char *, size_t);
+static void	revoked(int64_t, const char *);
+static void	sweep(void *, u_int64_t);
+static void	swept(struct core_dbq *, int);
 static void	frame_subscribe(struct chat_peer *, json_t *);
 static void	frame_unsubscribe(struct chat_peer *, json_t *);
 static void	frame_send(struct chat_peer *, json_t *);
@@ -130,6 +175,7 @@ static void	op_start(struct chat_peer *, int, int64_t, const char *,
 static void	op_done(struct core_dbq *, int);
 static void	subscribed(struct chat_op *);
 static void	sent(struct chat_op *);
+static void	typed(struct chat_op *);
 static struct chat_sub *sub_find(struct chat_peer *, int64_t);
 static void	sub_clear(struct chat_sub *);
 static void	sub_hold(struct chat_peer *, struct chat_sub *, const char *,
@@ -139,6 +185,7 @@ static void	peer_send(struct chat_peer *, const void *, size_t);
 static void	peer_send_json(struct chat_peer *, json_t *);
 static void	peer_error(struct chat_peer *, int, const char *,
 		    const char *);
+static void	peer_cut(struct chat_peer *, const char *);
 static void	peer_release(struct chat_peer *);
 static int64_t	json_id(json_t *, const char *);
 
@@ -159,7 +206,8 @@ chat_ws(struct http_request *req)
 		return (core_yield(core_error(req, 403,
 		    "WebSocket connections with a session cookie must come "
 		    "from this site's pages.")));
-	if (core_pubsub_listen(CHAT_CHANNEL, fanout) == -1)
+	if (core_pubsub_listen(CHAT_CHANNEL, fanout) == -1 ||
+	    core_revoke_listen(revoked) == -1)
 		return (core_yield(core_error(req, 503, NULL)));
 
 	/* A handshake that failed earlier on this connection left its own. */
@@ -167,6 +215,8 @@ chat_ws(struct http_request *req)
 	h = kore_calloc(1, sizeof(*h));
 	h->uid = ctx->user.id;
 	h->admin = ctx->user.role == CORE_ROLE_ADMIN;
+	h->auth = ctx->auth;
+	core_hex(ctx->cred_hash, sizeof(ctx->cred_hash), h->cred);
 	(void)kore_strlcpy(h->username, ctx->user.username, sizeof(h->username));
 	req->owner->hdlr_extra = h;
 
@@ -188,10 +238,14 @@ chat_ws_connect(struct connection *c)
 	p->serial = ++peer_serial;
 	p->uid = h->uid;
 	p->admin = h->admin;
+	p->auth = h->auth;
+	(void)kore_strlcpy(p->cred, h->cred, sizeof(p->cred));
 	(void)kore_strlcpy(p->username, h->username, sizeof(p->username));
 	h->peer = p;
 	TAILQ_INSERT_TAIL(&peers, p, list);
 	core_metrics_websockets(1);
+	if (sweep_timer == NULL)
+		sweep_timer = kore_timer_add(sweep, CHAT_WS_SWEEP_MS, NULL, 0);
 
 	chat_online_mark(p->username);
 	p->online_at = kore_time_ms();
@@ -341,11 +395,98 @@ fanout(const char *data, size_t len)
 	}
 }
 
+/*
+ * A revocation from core: close every local connection of user `uid`
+ * (0: none), or the ones opened with the credential hashed as `cred`.
+ */
+static void
+revoked(int64_t uid, const char *cred)
+{
+	struct chat_peer	*p, *next;
+
+	for (p = TAILQ_FIRST(&peers); p != NULL; p = next) {
+		next = TAILQ_NEXT(p, list);
+		if ((uid != 0 && p->uid == uid) ||
+		    (cred != NULL && !strcmp(p->cred, cred)))
+			peer_cut(p, "Signed out: the session or token of this "
+			    "connection has ended.");
+	}
+}
+
+/* Check the credentials of every local connection in one statement. */
+static void
+sweep(void *unused, u_int64_t now)
+{
+	struct chat_peer	*p;
+	struct kore_buf		 b[4];
+	const char		*params[4];
+	int			 i, n;
+
+	if (sweeping || TAILQ_EMPTY(&peers))
+		return;
+
+	for (i = 0; i < 4; i++) {
+		kore_buf_init(&b[i], 1024);
+		kore_buf_append(&b[i], "{", 1);
+	}
+	n = 0;
+	TAILQ_FOREACH(p, &peers, list) {
+		if (p->closing)
+			continue;
+		/* Numbers, "session" or "token", hex: nothing to quote. */
+		kore_buf_appendf(&b[0], "%s%llu", n ? "," : "",
+		    (unsigned long long)p->serial);
+		kore_buf_appendf(&b[1], "%s%lld", n ? "," : "",
+		    (long long)p->uid);
+		kore_buf_appendf(&b[2], "%s%s", n ? "," : "",
+		    core_credential_kind(p->auth));
+		kore_buf_appendf(&b[3], "%s%s", n ? "," : "", p->cred);
+		n++;
+	}
+	for (i = 0; i < 4; i++) {
+		kore_buf_append(&b[i], "}", 1);
+		params[i] = kore_buf_stringify(&b[i], NULL);
+	}
+
+	if (n > 0) {
+		memset(&sweep_q, 0, sizeof(sweep_q));
+		sweep_q.done = swept;
+		sweeping = 1;
+		core_dbq_run(&sweep_q, sql_sweep, 4, params);
+	}
+	for (i = 0; i < 4; i++)
+		kore_buf_cleanup(&b[i]);
+}
+
+/* Close the connections whose credential ended (gone ones are skipped). */
+static void
+swept(struct core_dbq *q, int ok)
+{
+	struct chat_peer	*p, *next;
+	u_int64_t		 serial;
+	int			 i;
+
+	for (i = 0; ok && i < core_db_rows(&q->db); i++) {
+		serial = (u_int64_t)core_db_int(&q->db, i, 0);
+		for (p = TAILQ_FIRST(&peers); p != NULL; p = next) {
+			next = TAILQ_NEXT(p, list);
+			if (p->serial == serial) {
+				peer_cut(p, "Signed out: the session or token "
+				    "of this connection has ended.");
+				break;
+			}
+		}
+	}
+
+	core_dbq_cleanup(q);
+	sweeping = 0;
+}
+
 static void
 frame_subscribe(struct chat_peer *p, json_t *frame)
 {
 	struct chat_sub		*s;
-	const char		*params[4], *mode;
+	const char		*params[6], *mode;
 	char			 uid[24], rid[24], pos[24];
 	int64_t			 room, at;
 	int			 i;
@@ -397,7 +538,9 @@ frame_subscribe(struct chat_peer *p, json_t *frame)
 	params[1] = rid;
 	params[2] = pos;
 	params[3] = mode;
-	op_start(p, OP_SUBSCRIBE, room, NULL, sql_subscribe, 4, params);
+	params[4] = core_credential_kind(p->auth);
+	params[5] = p->cred;
+	op_start(p, OP_SUBSCRIBE, room, NULL, sql_subscribe, 6, params);
 }
 
 static void
@@ -414,7 +557,7 @@ frame_send(struct chat_peer *p, json_t *frame)
 {
 	struct kore_buf		 offline;
 	json_t			*errors, *jref;
-	const char		*body, *ref, *params[5];
+	const char		*body, *ref, *params[7];
 	char			 uid[24], rid[24], reqid[40];
 	int64_t			 room;
 
@@ -444,7 +587,9 @@ frame_send(struct chat_peer *p, json_t *frame)
 	params[2] = body;
 	params[3] = kore_buf_stringify(&offline, NULL);
 	params[4] = reqid;
-	op_start(p, OP_SEND, room, ref, chat_sql_post, 5, params);
+	params[5] = core_credential_kind(p->auth);
+	params[6] = p->cred;
+	op_start(p, OP_SEND, room, ref, chat_sql_post, 7, params);
 	kore_buf_cleanup(&offline);
 }
 
@@ -452,6 +597,8 @@ static void
 frame_typing(struct chat_peer *p, json_t *frame)
 {
 	struct chat_sub		*s;
+	const char		*params[3];
+	char			 uid[24];
 	u_int64_t		 now;
 
 	s = sub_find(p, json_id(frame, "room"));
@@ -465,9 +612,12 @@ frame_typing(struct chat_peer *p, json_t *frame)
 		return;
 	p->typing_at = now;
 
-	chat_publish(json_pack("{s:s, s:I, s:s, s:I}", "type", "typing",
-	    "room_id", (json_int_t)s->room, "user", p->username,
-	    "user_id", (json_int_t)p->uid));
+	/* Published once the credential is known to be still good. */
+	(void)snprintf(uid, sizeof(uid), "%lld", (long long)p->uid);
+	params[0] = uid;
+	params[1] = core_credential_kind(p->auth);
+	params[2] = p->cred;
+	op_start(p, OP_TYPING, s->room, NULL, sql_live, 3, params);
 }
 
 static void
@@ -503,6 +653,8 @@ op_done(struct core_dbq *q, int ok)
 			    op->ref[0] != '\0' ? op->ref : NULL);
 		} else if (op->kind == OP_SUBSCRIBE) {
 			subscribed(op);
+		} else if (op->kind == OP_TYPING) {
+			typed(op);
 		} else {
 			sent(op);
 		}
@@ -527,13 +679,19 @@ subscribed(struct chat_op *op)
 
 	if ((s = sub_find(p, op->room)) == NULL || s->state != SUB_PENDING)
 		return;		/* unsubscribed meanwhile */
-	if (core_db_int(db, 0, 0) == 0) {
+	if (strcmp(core_db_value(db, 0, SUB_COL_LIVE), "t")) {
+		peer_cut(p, "Signed out: the session or token of this "
+		    "connection has ended.");
+		return;
+	}
+	if (core_db_int(db, 0, SUB_COL_ROOMS) == 0) {
 		sub_clear(s);
 		peer_error(p, 404, "No such room.", NULL);
 		return;
 	}
 
-	n = core_db_isnull(db, 0, 1 + CHAT_COL_ID) ? 0 : core_db_rows(db);
+	n = core_db_isnull(db, 0, SUB_COL_MSG + CHAT_COL_ID) ? 0 :
+	    core_db_rows(db);
 	truncated = n > CHAT_WS_BACKLOG_MAX;
 	if (truncated)
 		n = CHAT_WS_BACKLOG_MAX;
@@ -542,10 +700,10 @@ subscribed(struct chat_op *op)
 	    "truncated", truncated));
 
 	for (i = 0; i < n && p->c != NULL; i++) {
-		msg = chat_message_json(db, i, 1);
+		msg = chat_message_json(db, i, SUB_COL_MSG);
 		v = s->mode == MODE_SINCE ?
-		    core_db_int(db, i, 1 + CHAT_COL_VERSION) :
-		    core_db_int(db, i, 1 + CHAT_COL_ID);
+		    core_db_int(db, i, SUB_COL_MSG + CHAT_COL_VERSION) :
+		    core_db_int(db, i, SUB_COL_MSG + CHAT_COL_ID);
 		if (v > s->mark)
 			s->mark = v;
 		peer_send_json(p, json_pack("{s:s, s:o}", "type", "message",
@@ -578,6 +736,11 @@ sent(struct chat_op *op)
 	const char		*ref;
 
 	ref = op->ref[0] != '\0' ? op->ref : NULL;
+	if (strcmp(core_db_value(db, 0, CHAT_POST_COL_LIVE), "t")) {
+		peer_cut(p, "Signed out: the session or token of this "
+		    "connection has ended.");
+		return;
+	}
 	if (core_db_int(db, 0, CHAT_POST_COL_ROOMS) == 0) {
 		peer_error(p, 404, "No such room.", ref);
 		return;
@@ -597,6 +760,23 @@ sent(struct chat_op *op)
 	peer_send_json(p, json_pack("{s:s, s:s?, s:o}", "type", "sent",
 	    "ref", ref, "message", chat_message_json(db, 0,
 	    CHAT_POST_COL_MSG)));
+}
+
+/* The credential is still good: others see the peer typing. */
+static void
+typed(struct chat_op *op)
+{
+	struct chat_peer	*p = op->peer;
+
+	if (strcmp(core_db_value(&op->q.db, 0, 0), "t")) {
+		peer_cut(p, "Signed out: the session or token of this "
+		    "connection has ended.");
+		return;
+	}
+
+	chat_publish(json_pack("{s:s, s:I, s:s, s:I}", "type", "typing",
+	    "room_id", (json_int_t)op->room, "user", p->username,
+	    "user_id", (json_int_t)p->uid));
 }
 
 static struct chat_sub *
@@ -714,6 +894,35 @@ peer_error(struct chat_peer *p, int code, const char *detail,
 	peer_send_json(p, json_pack("{s:s, s:i, s:s, s:s?}", "type", "error",
 	    "code", code, "detail", detail != NULL ? detail : "Error.",
 	    "ref", ref));
+}
+
+/*
+ * The credential of the connection has ended: say so, close it and send
+ * nothing more.  The frames go out now, before the socket is closed.
+ */
+static void
+peer_cut(struct chat_peer *p, const char *detail)
+{
+	u_int8_t	payload[2 + 16];
+	size_t		len;
+
+	if (p->c == NULL || p->closing)
+		return;
+
+	p->refs++;		/* a full queue may disconnect it meanwhile */
+	peer_error(p, 401, detail, NULL);
+	if (p->c != NULL && !p->closing) {
+		p->closing = 1;
+		/* 1008, policy violation: the nearest to "signed out". */
+		payload[0] = 1008 >> 8;
+		payload[1] = 1008 & 0xff;
+		len = strlen("signed out");
+		memcpy(payload + 2, "signed out", len);
+		p->c->flags |= CONN_WS_CLOSE_SENT;
+		kore_websocket_send(p->c, WEBSOCKET_OP_CLOSE, payload, 2 + len);
+		kore_connection_disconnect(p->c);
+	}
+	peer_release(p);
 }
 
 static void

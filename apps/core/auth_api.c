@@ -146,6 +146,8 @@ core_api_logout(struct http_request *req)
 		core_hex(ctx->cred_hash, sizeof(ctx->cred_hash), hex);
 		params[0] = hex;
 		rc = core_db_run(req, &ctx->db[0], sql_token_delete, 1, params);
+		if (rc == CORE_OK)
+			core_revoke_credential(hex);
 	} else {
 		rc = core_session_end(req, ctx, &ctx->db[0]);
 	}

@@ -82,6 +82,20 @@
 #define CORE_JOBS_JSON(cte)						\
 	"(SELECT coalesce(json_agg(" cte "), '[]') FROM " cte ")"
 
+/*
+ * SQL: whether the credential whose hash is the hex text `h`, of kind
+ * `k` ('session' or 'token', core_credential_kind), still signs in user
+ * `u`: it exists, a session has not expired, the user is not banned.
+ */
+#define CORE_SQL_CRED_LIVE(u, k, h)					\
+	"EXISTS (SELECT 1 FROM users cu WHERE cu.id = " u		\
+	" AND NOT cu.banned AND CASE " k "::text WHEN 'session' THEN"	\
+	" EXISTS (SELECT 1 FROM sessions cs WHERE cs.user_id = cu.id"	\
+	" AND cs.token_hash = decode(" h ", 'hex') AND"		\
+	" cs.expires_at > now()) WHEN 'token' THEN EXISTS (SELECT 1"	\
+	" FROM api_tokens ct WHERE ct.user_id = cu.id AND"		\
+	" ct.token_hash = decode(" h ", 'hex')) ELSE false END)"
+
 /* The newest migration this build needs (sql/); /readyz checks it. */
 #define CORE_SCHEMA_VERSION	"008_photos"
 
@@ -345,6 +359,12 @@ int		core_pubsub_listen(const char *,
 
 /* publish.c */
 int		core_publish(const char *, const void *, size_t);
+
+/* revoke.c */
+void		core_revoke_user(int64_t);
+void		core_revoke_credential(const char *);
+int		core_revoke_listen(void (*)(int64_t, const char *));
+const char	*core_credential_kind(int);
 
 /* throttle.c */
 int		core_throttle_check(const char *, const char *, int *);

@@ -32,7 +32,10 @@ static const char sql_reset_valid[] =
 	" WHERE token_hash = decode($1, 'hex') AND used_at IS NULL"
 	"   AND expires_at > now()";
 
-/* Use the link once, set the password, end every session of the user. */
+/*
+ * Use the link once, set the password, end every session of the user and
+ * revoke every API token: whoever knew the old password may have made one.
+ */
 static const char sql_reset_apply[] =
 	"WITH r AS ("
 	"  UPDATE password_resets SET used_at = now()"
@@ -43,6 +46,8 @@ static const char sql_reset_apply[] =
 	"   WHERE id = (SELECT user_id FROM r) AND NOT banned RETURNING id"
 	"), s AS ("
 	"  DELETE FROM sessions WHERE user_id = (SELECT id FROM u)"
+	"), t AS ("
+	"  DELETE FROM api_tokens WHERE user_id = (SELECT id FROM u)"
 	")"
 	"SELECT id FROM u";
 
@@ -158,6 +163,7 @@ core_reset_page(struct http_request *req)
 		    "This reset link has expired or was already used. Ask "
 		    "for a new one.")));
 
+	core_revoke_user(core_db_int(&ctx->db[0], 0, 0));
 	core_redirect(req, "/login?reset=1");
 	return (KORE_RESULT_OK);
 }

@@ -176,6 +176,8 @@ core_session_start(struct http_request *req, struct core_ctx *ctx,
 
 	if (core_db_sqlstate(db)[0] != '\0')
 		return (core_error(req, 500, NULL));
+	if (ctx->auth == CORE_AUTH_COOKIE)
+		core_revoke_credential(old);
 
 	core_session_cookie(req, ctx->new_token, core_cfg.session_ttl);
 	memcpy(ctx->cred_hash, ctx->new_hash, sizeof(ctx->cred_hash));
@@ -186,7 +188,10 @@ core_session_start(struct http_request *req, struct core_ctx *ctx,
 	return (CORE_OK);
 }
 
-/* Delete the request's web session and its cookie. */
+/*
+ * Delete the request's web session and its cookie, and close what the
+ * session opened (core_revoke_credential).
+ */
 int
 core_session_end(struct http_request *req, struct core_ctx *ctx,
     struct core_db *db)
@@ -201,6 +206,7 @@ core_session_end(struct http_request *req, struct core_ctx *ctx,
 		if ((rc = core_db_run(req, db, sql_session_delete, 1,
 		    params)) != CORE_OK)
 			return (rc);
+		core_revoke_credential(hex);
 	}
 
 	core_session_cookie(req, "", 0);

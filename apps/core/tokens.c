@@ -29,7 +29,8 @@ static const char sql_token_create[] =
 	"  RETURNING id, " CORE_SQL_TS("created_at");
 
 static const char sql_token_revoke[] =
-	"DELETE FROM api_tokens WHERE id = $1 AND user_id = $2 RETURNING id";
+	"DELETE FROM api_tokens WHERE id = $1 AND user_id = $2"
+	"  RETURNING id, encode(token_hash, 'hex')";
 
 static const char sql_user_public[] =
 	"SELECT u.id, u.username, " CORE_SQL_TS("u.created_at")
@@ -88,6 +89,7 @@ core_api_token(struct http_request *req)
 	if (core_db_rows(&ctx->db[0]) != 1)
 		return (core_yield(core_problem(req, 404, "Not found",
 		    "You have no token with this id.", NULL)));
+	core_revoke_credential(core_db_value(&ctx->db[0], 0, 1));
 
 	http_response(req, 204, NULL, 0);
 	return (KORE_RESULT_OK);

@@ -34,6 +34,8 @@
 	let typingSent = 0;
 	let typingTimer = null;
 	let pendingRef = null;
+	let roomsTimer = null;
+	let signedOut = false;		// the session ended: stop trying
 
 	function say(msg) {
 		$('chat-error').textContent = msg || '';
@@ -57,6 +59,8 @@
 			return {};
 		const data = await res.json().catch(() => ({}));
 		if (!res.ok) {
+			if (res.status === 401)
+				endSession();
 			const err = new Error(problemText(data, res.status));
 			err.status = res.status;
 			throw err;
@@ -315,9 +319,20 @@
 		}
 	}
 
+	// The session ended (logged out elsewhere, banned, a password
+	// reset): stop polling and reconnecting, and say how to come back.
+	function endSession() {
+		signedOut = true;
+		clearTimeout(pollTimer);
+		clearInterval(roomsTimer);
+		root.dataset.link = 'signed-out';
+		$('link-state').textContent = 'signed out';
+		say('You are signed out. Log in again to go on chatting.');
+	}
+
 	function schedule() {
 		clearTimeout(pollTimer);
-		if (ws)
+		if (ws || signedOut)
 			return;
 		pollTimer = setTimeout(async () => {
 			await poll();
@@ -361,8 +376,15 @@
 			}
 			onFrame(f);
 		});
-		sock.addEventListener('close', () => {
+		sock.addEventListener('close', (ev) => {
 			clearInterval(ping);
+			// 1008: the server closed it because the session ended.
+			if (ev.code === 1008) {
+				if (ws === sock)
+					ws = null;
+				endSession();
+				return;
+			}
 			if (ws === sock) {
 				ws = null;
 				root.dataset.link = 'polling';
@@ -374,6 +396,8 @@
 	}
 
 	function retry() {
+		if (signedOut)
+			return;
 		setTimeout(connect, wsDelay);
 		wsDelay = Math.min(wsDelay * 2, 30000);
 	}
@@ -406,7 +430,9 @@
 			break;
 		case 'error':
 			// A repeated subscribe (reconnect racing a room switch)
-			// is harmless.
+			// is harmless; 401 comes just before the close (1008).
+			if (f.code === 401)
+				break;
 			if (f.code !== 409 || f.ref)
 				say(f.detail);
 			if (f.ref && f.ref === pendingRef)
@@ -606,7 +632,7 @@
 		root.dataset.link = 'polling';
 		connect();
 		await loadRooms();
-		setInterval(loadRooms, ROOMS_MS);
+		roomsTimer = setInterval(loadRooms, ROOMS_MS);
 		const want = Number(new URL(location.href).searchParams.get('room'));
 		let room = rooms.find((r) => r.id === want);
 		if (!room && want) {

@@ -1,6 +1,7 @@
 // Browser test: two users chat live in a room over the WebSocket, a
 // hostile message stays text, typing shows, and a third browser that
-// cannot open WebSockets still follows the room by polling.
+// cannot open WebSockets still follows the room by polling; a logout in
+// another tab signs the open chat out.
 //   AGORA_TEST_URL, AGORA_SCREENSHOT_DIR
 
 import { randomBytes } from 'node:crypto';
@@ -106,6 +107,17 @@ try {
 		    { hasText: 'polling says hi' }).waitFor();
 		await alice.page.screenshot({ path: join(shots, 'chat.png'),
 		    fullPage: true });
+	});
+
+	await check('a logout in another tab signs the open chat out',
+	    async () => {
+		const other = await alice.page.context().newPage();
+		await other.goto(base + '/');
+		await Promise.all([other.waitForURL(base + '/'),
+		    other.click('form[action="/logout"] button')]);
+		await alice.page.locator('#chat[data-link="signed-out"]')
+		    .waitFor({ timeout: 5000 });
+		await other.close();
 	});
 
 	await check('no script errors or server errors', async () => {
