@@ -97,6 +97,7 @@ struct core_config {
 	char		*smtp_url;
 	char		*mail_from;
 	size_t		 upload_max_bytes;
+	u_int64_t	 upload_quota_bytes;	/* per user, all apps */
 	u_int64_t	 upload_max_pixels;
 	int		 session_ttl;		/* seconds */
 	int		 dev;			/* dev-only routes enabled */
