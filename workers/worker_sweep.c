@@ -17,16 +17,24 @@
 
 #define SWEEP_BATCH	"200"
 
+/*
+ * The images posts name are collected in one pass over the posts (not
+ * one per image); $1 is the grace period in seconds.
+ */
 static const char sql_sweep[] =
-	"WITH gone AS ("
+	"WITH used AS ("
+	"  SELECT DISTINCT m[1] AS sha256"
+	"    FROM posts,"
+	"         regexp_matches(body,"
+	"         '/media/(?:display|thumb)/([0-9a-f]{64})\\.jpg', 'g') AS m"
+	"), gone AS ("
 	"  UPDATE media_files m SET withdrawn = true"
 	"   WHERE m.id IN ("
 	"     SELECT f.id FROM media_files f"
 	"      WHERE NOT f.withdrawn"
 	"        AND f.created_at < now() - make_interval(secs => $1::int)"
 	"        AND NOT EXISTS (SELECT 1 FROM photos p WHERE p.media_id = f.id)"
-	"        AND NOT EXISTS (SELECT 1 FROM posts b"
-	"                         WHERE strpos(b.body, f.sha256) > 0)"
+	"        AND f.sha256 NOT IN (SELECT sha256 FROM used)"
 	"      ORDER BY f.id LIMIT " SWEEP_BATCH
 	"        FOR UPDATE SKIP LOCKED)"
 	"  RETURNING m.sha256"
