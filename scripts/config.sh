@@ -42,6 +42,16 @@ if [ ! -s "$AGORA_CONFIG" ]; then
 	)
 fi
 
+# Test settings added since a clone's file was written: a small upload
+# quota, and a quick sweep of unused blog images.
+if [ "$AGORA_ENV_NAME" = test ]; then
+	for kv in AGORA_UPLOAD_QUOTA_BYTES=8388608 AGORA_IMAGE_SWEEP_MS=1000 \
+	    AGORA_IMAGE_GRACE=30; do
+		grep -q "^${kv%%=*}=" "$AGORA_CONFIG" ||
+		    printf '%s\n' "$kv" >>"$AGORA_CONFIG"
+	done
+fi
+
 # The tests run their own kore configuration: same file, other port and
 # pidfile; and a second instance on the next port, for
 # what must work across instances (chat fan-out).

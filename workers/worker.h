@@ -44,6 +44,8 @@ struct worker_config {
 	int		 visibility_ms;
 	int		 backoff_ms;		/* first retry delay */
 	int		 relay_ms;		/* outbox relay period */
+	int		 sweep_ms;		/* blog images sweep period */
+	int		 image_grace_s;		/* an unused image's life */
 };
 
 struct worker_job {
@@ -76,6 +78,7 @@ struct worker {
 	char			 sha_release[41];
 	int			 fetch_size;
 	u_int64_t		 next_relay;
+	u_int64_t		 next_sweep;
 	int64_t			 done_outbox[WORKER_FETCH_MAX * 4];
 	int			 done_count;
 };
@@ -126,6 +129,9 @@ PGresult	*worker_db_exec(struct worker *, const char *, int,
 void		outbox_relay(struct worker *);
 void		outbox_done(struct worker *, int64_t);
 void		outbox_flush(struct worker *);
+
+/* worker_sweep.c */
+void		blog_images_sweep(struct worker *);
 
 /* worker_loop.c */
 int		worker_loop(struct worker *);

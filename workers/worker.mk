@@ -20,7 +20,8 @@ WORKER_SRCS = workers/worker_main.c workers/worker_config.c \
 	workers/worker_outbox.c workers/worker_loop.c workers/mbuf.c \
 	workers/mail_message.c workers/mail_templates.c workers/job_email.c \
 	workers/job_thumbnail.c workers/job_moderate.c workers/job_publish.c \
-	workers/job_media_purge.c workers/job_cat.c apps/core/envfile.c \
+	workers/job_media_purge.c workers/job_cat.c workers/worker_sweep.c \
+	apps/core/envfile.c \
 	apps/core/job_payload.c
 WORKER_HDRS = workers/worker.h apps/core/queue_lua.h apps/core/envfile.h \
 	apps/core/job_payload.h workers/cat_shim.h

@@ -54,6 +54,10 @@ worker_config_load(void)
 	wcfg.backoff_ms = cfg_number("AGORA_JOB_BACKOFF_MS", 2000, 10,
 	    600000);
 	wcfg.relay_ms = cfg_number("AGORA_JOB_RELAY_MS", 2000, 100, 600000);
+	wcfg.sweep_ms = cfg_number("AGORA_IMAGE_SWEEP_MS", 600000, 100,
+	    86400000);
+	wcfg.image_grace_s = cfg_number("AGORA_IMAGE_GRACE", 86400, 1,
+	    365 * 86400);
 
 	if (strcmp(wcfg.smtp_tls, "try") && strcmp(wcfg.smtp_tls, "require") &&
 	    strcmp(wcfg.smtp_tls, "none"))

@@ -58,6 +58,10 @@ worker_loop(struct worker *w)
 			outbox_relay(w);
 			w->next_relay = now + wcfg.relay_ms;
 		}
+		if (now >= w->next_sweep) {
+			blog_images_sweep(w);
+			w->next_sweep = now + wcfg.sweep_ms;
+		}
 
 		n = queue_fetch(w, jobs, w->fetch_size);
 		if (n == -1) {

@@ -337,6 +337,11 @@ comment_add(struct http_request *req, struct core_ctx *ctx, int64_t id,
 	char		 pid[24], uid[24];
 	int		 rc;
 
+	if ((rc = core_limit_user(req, ctx, "comments", LIMIT_COMMENTS_MAX,
+	    LIMIT_COMMENTS_WINDOW, "You have written many comments in the "
+	    "last few minutes. Try again later.")) != CORE_OK)
+		return (rc);
+
 	id_text(id, pid, sizeof(pid));
 	id_text(ctx->user.id, uid, sizeof(uid));
 	params[0] = pid;

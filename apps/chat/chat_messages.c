@@ -424,6 +424,11 @@ message_report(struct http_request *req, struct core_ctx *ctx, int64_t id)
 		    "The reason is not valid.", json_pack("{s:s}", "reason",
 		    "At most 500 characters, no control characters.")));
 
+	if ((rc = core_limit_user(req, ctx, "reports", LIMIT_REPORTS_MAX,
+	    LIMIT_REPORTS_WINDOW, "You have sent many reports in the last "
+	    "hour. Try again later.")) != CORE_OK)
+		return (rc);
+
 	(void)snprintf(mid, sizeof(mid), "%lld", (long long)id);
 	(void)snprintf(uid, sizeof(uid), "%lld", (long long)ctx->user.id);
 	params[0] = mid;

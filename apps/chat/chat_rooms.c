@@ -239,6 +239,11 @@ rooms_create(struct http_request *req, struct core_ctx *ctx)
 		return (core_problem(req, 422, "Invalid input",
 		    "The room name is not valid.", errors));
 
+	if ((rc = core_limit_user(req, ctx, "rooms", LIMIT_ROOMS_MAX,
+	    LIMIT_ROOMS_WINDOW, "You have created many rooms in the last "
+	    "hour. Try again later.")) != CORE_OK)
+		return (rc);
+
 	(void)snprintf(uid, sizeof(uid), "%lld", (long long)ctx->user.id);
 	params[0] = uid;
 	params[1] = name;

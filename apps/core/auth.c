@@ -11,6 +11,7 @@
 
 #define LOGIN_THROTTLE_CHECKED	1
 #define LOGIN_VERIFIED		2
+#define LOGIN_THROTTLED		4
 
 /* The account and its welcome email, in one statement. */
 static const char sql_user_insert[] =
@@ -88,8 +89,9 @@ core_auth_register(struct http_request *req, struct core_ctx *ctx,
  * Check a username and password.  Returns CORE_WAIT / CORE_DONE as usual,
  * or CORE_OK with *status: 200 (the user's row is in ctx->db[0]), 401
  * (wrong name or password: the same answer for both, after the same
- * work), 403 (banned) or 429 (throttled; ctx->stage holds no retry time,
- * the caller asks core_throttle_check again for the header).
+ * work), 403 (banned) or 429 (throttled: ctx->retry_after holds the
+ * seconds to wait).  The attempt is counted before the password is
+ * checked, so parallel attempts never get more checks than the limit.
  */
 int
 core_auth_login(struct http_request *req, struct core_ctx *ctx,
@@ -97,7 +99,7 @@ core_auth_login(struct http_request *req, struct core_ctx *ctx,
 {
 	const char	*params[1], *why, *hash;
 	const char	*ip;
-	int		 rc, retry, ok;
+	int		 rc, ok;
 
 	ip = core_client_ip(req);
 	if (in->username_in == NULL || in->password == NULL ||
@@ -109,11 +111,13 @@ core_auth_login(struct http_request *req, struct core_ctx *ctx,
 	}
 
 	if (!(ctx->stage & LOGIN_THROTTLE_CHECKED)) {
-		if (core_throttle_check(in->username, ip, &retry)) {
-			*status = 429;
-			return (CORE_OK);
-		}
 		ctx->stage |= LOGIN_THROTTLE_CHECKED;
+		if (core_throttle_login(in->username, ip, &ctx->retry_after))
+			ctx->stage |= LOGIN_THROTTLED;
+	}
+	if (ctx->stage & LOGIN_THROTTLED) {
+		*status = 429;
+		return (CORE_OK);
 	}
 
 	params[0] = in->username;
@@ -131,9 +135,7 @@ core_auth_login(struct http_request *req, struct core_ctx *ctx,
 	if (!(ctx->stage & LOGIN_VERIFIED)) {
 		ctx->stage |= LOGIN_VERIFIED;
 		if (ok)
-			core_throttle_clear(in->username, ip);
-		else
-			core_throttle_fail(in->username, ip);
+			core_throttle_login_ok(in->username, ip);
 	}
 
 	if (!ok) {

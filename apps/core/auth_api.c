@@ -69,7 +69,7 @@ core_api_login(struct http_request *req)
 	json_t			*body;
 	const char		*params[3];
 	char			 id[24], hex[CORE_HASH_HEX], retry[16];
-	int			 rc, status, secs;
+	int			 rc, status;
 
 	if ((rc = core_begin(req, &ctx)) != CORE_OK)
 		return (core_yield(rc));
@@ -88,10 +88,7 @@ core_api_login(struct http_request *req)
 	case 200:
 		break;
 	case 429:
-		secs = 900;
-		(void)core_throttle_check(in.username, core_client_ip(req),
-		    &secs);
-		(void)snprintf(retry, sizeof(retry), "%d", secs);
+		(void)snprintf(retry, sizeof(retry), "%d", ctx->retry_after);
 		http_response_header(req, "retry-after", retry);
 		return (core_yield(core_problem(req, 429, "Too many attempts",
 		    "Too many failed logins for this account from your "

@@ -64,7 +64,7 @@ core_login_page(struct http_request *req)
 	struct core_signup	 in;
 	const char		*next;
 	char			 retry[16];
-	int			 rc, status, secs;
+	int			 rc, status;
 
 	if ((rc = core_begin(req, &ctx)) != CORE_OK)
 		return (core_yield(rc));
@@ -93,10 +93,7 @@ core_login_page(struct http_request *req)
 	case 200:
 		break;
 	case 429:
-		secs = 900;
-		(void)core_throttle_check(in.username, core_client_ip(req),
-		    &secs);
-		(void)snprintf(retry, sizeof(retry), "%d", secs);
+		(void)snprintf(retry, sizeof(retry), "%d", ctx->retry_after);
 		http_response_header(req, "retry-after", retry);
 		return (core_yield(login_render(req, 429, in.username_in, next,
 		    "Too many failed attempts. Wait a few minutes and try "

@@ -58,6 +58,8 @@ core_config_load(void)
 	    "Agora <agora@localhost>"));
 	core_cfg.upload_max_bytes = config_number("AGORA_UPLOAD_MAX_BYTES",
 	    20 * 1024 * 1024, 1024, 1LL << 31);
+	core_cfg.upload_quota_bytes = config_number("AGORA_UPLOAD_QUOTA_BYTES",
+	    1LL << 30, 1024 * 1024, 1LL << 50);
 	core_cfg.upload_max_pixels = config_number("AGORA_UPLOAD_MAX_PIXELS",
 	    50000000, 1, 1LL << 32);
 	core_cfg.session_ttl = config_number("AGORA_SESSION_TTL",

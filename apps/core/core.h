@@ -111,6 +111,7 @@ struct core_config {
 	char		*smtp_url;
 	char		*mail_from;
 	size_t		 upload_max_bytes;
+	u_int64_t	 upload_quota_bytes;	/* per user, all apps */
 	u_int64_t	 upload_max_pixels;
 	int		 session_ttl;		/* seconds */
 	int		 dev;			/* dev-only routes enabled */
@@ -188,6 +189,8 @@ struct core_ctx {
 	struct core_db		 db[CORE_DB_SLOTS];
 
 	int			 stage;		/* handler's own progress */
+	int			 retry_after;	/* a limit's wait (s) */
+	int			 limit_taken;	/* core_limit_user counted */
 	int			 task_state;
 	struct core_pw_task	*task;
 	struct core_pw_job	 pw;		/* the finished job's result */
@@ -366,10 +369,15 @@ void		core_revoke_credential(const char *);
 int		core_revoke_listen(void (*)(int64_t, const char *));
 const char	*core_credential_kind(int);
 
-/* throttle.c */
-int		core_throttle_check(const char *, const char *, int *);
-void		core_throttle_fail(const char *, const char *);
-void		core_throttle_clear(const char *, const char *);
+/* throttle.c (the numbers: limits.h) */
+#include "core/limits.h"
+int		core_throttle_login(const char *, const char *, int *);
+void		core_throttle_login_ok(const char *, const char *);
+int		core_throttle_forgot(const char *, const char *, int *);
+int		core_throttle_user(const char *, int64_t, int, int, int *);
+int		core_throttled(struct http_request *, int, const char *);
+int		core_limit_user(struct http_request *, struct core_ctx *,
+		    const char *, int, int, const char *);
 
 /* jobs.c */
 void		core_jobs_push(struct core_db *, int, int);

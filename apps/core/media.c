@@ -24,18 +24,34 @@
 
 #define MEDIA_CHUNK		(64 * 1024)
 
+/*
+ * The upload's row and its thumbnail job, while the user's images in use
+ * ($1's rows not withdrawn) stay within the quota ($8 bytes), counted in
+ * the same statement.  Over it nothing is recorded, and a media_purge job
+ * removes the stored file again unless another row uses its content.
+ * Concurrent uploads of one user can pass the quota by at most their
+ * number of files, once.  Returns (media id or NULL, jobs).
+ */
 static const char sql_media_insert[] =
-	"WITH m AS ("
+	"WITH q AS ("
+	"  SELECT coalesce(sum(bytes), 0) + $4::bigint <= $8::bigint AS ok"
+	"    FROM media_files WHERE user_id = $1::bigint AND NOT withdrawn"
+	"), m AS ("
 	"  INSERT INTO media_files (user_id, sha256, format, bytes, width,"
 	"         height)"
-	"  VALUES ($1, $2, $3, $4, $5, $6) RETURNING *"
+	"  SELECT $1::bigint, $2::text, $3::text, $4::bigint, $5::int,"
+	"         $6::int FROM q WHERE q.ok RETURNING *"
 	"), j AS ("
 	"  INSERT INTO job_outbox (type, queue, args, request_id)"
 	"  SELECT 'thumbnail', 'bulk', jsonb_build_object('media_id', m.id),"
 	"         $7 FROM m"
+	"  UNION ALL"
+	"  SELECT 'media_purge', 'default',"
+	"         jsonb_build_object('sha256', $2::text), $7 FROM q"
+	"   WHERE NOT q.ok"
 	   CORE_JOB_RETURNING
 	")"
-	"SELECT m.id, " CORE_JOBS_JSON("j") " FROM m";
+	"SELECT (SELECT id FROM m), " CORE_JOBS_JSON("j");
 
 static const char sql_media_get[] =
 	"SELECT id, sha256, format, status, coalesce(reason, ''), width,"
@@ -59,8 +75,8 @@ core_media_upload(struct http_request *req, struct core_ctx *ctx,
 {
 	struct core_upload	*up = &ctx->upload;
 	struct http_file	*f;
-	const char		*params[7];
-	char			 uid[24], bytes[24], w[16], h[16];
+	const char		*params[8];
+	char			 uid[24], bytes[24], w[16], h[16], quota[24];
 	int			 rc;
 
 	if (!up->stored) {
@@ -89,11 +105,17 @@ core_media_upload(struct http_request *req, struct core_ctx *ctx,
 	params[4] = w;
 	params[5] = h;
 	params[6] = ctx->request_id;
-	if ((rc = core_db_run(req, &ctx->db[3], sql_media_insert, 7,
+	(void)snprintf(quota, sizeof(quota), "%llu",
+	    (unsigned long long)core_cfg.upload_quota_bytes);
+	params[7] = quota;
+	if ((rc = core_db_run(req, &ctx->db[3], sql_media_insert, 8,
 	    params)) != CORE_OK)
 		return (rc);
 
 	core_jobs_push(&ctx->db[3], 0, 1);
+	if (core_db_isnull(&ctx->db[3], 0, 0))
+		return (media_refuse(req, 413, "Your images use all the space "
+		    "you have. Delete some photos or images to upload more."));
 	return (CORE_OK);
 }
 

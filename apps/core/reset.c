@@ -9,8 +9,6 @@
 
 #include "core/core.h"
 
-#define RESET_THROTTLE_PREFIX	"forgot:"
-
 static const char sql_reset_request[] =
 	"WITH u AS ("
 	"  SELECT id, username, email FROM users"
@@ -64,7 +62,7 @@ core_forgot_page(struct http_request *req)
 {
 	struct core_ctx		*ctx;
 	const char		*email, *why, *params[4];
-	char			 key[300], hex[CORE_HASH_HEX];
+	char			 hex[CORE_HASH_HEX];
 	int			 rc, retry;
 
 	if ((rc = core_begin(req, &ctx)) != CORE_OK)
@@ -80,16 +78,18 @@ core_forgot_page(struct http_request *req)
 	if (core_rule_email(email, &why) == -1)
 		return (core_yield(forgot_render(req, 422, email, why, 0)));
 
-	/* At most a few mails per address and client in 15 minutes. */
-	(void)snprintf(key, sizeof(key), "%s%s", RESET_THROTTLE_PREFIX, email);
+	/*
+	 * A few mails per address (lower-cased) and client, and per address
+	 * whoever asks, counted before anything is sent.
+	 */
 	if (ctx->stage == 0) {
-		if (core_throttle_check(key, core_client_ip(req), &retry)) {
+		if (core_throttle_forgot(email, core_client_ip(req), &retry)) {
 			(void)snprintf(hex, sizeof(hex), "%d", retry);
 			http_response_header(req, "retry-after", hex);
 			return (core_yield(forgot_render(req, 429, email,
-			    "Too many requests. Try again later.", 0)));
+			    "Too many requests for this address. Try again "
+			    "later.", 0)));
 		}
-		core_throttle_fail(key, core_client_ip(req));
 		ctx->stage = 1;
 	}
 

@@ -23,9 +23,16 @@ static const char sql_tokens_list[] =
 	"       token_hash = decode($2, 'hex')"
 	"  FROM api_tokens WHERE user_id = $1 ORDER BY id";
 
+/*
+ * Only while the user has fewer than $4 tokens, counted in the same
+ * statement (concurrent creations by one user can pass the cap by at
+ * most their number, once: the next one sees them all).
+ */
 static const char sql_token_create[] =
 	"INSERT INTO api_tokens (user_id, token_hash, name)"
-	"  VALUES ($1, decode($2, 'hex'), $3)"
+	"  SELECT $1::bigint, decode($2, 'hex'), $3::text"
+	"   WHERE (SELECT count(*) FROM api_tokens"
+	"           WHERE user_id = $1::bigint) < $4::int"
 	"  RETURNING id, " CORE_SQL_TS("created_at");
 
 static const char sql_token_revoke[] =
@@ -162,8 +169,8 @@ tokens_list(struct http_request *req, struct core_ctx *ctx)
 static int
 tokens_create(struct http_request *req, struct core_ctx *ctx)
 {
-	const char	*params[3], *name;
-	char		 uid[24], hex[CORE_HASH_HEX];
+	const char	*params[4], *name;
+	char		 uid[24], hex[CORE_HASH_HEX], cap[16];
 	json_t		*body;
 	int		 rc;
 
@@ -188,9 +195,15 @@ tokens_create(struct http_request *req, struct core_ctx *ctx)
 	params[0] = uid;
 	params[1] = hex;
 	params[2] = name;
-	if ((rc = core_db_run(req, &ctx->db[0], sql_token_create, 3,
+	(void)snprintf(cap, sizeof(cap), "%d", LIMIT_TOKENS_ALIVE);
+	params[3] = cap;
+	if ((rc = core_db_run(req, &ctx->db[0], sql_token_create, 4,
 	    params)) != CORE_OK)
 		return (rc);
+	if (core_db_rows(&ctx->db[0]) != 1)
+		return (core_throttled(req, LIMIT_TOKENS_RETRY, "You have "
+		    "too many API tokens. Revoke one you no longer use "
+		    "first."));
 
 	return (core_json_send(req, 201, json_pack("{s:s, s:I, s:s, s:s}",
 	    "token", ctx->new_token,

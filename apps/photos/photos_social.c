@@ -188,6 +188,11 @@ photos_comment_add(struct http_request *req, struct core_ctx *ctx,
 	char		 pid[24], uid[24];
 	int		 rc;
 
+	if ((rc = core_limit_user(req, ctx, "comments", LIMIT_COMMENTS_MAX,
+	    LIMIT_COMMENTS_WINDOW, "You have written many comments in the "
+	    "last few minutes. Try again later.")) != CORE_OK)
+		return (rc);
+
 	(void)snprintf(pid, sizeof(pid), "%lld", (long long)id);
 	(void)snprintf(uid, sizeof(uid), "%lld", (long long)ctx->user.id);
 	params[0] = pid;
@@ -239,6 +244,11 @@ photos_report(struct http_request *req, struct core_ctx *ctx, int64_t id,
 		    json_pack("{s:s}", "reason", "At most 500 characters, no "
 		    "control characters.")) :
 		    core_error(req, 422, "The reason is not valid."));
+
+	if ((rc = core_limit_user(req, ctx, "reports", LIMIT_REPORTS_MAX,
+	    LIMIT_REPORTS_WINDOW, "You have sent many reports in the last "
+	    "hour. Try again later.")) != CORE_OK)
+		return (rc);
 
 	photos_args(ctx, id, &a);
 	a.v[3] = reason;

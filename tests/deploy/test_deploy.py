@@ -18,6 +18,7 @@ import time
 
 import pytest
 import requests
+import requests.adapters
 import websockets
 from PIL import Image
 
@@ -539,6 +540,53 @@ def test_the_instances_see_the_client_address_nginx_saw():
         return None
     entry = wait_for(logged, timeout=10, what="the request in a Kore log")
     assert entry["addr"] == "127.0.0.2", entry
+
+
+class _FromAddress(requests.adapters.HTTPAdapter):
+    """Connections from one loopback address (nginx limits by address)."""
+
+    def __init__(self, address, **kw):
+        self._address = address
+        super().__init__(**kw)
+
+    def init_poolmanager(self, *args, **kw):
+        kw["source_address"] = (self._address, 0)
+        super().init_poolmanager(*args, **kw)
+
+
+@pytest.mark.parametrize("address,path,kind", [
+    ("127.0.0.3", "/login", "form"),
+    ("127.0.0.4", "/register", "form"),
+    ("127.0.0.5", "/forgot", "form"),
+    ("127.0.0.6", "/api/v1/auth/login", "json"),
+    ("127.0.0.7", "/api/v1/auth/register", "json"),
+])
+def test_nginx_rate_limits_the_account_forms(address, path, kind):
+    """A burst of POSTs from one address: nginx answers 429 itself after
+    the first 20 or so (the instances answer 403 for a missing CSRF
+    token, 401 or 422, never 429, to these bodies); reading the page is
+    never limited, and other addresses are not affected."""
+    s = session()
+    s.mount("https://", _FromAddress(address))
+    codes = []
+    for i in range(40):
+        if kind == "form":
+            r = s.post(BASE + path, data={"username": "nobody%d" % i,
+                                          "password": "x", "email": "x"})
+        else:
+            r = s.post(BASE + path, json={"username": "nobody%d" % i,
+                                          "password": "x"})
+        codes.append(r.status_code)
+    assert 429 not in codes[:10], codes
+    assert codes.count(429) >= 15, codes
+    assert set(codes) - {429} <= {401, 403, 422}, codes
+    if kind == "form":
+        assert s.get(BASE + path).status_code == 200
+    other = session()
+    other.mount("https://", _FromAddress("127.0.0.8"))
+    r = other.post(BASE + path, json={}) if kind == "json" else \
+        other.post(BASE + path, data={})
+    assert r.status_code != 429, r.text[:200]
 
 
 def test_a_worker_killed_mid_job_loses_nothing(user):

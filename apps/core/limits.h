@@ -1,0 +1,45 @@
+/*
+ * Every rate and size limit of the site, in one place.  The numbers are
+ * chosen so that a real person never meets them; they bound what a
+ * script can do with one account or one address.
+ */
+
+#ifndef __H_AGORA_LIMITS_H
+#define __H_AGORA_LIMITS_H
+
+/*
+ * Logins.  Each attempt that reaches the password check counts, before
+ * the check; a success refunds it.  Per (account, address): 5 in 15
+ * minutes.  Per account from every address together: 20 in 15 minutes,
+ * so rotating addresses buys an attacker nothing; an address that logged
+ * in to the account in the last 30 days is exempt from the per-account
+ * limit (only its own per-(account, address) limit applies), so an
+ * attack on an account never locks its owner out on their own devices.
+ * Every window is fixed from its first attempt: it ends on its own.
+ */
+#define LIMIT_LOGIN_PAIR_MAX		5
+#define LIMIT_LOGIN_PAIR_WINDOW		(15 * 60)
+#define LIMIT_LOGIN_ACCOUNT_MAX		20
+#define LIMIT_LOGIN_ACCOUNT_WINDOW	(15 * 60)
+#define LIMIT_LOGIN_KNOWN_TTL		(30 * 24 * 3600)
+
+/*
+ * Password reset mails, keyed by the lower-cased address: 3 per
+ * (address, client) in 15 minutes, 5 per address in an hour whoever asks.
+ */
+#define LIMIT_FORGOT_PAIR_MAX		3
+#define LIMIT_FORGOT_PAIR_WINDOW	(15 * 60)
+#define LIMIT_FORGOT_ADDRESS_MAX	5
+#define LIMIT_FORGOT_ADDRESS_WINDOW	3600
+
+/* Creations per user. */
+#define LIMIT_ROOMS_MAX			10	/* chat rooms an hour */
+#define LIMIT_ROOMS_WINDOW		3600
+#define LIMIT_REPORTS_MAX		30	/* reports an hour, all apps */
+#define LIMIT_REPORTS_WINDOW		3600
+#define LIMIT_COMMENTS_MAX		30	/* comments in 10 minutes */
+#define LIMIT_COMMENTS_WINDOW		600
+#define LIMIT_TOKENS_ALIVE		50	/* API tokens at once */
+#define LIMIT_TOKENS_RETRY		3600	/* Retry-After when at it */
+
+#endif

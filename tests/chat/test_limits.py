@@ -1,0 +1,43 @@
+"""Per-user limits on what a user creates in the chat: rooms (10 an
+hour) and reports (30 an hour, all apps together); apps/core/limits.h."""
+
+ROOMS = "/api/v1/chat/rooms"
+MSG = "/api/v1/chat/messages/%s"
+ROOMS_ALLOWED = 10
+REPORTS_ALLOWED = 30
+WINDOW = 3600
+
+
+def assert_retry_after(r, helpers):
+    value = r.headers.get("Retry-After", "")
+    assert value.isdigit(), helpers.describe(r)
+    assert 1 <= int(value) <= WINDOW, helpers.describe(r)
+
+
+def test_room_creation_is_limited_per_user(alice, bob, chat, helpers):
+    # Refused names do not count.
+    for _ in range(ROOMS_ALLOWED + 2):
+        helpers.assert_problem(alice.post(ROOMS, json={"name": ""}), 422)
+    made = [chat.room(alice) for _ in range(ROOMS_ALLOWED)]
+    assert len({r["id"] for r in made}) == ROOMS_ALLOWED
+    name = chat.new_name("over")
+    r = alice.post(ROOMS, json={"name": name})
+    helpers.assert_problem(r, 429)
+    assert_retry_after(r, helpers)
+    names = [x["name"] for x in chat.rooms(bob).values()]
+    assert name not in names
+    # Bob is not affected, and the name is free for him.
+    r = bob.post(ROOMS, json={"name": name})
+    assert r.status_code == 201, helpers.describe(r)
+
+
+def test_reports_are_limited_per_user(alice, bob, chat, helpers):
+    room = chat.room(alice)
+    msg = chat.send(alice, room["id"])
+    for i in range(REPORTS_ALLOWED):
+        r = bob.post(MSG % msg["id"] + "/report",
+                     json={"reason": "spam %d" % i})
+        assert r.status_code == 202, helpers.describe(r)
+    r = bob.post(MSG % msg["id"] + "/report", json={"reason": "again"})
+    helpers.assert_problem(r, 429)
+    assert_retry_after(r, helpers)
