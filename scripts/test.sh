@@ -5,7 +5,8 @@
 # worker dying, a seccomp violation or a sanitizer report in the log.
 #
 # scripts/test.sh [suite ...] runs only the named suites (unit, http,
-# blog, chat, photos, jobs, browser, deploy) against the same fresh stack.
+# blog, chat, photos, jobs, browser, deploy, setup) against the same
+# fresh stack.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -166,6 +167,8 @@ export AGORA_REDIS_RESTART="scripts/services.sh start test"
 export AGORA_SCREENSHOT_DIR=var/test/screenshots
 
 want http && pytest_suite http tests/http
+# Set-up from other places a clone can be (servers of its own).
+want setup && [ -d tests/setup ] && pytest_suite setup tests/setup
 want blog && [ -d tests/blog ] && pytest_suite blog tests/blog
 want chat && [ -d tests/chat ] && pytest_suite chat tests/chat
 want photos && [ -d tests/photos ] && pytest_suite photos tests/photos
