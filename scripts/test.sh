@@ -225,9 +225,12 @@ if want deploy && [ -d tests/deploy ]; then
 fi
 
 # ---- the server log: no worker may have died, no sanitizer report
+logs=("$AGORA_VAR/kore.log" "$AGORA_VAR/kore2.log")
+for f in "$AGORA_VAR"/deploy/kore-*.log; do
+	[ -e "$f" ] && logs+=("$f")
+done
 bad=$(grep -E 'exited with status [1-9]|\) gone|sandbox violation|seccomp violation|AddressSanitizer|runtime error:' \
-    "$AGORA_VAR/kore.log" "$AGORA_VAR/kore2.log" \
-    $(ls "$AGORA_VAR"/deploy/kore-*.log 2>/dev/null) | head -5)
+    "${logs[@]}" | head -5)
 if [ -n "$bad" ]; then
 	echo "$bad"
 	record server-log 0 1
