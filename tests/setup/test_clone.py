@@ -171,3 +171,31 @@ def test_socket_dir_taken_by_someone_else_is_refused():
         stop(user, clone, None)
         os.rmdir(p["host"])
         shutil.rmtree(parent, ignore_errors=True)
+
+
+def test_settings_follow_the_sockets_when_the_clone_moves():
+    # A clone moved (or run by someone else) has its sockets elsewhere:
+    # the generated settings file must name the new ones, secret kept.
+    parent = tempfile.mkdtemp(prefix="agora-clone.")
+    clone = make_clone(parent)
+    try:
+        run(None, ["scripts/config.sh", "dev"], clone)
+        env = os.path.join(clone, "var/dev/agora.env")
+        with open(env) as f:
+            first = f.read()
+        stale = "\n".join(
+            "AGORA_DATABASE_URL=host='/old/place' dbname=agora user=agora"
+            if line.startswith("AGORA_DATABASE_URL=") else
+            "AGORA_REDIS=unix:/old/place/redis.sock"
+            if line.startswith("AGORA_REDIS=") else line
+            for line in first.split("\n"))
+        assert stale != first
+        with open(env, "w") as f:
+            f.write(stale)
+        run(None, ["scripts/config.sh", "dev"], clone)
+        with open(env) as f:
+            now = f.read()
+        assert now == first
+        assert stat.S_IMODE(os.stat(env).st_mode) == 0o600
+    finally:
+        shutil.rmtree(parent, ignore_errors=True)
