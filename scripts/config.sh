@@ -52,6 +52,24 @@ if [ "$AGORA_ENV_NAME" = test ]; then
 	done
 fi
 
+# The sockets' paths depend on where the clone is and who runs it
+# (scripts/env.sh): an existing file follows them.
+sockets() {	# key value
+	local tmp=$AGORA_CONFIG.tmp
+	grep -qxF "$1=$2" "$AGORA_CONFIG" && return 0
+	if ! grep -q "^$1=" "$AGORA_CONFIG"; then
+		echo "$1=$2" >>"$AGORA_CONFIG"
+		return 0
+	fi
+	(umask 077 && K=$1 V=$2 awk 'index($0, ENVIRON["K"] "=") == 1 {
+	    print ENVIRON["K"] "=" ENVIRON["V"]; next } { print }' \
+	    "$AGORA_CONFIG" >"$tmp")
+	mv "$tmp" "$AGORA_CONFIG"
+	echo "config: $1 now $2"
+}
+sockets AGORA_DATABASE_URL "host='$PGHOST' dbname=$PGDATABASE user=agora"
+sockets AGORA_REDIS "unix:$AGORA_REDIS_SOCK"
+
 # The tests run their own kore configuration: same file, other port and
 # pidfile; and a second instance on the next port, for
 # what must work across instances (chat fan-out).

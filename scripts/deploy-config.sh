@@ -24,6 +24,14 @@ expect() {	# file string...
 	done
 }
 
+# A path as an nginx argument: quoted when it has a space.
+ngq() {	# path
+	case "$1" in
+	*[[:space:]]*) printf '"%s"' "$1" ;;
+	*) printf '%s' "$1" ;;
+	esac
+}
+
 case "${1:-}" in
 kore)
 	[ $# -ge 3 ] || { echo "usage: deploy-config.sh kore PORT OUT [VARDIR]" >&2; exit 2; }
@@ -59,15 +67,16 @@ nginx)
 	sed -e "s|server_name\tagora.example.org;|server_name\t$host;|" \
 	    -e "s|listen\t\t443 ssl http2;|listen\t\t$listen$https ssl http2;|" \
 	    -e "s|listen\t\t80;|listen\t\t$listen$http;|" \
-	    -e "s|/etc/agora/tls/fullchain.pem|$cert|" \
-	    -e "s|/etc/agora/tls/privkey.pem|$key|" \
-	    -e "s|/var/lib/agora/media/\$1/\$2.jpg|$media/\$1/\$2.jpg|" \
+	    -e "s|/etc/agora/tls/fullchain.pem|$(ngq "$cert")|" \
+	    -e "s|/etc/agora/tls/privkey.pem|$(ngq "$key")|" \
+	    -e "s|/var/lib/agora/media/\$1/\$2.jpg|$(ngq "$media/\$1/\$2.jpg")|" \
 	    >"$out.tmp"
 	if [ -n "$listen" ]; then
 		sed -i '/listen\t\t\[::\]/d' "$out.tmp"
 	fi
-	expect "$out.tmp" "server_name	$host;" "$https ssl http2" "$cert" \
-	    "$key" "$media/\$1/\$2.jpg" "127.0.0.1:$1 "
+	expect "$out.tmp" "server_name	$host;" "$https ssl http2" \
+	    "$(ngq "$cert");" "$(ngq "$key");" "$(ngq "$media/\$1/\$2.jpg");" \
+	    "127.0.0.1:$1 "
 	mv "$out.tmp" "$out"
 	;;
 *)

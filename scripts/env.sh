@@ -1,7 +1,8 @@
 # Sourced by the set-up scripts: paths and ports of one environment.
 #   . scripts/env.sh dev|test
-# Everything lives under var/<env>/; PostgreSQL and Redis listen on unix
-# sockets only, so they never clash with system services.
+# Everything lives under var/<env>/ (PostgreSQL's files where its user
+# can reach them, see below); PostgreSQL and Redis listen on unix sockets
+# only, so they never clash with system services.
 
 case "${1:-}" in
 dev)
@@ -24,17 +25,42 @@ esac
 AGORA_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 AGORA_ENV_NAME=$1
 AGORA_VAR=$AGORA_ROOT/var/$1
+# PostgreSQL's cluster (AGORA_PGDATA) and the unix sockets of PostgreSQL
+# and Redis (PGHOST): var/<env>/pg and var/<env>/run where the server can
+# use them. Elsewhere, without changing the permissions of any directory
+# of the user's:
+# - as root, PostgreSQL runs as the postgres user, which cannot enter a
+#   clone under a 0700 directory (root's home, mktemp -d): then both are
+#   in a directory of that user's own, /var/lib/postgresql/agora/<id>,
+#   <id> naming the clone and the environment (var/<env>/pg links there);
+# - a socket path longer than unix sockets allow (107 bytes) or with a
+#   space (which tools quote unevenly) moves too: as root with the
+#   cluster, as another user to a directory of its own in /tmp.
+agora_id=$(printf %s "$AGORA_ROOT" | md5sum | cut -c1-10)-$1
 AGORA_PGDATA=$AGORA_VAR/pg
-# Sockets: under var/<env>/run, unless that path is long (unix socket
-# names are limited to 107 bytes) or has spaces (libpq and pg_ctl split
-# on them); then in a short directory of /tmp named after the clone.
 PGHOST=$AGORA_VAR/run
+agora_moved=
 case "$PGHOST" in
-*" "*) PGHOST= ;;
+*" "*) agora_moved=1 ;;
 esac
-if [ -z "$PGHOST" ] || [ ${#PGHOST} -gt 80 ]; then
-	PGHOST=/tmp/agora-$(printf %s "$AGORA_ROOT" | md5sum | cut -c1-10)-$1
+[ ${#PGHOST} -le 80 ] || agora_moved=1
+if [ "$(id -u)" = 0 ]; then
+	# What postgres must reach: the nearest directory that exists.
+	agora_reach=$AGORA_VAR
+	[ -d "$agora_reach" ] || agora_reach=$AGORA_ROOT/var
+	[ -d "$agora_reach" ] || agora_reach=$AGORA_ROOT
+	if ! runuser -u postgres -- test -x "$agora_reach" 2>/dev/null; then
+		agora_moved=1
+	fi
+	if [ -n "$agora_moved" ]; then
+		AGORA_PGDATA=/var/lib/postgresql/agora/$agora_id/pg
+		PGHOST=/var/lib/postgresql/agora/$agora_id/run
+	fi
+	unset agora_reach
+elif [ -n "$agora_moved" ]; then
+	PGHOST=/tmp/agora-$(id -u)-$agora_id
 fi
+unset agora_id agora_moved
 PGUSER=agora
 AGORA_REDIS_SOCK=$PGHOST/redis.sock
 AGORA_CONFIG=$AGORA_VAR/agora.env

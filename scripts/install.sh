@@ -69,8 +69,15 @@ install -m 0644 sql/[0-9][0-9][0-9]_*.sql "$root/sql/"
 
 echo "install: $dest$unitdir"
 install -d -m 0755 "$dest$unitdir"
+# systemd splits a command line on spaces: a command under a prefix
+# with one is quoted.
+quote=()
+case "$prefix" in
+*" "*) quote=(-e '/^Exec/s|/opt/agora\([^ ]*\)|"@prefix@\1"|') ;;
+esac
 for u in conf/systemd/*; do
-	sed -e "s|/opt/agora|$prefix|g" -e "s|/etc/agora/|$etc/agora/|g" "$u" \
+	sed "${quote[@]}" -e "s|/opt/agora|$prefix|g" -e "s|@prefix@|$prefix|g" \
+	    -e "s|/etc/agora/|$etc/agora/|g" "$u" \
 	    >"$dest$unitdir/$(basename "$u").tmp"
 	chmod 0644 "$dest$unitdir/$(basename "$u").tmp"
 	mv "$dest$unitdir/$(basename "$u").tmp" "$dest$unitdir/$(basename "$u")"

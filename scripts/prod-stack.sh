@@ -81,25 +81,26 @@ start() {	# dir prefix envfile https http workers port...
 	"$prefix/scripts/deploy-config.sh" nginx 127.0.0.1 "$https" "$http" \
 	    "$dir/cert.pem" "$dir/key.pem" "$media" "$dir/site.conf" "$@" ||
 	    die "nginx configuration"
-	sed -i "s|/var/log/nginx/agora.access.log|$dir/nginx-agora.log|" \
+	# Paths quoted: DIR may have spaces.
+	sed -i "s|/var/log/nginx/agora.access.log|\"$dir/nginx-agora.log\"|" \
 	    "$dir/site.conf"
 	cat >"$dir/nginx.conf" <<-EOF
 	$( [ "$(id -u)" = 0 ] && echo "user root;" )
 	worker_processes 1;
-	pid $dir/nginx.pid;
-	error_log $dir/nginx-error.log;
+	pid "$dir/nginx.pid";
+	error_log "$dir/nginx-error.log";
 	events { worker_connections 1024; }
 	http {
 		include /etc/nginx/mime.types;
 		default_type application/octet-stream;
 		sendfile on;
-		access_log $dir/nginx-access.log;
-		client_body_temp_path $dir/tmp/body;
-		proxy_temp_path $dir/tmp/proxy;
-		fastcgi_temp_path $dir/tmp/fastcgi;
-		uwsgi_temp_path $dir/tmp/uwsgi;
-		scgi_temp_path $dir/tmp/scgi;
-		include $dir/site.conf;
+		access_log "$dir/nginx-access.log";
+		client_body_temp_path "$dir/tmp/body";
+		proxy_temp_path "$dir/tmp/proxy";
+		fastcgi_temp_path "$dir/tmp/fastcgi";
+		uwsgi_temp_path "$dir/tmp/uwsgi";
+		scgi_temp_path "$dir/tmp/scgi";
+		include "$dir/site.conf";
 	}
 	EOF
 	nginx -t -q -c "$dir/nginx.conf" || die "nginx -t refused the configuration"

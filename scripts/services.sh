@@ -6,42 +6,64 @@ set -euo pipefail
 . "$(dirname "$0")/env.sh" "$2"
 
 PGBIN=/usr/lib/postgresql/15/bin
-mkdir -p "$AGORA_VAR" "$PGHOST"
+# Directories this script makes in the clone are open to the servers'
+# user whatever the umask; existing ones are left as they are.
+(umask 022 && mkdir -p "$AGORA_VAR")
+# PostgreSQL's own files: var/<env>, or elsewhere (scripts/env.sh).
+PGDIR=$(dirname "$AGORA_PGDATA")
 
-# PostgreSQL refuses to run as root: then it runs as the postgres user,
-# which needs to reach the cluster and socket directories.
+die() {
+	echo "services: $*" >&2
+	exit 1
+}
+
+# PostgreSQL refuses to run as root: then it runs as the postgres user
+# (from /, as the clone may be a directory it cannot enter).
 pg_run() {
 	if [ "$(id -u)" = 0 ]; then
-		runuser -u postgres -- "$@"
+		(cd / && runuser -u postgres -- "$@")
 	else
 		"$@"
 	fi
 }
 
-pg_prepare() {
-	if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$AGORA_VAR"; then
-		# The clone lives where postgres cannot go (e.g. /root):
-		# keep the cluster under /tmp instead, linked from var/.
-		local alt
-		alt=/tmp/agora-$(printf %s "$AGORA_ROOT" | md5sum | cut -c1-10)-$AGORA_ENV_NAME-pg
-		mkdir -p "$alt"
-		chown postgres "$alt"
-		[ -L "$AGORA_PGDATA" ] || { rm -rf "$AGORA_PGDATA"; ln -s "$alt" "$AGORA_PGDATA"; }
+# A directory of the servers' own, mode 0700: made if missing, refused
+# if it is a link or someone else's (a name in /tmp can be taken first).
+own_dir() {	# dir owner
+	if [ ! -e "$1" ] && [ ! -L "$1" ]; then
+		(umask 077 && mkdir "$1")
+		[ "$2" = "$(id -un)" ] || chown "$2:" "$1"
 	fi
-	if [ "$(id -u)" = 0 ]; then
-		chown postgres "$PGHOST"
-		chmod 0755 "$PGHOST"
-		if ! runuser -u postgres -- test -w "$PGHOST"; then
-			echo "services: postgres cannot use $PGHOST" >&2
-			exit 1
+	if [ -L "$1" ] || [ ! -d "$1" ] ||
+	    [ "$(stat -c %U "$1")" != "$2" ]; then
+		die "$1 must be a directory of $2's"
+	fi
+	chmod 0700 "$1"
+}
+
+pg_prepare() {
+	local user
+	user=$(id -un)
+	[ "$user" = root ] && user=postgres
+	if [ "$PGDIR" != "$AGORA_VAR" ]; then
+		if [ -e "$AGORA_VAR/pg/PG_VERSION" ] && [ ! -L "$AGORA_VAR/pg" ]; then
+			die "$AGORA_VAR/pg holds a cluster that postgres can no" \
+			    "longer reach; move it to $AGORA_PGDATA"
 		fi
+		[ -L "$AGORA_VAR/pg" ] || rm -rf "$AGORA_VAR/pg"
+		[ "$user" = postgres ] && own_dir "$(dirname "$PGDIR")" postgres
+		own_dir "$PGDIR" "$user"
+		# So that the cluster and its log are found from the clone.
+		ln -sfn "$AGORA_PGDATA" "$AGORA_VAR/pg"
+		ln -sfn "$PGDIR/postgres.log" "$AGORA_VAR/postgres.log"
+	fi
+	own_dir "$PGHOST" "$user"
+	if ! pg_run test -w "$PGHOST"; then
+		die "$user cannot use $PGHOST"
 	fi
 	if [ ! -s "$AGORA_PGDATA/PG_VERSION" ]; then
-		local target
-		target=$(readlink -f "$AGORA_PGDATA")
-		mkdir -p "$target"
-		[ "$(id -u)" = 0 ] && chown postgres "$target"
-		pg_run "$PGBIN/initdb" -D "$target" -A trust -U postgres \
+		own_dir "$AGORA_PGDATA" "$user"
+		pg_run "$PGBIN/initdb" -D "$AGORA_PGDATA" -A trust -U postgres \
 		    -E UTF8 --locale=C.UTF-8 >/dev/null
 	fi
 }
@@ -53,9 +75,9 @@ pg_running() {
 pg_start() {
 	pg_prepare
 	pg_running && return 1
-	touch "$AGORA_VAR/postgres.log"
-	[ "$(id -u)" = 0 ] && chown postgres "$AGORA_VAR/postgres.log"
-	pg_run "$PGBIN/pg_ctl" -D "$AGORA_PGDATA" -l "$AGORA_VAR/postgres.log" \
+	touch "$PGDIR/postgres.log"
+	[ "$(id -u)" = 0 ] && chown postgres: "$PGDIR/postgres.log"
+	pg_run "$PGBIN/pg_ctl" -D "$AGORA_PGDATA" -l "$PGDIR/postgres.log" \
 	    -o "-k '$PGHOST' -c listen_addresses='' -c fsync=$1" \
 	    -w -t 60 start >/dev/null
 	return 0

@@ -5,7 +5,8 @@
 # worker dying, a seccomp violation or a sanitizer report in the log.
 #
 # scripts/test.sh [suite ...] runs only the named suites (unit, http,
-# blog, chat, photos, jobs, browser, deploy) against the same fresh stack.
+# blog, chat, photos, jobs, browser, deploy, setup) against the same
+# fresh stack.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -167,6 +168,8 @@ export AGORA_REDIS_RESTART="scripts/services.sh start test"
 export AGORA_SCREENSHOT_DIR=var/test/screenshots
 
 want http && pytest_suite http tests/http
+# Set-up from other places a clone can be (servers of its own).
+want setup && [ -d tests/setup ] && pytest_suite setup tests/setup
 want blog && [ -d tests/blog ] && pytest_suite blog tests/blog
 want chat && [ -d tests/chat ] && pytest_suite chat tests/chat
 want photos && [ -d tests/photos ] && pytest_suite photos tests/photos
@@ -223,9 +226,12 @@ if want deploy && [ -d tests/deploy ]; then
 fi
 
 # ---- the server log: no worker may have died, no sanitizer report
+logs=("$AGORA_VAR/kore.log" "$AGORA_VAR/kore2.log")
+for f in "$AGORA_VAR"/deploy/kore-*.log; do
+	[ -e "$f" ] && logs+=("$f")
+done
 bad=$(grep -E 'exited with status [1-9]|\) gone|sandbox violation|seccomp violation|AddressSanitizer|runtime error:' \
-    "$AGORA_VAR/kore.log" "$AGORA_VAR/kore2.log" \
-    $(ls "$AGORA_VAR"/deploy/kore-*.log 2>/dev/null) | head -5)
+    "${logs[@]}" | head -5)
 if [ -n "$bad" ]; then
 	echo "$bad"
 	record server-log 0 1

@@ -246,9 +246,13 @@ def test_the_installed_units_pass_systemd_analyze_verify():
         web = f.read()
     with open(os.path.join(units, "agora-worker@.service")) as f:
         worker = f.read()
-    # The units name the installed tree and the settings file.
-    assert "ExecStartPre=%s/scripts/deploy-config.sh kore %%i" % PREFIX in web
-    assert "ExecStart=%s/bin/agora-worker" % PREFIX in worker
+    # The units name the installed tree and the settings file (a command
+    # quoted when the tree's path has a space: systemd splits on them).
+    def cmd(path):
+        return '"%s"' % path if " " in path else path
+    assert "ExecStartPre=%s kore %%i" % \
+        cmd(PREFIX + "/scripts/deploy-config.sh") in web
+    assert "ExecStart=%s\n" % cmd(PREFIX + "/bin/agora-worker") in worker
     for unit in (web, worker):
         assert "/opt/agora" not in unit.replace(PREFIX, "")
         assert "EnvironmentFile=%s/etc/agora/agora.env" % DIR in unit
