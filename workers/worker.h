@@ -124,6 +124,7 @@ PGresult	*worker_db_exec(struct worker *, const char *, int,
 
 /* worker_outbox.c */
 void		outbox_relay(struct worker *);
+void		outbox_push_rows(struct worker *, PGresult *);
 void		outbox_done(struct worker *, int64_t);
 void		outbox_flush(struct worker *);
 

@@ -83,7 +83,7 @@
 	"(SELECT coalesce(json_agg(" cte "), '[]') FROM " cte ")"
 
 /* The newest migration this build needs (sql/); /readyz checks it. */
-#define CORE_SCHEMA_VERSION	"008_photos"
+#define CORE_SCHEMA_VERSION	"009_held_notifications"
 
 /* Runtime configuration, read once in the parent (config.c). */
 struct core_config {
