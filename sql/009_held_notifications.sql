@@ -1,4 +1,5 @@
--- Notifications that carry an item's text wait for moderation.
+-- Notifications that carry an item's text wait for moderation, and the
+-- password-reset link is made by the worker.
 --
 -- Held notifications: an email quoting a comment or a caption must not
 -- leave before the moderate job (or an admin) has cleared that text.  An
@@ -78,3 +79,8 @@ BEGIN
 	END IF;
 	RETURN (coalesce(jobs, '[]'::json)::jsonb || released::jsonb)::json;
 END $$;
+
+-- Password resets: the site stores the request, the email job makes the
+-- token, stores its hash here and mails the link, so the link exists
+-- only in the message.  A request whose job has not run yet has no hash.
+ALTER TABLE password_resets ALTER COLUMN token_hash DROP NOT NULL;

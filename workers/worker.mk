@@ -18,7 +18,8 @@ WORKER_CXXFLAGS = -O2 -g $(WORKER_HARDEN) -Wall -Wextra -I/usr/include/opencv4
 WORKER_SRCS = workers/worker_main.c workers/worker_config.c \
 	workers/worker_log.c workers/worker_queue.c workers/worker_db.c \
 	workers/worker_outbox.c workers/worker_loop.c workers/mbuf.c \
-	workers/mail_message.c workers/mail_templates.c workers/job_email.c \
+	workers/mail_message.c workers/mail_templates.c workers/mail_reset.c \
+	workers/job_email.c \
 	workers/job_thumbnail.c workers/job_moderate.c workers/job_publish.c \
 	workers/job_media_purge.c workers/job_cat.c apps/core/envfile.c \
 	apps/core/job_payload.c
