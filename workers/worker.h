@@ -74,6 +74,7 @@ struct worker {
 	char			 sha_fail[41];
 	char			 sha_enqueue[41];
 	char			 sha_release[41];
+	char			 sha_extend[41];
 	int			 fetch_size;
 	u_int64_t		 next_relay;
 	int64_t			 done_outbox[WORKER_FETCH_MAX * 4];
@@ -114,7 +115,13 @@ int		queue_enqueue(struct worker *, const char *, const char *,
 int		queue_push(struct worker *, const char *, const char *, int,
 		    u_int64_t, const char *);
 int		queue_wait(struct worker *, int);
+int		queue_extend(struct worker *, char **, int);
 void		queue_job_free(struct worker_job *);
+
+/* worker_heartbeat.c */
+int		worker_heartbeat_start(struct worker *);
+void		worker_heartbeat_hold(struct worker_job *, int);
+void		worker_heartbeat_stop(void);
 
 /* worker_db.c */
 PGconn		*worker_db(struct worker *);
