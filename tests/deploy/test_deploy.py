@@ -541,8 +541,9 @@ def test_the_access_log_keeps_reset_tokens_out():
     assert token not in lines
     mine = [json.loads(line) for line in lines.splitlines()
             if json.loads(line)["rid"] in rids]
-    assert {e["uri"] for e in mine} == {"/reset", "//reset", "/%72eset",
-                                        "/blog"}, mine
+    assert len(mine) == 4, mine
+    assert all("?" not in e["uri"] for e in mine), mine
+    assert {"/reset", "//reset", "/blog"} <= {e["uri"] for e in mine}, mine
     assert BASE + "/reset" in [e["referer"] for e in mine]
 
 
