@@ -5,7 +5,9 @@
  * A job id that reached the SMTP server is recorded in sent_emails and
  * never sent again, so a re-delivered job (worker killed after sending)
  * does not mail twice.  Connection trouble and 4xx answers retry; a 5xx
- * answer (the server refuses the message for good) does not.
+ * answer (the server refuses the message for good) does not.  A
+ * password-reset mail names its request ("reset_id"); its link is made
+ * here (mail_reset.c).
  */
 
 #include <stdio.h>
@@ -38,8 +40,8 @@ job_email(struct worker *w, struct worker_job *job, char *err, size_t len)
 	struct mbuf	 subject, text, html, msg;
 	PGresult	*res;
 	const char	*to, *tmpl, *params[4];
-	char		 msgid[160];
-	int		 rc, sent;
+	char		 msgid[160], reset_hash[65];
+	int		 rc, sent, reset, skip;
 
 	to = json_string_value(json_object_get(job->args, "to"));
 	tmpl = json_string_value(json_object_get(job->args, "template"));
@@ -57,6 +59,15 @@ job_email(struct worker *w, struct worker_job *job, char *err, size_t len)
 	PQclear(res);
 	if (sent)
 		return (JOB_OK);
+
+	/* A reset request's link is made now (mail_reset.c). */
+	reset = json_object_get(job->args, "reset_id") != NULL;
+	if (reset) {
+		rc = mail_reset_mint(w, job->args, &skip, reset_hash,
+		    sizeof(reset_hash), err, len);
+		if (rc != JOB_OK || skip)
+			return (rc);
+	}
 
 	memset(&subject, 0, sizeof(subject));
 	memset(&text, 0, sizeof(text));
@@ -90,6 +101,8 @@ job_email(struct worker *w, struct worker_job *job, char *err, size_t len)
 		PQclear(res);
 
 done:
+	if (reset && rc == JOB_FAIL)
+		mail_reset_forget(w, job->args, reset_hash);
 	mbuf_free(&subject);
 	mbuf_free(&text);
 	mbuf_free(&html);

@@ -10,6 +10,8 @@
  * flagged when their dimensions are implausible for a photo.  Flagged
  * items enter the admin moderation queue with the reason; the app that
  * owns the kind decides what a flag means (e.g. a hidden comment).
+ * Items found fine are cleared: the notifications that quote them and
+ * waited in moderation_held_jobs are pushed (sql/009).
  */
 
 #include <ctype.h>
@@ -31,6 +33,14 @@
 /* The core's flagging function also lets the owning app react (hide). */
 static const char sql_flag[] =
 	"SELECT moderation_flag($1, $2, $3, 'auto', NULL)";
+
+/* Nothing wrong: the notifications held for this item may leave. */
+static const char sql_cleared[] =
+	"SELECT id, type, queue, args::text,"
+	"       (extract(epoch FROM run_at) * 1000)::bigint,"
+	"       (extract(epoch FROM created_at) * 1000)::bigint,"
+	"       coalesce(request_id, '')"
+	"  FROM moderation_cleared($1, $2)";
 
 static const char sql_media[] =
 	"SELECT format, width, height, status FROM media_files WHERE id = $1";
@@ -77,12 +87,20 @@ job_moderate(struct worker *w, struct worker_job *job, char *err, size_t len)
 		(void)snprintf(err, len, "database unavailable");
 		return (JOB_RETRY);
 	}
-	if (!flagged)
-		return (JOB_OK);
-
 	(void)snprintf(id, sizeof(id), "%lld", (long long)item);
 	params[0] = kind;
 	params[1] = id;
+
+	if (!flagged) {
+		if ((res = worker_db_exec(w, sql_cleared, 2, params)) == NULL) {
+			(void)snprintf(err, len, "database unavailable");
+			return (JOB_RETRY);
+		}
+		outbox_push_rows(w, res);
+		PQclear(res);
+		return (JOB_OK);
+	}
+
 	params[2] = reason;
 	if ((res = worker_db_exec(w, sql_flag, 3, params)) == NULL) {
 		(void)snprintf(err, len, "database unavailable");

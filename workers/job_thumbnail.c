@@ -11,7 +11,9 @@
  * Each is written to a temporary name and renamed into place, so a
  * re-run or a crash never leaves half a file.  Images over the pixel
  * limit, broken or truncated files, and unknown formats fail for good,
- * with the reason stored on the media row for the owner to see.
+ * with the reason stored on the media row for the owner to see.  The
+ * row is marked ready only if its photo was not withdrawn or deleted
+ * meanwhile; if it was, the new copies are removed again.
  */
 
 #include <sys/stat.h>
@@ -34,9 +36,19 @@
 static const char sql_media_get[] =
 	"SELECT sha256, format, withdrawn FROM media_files WHERE id = $1";
 
+/*
+ * Ready only if still wanted.  The second column: whether another row
+ * still in use shares the files (then they stay even if this one went).
+ */
 static const char sql_media_ready[] =
-	"UPDATE media_files SET status = 'ready', width = $2, height = $3,"
-	"       reason = NULL, processed_at = now() WHERE id = $1";
+	"WITH r AS ("
+	"  UPDATE media_files SET status = 'ready', width = $2, height = $3,"
+	"         reason = NULL, processed_at = now()"
+	"   WHERE id = $1 AND NOT withdrawn RETURNING id"
+	")"
+	"SELECT (SELECT count(*) FROM r),"
+	"       (SELECT count(*) FROM media_files"
+	"         WHERE sha256 = $4 AND id <> $1 AND NOT withdrawn)";
 
 static const char sql_media_failed[] =
 	"UPDATE media_files SET status = 'failed', reason = $2,"
@@ -67,11 +79,11 @@ job_thumbnail(struct worker *w, struct worker_job *job, char *err,
 {
 	PGresult	*res;
 	json_t		*v;
-	const char	*params[3];
+	const char	*params[4];
 	char		 id[24], sha[65], fmt[8], src[PATH_MAX];
 	char		 thumb[PATH_MAX], display[PATH_MAX];
 	char		 wbuf[16], hbuf[16];
-	int		 width, height;
+	int		 width, height, marked, shared;
 
 	v = json_object_get(job->args, "media_id");
 	if (!json_is_integer(v) || json_integer_value(v) <= 0) {
@@ -125,11 +137,26 @@ job_thumbnail(struct worker *w, struct worker_job *job, char *err,
 	(void)snprintf(hbuf, sizeof(hbuf), "%d", height);
 	params[1] = wbuf;
 	params[2] = hbuf;
-	if ((res = worker_db_exec(w, sql_media_ready, 3, params)) == NULL) {
+	params[3] = sha;
+	if ((res = worker_db_exec(w, sql_media_ready, 4, params)) == NULL) {
 		(void)snprintf(err, len, "database unavailable");
 		return (JOB_RETRY);
 	}
+	marked = strcmp(PQgetvalue(res, 0, 0), "0") != 0;
+	shared = strcmp(PQgetvalue(res, 0, 1), "0") != 0;
 	PQclear(res);
+
+	/*
+	 * Deleted or withdrawn while the copies were made: the purge that
+	 * followed found nothing to remove, so they go now (unless another
+	 * upload of the same image uses them).
+	 */
+	if (!marked && !shared) {
+		(void)unlink(thumb);
+		(void)unlink(display);
+		worker_log("info", "thumbnail: media %s went meanwhile, copies "
+		    "removed", id);
+	}
 
 	return (JOB_OK);
 }

@@ -76,6 +76,7 @@ struct worker {
 	char			 sha_fail[41];
 	char			 sha_enqueue[41];
 	char			 sha_release[41];
+	char			 sha_extend[41];
 	int			 fetch_size;
 	u_int64_t		 next_relay;
 	u_int64_t		 next_sweep;
@@ -117,7 +118,13 @@ int		queue_enqueue(struct worker *, const char *, const char *,
 int		queue_push(struct worker *, const char *, const char *, int,
 		    u_int64_t, const char *);
 int		queue_wait(struct worker *, int);
+int		queue_extend(struct worker *, char **, int);
 void		queue_job_free(struct worker_job *);
+
+/* worker_heartbeat.c */
+int		worker_heartbeat_start(struct worker *);
+void		worker_heartbeat_hold(struct worker_job *, int);
+void		worker_heartbeat_stop(void);
 
 /* worker_db.c */
 PGconn		*worker_db(struct worker *);
@@ -127,6 +134,7 @@ PGresult	*worker_db_exec(struct worker *, const char *, int,
 
 /* worker_outbox.c */
 void		outbox_relay(struct worker *);
+void		outbox_push_rows(struct worker *, PGresult *);
 void		outbox_done(struct worker *, int64_t);
 void		outbox_flush(struct worker *);
 
@@ -153,6 +161,11 @@ const char	*mail_addr_spec(const char *, char *, size_t);
 /* mail_templates.c */
 int		mail_render(const char *, json_t *, struct mbuf *,
 		    struct mbuf *, struct mbuf *);
+
+/* mail_reset.c */
+int		mail_reset_mint(struct worker *, json_t *, int *, char *,
+		    size_t, char *, size_t);
+void		mail_reset_forget(struct worker *, json_t *, const char *);
 
 /* job_email.c */
 int		job_email(struct worker *, struct worker_job *, char *, size_t);

@@ -9,7 +9,7 @@ WORKER_WARN = -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes \
 	-Wshadow -Wpointer-arith -Wsign-compare -Wno-unused-parameter
 WORKER_CPPFLAGS = -Iapps -I/usr/include/postgresql \
 	$(shell pkg-config --cflags vips)
-WORKER_LIBS = -lhiredis -ljansson -lsodium -lcurl -lpq \
+WORKER_LIBS = -lpthread -lhiredis -ljansson -lsodium -lcurl -lpq \
 	$(shell pkg-config --libs vips) \
 	-lopencv_objdetect -lopencv_imgproc -lopencv_core -lstdc++
 # The cat detector's shim is the one C++ file: OpenCV has no C API.
@@ -18,7 +18,9 @@ WORKER_CXXFLAGS = -O2 -g $(WORKER_HARDEN) -Wall -Wextra -I/usr/include/opencv4
 WORKER_SRCS = workers/worker_main.c workers/worker_config.c \
 	workers/worker_log.c workers/worker_queue.c workers/worker_db.c \
 	workers/worker_outbox.c workers/worker_loop.c workers/mbuf.c \
-	workers/mail_message.c workers/mail_templates.c workers/job_email.c \
+	workers/worker_heartbeat.c \
+	workers/mail_message.c workers/mail_templates.c workers/mail_reset.c \
+	workers/job_email.c \
 	workers/job_thumbnail.c workers/job_moderate.c workers/job_publish.c \
 	workers/job_media_purge.c workers/job_cat.c workers/worker_sweep.c \
 	apps/core/envfile.c \

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/envfile.h"
 #include "worker.h"
@@ -16,6 +17,7 @@
 struct worker_config	wcfg;
 
 static const char	*cfg_get(const char *, const char *);
+static int		 smtp_loopback(const char *);
 static long long	 cfg_number(const char *, long long, long long,
 			    long long);
 static char		*cfg_dup(const char *);
@@ -39,7 +41,8 @@ worker_config_load(void)
 	    "smtp://127.0.0.1:8025"));
 	wcfg.mail_from = cfg_dup(cfg_get("AGORA_MAIL_FROM",
 	    "Agora <agora@localhost>"));
-	wcfg.smtp_tls = cfg_dup(cfg_get("AGORA_SMTP_TLS", "try"));
+	wcfg.smtp_tls = cfg_dup(cfg_get("AGORA_SMTP_TLS",
+	    smtp_loopback(wcfg.smtp_url) ? "try" : "require"));
 	wcfg.media_dir = cfg_dup(cfg_get("AGORA_MEDIA_DIR", "var/media"));
 	wcfg.words_file = cfg_dup(cfg_get("AGORA_MODERATION_WORDS",
 	    "conf/moderation-words.txt"));
@@ -75,6 +78,40 @@ worker_config_load(void)
 		if (wcfg.redis_port < 1 || wcfg.redis_port > 65535)
 			cfg_die("AGORA_REDIS: bad port");
 	}
+}
+
+/*
+ * Whether the host of an smtp:// or smtps:// URL is this machine's
+ * loopback (localhost, 127.0.0.0/8, ::1): the one place where mail may
+ * go without TLS unless the settings say otherwise.
+ */
+static int
+smtp_loopback(const char *url)
+{
+	const char	*h, *at, *end;
+	char		 host[256];
+	size_t		 n;
+
+	if ((h = strstr(url, "://")) == NULL)
+		return (0);
+	h += 3;
+	end = h + strcspn(h, "/?#");
+	if ((at = memchr(h, '@', end - h)) != NULL)
+		h = at + 1;
+	if (*h == '[') {
+		h++;
+		n = strcspn(h, "]");
+	} else {
+		n = strcspn(h, ":/?#");
+	}
+	if (n == 0 || n >= sizeof(host))
+		return (0);
+	memcpy(host, h, n);
+	host[n] = '\0';
+
+	return (!strcasecmp(host, "localhost") || !strcmp(host, "::1") ||
+	    (!strncmp(host, "127.", 4) &&
+	    strspn(host, "0123456789.") == n));
 }
 
 static const char *

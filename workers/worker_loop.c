@@ -50,6 +50,8 @@ worker_loop(struct worker *w)
 
 	loop_signals();
 	w->fetch_size = 1;
+	if (worker_heartbeat_start(w) == -1)
+		return (1);
 	worker_log("info", "worker %s ready", w->name);
 
 	while (!worker_quit) {
@@ -74,10 +76,12 @@ worker_loop(struct worker *w)
 			continue;
 		}
 
+		worker_heartbeat_hold(jobs, n);
 		run_batch(w, jobs, n);
 		outbox_flush(w);
 	}
 
+	worker_heartbeat_stop();
 	outbox_flush(w);
 	worker_log("info", "worker %s stopped", w->name);
 	if (w->redis != NULL)
@@ -106,9 +110,11 @@ job_type_find(const char *name)
 /*
  * Run the fetched jobs in order.  Acknowledgements are sent in groups (at
  * least every ACK_FLUSH_MS) so that fast jobs cost one round trip per
- * group; jobs not started when a stop is requested are handed back.  The
- * next fetch takes more jobs at once only while jobs are fast, so a slow
- * job never holds back others that another process could run.
+ * group; jobs not started when a stop is requested, or when a job turned
+ * out slow, are handed back (in their place in the queue) for any
+ * process to take.  The next fetch takes more jobs at once only while
+ * jobs are fast, so a slow job never holds back others that another
+ * process could run.  The heartbeat keeps the jobs held meanwhile.
  */
 static int
 run_batch(struct worker *w, struct worker_job *jobs, int n)
@@ -121,7 +127,7 @@ run_batch(struct worker *w, struct worker_job *jobs, int n)
 	last_flush = worker_now_ms();
 
 	for (i = 0; i < n; i++) {
-		if (worker_quit) {
+		if (worker_quit || slow) {
 			rest[nrest++] = jobs[i].id;
 			continue;
 		}
@@ -139,6 +145,7 @@ run_batch(struct worker *w, struct worker_job *jobs, int n)
 
 	(void)queue_ack(w, acks, nack);
 	(void)queue_release(w, rest, nrest);
+	worker_heartbeat_hold(NULL, 0);
 
 	for (i = 0; i < n; i++)
 		queue_job_free(&jobs[i]);

@@ -112,6 +112,7 @@ supervise(int n)
 	forwarded = 0;
 	worker_log("info", "starting %d worker process%s", n, n == 1 ? "" :
 	    "es");
+	worker_log("info", "smtp: TLS %s", wcfg.smtp_tls);
 
 	for (i = 0; i < n; i++)
 		children[i] = spawn(i);

@@ -78,6 +78,36 @@ outbox_relay(struct worker *w)
 	mbuf_free(&ids);
 }
 
+/*
+ * Push the outbox rows of `res` (the columns of sql_outbox_due) that a
+ * job has just inserted, and mark them pushed.  Rows that cannot be
+ * pushed now stay for the relay.
+ */
+void
+outbox_push_rows(struct worker *w, PGresult *res)
+{
+	PGresult	*r;
+	struct mbuf	 ids;
+	const char	*params[1];
+	int		 i;
+
+	memset(&ids, 0, sizeof(ids));
+	for (i = 0; i < PQntuples(res); i++) {
+		if (relay_push(w, res, i) == -1)
+			break;
+		id_list(&ids, strtoll(PQgetvalue(res, i, 0), NULL, 10));
+	}
+
+	if (ids.len > 0) {
+		id_list(&ids, -1);
+		params[0] = ids.d;
+		if ((r = worker_db_exec(w, sql_outbox_pushed, 1, params)) !=
+		    NULL)
+			PQclear(r);
+	}
+	mbuf_free(&ids);
+}
+
 /* Remember that the job of outbox row `id` is final. */
 void
 outbox_done(struct worker *w, int64_t id)

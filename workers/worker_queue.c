@@ -16,7 +16,7 @@
 static int		 script_load(struct worker *, const char *, char *);
 static int		 scripts_load(struct worker *);
 static redisReply	*script_call(struct worker *, char *, int,
-			    const char **);
+			    const char **, int);
 static void		 queue_drop(struct worker *);
 
 /* Connect (or reconnect) and load the scripts.  0, or -1 when down. */
@@ -79,8 +79,8 @@ queue_fetch(struct worker *w, struct worker_job *jobs, int max)
 	argv[2] = n;
 	argv[3] = w->name;
 
-	if ((r = script_call(w, w->sha_fetch, 4, argv)) ==
-	    NULL)
+	/* Not sent again when the reply is lost: it may have run. */
+	if ((r = script_call(w, w->sha_fetch, 4, argv, 0)) == NULL)
 		return (-1);
 
 	count = 0;
@@ -123,7 +123,7 @@ queue_ack(struct worker *w, char **ids, int n)
 	if (n == 0)
 		return (0);
 
-	if ((r = script_call(w, w->sha_ack, n, (const char **)ids)) == NULL)
+	if ((r = script_call(w, w->sha_ack, n, (const char **)ids, 1)) == NULL)
 		return (-1);
 
 	freeReplyObject(r);
@@ -139,8 +139,8 @@ queue_release(struct worker *w, char **ids, int n)
 	if (n == 0)
 		return (0);
 
-	if ((r = script_call(w, w->sha_release, n, (const char **)ids)) ==
-	    NULL)
+	if ((r = script_call(w, w->sha_release, n, (const char **)ids,
+	    1)) == NULL)
 		return (-1);
 
 	freeReplyObject(r);
@@ -167,8 +167,7 @@ queue_fail(struct worker *w, const char *id, const char *error,
 	argv[2] = at;
 	argv[3] = now;
 
-	if ((r = script_call(w, w->sha_fail, 4, argv)) ==
-	    NULL)
+	if ((r = script_call(w, w->sha_fail, 4, argv, 1)) == NULL)
 		return (-1);
 
 	freeReplyObject(r);
@@ -248,7 +247,7 @@ queue_push(struct worker *w, const char *id, const char *type, int prio,
 	argv[4] = now;
 	argv[5] = type;
 
-	if ((r = script_call(w, w->sha_enqueue, 6, argv)) == NULL)
+	if ((r = script_call(w, w->sha_enqueue, 6, argv, 1)) == NULL)
 		return (-1);
 	rc = (r->type == REDIS_REPLY_INTEGER && r->integer == 1);
 	freeReplyObject(r);
@@ -278,6 +277,39 @@ queue_wait(struct worker *w, int ms)
 	return (0);
 }
 
+/*
+ * Push the visibility deadline of the jobs `ids` that this process (by
+ * its name) still holds to now + the visibility timeout.  Returns how
+ * many were extended, or -1 when Redis is unreachable.
+ */
+int
+queue_extend(struct worker *w, char **ids, int n)
+{
+	redisReply	*r;
+	const char	*argv[2 + WORKER_FETCH_MAX];
+	char		 at[24];
+	int		 i, rc;
+
+	if (n == 0)
+		return (0);
+	if (n > WORKER_FETCH_MAX)
+		n = WORKER_FETCH_MAX;
+
+	(void)snprintf(at, sizeof(at), "%llu", (unsigned long long)
+	    (worker_now_ms() + wcfg.visibility_ms));
+	argv[0] = at;
+	argv[1] = w->name;
+	for (i = 0; i < n; i++)
+		argv[i + 2] = ids[i];
+
+	if ((r = script_call(w, w->sha_extend, n + 2, argv, 1)) == NULL)
+		return (-1);
+	rc = r->type == REDIS_REPLY_INTEGER ? (int)r->integer : 0;
+	freeReplyObject(r);
+
+	return (rc);
+}
+
 void
 queue_job_free(struct worker_job *job)
 {
@@ -294,7 +326,8 @@ scripts_load(struct worker *w)
 	    script_load(w, QUEUE_LUA_ACK, w->sha_ack) == -1 ||
 	    script_load(w, QUEUE_LUA_FAIL, w->sha_fail) == -1 ||
 	    script_load(w, QUEUE_LUA_ENQUEUE, w->sha_enqueue) == -1 ||
-	    script_load(w, QUEUE_LUA_RELEASE, w->sha_release) == -1)
+	    script_load(w, QUEUE_LUA_RELEASE, w->sha_release) == -1 ||
+	    script_load(w, QUEUE_LUA_EXTEND, w->sha_extend) == -1)
 		return (-1);
 
 	return (0);
@@ -321,11 +354,14 @@ script_load(struct worker *w, const char *script, char *sha)
 
 /*
  * EVALSHA with `argc` ARGV values and no KEYS.  Reconnects once, and
- * reloads the scripts when Redis forgot them.  Returns the reply, or NULL
- * when Redis is unreachable or the script failed.
+ * reloads the scripts when Redis forgot them.  A call whose reply was
+ * lost may have run: it is sent again only when `replay` says that is
+ * harmless.  Returns the reply, or NULL when Redis is unreachable or the
+ * script failed.
  */
 static redisReply *
-script_call(struct worker *w, char *sha, int argc, const char **argv)
+script_call(struct worker *w, char *sha, int argc, const char **argv,
+    int replay)
 {
 	redisReply	 *r;
 	const char	**av;
@@ -347,6 +383,8 @@ script_call(struct worker *w, char *sha, int argc, const char **argv)
 		r = redisCommandArgv(w->redis, argc + 3, av, NULL);
 		if (r == NULL) {
 			queue_drop(w);
+			if (!replay)
+				break;
 			continue;
 		}
 		if (r->type == REDIS_REPLY_ERROR) {

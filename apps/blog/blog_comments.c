@@ -2,7 +2,8 @@
  * Comments on published posts.  Plain text (escaped, line breaks kept).
  * Each new comment goes through the moderate job; a flagged one is hidden
  * from everyone but its author and the admins until an admin approves
- * it.  The post's author is told by email.  The comment's author, the
+ * it.  The post's author is told by email once the comment is cleared
+ * (held until then: the email quotes it).  The comment's author, the
  * post's author and admins may delete a comment.
  */
 
@@ -41,12 +42,15 @@ static const char sql_comment_add[] =
 	"         jsonb_build_object('kind', 'comment', 'id', c.id,"
 	"         'user_id', c.author_id, 'text', c.body) AS args"
 	"    FROM c"
-	"  UNION ALL"
-	"  SELECT 'email', 'critical', jsonb_build_object('template',"
+	"), h AS ("
+	"  INSERT INTO moderation_held_jobs (kind, item_id, type, queue,"
+	"         args, request_id)"
+	"  SELECT 'comment', c.id, 'email', 'critical',"
+	"         jsonb_build_object('template',"
 	"         'comment_new', 'to', p.email, 'username', p.username,"
 	"         'commenter', me.username, 'title', p.title,"
 	"         'excerpt', left(c.body, 300),"
-	"         'path', '/blog/' || p.id || '-' || p.slug)"
+	"         'path', '/blog/' || p.id || '-' || p.slug), $4"
 	"    FROM c, p, me WHERE p.author_id <> c.author_id"
 	"), k AS ("
 	"  INSERT INTO job_outbox (type, queue, args, request_id)"

@@ -45,15 +45,23 @@
  * ARGV: now ms, visibility ms, max jobs, worker name.
  * Moves due delayed jobs and expired in-flight jobs to ready, then takes
  * up to max jobs into flight.  Returns a flat list id, payload, attempts.
+ * An expired job (its worker died) goes back to its first place in its
+ * queue, by its enqueue time: put behind everything that arrived since,
+ * it would wait for all of that on top of the visibility timeout.
  */
 #define QUEUE_LUA_FETCH							\
 "local now = tonumber(ARGV[1])\n"					\
 "local function ready(id, stat)\n"					\
-"  local prio = redis.call('HGET', 'agora:job:' .. id, 'prio')\n"	\
+"  local k = 'agora:job:' .. id\n"					\
+"  local prio = redis.call('HGET', k, 'prio')\n"			\
 "  if prio then\n"							\
+"    local at = now\n"							\
+"    if stat then\n"							\
+"      at = tonumber(redis.call('HGET', k, 'enqueued_at')) or now\n"	\
+"      redis.call('HINCRBY', 'agora:stats', stat, 1)\n"		\
+"    end\n"								\
 "    redis.call('ZADD', 'agora:ready',\n"				\
-"        tonumber(prio) * " QUEUE_PRIO_SCALE " + now, id)\n"		\
-"    if stat then redis.call('HINCRBY', 'agora:stats', stat, 1) end\n"	\
+"        tonumber(prio) * " QUEUE_PRIO_SCALE " + at, id)\n"		\
 "  end\n"								\
 "end\n"									\
 "for _, id in ipairs(redis.call('ZRANGEBYSCORE', 'agora:delayed',\n"	\
@@ -115,7 +123,8 @@
 
 /*
  * ARGV: ids.  Hands jobs taken but not started back to the queue (the
- * worker is stopping), without counting the attempt.
+ * worker is stopping, or a slow job came first), without counting the
+ * attempt, in the place they had.
  */
 #define QUEUE_LUA_RELEASE						\
 "local now = redis.call('TIME')\n"					\
@@ -125,13 +134,32 @@
 "  if redis.call('ZREM', 'agora:inflight', id) == 1 then\n"		\
 "    local prio = redis.call('HGET', k, 'prio')\n"			\
 "    if prio then\n"							\
+"      local at = tonumber(redis.call('HGET', k, 'enqueued_at')) or ms\n" \
 "      redis.call('HINCRBY', k, 'attempts', -1)\n"			\
 "      redis.call('ZADD', 'agora:ready',\n"				\
-"          tonumber(prio) * " QUEUE_PRIO_SCALE " + ms, id)\n"		\
+"          tonumber(prio) * " QUEUE_PRIO_SCALE " + at, id)\n"		\
 "    end\n"								\
 "  end\n"								\
 "end\n"									\
 "return #ARGV\n"
+
+/*
+ * ARGV: new deadline ms, worker name, ids.  The heartbeat of a process
+ * whose jobs run long: pushes back the visibility deadline of the jobs
+ * it still holds (in flight and taken by it), so nobody takes them while
+ * they run.  Returns how many were extended.
+ */
+#define QUEUE_LUA_EXTEND						\
+"local n = 0\n"								\
+"for i = 3, #ARGV do\n"							\
+"  local id = ARGV[i]\n"						\
+"  if redis.call('ZSCORE', 'agora:inflight', id) and\n"		\
+"      redis.call('HGET', 'agora:job:' .. id, 'worker') == ARGV[2] then\n" \
+"    redis.call('ZADD', 'agora:inflight', 'XX', ARGV[1], id)\n"		\
+"    n = n + 1\n"							\
+"  end\n"								\
+"end\n"									\
+"return n\n"
 
 /* ARGV: id, now ms.  A dead job gets a fresh set of attempts. */
 #define QUEUE_LUA_REVIVE						\

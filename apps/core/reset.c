@@ -1,7 +1,9 @@
 /*
  * Forgotten passwords: /forgot mails a single-use link valid for an hour,
  * /reset sets a new password with it.  The answer to /forgot is the same
- * whether or not the address has an account.
+ * whether or not the address has an account.  The site stores only the
+ * request: the email job makes the token and stores its hash
+ * (workers/mail_reset.c), so the link is in the mail and nowhere else.
  */
 
 #include <stdio.h>
@@ -14,13 +16,13 @@ static const char sql_reset_request[] =
 	"  SELECT id, username, email FROM users"
 	"   WHERE lower(email) = lower($1) AND NOT banned"
 	"), r AS ("
-	"  INSERT INTO password_resets (user_id, token_hash, expires_at)"
-	"  SELECT id, decode($2, 'hex'), now() + interval '1 hour' FROM u"
+	"  INSERT INTO password_resets (user_id, expires_at)"
+	"  SELECT id, now() + interval '1 hour' FROM u RETURNING id"
 	"), j AS ("
 	"  INSERT INTO job_outbox (type, queue, args, request_id)"
 	"  SELECT 'email', 'critical', jsonb_build_object('template',"
 	"         'password_reset', 'to', u.email, 'username', u.username,"
-	"         'path', '/reset?token=' || $3), $4 FROM u"
+	"         'reset_id', r.id), $2 FROM u, r"
 	   CORE_JOB_RETURNING
 	")"
 	"SELECT " CORE_JOBS_JSON("j");
@@ -61,7 +63,7 @@ int
 core_forgot_page(struct http_request *req)
 {
 	struct core_ctx		*ctx;
-	const char		*email, *why, *params[4];
+	const char		*email, *why, *params[2];
 	char			 hex[CORE_HASH_HEX];
 	int			 rc, retry;
 
@@ -93,14 +95,9 @@ core_forgot_page(struct http_request *req)
 		ctx->stage = 1;
 	}
 
-	if (ctx->new_token[0] == '\0')
-		core_token_new(ctx->new_token, ctx->new_hash);
-	core_hex(ctx->new_hash, sizeof(ctx->new_hash), hex);
 	params[0] = email;
-	params[1] = hex;
-	params[2] = ctx->new_token;
-	params[3] = ctx->request_id;
-	if ((rc = core_db_run(req, &ctx->db[0], sql_reset_request, 4,
+	params[1] = ctx->request_id;
+	if ((rc = core_db_run(req, &ctx->db[0], sql_reset_request, 2,
 	    params)) != CORE_OK)
 		return (core_yield(rc));
 

@@ -1,8 +1,9 @@
 /*
  * Photos' statements and shapes: loading one photo or a page of them as
  * the viewer may see them, creating one from an upload (with its #tags,
- * the emails to people it @mentions and its moderate job) and deleting
- * one (its files are purged by the worker).
+ * its moderate job and the emails to people it @mentions, which wait
+ * until that job clears the photo) and deleting one (its files are
+ * purged by the worker).
  */
 
 #include <errno.h>
@@ -67,12 +68,15 @@ static const char sql_create[] =
 	"  UNION ALL"
 	"  SELECT 'cat_detect', 'bulk', jsonb_build_object('photo_id', p.id)"
 	"    FROM p"
-	"  UNION ALL"
-	"  SELECT DISTINCT 'email', 'default', jsonb_build_object("
+	"), h AS ("
+	"  INSERT INTO moderation_held_jobs (kind, item_id, type, queue,"
+	"         args, request_id)"
+	"  SELECT DISTINCT 'photo', p.id, 'email', 'default',"
+	"         jsonb_build_object("
 	"         'template', 'mentioned', 'to', o.email,"
 	"         'username', o.username, 'by', me.username,"
 	"         'where', 'a photo caption', 'excerpt', left(p.caption, 300),"
-	"         'path', '/photos/' || p.id)"
+	"         'path', '/photos/' || p.id), $4"
 	"    FROM p, me, regexp_matches(p.caption,"
 	"         '(?:^|[^A-Za-z0-9_])@([A-Za-z0-9_]{3,32})', 'g') x,"
 	"         users o"

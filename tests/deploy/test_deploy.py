@@ -525,6 +525,33 @@ def test_one_request_followed_through_both_logs():
     assert mine[0]["status"] == 200
 
 
+def test_the_access_log_keeps_reset_tokens_out():
+    """A reset link's token is in its query string: nginx logs /reset
+    (however it is spelled) without it, and referers without theirs."""
+    token = secrets.token_hex(32)
+    s = session()
+    rids = []
+    for path in ("/reset?token=", "//reset?token=", "/%72eset?token="):
+        r = s.get(BASE + path + token)
+        rids.append(r.headers.get("X-Request-Id"))
+    r = s.get(BASE + "/blog", headers={
+        "Referer": BASE + "/reset?token=" + token})
+    rids.append(r.headers["X-Request-Id"])
+
+    def logged():
+        with open(os.path.join(DIR, "nginx-agora.log")) as f:
+            lines = f.read()
+        return lines if all(rid and rid in lines for rid in rids) else None
+    lines = wait_for(logged, timeout=10, what="the requests in the log")
+    assert token not in lines
+    mine = [json.loads(line) for line in lines.splitlines()
+            if json.loads(line)["rid"] in rids]
+    assert len(mine) == 4, mine
+    assert all("?" not in e["uri"] for e in mine), mine
+    assert {"/reset", "//reset", "/blog"} <= {e["uri"] for e in mine}, mine
+    assert BASE + "/reset" in [e["referer"] for e in mine]
+
+
 def test_the_instances_see_the_client_address_nginx_saw():
     """From another loopback address, with a forged X-Forwarded-For: the
     instance logs (and throttles by) the address nginx saw."""

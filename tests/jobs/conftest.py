@@ -74,10 +74,12 @@ class Workers:
         self.procs = []
         self.tmp = tmp_path
 
-    def start(self, n=1):
+    def start(self, n=1, env=None):
         log = open(self.tmp / f"worker-{len(self.procs)}.log", "w")
         p = subprocess.Popen([WORKER, "-c", str(n)], cwd=ROOT, stdout=log,
-                             stderr=subprocess.STDOUT, start_new_session=True)
+                             stderr=subprocess.STDOUT, start_new_session=True,
+                             env=None if env is None else {**os.environ,
+                                                           **env})
         p.logfile = log.name
         self.procs.append(p)
         wait_for(lambda: self.children(p), what="worker processes")
