@@ -157,6 +157,9 @@ for port in "$AGORA_PORT" "$((AGORA_PORT + 1))"; do
 	fi
 done
 
+# Python never imports from the clone itself: kodev builds <clone name>.so
+# there, and a clone named after a module (secrets, json) would shadow it.
+export PYTHONSAFEPATH=1
 export AGORA_TEST_URL=http://127.0.0.1:$AGORA_PORT
 export AGORA_TEST_URL2=http://127.0.0.1:$((AGORA_PORT + 1))
 export AGORA_ADMIN_PASSWORD_FILE=$AGORA_VAR/admin-password
