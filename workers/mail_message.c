@@ -146,7 +146,7 @@ add_subject(struct mbuf *msg, const char *subject)
 	}
 
 	/* 45 bytes -> 60 base64 chars per encoded word; split on UTF-8
-	 * character boundaries. */
+	 * character boundaries, or anywhere in bytes that are not UTF-8. */
 	mbuf_adds(msg, "Subject:");
 	for (off = 0; off < strlen(subject); off += n) {
 		n = strlen(subject) - off;
@@ -155,6 +155,8 @@ add_subject(struct mbuf *msg, const char *subject)
 			while (n > 0 &&
 			    ((unsigned char)subject[off + n] & 0xc0) == 0x80)
 				n--;
+			if (n == 0)
+				n = 45;
 		}
 		sodium_bin2base64(enc, sizeof(enc),
 		    (const unsigned char *)subject + off, n,
