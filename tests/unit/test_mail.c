@@ -96,12 +96,31 @@ continuation_bytes_end(void **state)
 	mbuf_free(&msg);
 }
 
+/* RFC 5322: no line over 998 bytes, however long a plain subject. */
+static void
+long_ascii_subject_folds(void **state)
+{
+	struct mbuf	 msg;
+	char		 subject[1201], got[1300];
+	const char	*p, *eol;
+
+	memset(subject, 'x', 1200);
+	subject[1200] = '\0';
+	build(&msg, subject);
+	for (p = msg.d; (eol = strstr(p, "\r\n")) != NULL; p = eol + 2)
+		assert_true(eol - p <= 998);
+	assert_int_equal(subject_of(msg.d, got, sizeof(got)), 1200);
+	assert_string_equal(got, subject);
+	mbuf_free(&msg);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(utf8_subject_folds),
 		cmocka_unit_test(continuation_bytes_end),
+		cmocka_unit_test(long_ascii_subject_folds),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
