@@ -17,9 +17,9 @@ static int	cursor_number(const char *, size_t, char *, size_t, long long);
 
 /*
  * A keyset cursor "<microseconds>.<id>" as the lists hand them out: a
- * time no later than the year 9999 and a positive bigint, both plain
- * decimals, copied into `us` and `id`.  Returns 0, or -1 when it is not
- * one.
+ * time no later than the year 9999 and a bigint id, both plain decimals
+ * that may be 0 ("0.0" is before everything: an empty last page), copied
+ * into `us` and `id`.  Returns 0, or -1 when it is not one.
  */
 int
 core_cursor_parse(const char *c, char *us, size_t uslen, char *id,

@@ -49,7 +49,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		    "time %s", us);
 		errno = 0;
 		v = strtoll(id, NULL, 10);
-		FUZZ_CHECK(errno == 0 && v > 0, "id %s", id);
+		FUZZ_CHECK(errno == 0 && v >= 0, "id %s", id);
 
 		/* Nothing dropped or added: the cursor is exactly us.id. */
 		if ((back = malloc(strlen(us) + strlen(id) + 2)) == NULL)
