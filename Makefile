@@ -36,6 +36,7 @@ clean:
 
 include workers/worker.mk
 -include tests/unit/unit.mk
+-include tests/fuzz/fuzz.mk
 
 # Backups of the dev site: `make backup` (var/backups/<time>), and
 # `make restore BACKUP=var/backups/<time> DB=agora_restored MEDIA=var/restored`.

@@ -12,6 +12,7 @@ PACKAGES=(
 	postgresql redis-server redis-tools python3 python3-pytest
 	python3-requests python3-websockets python3-aiosmtpd python3-pil
 	chromium curl procps iproute2 nginx openssl systemd binutils
+	clang libclang-rt-14-dev	# make fuzz: libFuzzer and the sanitizers
 )
 
 as_root() {

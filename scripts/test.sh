@@ -126,6 +126,18 @@ if want unit && [ -f tests/unit/unit.mk ]; then
 	record unit "${p:-0}" "${f:-1}"
 fi
 
+# ---- fuzz targets (libFuzzer, tests/fuzz/): FUZZ_SECONDS (60) each, two
+# at a time; one passes per target that ends with no crash or report.
+if want fuzz && [ -f tests/fuzz/fuzz.mk ]; then
+	make -s fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-60}" 2>&1 |
+	    tee "$AGORA_VAR/fuzz.log"
+	rc=${PIPESTATUS[0]}
+	p=$(grep -c '^fuzz: .* ok: ' "$AGORA_VAR/fuzz.log")
+	f=$(grep -c '^fuzz: .* FAILED' "$AGORA_VAR/fuzz.log")
+	[ "$rc" = 0 ] || [ "$f" != 0 ] || f=1
+	record fuzz "$p" "$f"
+fi
+
 # ---- the stack: mail sink, job worker, site
 $PY scripts/mailsink.py "$AGORA_SMTP_PORT" "$AGORA_MAIL_DIR" \
     >"$AGORA_VAR/mailsink.log" 2>&1 &

@@ -14,6 +14,9 @@
 
 #include "worker.h"
 
+/* "Subject: " and this many characters make RFC 5322's 78 a line. */
+#define SUBJECT_PLAIN_MAX	69
+
 static void	add_base64(struct mbuf *, const char *, size_t);
 static void	add_subject(struct mbuf *, const char *);
 static int	has_crlf(const char *);
@@ -128,7 +131,10 @@ mail_build(struct mbuf *msg, const char *to, const char *subject,
 	return (0);
 }
 
-/* Plain ASCII subjects go as they are; others as RFC 2047 encoded-words. */
+/*
+ * Short plain ASCII subjects go as they are; others as RFC 2047
+ * encoded-words, one per folded line, so no line passes RFC 5322's limit.
+ */
 static void
 add_subject(struct mbuf *msg, const char *subject)
 {
@@ -140,13 +146,13 @@ add_subject(struct mbuf *msg, const char *subject)
 		if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
 			break;
 	}
-	if (*p == '\0') {
+	if (*p == '\0' && p - subject <= SUBJECT_PLAIN_MAX) {
 		mbuf_addf(msg, "Subject: %s\r\n", subject);
 		return;
 	}
 
 	/* 45 bytes -> 60 base64 chars per encoded word; split on UTF-8
-	 * character boundaries. */
+	 * character boundaries, or anywhere in bytes that are not UTF-8. */
 	mbuf_adds(msg, "Subject:");
 	for (off = 0; off < strlen(subject); off += n) {
 		n = strlen(subject) - off;
@@ -155,6 +161,8 @@ add_subject(struct mbuf *msg, const char *subject)
 			while (n > 0 &&
 			    ((unsigned char)subject[off + n] & 0xc0) == 0x80)
 				n--;
+			if (n == 0)
+				n = 45;
 		}
 		sodium_bin2base64(enc, sizeof(enc),
 		    (const unsigned char *)subject + off, n,

@@ -42,6 +42,7 @@
 #include <string.h>
 
 #include "chat/chat.h"
+#include "chat/chat_frame.h"
 
 int	chat_ws(struct http_request *);
 void	chat_ws_connect(struct connection *);
@@ -277,7 +278,6 @@ chat_ws_message(struct connection *c, u_int8_t op, const void *data,
 	struct chat_ws_handle	*h = c->hdlr_extra;
 	struct chat_peer	*p;
 	json_t			*frame;
-	json_error_t		 err;
 	const char		*type;
 
 	if (h == NULL || (p = h->peer) == NULL)
@@ -292,12 +292,9 @@ chat_ws_message(struct connection *c, u_int8_t op, const void *data,
 		p->online_at = kore_time_ms();
 	}
 
-	frame = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
-	if (frame == NULL || !json_is_object(frame) ||
-	    (type = core_json_str(frame, "type")) == NULL) {
+	if ((frame = chat_frame_parse(data, len, &type)) == NULL) {
 		peer_error(p, 400, "A frame is a JSON object with a type.",
 		    NULL);
-		json_decref(frame);
 		return;
 	}
 

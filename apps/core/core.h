@@ -328,6 +328,7 @@ const char	*core_form_get_nth(struct http_request *, const char *, int);
 
 /* urlencode.c */
 int		core_form_decode(char *);
+int		core_form_split(char *, char **, char **, int);
 int		v_text(struct http_request *, char *);
 
 /* password.c */

@@ -149,22 +149,8 @@ v_text(struct http_request *req, char *data)
 static void
 form_parse(struct core_form *form, char *data)
 {
-	char		*pair, *eq, *next;
-
-	for (pair = data; pair != NULL && *pair != '\0' &&
-	    form->n < FORM_FIELDS_MAX; pair = next) {
-		if ((next = strchr(pair, '&')) != NULL)
-			*next++ = '\0';
-		if ((eq = strchr(pair, '=')) == NULL)
-			continue;
-		*eq = '\0';
-		if (core_form_decode(pair) == -1 ||
-		    core_form_decode(eq + 1) == -1)
-			continue;
-		form->name[form->n] = pair;
-		form->value[form->n] = eq + 1;
-		form->n++;
-	}
+	form->n = core_form_split(data, form->name, form->value,
+	    FORM_FIELDS_MAX);
 }
 
 static void

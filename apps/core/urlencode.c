@@ -1,13 +1,45 @@
 /*
- * Decoding application/x-www-form-urlencoded tokens (plain C, no Kore),
- * for the form parser in form.c.
+ * Splitting and decoding application/x-www-form-urlencoded bodies (plain
+ * C, no Kore), for the form parser in form.c.
  */
 
 #include <stddef.h>
+#include <string.h>
 
 #include "core/core.h"
 
 static int	hex_value(char);
+
+/*
+ * Split a urlencoded body in place into at most `max` decoded pairs:
+ * `names[i]` and `values[i]` point into `data`.  A pair without '=' or
+ * whose name or value does not decode is skipped.  Returns the number
+ * of pairs.
+ */
+int
+core_form_split(char *data, char **names, char **values, int max)
+{
+	char		*pair, *eq, *next;
+	int		 n;
+
+	n = 0;
+	for (pair = data; pair != NULL && *pair != '\0' && n < max;
+	    pair = next) {
+		if ((next = strchr(pair, '&')) != NULL)
+			*next++ = '\0';
+		if ((eq = strchr(pair, '=')) == NULL)
+			continue;
+		*eq = '\0';
+		if (core_form_decode(pair) == -1 ||
+		    core_form_decode(eq + 1) == -1)
+			continue;
+		names[n] = pair;
+		values[n] = eq + 1;
+		n++;
+	}
+
+	return (n);
+}
 
 /*
  * Decode one urlencoded token in place: '+' is a space, %XX a byte.

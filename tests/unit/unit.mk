@@ -15,13 +15,13 @@ UNIT_CFLAGS = -g -O1 -Wall -Wextra -Wno-unused-parameter \
 	-Wshadow -Wpointer-arith -Wcast-qual -Wsign-compare \
 	-fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer
-UNIT_CPPFLAGS = -Iapps -I/usr/include/postgresql \
+UNIT_CPPFLAGS = -Iapps -Iworkers -I/usr/include/postgresql \
 	-DKORE_USE_PGSQL -DKORE_USE_TASKS
 UNIT_LIBS = -lcmocka -lsodium -ljansson -lcmark
 
 UNIT_TESTS = build/unit/test_escape build/unit/test_token \
 	build/unit/test_rules build/unit/test_markdown build/unit/test_image \
-	build/unit/test_form
+	build/unit/test_form build/unit/test_mail
 
 .PHONY: unit
 unit: $(UNIT_TESTS)
@@ -54,6 +54,8 @@ build/unit/test_image: tests/unit/test_image.c apps/core/image_probe.c \
     apps/core/image_probe.h
 build/unit/test_form: tests/unit/test_form.c apps/core/urlencode.c \
     apps/core/rules.c tests/unit/kore_stub.c apps/core/core.h
+build/unit/test_mail: tests/unit/test_mail.c workers/mail_message.c \
+    workers/mbuf.c workers/worker.h
 
 $(UNIT_TESTS): tests/unit/unit.mk
 	@mkdir -p build/unit
