@@ -1,11 +1,11 @@
-# Sourced by bench/chat.sh and bench/photos.sh: the test environment's
-# PostgreSQL and Redis (started if need be), the prod build, and helpers
-# for a benchmark database and site of their own.
+# Sourced by the benchmarks: the test environment's PostgreSQL and Redis
+# (started if need be), the prod build (BENCH_FLAVOR=asan for the soak),
+# and helpers for a benchmark database and site of their own.
 scripts/deps.sh
 . scripts/env.sh test
 started=$(scripts/services.sh start test | sed -n 's/^started: //p')
 scripts/config.sh test >/dev/null
-scripts/build.sh prod
+scripts/build.sh "${BENCH_FLAVOR:-prod}"
 mkdir -p var/bench
 
 # A new database `name` with Agora's schema (dropped first if it exists).
@@ -36,4 +36,15 @@ bench_site() {	# name db port [sed-expression...]
 	sed -e "s|bind\t\t127.0.0.1 8888|bind\t\t127.0.0.1 $port|" \
 	    -e "s|^pidfile\t\tkore.pid|pidfile\t\tvar/bench/$name-kore.pid|" \
 	    kore.conf >"var/bench/$name-kore.conf"
+}
+
+# The EXIT trap of a benchmark with a site ($kpid), a job worker ($wpid),
+# a database ($db) and a media directory ($media) of its own.
+bench_cleanup() {
+	local p
+	for p in ${kpid:-} ${wpid:-}; do kill -TERM "$p" 2>/dev/null || true; done
+	for p in ${kpid:-} ${wpid:-}; do wait "$p" 2>/dev/null || true; done
+	[ -z "${db:-}" ] || bench_db_drop "$db" || true
+	[ -z "${media:-}" ] || rm -rf "$media"
+	[ -z "$started" ] || scripts/services.sh stop test
 }

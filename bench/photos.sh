@@ -18,14 +18,7 @@ port=8892
 media=$AGORA_ROOT/var/bench/photo-media
 kpid=
 wpid=
-cleanup() {
-	for p in $kpid $wpid; do kill -TERM "$p" 2>/dev/null || true; done
-	for p in $kpid $wpid; do wait "$p" 2>/dev/null || true; done
-	bench_db_drop "$db" || true
-	rm -rf "$media"
-	[ -z "$started" ] || scripts/services.sh stop test
-}
-trap cleanup EXIT
+trap bench_cleanup EXIT
 
 bench_db "$db"
 PGDATABASE=$db psql -X -q -v ON_ERROR_STOP=1 -f bench/photos_seed.sql \
