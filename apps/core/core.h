@@ -216,8 +216,54 @@ extern struct core_config	core_cfg;
 /* config.c */
 void		core_config_load(void);
 
-#define CORE_NEED_USER		1
-#define CORE_NEED_ADMIN		2
+/* What a route needs of its caller (core_need, CORE_HANDLER_NEED). */
+#define CORE_NEED_USER		0x01
+#define CORE_NEED_ADMIN		0x02
+#define CORE_NEED_CSRF		0x04
+#define CORE_NEED_CHANGE	(CORE_NEED_USER | CORE_NEED_CSRF)
+
+/*
+ * A handler whose body returns CORE_*:
+ *
+ *	CORE_HANDLER(blog_index_page)
+ *	{
+ *		CORE_TRY(blog_posts_load(req, ctx, &ctx->db[0]));
+ *		...
+ *		return (core_page_close(req, 200, buf));
+ *	}
+ *
+ * declares the Kore entry point blog_index_page(), which begins (or
+ * resumes) the request and runs the body with `req` and `ctx`; a body's
+ * CORE_WAIT becomes Kore's retry.  CORE_HANDLER_NEED(name, need) checks
+ * CORE_NEED_* first.
+ */
+#define CORE_HANDLER_NEED(name, need)					\
+static int	name##_body(struct http_request *, struct core_ctx *);	\
+int		name(struct http_request *);				\
+int									\
+name(struct http_request *req)						\
+{									\
+	return (core_handle(req, (need), name##_body));			\
+}									\
+static int								\
+name##_body(struct http_request *req CORE_UNUSED,			\
+    struct core_ctx *ctx CORE_UNUSED)
+
+#define CORE_HANDLER(name)	CORE_HANDLER_NEED(name, 0)
+
+/* Run a step; anything but CORE_OK is returned to the caller. */
+#define CORE_TRY(step)	do {						\
+	int core_try_rc_ = (step);					\
+	if (core_try_rc_ != CORE_OK)					\
+		return (core_try_rc_);					\
+} while (0)
+
+#define CORE_UNUSED	__attribute__((__unused__))
+
+/* handler.c */
+int		core_handle(struct http_request *, int,
+		    int (*)(struct http_request *, struct core_ctx *));
+int		core_need(struct http_request *, struct core_ctx *, int);
 
 /* request.c */
 int		core_begin(struct http_request *, struct core_ctx **);
@@ -249,6 +295,14 @@ const char	*core_db_value(struct core_db *, int, int);
 int		core_db_isnull(struct core_db *, int, int);
 int64_t		core_db_int(struct core_db *, int, int);
 const char	*core_db_sqlstate(struct core_db *);
+int		core_db_bool(struct core_db *, int, int);
+
+/* An integer as a statement parameter: params[0] = core_num(&n, id). */
+struct core_num {
+	char		s[24];
+};
+
+const char	*core_num(struct core_num *, int64_t);
 
 /* session.c */
 int		core_session_load(struct http_request *, struct core_ctx *);
@@ -292,6 +346,12 @@ int		core_page_send(struct http_request *, int, struct kore_buf *);
 int		core_error(struct http_request *, int, const char *);
 void		core_redirect(struct http_request *, const char *);
 void		core_form_csrf(struct http_request *, struct kore_buf *);
+struct kore_buf	*core_page_open(struct http_request *, const char *);
+int		core_page_close(struct http_request *, int, struct kore_buf *);
+void		core_form_open(struct http_request *, struct kore_buf *,
+		    const char *, const char *);
+void		core_form_button(struct http_request *, struct kore_buf *,
+		    const char *, const char *, const char *, const char *);
 
 /* json.c */
 int		core_json_body(struct http_request *, struct core_ctx *,

@@ -8,6 +8,7 @@
  * context calls when the request is freed.
  */
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -327,4 +328,26 @@ dbq_finish(void *arg, u_int64_t now)
 	kore_pgsql_cleanup(&q->db.sql);
 	q->db.state = q->failed ? DB_FAILED : DB_DONE;
 	q->done(q, !q->failed);
+}
+
+/* A boolean column: true only for PostgreSQL's 't'. */
+int
+core_db_bool(struct core_db *db, int row, int col)
+{
+	const char	*v;
+
+	if (core_db_isnull(db, row, col))
+		return (0);
+	v = core_db_value(db, row, col);
+
+	return (v[0] == 't' && v[1] == '\0');
+}
+
+/* The decimal text of `v` in `n`, for a statement's parameter list. */
+const char *
+core_num(struct core_num *n, int64_t v)
+{
+	(void)snprintf(n->s, sizeof(n->s), "%lld", (long long)v);
+
+	return (n->s);
 }

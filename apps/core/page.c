@@ -68,6 +68,31 @@ core_page_end(struct kore_buf *buf)
 	    "</body>\n</html>\n");
 }
 
+/*
+ * A page in one buffer: core_page_open() starts it, the caller writes
+ * the body, core_page_close() ends, sends and frees it (CORE_DONE).
+ */
+struct kore_buf *
+core_page_open(struct http_request *req, const char *title)
+{
+	struct kore_buf		*buf;
+
+	buf = kore_buf_alloc(16384);
+	core_page_begin(req, buf, title);
+
+	return (buf);
+}
+
+int
+core_page_close(struct http_request *req, int status, struct kore_buf *buf)
+{
+	core_page_end(buf);
+	core_page_send(req, status, buf);
+	kore_buf_free(buf);
+
+	return (CORE_DONE);
+}
+
 /* Send a finished page with the site's security headers.  CORE_DONE. */
 int
 core_page_send(struct http_request *req, int status, struct kore_buf *buf)
@@ -122,6 +147,35 @@ core_redirect(struct http_request *req, const char *path)
 	http_response_header(req, "location", path);
 	http_response_header(req, "cache-control", "no-store");
 	http_response(req, 303, NULL, 0);
+}
+
+/*
+ * Open a POST form to `action` (a local path the program built) with its
+ * CSRF field; `cls` NULL for none.  The caller writes the fields and
+ * closes it.
+ */
+void
+core_form_open(struct http_request *req, struct kore_buf *buf,
+    const char *action, const char *cls)
+{
+	core_html_appendf(buf, "<form method=\"post\" action=\"%s\"", action);
+	if (cls != NULL)
+		core_html_appendf(buf, " class=\"%s\"", cls);
+	core_html_appendf(buf, ">");
+	core_form_csrf(req, buf);
+}
+
+/* A form that is one button: POST to `action`, its CSRF field, `label`. */
+void
+core_form_button(struct http_request *req, struct kore_buf *buf,
+    const char *action, const char *form_cls, const char *button_cls,
+    const char *label)
+{
+	core_form_open(req, buf, action, form_cls);
+	core_html_appendf(buf, "<button type=\"submit\"");
+	if (button_cls != NULL)
+		core_html_appendf(buf, " class=\"%s\"", button_cls);
+	core_html_appendf(buf, ">%s</button></form>", label);
 }
 
 /* The hidden CSRF field every state-changing form carries. */

@@ -84,19 +84,12 @@ core_request_guard(struct http_request *req)
 int
 core_begin_change(struct http_request *req, struct core_ctx **out, int need)
 {
-	struct core_ctx		*ctx;
-	int			 rc;
+	int		rc;
 
 	if ((rc = core_begin(req, out)) != CORE_OK)
 		return (rc);
-	ctx = *out;
 
-	rc = (need == CORE_NEED_ADMIN) ? core_require_admin(req, ctx) :
-	    core_require_user(req, ctx);
-	if (rc != CORE_OK)
-		return (rc);
-
-	return (core_csrf_check(req, ctx));
+	return (core_need(req, *out, need | CORE_NEED_CSRF));
 }
 
 /* Map a step's outcome to what a Kore handler returns. */

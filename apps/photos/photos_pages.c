@@ -14,7 +14,6 @@ int	photos_feed_page(struct http_request *);
 int	photos_user_page(struct http_request *);
 int	photos_tag_page(struct http_request *);
 int	photos_cats_page(struct http_request *);
-int	photos_photo_page(struct http_request *);
 int	photos_new_page(struct http_request *);
 int	photos_action_page(struct http_request *);
 int	photos_comment_delete_page(struct http_request *);
@@ -59,32 +58,21 @@ photos_cats_page(struct http_request *req)
 }
 
 /* /photos/{id} */
-int
-photos_photo_page(struct http_request *req)
+CORE_HANDLER(photos_photo_page)
 {
-	struct core_ctx		*ctx;
-	struct kore_buf		 buf;
+	struct kore_buf		*buf;
 	const char		*rest;
 	int64_t			 id;
-	int			 rc;
 
-	if ((rc = core_begin(req, &ctx)) != CORE_OK)
-		return (core_yield(rc));
 	if (core_path_id(req, "/photos/", &id, &rest) == -1 || *rest != '\0')
-		return (core_yield(core_error(req, 404, NULL)));
-	if ((rc = photos_load(req, ctx, &ctx->db[0], id)) != CORE_OK)
-		return (core_yield(rc));
-	if ((rc = photos_comments_load(req, ctx, &ctx->db[1], id)) != CORE_OK)
-		return (core_yield(rc));
+		return (core_error(req, 404, NULL));
+	CORE_TRY(photos_load(req, ctx, &ctx->db[0], id));
+	CORE_TRY(photos_comments_load(req, ctx, &ctx->db[1], id));
 
-	kore_buf_init(&buf, 16384);
-	core_page_begin(req, &buf, "Photo");
-	photo_body(req, ctx, &buf, &ctx->db[0], &ctx->db[1]);
-	core_page_end(&buf);
-	core_page_send(req, 200, &buf);
-	kore_buf_cleanup(&buf);
+	buf = core_page_open(req, "Photo");
+	photo_body(req, ctx, buf, &ctx->db[0], &ctx->db[1]);
 
-	return (KORE_RESULT_OK);
+	return (core_page_close(req, 200, buf));
 }
 
 /* GET and POST /photos/new (multipart: file, caption, _csrf) */
