@@ -23,22 +23,24 @@
 	((BLOG_BODY_MAX + BLOG_TITLE_MAX) * 12 + 4096)
 
 /* Columns of every post query, in this order (see BLOG_SQL_POST_COLS). */
-#define BLOG_COL_ID		0
-#define BLOG_COL_SLUG		1
-#define BLOG_COL_TITLE		2
-#define BLOG_COL_BODY		3
-#define BLOG_COL_STATUS		4
-#define BLOG_COL_REASON		5
-#define BLOG_COL_CREATED	6
-#define BLOG_COL_UPDATED	7
-#define BLOG_COL_AUTHOR_ID	8
-#define BLOG_COL_AUTHOR		9
-#define BLOG_COL_WORDS		10
-#define BLOG_COL_COMMENTS	11
-#define BLOG_COL_EXCERPT	12
-#define BLOG_COL_CURSOR		13
-#define BLOG_COL_MORE		14
-#define BLOG_COL_PUBLISHED	15	/* "" when never published */
+enum blog_col {
+	BLOG_COL_ID,
+	BLOG_COL_SLUG,
+	BLOG_COL_TITLE,
+	BLOG_COL_BODY,
+	BLOG_COL_STATUS,
+	BLOG_COL_REASON,
+	BLOG_COL_CREATED,
+	BLOG_COL_UPDATED,
+	BLOG_COL_AUTHOR_ID,
+	BLOG_COL_AUTHOR,
+	BLOG_COL_WORDS,
+	BLOG_COL_COMMENTS,
+	BLOG_COL_EXCERPT,
+	BLOG_COL_CURSOR,
+	BLOG_COL_MORE,
+	BLOG_COL_PUBLISHED	/* "" when never published */
+};
 
 /*
  * A post's columns; lists leave the text and the update time out
@@ -56,6 +58,32 @@
 #define BLOG_SQL_POST_COLS						\
 	BLOG_SQL_COLS("p.body", CORE_SQL_TS("p.updated_at"))
 #define BLOG_SQL_LIST_COLS	BLOG_SQL_COLS("''", "''")
+
+/*
+ * What creating or changing a post returns (blog_post_create,
+ * blog_post_update): the row, and the jobs its statement queued.
+ */
+enum blog_wcol {
+	BLOG_WCOL_ID,
+	BLOG_WCOL_SLUG,
+	BLOG_WCOL_STATUS,
+	BLOG_WCOL_JOBS
+};
+#define BLOG_SQL_WRITTEN_COLS(jobs)					\
+	"p.id, p.slug, p.status, " CORE_JOBS_JSON(jobs)
+
+/* Columns of the comments query (blog_comments_load), in this order. */
+enum blog_ccol {
+	BLOG_CCOL_ID,
+	BLOG_CCOL_BODY,
+	BLOG_CCOL_CREATED,
+	BLOG_CCOL_AUTHOR,
+	BLOG_CCOL_AUTHOR_ID,
+	BLOG_CCOL_HIDDEN
+};
+#define BLOG_SQL_COMMENT_COLS						\
+	"c.id, c.body, " CORE_SQL_TS("c.created_at") ", u.username, "	\
+	"c.author_id, c.hidden"
 
 /* What a writer sends: NULL fields are left as they are (updates). */
 struct blog_post_in {
@@ -77,12 +105,13 @@ void		 blog_cache_put(int, int, const void *, size_t);
 /* blog_store.c */
 json_t	*blog_post_check(struct blog_post_in *, int);
 int	 blog_post_create(struct http_request *, struct core_ctx *,
-	    struct blog_post_in *);
+	    struct core_db *, struct blog_post_in *);
 int	 blog_post_load(struct http_request *, struct core_ctx *,
 	    struct core_db *, int64_t, int);
 int	 blog_post_update(struct http_request *, struct core_ctx *,
-	    int64_t, struct blog_post_in *);
-int	 blog_post_delete(struct http_request *, struct core_ctx *, int64_t);
+	    struct core_db *, int64_t, struct blog_post_in *);
+int	 blog_post_delete(struct http_request *, struct core_db *,
+	    int64_t);
 int	 blog_can_edit(struct core_ctx *, struct core_db *);
 
 /* blog_render.c */
@@ -92,8 +121,17 @@ void	 blog_render_post(struct http_request *, struct kore_buf *,
 	    struct core_ctx *, struct core_db *);
 void	 blog_render_form(struct http_request *, struct kore_buf *,
 	    const char *, struct blog_post_in *, json_t *);
-json_t	*blog_post_json(struct core_db *, int, int);
+
+/*
+ * blog_json.c: rows as the API's JSON (and the reading time both forms
+ * show).  Each returns a new reference the caller owns and only reads
+ * `db`; the rows stay where they are.
+ */
 int	 blog_reading_minutes(int64_t);
+json_t	*blog_post_json(struct core_db *, int, int);
+json_t	*blog_posts_json(struct core_db *, int);
+json_t	*blog_comment_json(struct core_db *, int, int64_t);
+json_t	*blog_comments_json(struct core_db *, int64_t);
 
 /* blog_comments.c */
 int	 blog_comments_load(struct http_request *, struct core_ctx *,

@@ -10,9 +10,6 @@
 
 #include "blog/blog.h"
 
-int	blog_api_posts(struct http_request *);
-int	blog_api_post(struct http_request *);
-
 /*
  * Newest published first, by keyset: the cursor is the last post's
  * (listed_at in microseconds, id), opaque to clients.  ?page=N is also
@@ -33,81 +30,68 @@ static const char sql_posts_page[] =
 	" WHERE p.status = 'approved'"
 	" ORDER BY p.listed_at DESC, p.id DESC LIMIT $1 OFFSET $2";
 
-static int	posts_list(struct http_request *, struct core_ctx *);
-static int	posts_create(struct http_request *, struct core_ctx *);
+static int	posts_list(struct http_request *, struct core_ctx *,
+		    struct core_db *);
+static int	posts_create(struct http_request *, struct core_ctx *,
+		    struct core_db *, struct core_db *);
 static int	post_update(struct http_request *, struct core_ctx *,
-		    int64_t);
+		    struct core_db *, struct core_db *, int64_t);
 static int	input_from_json(json_t *, struct blog_post_in *, json_t **);
 
 /* GET and POST /api/v1/blog/posts */
-int
-blog_api_posts(struct http_request *req)
+CORE_HANDLER(blog_api_posts)
 {
-	struct core_ctx		*ctx;
-	int			 rc;
-
-	if ((rc = core_begin(req, &ctx)) != CORE_OK)
-		return (core_yield(rc));
-
 	if (req->method == HTTP_METHOD_POST)
-		return (core_yield(posts_create(req, ctx)));
+		return (posts_create(req, ctx, &ctx->db[0], &ctx->db[1]));
 
-	return (core_yield(posts_list(req, ctx)));
+	return (posts_list(req, ctx, &ctx->db[0]));
 }
 
 /* GET, PATCH and DELETE /api/v1/blog/posts/{id} */
-int
-blog_api_post(struct http_request *req)
+CORE_HANDLER(blog_api_post)
 {
-	struct core_ctx		*ctx;
 	const char		*rest;
 	int64_t			 id;
-	int			 rc, edit;
+	int			 edit;
 
-	if ((rc = core_begin(req, &ctx)) != CORE_OK)
-		return (core_yield(rc));
 	if (core_path_id(req, "/api/v1/blog/posts/", &id, &rest) == -1 ||
 	    *rest != '\0')
-		return (core_yield(core_error(req, 404, NULL)));
+		return (core_error(req, 404, NULL));
 
 	edit = req->method != HTTP_METHOD_GET &&
 	    req->method != HTTP_METHOD_HEAD;
-	if (edit) {
-		if ((rc = core_require_user(req, ctx)) != CORE_OK)
-			return (core_yield(rc));
-		if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
-			return (core_yield(rc));
-	}
+	if (edit)
+		CORE_TRY(core_need(req, ctx, CORE_NEED_CHANGE));
 
-	if ((rc = blog_post_load(req, ctx, &ctx->db[0], id, edit)) != CORE_OK)
-		return (core_yield(rc));
+	CORE_TRY(blog_post_load(req, ctx, &ctx->db[0], id, edit));
 
 	switch (req->method) {
 	case HTTP_METHOD_PATCH:
-		return (core_yield(post_update(req, ctx, id)));
+		return (post_update(req, ctx, &ctx->db[1], &ctx->db[2], id));
 	case HTTP_METHOD_DELETE:
-		if ((rc = blog_post_delete(req, ctx, id)) != CORE_OK)
-			return (core_yield(rc));
+		CORE_TRY(blog_post_delete(req, &ctx->db[1], id));
 		http_response(req, 204, NULL, 0);
-		return (KORE_RESULT_OK);
+		return (CORE_DONE);
 	default:
-		return (core_yield(core_json_send(req, 200, json_pack("{s:o}",
-		    "post", blog_post_json(&ctx->db[0], 0, 1)))));
+		return (core_json_send(req, 200, json_pack("{s:o}",
+		    "post", blog_post_json(&ctx->db[0], 0, 1))));
 	}
 }
 
+/* The list of published posts, with `db` for the statement. */
 static int
-posts_list(struct http_request *req, struct core_ctx *ctx)
+posts_list(struct http_request *req, struct core_ctx *ctx,
+    struct core_db *db)
 {
-	struct core_db	*db;
+	struct core_num	 limit, offset;
 	const char	*params[3], *cursor, *v;
 	const u_int8_t	*cached;
-	char		 us[24], id[24], limit[24], offset[24], next[48];
+	char		 us[24], id[24], next[48];
 	char		*text;
 	size_t		 len;
 	json_t		*list;
 	long long	 n, page;
-	int		 rc, i, rows, err;
+	int		 rc, rows, err;
 
 	if (!ctx->form_loaded) {
 		ctx->form_loaded = 1;
@@ -123,8 +107,6 @@ posts_list(struct http_request *req, struct core_ctx *ctx)
 			    "{s:s}", "limit", "From 1 to 100.")));
 	}
 
-	db = &ctx->db[0];
-	(void)snprintf(limit, sizeof(limit), "%lld", n + 1);
 	page = 0;
 	if ((v = core_form_get(req, "page")) != NULL) {
 		page = kore_strtonum(v, 10, 1, BLOG_PAGE_MAX, &err);
@@ -135,11 +117,9 @@ posts_list(struct http_request *req, struct core_ctx *ctx)
 		    &len)) != NULL)
 			return (core_json_send_raw(req, cached, len));
 		ctx->stage = 1;
-		(void)snprintf(offset, sizeof(offset), "%lld",
-		    (page - 1) * n);
-		params[0] = limit;
-		params[1] = offset;
-		rc = core_db_run(req, db, sql_posts_page, 2, params);
+		params[0] = core_num(&limit, n + 1);
+		params[1] = core_num(&offset, (page - 1) * n);
+		CORE_TRY(core_db_run(req, db, sql_posts_page, 2, params));
 	} else {
 		cursor = core_form_get(req, "cursor");
 		params[0] = NULL;
@@ -154,16 +134,12 @@ posts_list(struct http_request *req, struct core_ctx *ctx)
 			params[0] = us;
 			params[1] = id;
 		}
-		params[2] = limit;
-		rc = core_db_run(req, db, sql_posts_after, 3, params);
+		params[2] = core_num(&limit, n + 1);
+		CORE_TRY(core_db_run(req, db, sql_posts_after, 3, params));
 	}
-	if (rc != CORE_OK)
-		return (rc);
 
 	rows = core_db_rows(db);
-	list = json_array();
-	for (i = 0; i < rows && i < n; i++)
-		json_array_append_new(list, blog_post_json(db, i, 0));
+	list = blog_posts_json(db, (int)n);
 
 	next[0] = '\0';
 	if (rows > n)
@@ -187,66 +163,57 @@ posts_list(struct http_request *req, struct core_ctx *ctx)
 	    "next_cursor", next[0] != '\0' ? json_string(next) : json_null())));
 }
 
+/* A new post: the statement in `made`, the post as it now is in `db`. */
 static int
-posts_create(struct http_request *req, struct core_ctx *ctx)
+posts_create(struct http_request *req, struct core_ctx *ctx,
+    struct core_db *made, struct core_db *db)
 {
 	struct blog_post_in	 in;
 	json_t			*body, *errors;
 	char			 loc[64];
-	int			 rc;
+	int64_t			 id;
 
-	if ((rc = core_require_user(req, ctx)) != CORE_OK)
-		return (rc);
-	if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
-		return (rc);
-	if ((rc = core_json_body_max(req, ctx, BLOG_JSON_BODY_MAX,
-	    &body)) != CORE_OK)
-		return (rc);
+	CORE_TRY(core_need(req, ctx, CORE_NEED_CHANGE));
+	CORE_TRY(core_json_body_max(req, ctx, BLOG_JSON_BODY_MAX, &body));
 
 	if (input_from_json(body, &in, &errors) == -1 ||
 	    (errors = blog_post_check(&in, 0)) != NULL)
 		return (core_problem(req, 422, "Invalid input",
 		    "Some fields are missing or not valid.", errors));
 
-	if ((rc = blog_post_create(req, ctx, &in)) != CORE_OK)
-		return (rc);
+	CORE_TRY(blog_post_create(req, ctx, made, &in));
 
-	if ((rc = blog_post_load(req, ctx, &ctx->db[1],
-	    core_db_int(&ctx->db[0], 0, 0), 0)) != CORE_OK)
-		return (rc);
+	id = core_db_int(made, 0, BLOG_WCOL_ID);
+	CORE_TRY(blog_post_load(req, ctx, db, id, 0));
 
 	(void)snprintf(loc, sizeof(loc), "/api/v1/blog/posts/%lld",
-	    (long long)core_db_int(&ctx->db[0], 0, 0));
+	    (long long)id);
 	http_response_header(req, "location", loc);
 
 	return (core_json_send(req, 201, json_pack("{s:o}", "post",
-	    blog_post_json(&ctx->db[1], 0, 1))));
+	    blog_post_json(db, 0, 1))));
 }
 
+/* A change: the statement in `changed`, the post as it now is in `db`. */
 static int
-post_update(struct http_request *req, struct core_ctx *ctx, int64_t id)
+post_update(struct http_request *req, struct core_ctx *ctx,
+    struct core_db *changed, struct core_db *db, int64_t id)
 {
 	struct blog_post_in	 in;
 	json_t			*body, *errors;
-	int			 rc;
 
-	if ((rc = core_json_body_max(req, ctx, BLOG_JSON_BODY_MAX,
-	    &body)) != CORE_OK)
-		return (rc);
+	CORE_TRY(core_json_body_max(req, ctx, BLOG_JSON_BODY_MAX, &body));
 
 	if (input_from_json(body, &in, &errors) == -1 ||
 	    (errors = blog_post_check(&in, 1)) != NULL)
 		return (core_problem(req, 422, "Invalid input",
 		    "Some fields are not valid.", errors));
 
-	if ((rc = blog_post_update(req, ctx, id, &in)) != CORE_OK)
-		return (rc);
-
-	if ((rc = blog_post_load(req, ctx, &ctx->db[2], id, 0)) != CORE_OK)
-		return (rc);
+	CORE_TRY(blog_post_update(req, ctx, changed, id, &in));
+	CORE_TRY(blog_post_load(req, ctx, db, id, 0));
 
 	return (core_json_send(req, 200, json_pack("{s:o}", "post",
-	    blog_post_json(&ctx->db[2], 0, 1))));
+	    blog_post_json(db, 0, 1))));
 }
 
 /* Strings or absent: a field of another type is an error. */

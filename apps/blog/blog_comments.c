@@ -12,21 +12,21 @@
 
 #include "blog/blog.h"
 
-int	blog_comment_add_page(struct http_request *);
-int	blog_comment_delete_page(struct http_request *);
-int	blog_api_comments(struct http_request *);
-int	blog_api_comment_delete(struct http_request *);
-
 /* $1 post, $2 viewer id (0: anonymous), $3 viewer is admin. */
 static const char sql_comments[] =
-	"SELECT c.id, c.body, " CORE_SQL_TS("c.created_at") ", u.username,"
-	"       c.author_id, c.hidden"
+	"SELECT " BLOG_SQL_COMMENT_COLS
 	"  FROM comments c JOIN users u ON u.id = c.author_id"
 	" WHERE c.post_id = $1 AND (NOT c.hidden OR c.author_id = $2"
 	"       OR $3::bool)"
 	" ORDER BY c.id LIMIT 500";
 
-/* $1 post, $2 author, $3 body, $4 request id. */
+/* $1 post, $2 author, $3 body, $4 request id; ADD_COL_* come back. */
+enum add_col {
+	ADD_COL_ID,
+	ADD_COL_CREATED,
+	ADD_COL_JOBS
+};
+
 static const char sql_comment_add[] =
 	"WITH p AS ("
 	"  SELECT p.id, p.title, p.slug, p.author_id, u.email, u.username"
@@ -60,7 +60,18 @@ static const char sql_comment_add[] =
 	"SELECT c.id, " CORE_SQL_TS("c.created_at") ", "
 	CORE_JOBS_JSON("k") " FROM c";
 
-/* $1 comment, $2 user, $3 is admin: the comment's or post's author. */
+/*
+ * $1 comment, $2 user, $3 is admin: the comment's or post's author.
+ * The deleted comment's DEL_COL_ID, DEL_COL_POST and DEL_COL_SLUG are
+ * NULL when nothing was deleted; DEL_COL_EXISTS tells why.
+ */
+enum del_col {
+	DEL_COL_ID,
+	DEL_COL_POST,
+	DEL_COL_SLUG,
+	DEL_COL_EXISTS
+};
+
 static const char sql_comment_delete[] =
 	"WITH d AS ("
 	"  DELETE FROM comments c USING posts p"
@@ -77,24 +88,21 @@ static const char sql_comment_delete[] =
 	"       EXISTS (SELECT 1 FROM comments WHERE id = $1)";
 
 static int	comment_check(const char *, json_t **);
-static int	comment_add(struct http_request *, struct core_ctx *, int64_t,
-		    const char *);
+static int	comment_add(struct http_request *, struct core_ctx *,
+		    struct core_db *, int64_t, const char *);
 static int	comment_delete(struct http_request *, struct core_ctx *,
-		    int64_t);
-static void	id_text(int64_t, char *, size_t);
+		    struct core_db *, int64_t);
 
 /* Load the comments of post `id` that this reader may see. */
 int
 blog_comments_load(struct http_request *req, struct core_ctx *ctx,
     struct core_db *db, int64_t id)
 {
+	struct core_num	 pid, uid;
 	const char	*params[3];
-	char		 pid[24], uid[24];
 
-	id_text(id, pid, sizeof(pid));
-	id_text(ctx->user.id, uid, sizeof(uid));
-	params[0] = pid;
-	params[1] = uid;
+	params[0] = core_num(&pid, id);
+	params[1] = core_num(&uid, ctx->user.id);
 	params[2] = ctx->user.role == CORE_ROLE_ADMIN ? "true" : "false";
 
 	return (core_db_run(req, db, sql_comments, 3, params));
@@ -104,8 +112,9 @@ void
 blog_render_comments(struct http_request *req, struct kore_buf *buf,
     struct core_ctx *ctx, struct core_db *post, struct core_db *db)
 {
-	int		i, n, can_delete;
+	int		i, n, can_delete, hidden;
 	int64_t		pid;
+	char		action[64];
 
 	pid = core_db_int(post, 0, BLOG_COL_ID);
 	n = core_db_rows(db);
@@ -113,29 +122,29 @@ blog_render_comments(struct http_request *req, struct kore_buf *buf,
 	    "<h2>%d comment%s</h2>\n", n, n == 1 ? "" : "s");
 
 	for (i = 0; i < n; i++) {
+		hidden = core_db_bool(db, i, BLOG_CCOL_HIDDEN);
 		core_html_appendf(buf, "<article class=\"comment%s\" id=\"c%lld\">"
 		    "<header><strong>%s</strong> · <time datetime=\"%s\">%s"
 		    "</time>%R</header>\n<p class=\"comment-body\">%s</p>\n",
-		    !strcmp(core_db_value(db, i, 5), "t") ? " hidden-comment" :
-		    "", (long long)core_db_int(db, i, 0),
-		    core_db_value(db, i, 3), core_db_value(db, i, 2),
-		    core_db_value(db, i, 2),
-		    !strcmp(core_db_value(db, i, 5), "t") ?
-		    " <mark>held for review</mark>" : "",
-		    core_db_value(db, i, 1));
+		    hidden ? " hidden-comment" : "",
+		    (long long)core_db_int(db, i, BLOG_CCOL_ID),
+		    core_db_value(db, i, BLOG_CCOL_AUTHOR),
+		    core_db_value(db, i, BLOG_CCOL_CREATED),
+		    core_db_value(db, i, BLOG_CCOL_CREATED),
+		    hidden ? " <mark>held for review</mark>" : "",
+		    core_db_value(db, i, BLOG_CCOL_BODY));
 		can_delete = ctx->user.id != 0 &&
 		    (ctx->user.role == CORE_ROLE_ADMIN ||
-		    core_db_int(db, i, 4) == ctx->user.id ||
+		    core_db_int(db, i, BLOG_CCOL_AUTHOR_ID) == ctx->user.id ||
 		    core_db_int(post, 0, BLOG_COL_AUTHOR_ID) == ctx->user.id);
 		if (can_delete) {
-			core_html_appendf(buf, "<footer><form method=\"post\" "
-			    "action=\"/blog/comments/%lld/delete\" "
-			    "class=\"inline\">",
-			    (long long)core_db_int(db, i, 0));
-			core_form_csrf(req, buf);
-			core_html_appendf(buf, "<button type=\"submit\" "
-			    "class=\"secondary outline\">Delete</button>"
-			    "</form></footer>\n");
+			(void)snprintf(action, sizeof(action),
+			    "/blog/comments/%lld/delete",
+			    (long long)core_db_int(db, i, BLOG_CCOL_ID));
+			core_html_appendf(buf, "<footer>");
+			core_form_button(req, buf, action, "inline",
+			    "secondary outline", "Delete");
+			core_html_appendf(buf, "</footer>\n");
 		}
 		core_html_appendf(buf, "</article>\n");
 	}
@@ -151,161 +160,125 @@ blog_render_comments(struct http_request *req, struct kore_buf *buf,
 		return;
 	}
 
-	core_html_appendf(buf, "<form method=\"post\" action=\"/blog/%lld/"
-	    "comments\">\n", (long long)pid);
-	core_form_csrf(req, buf);
-	core_html_appendf(buf, "<label>Your comment\n<textarea name=\"body\" "
+	(void)snprintf(action, sizeof(action), "/blog/%lld/comments",
+	    (long long)pid);
+	core_form_open(req, buf, action, NULL);
+	core_html_appendf(buf, "\n<label>Your comment\n<textarea name=\"body\" "
 	    "rows=\"4\" maxlength=\"5000\" required></textarea></label>\n"
 	    "<button type=\"submit\">Comment</button>\n</form>\n"
 	    "</section>\n");
 }
 
 /* POST /blog/{id}/comments */
-int
-blog_comment_add_page(struct http_request *req)
+CORE_HANDLER_NEED(blog_comment_add_page, CORE_NEED_CHANGE)
 {
-	struct core_ctx		*ctx;
+	struct core_db		*db;
 	const char		*rest, *body;
 	json_t			*errors;
 	char			 loc[128];
 	int64_t			 id;
 	int			 rc;
 
-	if ((rc = core_begin_change(req, &ctx, CORE_NEED_USER)) != CORE_OK)
-		return (core_yield(rc));
 	if (core_path_id(req, "/blog/", &id, &rest) == -1 ||
 	    strcmp(rest, "/comments"))
-		return (core_yield(core_error(req, 404, NULL)));
+		return (core_error(req, 404, NULL));
 
 	body = core_form_get(req, "body");
 	if (comment_check(body, &errors) == -1) {
 		rc = core_error(req, 422, json_string_value(
 		    json_object_get(errors, "body")));
 		json_decref(errors);
-		return (core_yield(rc));
+		return (rc);
 	}
 
-	if ((rc = comment_add(req, ctx, id, body)) != CORE_OK)
-		return (core_yield(rc));
+	db = &ctx->db[0];
+	CORE_TRY(comment_add(req, ctx, db, id, body));
 
 	(void)snprintf(loc, sizeof(loc), "/blog/%lld#c%lld", (long long)id,
-	    (long long)core_db_int(&ctx->db[0], 0, 0));
+	    (long long)core_db_int(db, 0, ADD_COL_ID));
 	core_redirect(req, loc);
-	return (KORE_RESULT_OK);
+	return (CORE_DONE);
 }
 
 /* POST /blog/comments/{id}/delete */
-int
-blog_comment_delete_page(struct http_request *req)
+CORE_HANDLER_NEED(blog_comment_delete_page, CORE_NEED_CHANGE)
 {
-	struct core_ctx		*ctx;
+	struct core_db		*db;
 	const char		*rest;
 	char			 loc[128];
 	int64_t			 id;
-	int			 rc;
 
-	if ((rc = core_begin_change(req, &ctx, CORE_NEED_USER)) != CORE_OK)
-		return (core_yield(rc));
 	if (core_path_id(req, "/blog/comments/", &id, &rest) == -1 ||
 	    strcmp(rest, "/delete"))
-		return (core_yield(core_error(req, 404, NULL)));
+		return (core_error(req, 404, NULL));
 
-	if ((rc = comment_delete(req, ctx, id)) != CORE_OK)
-		return (core_yield(rc));
+	db = &ctx->db[0];
+	CORE_TRY(comment_delete(req, ctx, db, id));
 
 	(void)snprintf(loc, sizeof(loc), "/blog/%lld-%s#comments",
-	    (long long)core_db_int(&ctx->db[0], 0, 1),
-	    core_db_value(&ctx->db[0], 0, 2));
+	    (long long)core_db_int(db, 0, DEL_COL_POST),
+	    core_db_value(db, 0, DEL_COL_SLUG));
 	core_redirect(req, loc);
-	return (KORE_RESULT_OK);
+	return (CORE_DONE);
 }
 
 /* GET and POST /api/v1/blog/posts/{id}/comments */
-int
-blog_api_comments(struct http_request *req)
+CORE_HANDLER(blog_api_comments)
 {
-	struct core_ctx		*ctx;
 	struct core_db		*db;
-	json_t			*body, *errors, *list;
+	json_t			*body, *errors;
 	const char		*rest, *text;
 	char			 loc[96];
 	int64_t			 id;
-	int			 rc, i;
 
-	if ((rc = core_begin(req, &ctx)) != CORE_OK)
-		return (core_yield(rc));
 	if (core_path_id(req, "/api/v1/blog/posts/", &id, &rest) == -1 ||
 	    strcmp(rest, "/comments"))
-		return (core_yield(core_error(req, 404, NULL)));
+		return (core_error(req, 404, NULL));
 
 	if (req->method == HTTP_METHOD_POST) {
-		if ((rc = core_require_user(req, ctx)) != CORE_OK)
-			return (core_yield(rc));
-		if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
-			return (core_yield(rc));
-		if ((rc = core_json_body(req, ctx, &body)) != CORE_OK)
-			return (core_yield(rc));
+		db = &ctx->db[0];
+		CORE_TRY(core_need(req, ctx, CORE_NEED_CHANGE));
+		CORE_TRY(core_json_body(req, ctx, &body));
 		text = core_json_str(body, "body");
 		if (comment_check(text, &errors) == -1)
-			return (core_yield(core_problem(req, 422,
-			    "Invalid input", "The comment is not valid.",
-			    errors)));
-		if ((rc = comment_add(req, ctx, id, text)) != CORE_OK)
-			return (core_yield(rc));
+			return (core_problem(req, 422, "Invalid input",
+			    "The comment is not valid.", errors));
+		CORE_TRY(comment_add(req, ctx, db, id, text));
 		(void)snprintf(loc, sizeof(loc), "/api/v1/blog/posts/%lld/"
 		    "comments", (long long)id);
 		http_response_header(req, "location", loc);
-		return (core_yield(core_json_send(req, 201, json_pack(
+		return (core_json_send(req, 201, json_pack(
 		    "{s:{s:I, s:I, s:s, s:s, s:s, s:b}}", "comment",
-		    "id", (json_int_t)core_db_int(&ctx->db[0], 0, 0),
+		    "id", (json_int_t)core_db_int(db, 0, ADD_COL_ID),
 		    "post_id", (json_int_t)id,
 		    "author", ctx->user.username,
 		    "body", text,
-		    "created_at", core_db_value(&ctx->db[0], 0, 1),
-		    "hidden", 0))));
+		    "created_at", core_db_value(db, 0, ADD_COL_CREATED),
+		    "hidden", 0)));
 	}
 
-	if ((rc = blog_post_load(req, ctx, &ctx->db[1], id, 0)) != CORE_OK)
-		return (core_yield(rc));
+	CORE_TRY(blog_post_load(req, ctx, &ctx->db[1], id, 0));
 	db = &ctx->db[2];
-	if ((rc = blog_comments_load(req, ctx, db, id)) != CORE_OK)
-		return (core_yield(rc));
+	CORE_TRY(blog_comments_load(req, ctx, db, id));
 
-	list = json_array();
-	for (i = 0; i < core_db_rows(db); i++)
-		json_array_append_new(list, json_pack(
-		    "{s:I, s:I, s:s, s:s, s:s, s:b}",
-		    "id", (json_int_t)core_db_int(db, i, 0),
-		    "post_id", (json_int_t)id,
-		    "author", core_db_value(db, i, 3),
-		    "body", core_db_value(db, i, 1),
-		    "created_at", core_db_value(db, i, 2),
-		    "hidden", !strcmp(core_db_value(db, i, 5), "t")));
-
-	return (core_yield(core_json_send(req, 200,
-	    json_pack("{s:o}", "comments", list))));
+	return (core_json_send(req, 200, json_pack("{s:o}", "comments",
+	    blog_comments_json(db, id))));
 }
 
 /* DELETE /api/v1/blog/comments/{id} */
-int
-blog_api_comment_delete(struct http_request *req)
+CORE_HANDLER_NEED(blog_api_comment_delete, CORE_NEED_CHANGE)
 {
-	struct core_ctx		*ctx;
 	const char		*rest;
 	int64_t			 id;
-	int			 rc;
 
-	if ((rc = core_begin_change(req, &ctx, CORE_NEED_USER)) != CORE_OK)
-		return (core_yield(rc));
 	if (core_path_id(req, "/api/v1/blog/comments/", &id, &rest) == -1 ||
 	    *rest != '\0')
-		return (core_yield(core_error(req, 404, NULL)));
+		return (core_error(req, 404, NULL));
 
-	if ((rc = comment_delete(req, ctx, id)) != CORE_OK)
-		return (core_yield(rc));
+	CORE_TRY(comment_delete(req, ctx, &ctx->db[0], id));
 
 	http_response(req, 204, NULL, 0);
-	return (KORE_RESULT_OK);
+	return (CORE_DONE);
 }
 
 /* 1 to 5000 characters, not only spaces. */
@@ -332,69 +305,56 @@ comment_check(const char *body, json_t **errors)
 	return (0);
 }
 
-/* CORE_OK: (id, created_at) in ctx->db[0]; 404 when not commentable. */
+/*
+ * CORE_OK: the new comment (ADD_COL_*) in `db`, its jobs pushed.  404
+ * when the post cannot be commented on.
+ */
 static int
-comment_add(struct http_request *req, struct core_ctx *ctx, int64_t id,
-    const char *body)
+comment_add(struct http_request *req, struct core_ctx *ctx,
+    struct core_db *db, int64_t id, const char *body)
 {
+	struct core_num	 pid, uid;
 	const char	*params[4];
-	char		 pid[24], uid[24];
-	int		 rc;
 
-	if ((rc = core_limit_user(req, ctx, "comments", LIMIT_COMMENTS_MAX,
+	CORE_TRY(core_limit_user(req, ctx, "comments", LIMIT_COMMENTS_MAX,
 	    LIMIT_COMMENTS_WINDOW, "You have written many comments in the "
-	    "last few minutes. Try again later.")) != CORE_OK)
-		return (rc);
+	    "last few minutes. Try again later."));
 
-	id_text(id, pid, sizeof(pid));
-	id_text(ctx->user.id, uid, sizeof(uid));
-	params[0] = pid;
-	params[1] = uid;
+	params[0] = core_num(&pid, id);
+	params[1] = core_num(&uid, ctx->user.id);
 	params[2] = body;
 	params[3] = ctx->request_id;
-	if ((rc = core_db_run(req, &ctx->db[0], sql_comment_add, 4,
-	    params)) != CORE_OK)
-		return (rc);
+	CORE_TRY(core_db_run(req, db, sql_comment_add, 4, params));
 
-	if (core_db_rows(&ctx->db[0]) != 1)
+	if (core_db_rows(db) != 1)
 		return (core_error(req, 404, "There is no published post to "
 		    "comment on here."));
 
-	core_jobs_push(&ctx->db[0], 0, 2);
+	core_jobs_push(db, 0, ADD_COL_JOBS);
 	return (CORE_OK);
 }
 
 /*
- * CORE_OK: (id, post id, post slug) in ctx->db[0].  404 when the comment
- * does not exist, 403 when it is not this user's to delete.
+ * CORE_OK: the deleted comment (DEL_COL_*) in `db`.  404 when the
+ * comment does not exist, 403 when it is not this user's to delete.
  */
 static int
-comment_delete(struct http_request *req, struct core_ctx *ctx, int64_t id)
+comment_delete(struct http_request *req, struct core_ctx *ctx,
+    struct core_db *db, int64_t id)
 {
+	struct core_num	 cid, uid;
 	const char	*params[3];
-	char		 cid[24], uid[24];
-	int		 rc;
 
-	id_text(id, cid, sizeof(cid));
-	id_text(ctx->user.id, uid, sizeof(uid));
-	params[0] = cid;
-	params[1] = uid;
+	params[0] = core_num(&cid, id);
+	params[1] = core_num(&uid, ctx->user.id);
 	params[2] = ctx->user.role == CORE_ROLE_ADMIN ? "true" : "false";
-	if ((rc = core_db_run(req, &ctx->db[0], sql_comment_delete, 3,
-	    params)) != CORE_OK)
-		return (rc);
+	CORE_TRY(core_db_run(req, db, sql_comment_delete, 3, params));
 
-	if (!core_db_isnull(&ctx->db[0], 0, 0))
+	if (!core_db_isnull(db, 0, DEL_COL_ID))
 		return (CORE_OK);
-	if (!strcmp(core_db_value(&ctx->db[0], 0, 3), "t"))
+	if (core_db_bool(db, 0, DEL_COL_EXISTS))
 		return (core_error(req, 403, "Only the comment's author, the "
 		    "post's author or an admin can delete it."));
 
 	return (core_error(req, 404, "There is no such comment."));
-}
-
-static void
-id_text(int64_t id, char *buf, size_t len)
-{
-	(void)snprintf(buf, len, "%lld", (long long)id);
 }

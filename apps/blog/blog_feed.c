@@ -8,30 +8,22 @@
 
 #include "blog/blog.h"
 
-int	blog_feed(struct http_request *);
-
 static const char sql_feed[] =
 	"SELECT " BLOG_SQL_POST_COLS
 	"  FROM posts p JOIN users u ON u.id = p.author_id"
 	" WHERE p.status = 'approved'"
 	" ORDER BY p.listed_at DESC, p.id DESC LIMIT 20";
 
-int
-blog_feed(struct http_request *req)
+CORE_HANDLER(blog_feed)
 {
-	struct core_ctx		*ctx;
 	struct core_db		*db;
 	struct kore_buf		 buf;
 	const char		*site, *body, *updated;
 	char			*html;
-	int			 rc, i;
-
-	if ((rc = core_begin(req, &ctx)) != CORE_OK)
-		return (core_yield(rc));
+	int			 i;
 
 	db = &ctx->db[0];
-	if ((rc = core_db_run(req, db, sql_feed, 0, NULL)) != CORE_OK)
-		return (core_yield(rc));
+	CORE_TRY(core_db_run(req, db, sql_feed, 0, NULL));
 
 	site = core_cfg.site_url;
 	updated = "1970-01-01T00:00:00Z";
@@ -78,5 +70,5 @@ blog_feed(struct http_request *req)
 	http_response(req, 200, buf.data, buf.offset);
 	kore_buf_cleanup(&buf);
 
-	return (KORE_RESULT_OK);
+	return (CORE_DONE);
 }

@@ -7,13 +7,6 @@
 
 #include "blog/blog.h"
 
-int	blog_index(struct http_request *);
-int	blog_user_page(struct http_request *);
-int	blog_post_page(struct http_request *);
-int	blog_new_page(struct http_request *);
-int	blog_edit_page(struct http_request *);
-int	blog_delete_page(struct http_request *);
-
 /* Newest published first; OFFSET pages (numbered links) up to 1000. */
 static const char sql_index[] =
 	"SELECT " BLOG_SQL_LIST_COLS
@@ -32,124 +25,97 @@ static int	page_number(struct http_request *);
 static void	pager(struct kore_buf *, const char *, int, int);
 static void	form_input(struct http_request *, struct blog_post_in *);
 
-int
-blog_index(struct http_request *req)
+CORE_HANDLER(blog_index)
 {
-	struct core_ctx		*ctx;
-	struct kore_buf		 buf, list;
+	struct kore_buf		*buf, list;
+	struct core_db		*db;
+	struct core_num		 offset;
 	const u_int8_t		*cached;
 	const char		*params[1];
-	char			 offset[16];
 	size_t			 len;
-	int			 rc, page;
+	int			 page;
 
-	if ((rc = core_begin(req, &ctx)) != CORE_OK)
-		return (core_yield(rc));
-
+	db = &ctx->db[0];
+	len = 0;
 	page = page_number(req);
-	kore_buf_init(&list, 16384);
 	/* Once this request set out to build the page, it finishes it. */
-	if (ctx->stage == 0 && (cached = blog_cache_get(BLOG_CACHE_HTML,
-	    page, &len)) != NULL) {
-		kore_buf_append(&list, cached, len);
-	} else {
+	cached = NULL;
+	if (ctx->stage == 0)
+		cached = blog_cache_get(BLOG_CACHE_HTML, page, &len);
+	if (cached == NULL) {
 		ctx->stage = 1;
-		(void)snprintf(offset, sizeof(offset), "%d",
-		    (page - 1) * BLOG_PAGE_SIZE);
-		params[0] = offset;
-		if ((rc = core_db_run(req, &ctx->db[0], sql_index, 1,
-		    params)) != CORE_OK) {
-			kore_buf_cleanup(&list);
-			return (core_yield(rc));
-		}
-		blog_render_list(req, &list, &ctx->db[0], BLOG_PAGE_SIZE, 0);
-		pager(&list, "/blog?", page,
-		    core_db_rows(&ctx->db[0]) > BLOG_PAGE_SIZE);
-		blog_cache_put(BLOG_CACHE_HTML, page, list.data, list.offset);
+		params[0] = core_num(&offset, (page - 1) * BLOG_PAGE_SIZE);
+		CORE_TRY(core_db_run(req, db, sql_index, 1, params));
 	}
 
-	kore_buf_init(&buf, list.offset + 4096);
-	core_page_begin(req, &buf, "Blog");
-	core_html_appendf(&buf, "<div class=\"page-head\"><h1>Blog</h1>");
+	buf = core_page_open(req, "Blog");
+	core_html_appendf(buf, "<div class=\"page-head\"><h1>Blog</h1>");
 	if (ctx->user.id != 0)
-		core_html_appendf(&buf, "<a href=\"/blog/new\" role=\"button\">"
+		core_html_appendf(buf, "<a href=\"/blog/new\" role=\"button\">"
 		    "New post</a>");
-	core_html_appendf(&buf, "</div>\n");
-	kore_buf_append(&buf, list.data, list.offset);
-	kore_buf_cleanup(&list);
-	core_html_appendf(&buf, "<p class=\"feed\"><a href=\"/blog/feed.atom\">"
+	core_html_appendf(buf, "</div>\n");
+	if (cached != NULL) {
+		kore_buf_append(buf, cached, len);
+	} else {
+		kore_buf_init(&list, 16384);
+		blog_render_list(req, &list, db, BLOG_PAGE_SIZE, 0);
+		pager(&list, "/blog?", page, core_db_rows(db) > BLOG_PAGE_SIZE);
+		blog_cache_put(BLOG_CACHE_HTML, page, list.data, list.offset);
+		kore_buf_append(buf, list.data, list.offset);
+		kore_buf_cleanup(&list);
+	}
+	core_html_appendf(buf, "<p class=\"feed\"><a href=\"/blog/feed.atom\">"
 	    "Atom feed</a></p>\n");
-	core_page_end(&buf);
-	core_page_send(req, 200, &buf);
-	kore_buf_cleanup(&buf);
 
-	return (KORE_RESULT_OK);
+	return (core_page_close(req, 200, buf));
 }
 
-int
-blog_user_page(struct http_request *req)
+CORE_HANDLER(blog_user_page)
 {
-	struct core_ctx		*ctx;
-	struct kore_buf		 buf, base;
+	struct kore_buf		*buf, base;
+	struct core_db		*db;
+	struct core_num		 offset;
 	const char		*name, *params[3];
-	char			 offset[16];
-	int			 rc, page, own;
-
-	if ((rc = core_begin(req, &ctx)) != CORE_OK)
-		return (core_yield(rc));
+	int			 page, own;
 
 	/* The route allows only [a-z0-9_]{1,32} here. */
 	name = req->path + strlen("/blog/u/");
 	own = ctx->user.role == CORE_ROLE_ADMIN ||
 	    !strcmp(name, ctx->user.username);
 	page = page_number(req);
-	(void)snprintf(offset, sizeof(offset), "%d", (page - 1) * BLOG_PAGE_SIZE);
+	db = &ctx->db[0];
 	params[0] = name;
 	params[1] = own ? "true" : "false";
-	params[2] = offset;
-	if ((rc = core_user_known(req, &ctx->db[1], name)) != CORE_OK)
-		return (core_yield(rc));
-	if ((rc = core_db_run(req, &ctx->db[0], sql_by_user, 3, params)) !=
-	    CORE_OK)
-		return (core_yield(rc));
+	params[2] = core_num(&offset, (page - 1) * BLOG_PAGE_SIZE);
+	CORE_TRY(core_user_known(req, &ctx->db[1], name));
+	CORE_TRY(core_db_run(req, db, sql_by_user, 3, params));
 
-	kore_buf_init(&buf, 16384);
-	core_page_begin(req, &buf, name);
-	core_html_appendf(&buf, "<h1>Posts by %s</h1>\n", name);
-	blog_render_list(req, &buf, &ctx->db[0], BLOG_PAGE_SIZE, own);
+	buf = core_page_open(req, name);
+	core_html_appendf(buf, "<h1>Posts by %s</h1>\n", name);
+	blog_render_list(req, buf, db, BLOG_PAGE_SIZE, own);
 	kore_buf_init(&base, 64);
 	core_html_appendf(&base, "/blog/u/%U?", name);
-	pager(&buf, kore_buf_stringify(&base, NULL), page,
-	    core_db_rows(&ctx->db[0]) > BLOG_PAGE_SIZE);
+	pager(buf, kore_buf_stringify(&base, NULL), page,
+	    core_db_rows(db) > BLOG_PAGE_SIZE);
 	kore_buf_cleanup(&base);
-	core_page_end(&buf);
-	core_page_send(req, 200, &buf);
-	kore_buf_cleanup(&buf);
 
-	return (KORE_RESULT_OK);
+	return (core_page_close(req, 200, buf));
 }
 
 /* /blog/{id}-{slug}: the post and its comments. */
-int
-blog_post_page(struct http_request *req)
+CORE_HANDLER(blog_post_page)
 {
-	struct core_ctx		*ctx;
-	struct kore_buf		 buf;
+	struct kore_buf		*buf;
 	struct core_db		*db;
 	const char		*rest;
 	char			 canon[128];
 	int64_t			 id;
-	int			 rc;
-
-	if ((rc = core_begin(req, &ctx)) != CORE_OK)
-		return (core_yield(rc));
 
 	if (core_path_id(req, "/blog/", &id, &rest) == -1)
-		return (core_yield(core_error(req, 404, NULL)));
+		return (core_error(req, 404, NULL));
 
 	db = &ctx->db[0];
-	if ((rc = blog_post_load(req, ctx, db, id, 0)) != CORE_OK)
-		return (core_yield(rc));
+	CORE_TRY(blog_post_load(req, ctx, db, id, 0));
 
 	/* One address per post: /blog/{id}-{current slug}. */
 	if (*rest != '-' || strcmp(rest + 1,
@@ -158,76 +124,60 @@ blog_post_page(struct http_request *req)
 		    (long long)id, core_db_value(db, 0, BLOG_COL_SLUG));
 		http_response_header(req, "location", canon);
 		http_response(req, 301, NULL, 0);
-		return (KORE_RESULT_OK);
+		return (CORE_DONE);
 	}
 
-	if ((rc = blog_comments_load(req, ctx, &ctx->db[2], id)) != CORE_OK)
-		return (core_yield(rc));
+	CORE_TRY(blog_comments_load(req, ctx, &ctx->db[2], id));
 
-	kore_buf_init(&buf, 16384);
-	core_page_begin(req, &buf, core_db_value(db, 0, BLOG_COL_TITLE));
-	blog_render_post(req, &buf, ctx, db);
-	blog_render_comments(req, &buf, ctx, db, &ctx->db[2]);
-	core_page_end(&buf);
-	core_page_send(req, 200, &buf);
-	kore_buf_cleanup(&buf);
+	buf = core_page_open(req, core_db_value(db, 0, BLOG_COL_TITLE));
+	blog_render_post(req, buf, ctx, db);
+	blog_render_comments(req, buf, ctx, db, &ctx->db[2]);
 
-	return (KORE_RESULT_OK);
+	return (core_page_close(req, 200, buf));
 }
 
-int
-blog_new_page(struct http_request *req)
+CORE_HANDLER_NEED(blog_new_page, CORE_NEED_USER)
 {
-	struct core_ctx		*ctx;
-	struct kore_buf		 buf;
+	struct kore_buf		*buf;
+	struct core_db		*made;
 	struct blog_post_in	 in;
 	json_t			*errors;
 	char			 loc[128];
 	int			 rc, status;
 
-	if ((rc = core_begin(req, &ctx)) != CORE_OK)
-		return (core_yield(rc));
-	if ((rc = core_require_user(req, ctx)) != CORE_OK)
-		return (core_yield(rc));
-
 	memset(&in, 0, sizeof(in));
 	errors = NULL;
 	status = 200;
 	if (req->method == HTTP_METHOD_POST) {
-		if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
-			return (core_yield(rc));
+		CORE_TRY(core_csrf_check(req, ctx));
 		form_input(req, &in);
 		if ((errors = blog_post_check(&in, 0)) == NULL) {
-			if ((rc = blog_post_create(req, ctx, &in)) != CORE_OK)
-				return (core_yield(rc));
+			made = &ctx->db[0];
+			CORE_TRY(blog_post_create(req, ctx, made, &in));
 			(void)snprintf(loc, sizeof(loc), "/blog/%lld-%s",
-			    (long long)core_db_int(&ctx->db[0], 0, 0),
-			    core_db_value(&ctx->db[0], 0, 1));
+			    (long long)core_db_int(made, 0, BLOG_WCOL_ID),
+			    core_db_value(made, 0, BLOG_WCOL_SLUG));
 			core_redirect(req, loc);
-			return (KORE_RESULT_OK);
+			return (CORE_DONE);
 		}
 		status = 422;
 	}
 
-	kore_buf_init(&buf, 8192);
-	core_page_begin(req, &buf, "New post");
-	core_html_appendf(&buf, "<h1>New post</h1>\n");
-	blog_render_form(req, &buf, "/blog/new", &in, errors);
-	core_page_end(&buf);
-	core_page_send(req, status, &buf);
-	kore_buf_cleanup(&buf);
+	buf = core_page_open(req, "New post");
+	core_html_appendf(buf, "<h1>New post</h1>\n");
+	blog_render_form(req, buf, "/blog/new", &in, errors);
+	rc = core_page_close(req, status, buf);
 	if (errors != NULL)
 		json_decref(errors);
 
-	return (KORE_RESULT_OK);
+	return (rc);
 }
 
 /* /blog/{id}/edit */
-int
-blog_edit_page(struct http_request *req)
+CORE_HANDLER_NEED(blog_edit_page, CORE_NEED_USER)
 {
-	struct core_ctx		*ctx;
-	struct kore_buf		 buf;
+	struct kore_buf		*buf;
+	struct core_db		*post, *changed;
 	struct blog_post_in	 in;
 	json_t			*errors;
 	const char		*rest;
@@ -235,71 +185,58 @@ blog_edit_page(struct http_request *req)
 	int64_t			 id;
 	int			 rc, status;
 
-	if ((rc = core_begin(req, &ctx)) != CORE_OK)
-		return (core_yield(rc));
-	if ((rc = core_require_user(req, ctx)) != CORE_OK)
-		return (core_yield(rc));
-	if (core_path_id(req, "/blog/", &id, &rest) == -1 || strcmp(rest, "/edit"))
-		return (core_yield(core_error(req, 404, NULL)));
-	if ((rc = blog_post_load(req, ctx, &ctx->db[0], id, 1)) != CORE_OK)
-		return (core_yield(rc));
+	if (core_path_id(req, "/blog/", &id, &rest) == -1 ||
+	    strcmp(rest, "/edit"))
+		return (core_error(req, 404, NULL));
+	post = &ctx->db[0];
+	changed = &ctx->db[1];
+	CORE_TRY(blog_post_load(req, ctx, post, id, 1));
 
 	memset(&in, 0, sizeof(in));
 	errors = NULL;
 	status = 200;
 	if (req->method == HTTP_METHOD_POST) {
-		if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
-			return (core_yield(rc));
+		CORE_TRY(core_csrf_check(req, ctx));
 		form_input(req, &in);
 		if ((errors = blog_post_check(&in, 0)) == NULL) {
-			if ((rc = blog_post_update(req, ctx, id, &in)) !=
-			    CORE_OK)
-				return (core_yield(rc));
+			CORE_TRY(blog_post_update(req, ctx, changed, id, &in));
 			(void)snprintf(loc, sizeof(loc), "/blog/%lld-%s",
-			    (long long)id, core_db_value(&ctx->db[1], 0, 1));
+			    (long long)id,
+			    core_db_value(changed, 0, BLOG_WCOL_SLUG));
 			core_redirect(req, loc);
-			return (KORE_RESULT_OK);
+			return (CORE_DONE);
 		}
 		status = 422;
 	} else {
-		in.title = core_db_value(&ctx->db[0], 0, BLOG_COL_TITLE);
-		in.body = core_db_value(&ctx->db[0], 0, BLOG_COL_BODY);
+		in.title = core_db_value(post, 0, BLOG_COL_TITLE);
+		in.body = core_db_value(post, 0, BLOG_COL_BODY);
 	}
 
-	kore_buf_init(&buf, 8192);
-	core_page_begin(req, &buf, "Edit post");
-	core_html_appendf(&buf, "<h1>Edit post</h1>\n");
+	buf = core_page_open(req, "Edit post");
+	core_html_appendf(buf, "<h1>Edit post</h1>\n");
 	(void)snprintf(loc, sizeof(loc), "/blog/%lld/edit", (long long)id);
-	blog_render_form(req, &buf, loc, &in, errors);
-	core_page_end(&buf);
-	core_page_send(req, status, &buf);
-	kore_buf_cleanup(&buf);
+	blog_render_form(req, buf, loc, &in, errors);
+	rc = core_page_close(req, status, buf);
 	if (errors != NULL)
 		json_decref(errors);
 
-	return (KORE_RESULT_OK);
+	return (rc);
 }
 
 /* POST /blog/{id}/delete */
-int
-blog_delete_page(struct http_request *req)
+CORE_HANDLER_NEED(blog_delete_page, CORE_NEED_CHANGE)
 {
-	struct core_ctx		*ctx;
 	const char		*rest;
 	int64_t			 id;
-	int			 rc;
 
-	if ((rc = core_begin_change(req, &ctx, CORE_NEED_USER)) != CORE_OK)
-		return (core_yield(rc));
-	if (core_path_id(req, "/blog/", &id, &rest) == -1 || strcmp(rest, "/delete"))
-		return (core_yield(core_error(req, 404, NULL)));
-	if ((rc = blog_post_load(req, ctx, &ctx->db[0], id, 1)) != CORE_OK)
-		return (core_yield(rc));
-	if ((rc = blog_post_delete(req, ctx, id)) != CORE_OK)
-		return (core_yield(rc));
+	if (core_path_id(req, "/blog/", &id, &rest) == -1 ||
+	    strcmp(rest, "/delete"))
+		return (core_error(req, 404, NULL));
+	CORE_TRY(blog_post_load(req, ctx, &ctx->db[0], id, 1));
+	CORE_TRY(blog_post_delete(req, &ctx->db[1], id));
 
 	core_redirect(req, "/blog");
-	return (KORE_RESULT_OK);
+	return (CORE_DONE);
 }
 
 /* ?page=N, clamped to 1..1000; anything else is page 1. */

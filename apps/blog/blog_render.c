@@ -1,6 +1,5 @@
 /*
- * How posts look: the list on /blog, a post page, the editor form, and
- * the JSON form of a post.
+ * How posts look: the list on /blog, a post page and the editor form.
  */
 
 #include <stdio.h>
@@ -12,13 +11,6 @@
 static void	status_badge(struct kore_buf *, const char *);
 static void	post_url(struct kore_buf *, struct core_db *, int);
 static const char *shown_at(struct core_db *, int);
-
-/* Minutes to read `words` at 200 words a minute, at least one. */
-int
-blog_reading_minutes(int64_t words)
-{
-	return (words <= 200 ? 1 : (int)((words + 199) / 200));
-}
 
 /*
  * The posts of `db` (BLOG_SQL_POST_COLS) as a list, at most `max` of
@@ -61,7 +53,7 @@ blog_render_list(struct http_request *req, struct kore_buf *buf,
 		core_html_appendf(buf, "<p class=\"excerpt\">%s</p>%R\n"
 		    "</article></li>\n",
 		    core_db_value(db, i, BLOG_COL_EXCERPT),
-		    !strcmp(core_db_value(db, i, BLOG_COL_MORE), "t") ?
+		    core_db_bool(db, i, BLOG_COL_MORE) ?
 		    "<p class=\"more\">…</p>" : "");
 	}
 	core_html_appendf(buf, "</ul>\n");
@@ -73,7 +65,8 @@ blog_render_post(struct http_request *req, struct kore_buf *buf,
     struct core_ctx *ctx, struct core_db *db)
 {
 	const char	*body, *status;
-	char		*html;
+	char		*html, action[64];
+	long long	 id;
 
 	status = core_db_value(db, 0, BLOG_COL_STATUS);
 	core_html_appendf(buf, "<article class=\"post-full\">\n<header>\n"
@@ -104,15 +97,14 @@ blog_render_post(struct http_request *req, struct kore_buf *buf,
 	free(html);
 
 	if (blog_can_edit(ctx, db)) {
-		core_html_appendf(buf, "<footer class=\"actions\"><a href=\"/blog/"
-		    "%lld/edit\" role=\"button\" class=\"outline\">Edit</a> "
-		    "<form method=\"post\" action=\"/blog/%lld/delete\" "
-		    "class=\"inline\">",
-		    (long long)core_db_int(db, 0, BLOG_COL_ID),
-		    (long long)core_db_int(db, 0, BLOG_COL_ID));
-		core_form_csrf(req, buf);
-		core_html_appendf(buf, "<button type=\"submit\" class=\"secondary "
-		    "outline\">Delete</button></form></footer>\n");
+		id = (long long)core_db_int(db, 0, BLOG_COL_ID);
+		(void)snprintf(action, sizeof(action), "/blog/%lld/delete", id);
+		core_html_appendf(buf, "<footer class=\"actions\"><a "
+		    "href=\"/blog/%lld/edit\" role=\"button\" "
+		    "class=\"outline\">Edit</a> ", id);
+		core_form_button(req, buf, action, "inline",
+		    "secondary outline", "Delete");
+		core_html_appendf(buf, "</footer>\n");
 	}
 	core_html_appendf(buf, "</article>\n");
 }
@@ -128,10 +120,8 @@ blog_render_form(struct http_request *req, struct kore_buf *buf,
 		core_html_appendf(buf, "<p class=\"form-error\" role=\"alert\">"
 		    "Please correct the marked fields.</p>\n");
 
-	core_html_appendf(buf, "<form method=\"post\" action=\"%s\" "
-	    "class=\"post-editor\">\n", action);
-	core_form_csrf(req, buf);
-	core_html_appendf(buf, "<label>Title\n<input name=\"title\" "
+	core_form_open(req, buf, action, "post-editor");
+	core_html_appendf(buf, "\n<label>Title\n<input name=\"title\" "
 	    "value=\"%s\" maxlength=\"200\" required%R></label>\n", in->title,
 	    json_object_get(errors, "title") ? " aria-invalid=\"true\"" : "");
 	if ((msg = json_string_value(json_object_get(errors, "title"))))
@@ -156,58 +146,6 @@ blog_render_form(struct http_request *req, struct kore_buf *buf,
 	    "<small>Posts are published once an admin has reviewed them."
 	    "</small>\n</form>\n"
 	    "<script src=\"/static/blog-editor.js\" defer></script>\n");
-}
-
-/* The API's view of a post; `full` adds the text and its HTML. */
-json_t *
-blog_post_json(struct core_db *db, int row, int full)
-{
-	json_t		*o;
-	const char	*body;
-	char		*html, url[128];
-
-	(void)snprintf(url, sizeof(url), "/blog/%lld-%s",
-	    (long long)core_db_int(db, row, BLOG_COL_ID),
-	    core_db_value(db, row, BLOG_COL_SLUG));
-
-	o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:i, s:I}",
-	    "id", (json_int_t)core_db_int(db, row, BLOG_COL_ID),
-	    "title", core_db_value(db, row, BLOG_COL_TITLE),
-	    "slug", core_db_value(db, row, BLOG_COL_SLUG),
-	    "status", core_db_value(db, row, BLOG_COL_STATUS),
-	    "created_at", core_db_value(db, row, BLOG_COL_CREATED),
-	    "author", core_db_value(db, row, BLOG_COL_AUTHOR),
-	    "author_id", (json_int_t)core_db_int(db, row, BLOG_COL_AUTHOR_ID),
-	    "url", url,
-	    "reading_minutes",
-	    blog_reading_minutes(core_db_int(db, row, BLOG_COL_WORDS)),
-	    "comment_count",
-	    (json_int_t)core_db_int(db, row, BLOG_COL_COMMENTS));
-	if (o == NULL)
-		return (json_object());
-
-	json_object_set_new(o, "excerpt",
-	    json_string(core_db_value(db, row, BLOG_COL_EXCERPT)));
-	json_object_set_new(o, "published_at",
-	    *core_db_value(db, row, BLOG_COL_PUBLISHED) == '\0' ? json_null() :
-	    json_string(core_db_value(db, row, BLOG_COL_PUBLISHED)));
-	if (*core_db_value(db, row, BLOG_COL_UPDATED) != '\0')
-		json_object_set_new(o, "updated_at",
-		    json_string(core_db_value(db, row, BLOG_COL_UPDATED)));
-	if (!core_db_isnull(db, row, BLOG_COL_REASON))
-		json_object_set_new(o, "reject_reason",
-		    json_string(core_db_value(db, row, BLOG_COL_REASON)));
-
-	if (full) {
-		body = core_db_value(db, row, BLOG_COL_BODY);
-		json_object_set_new(o, "body", json_string(body));
-		html = blog_markdown_html(body, strlen(body));
-		json_object_set_new(o, "html", json_string(html != NULL ?
-		    html : ""));
-		free(html);
-	}
-
-	return (o);
 }
 
 static void

@@ -9,7 +9,6 @@
  * one statement, so they commit together.
  */
 
-#include <stdio.h>
 #include <string.h>
 
 #include "blog/blog.h"
@@ -32,7 +31,7 @@ static const char sql_post_create[] =
 	"    FROM p WHERE p.status = 'pending'"
 	   CORE_JOB_RETURNING
 	")"
-	"SELECT p.id, p.slug, p.status, " CORE_JOBS_JSON("j") " FROM p";
+	"SELECT " BLOG_SQL_WRITTEN_COLS("j") " FROM p";
 
 static const char sql_post_get[] =
 	"SELECT " BLOG_SQL_POST_COLS
@@ -89,7 +88,7 @@ static const char sql_post_update[] =
 	"    FROM p WHERE p.status = 'pending'"
 	   CORE_JOB_RETURNING
 	")"
-	"SELECT p.id, p.slug, p.status, " CORE_JOBS_JSON("j") " FROM p";
+	"SELECT " BLOG_SQL_WRITTEN_COLS("j") " FROM p";
 
 static const char sql_post_delete[] =
 	"WITH m AS ("
@@ -157,34 +156,30 @@ blog_post_check(struct blog_post_in *in, int partial)
 
 /*
  * Create a post by the signed-in user from checked input.  CORE_OK: the
- * row (id, slug, status) is in ctx->db[0] and its jobs are pushed.
+ * row (BLOG_WCOL_*) is in `db` and its jobs are pushed.
  */
 int
 blog_post_create(struct http_request *req, struct core_ctx *ctx,
-    struct blog_post_in *in)
+    struct core_db *db, struct blog_post_in *in)
 {
+	struct core_num	 uid;
 	const char	*params[5], *status;
-	char		 uid[24];
-	int		 rc;
 
 	status = in->status != NULL ? in->status : "pending";
 	if (!strcmp(status, "pending") && ctx->user.role == CORE_ROLE_ADMIN)
 		status = "approved";
 
-	(void)snprintf(uid, sizeof(uid), "%lld", (long long)ctx->user.id);
-	params[0] = uid;
+	params[0] = core_num(&uid, ctx->user.id);
 	params[1] = in->title;
 	params[2] = in->body;
 	params[3] = status;
 	params[4] = ctx->request_id;
-	if ((rc = core_db_run(req, &ctx->db[0], sql_post_create, 5,
-	    params)) != CORE_OK)
-		return (rc);
+	CORE_TRY(core_db_run(req, db, sql_post_create, 5, params));
 
-	if (core_db_rows(&ctx->db[0]) != 1)
+	if (core_db_rows(db) != 1)
 		return (core_error(req, 500, NULL));
 
-	core_jobs_push(&ctx->db[0], 0, 3);
+	core_jobs_push(db, 0, BLOG_WCOL_JOBS);
 	return (CORE_OK);
 }
 
@@ -197,14 +192,11 @@ int
 blog_post_load(struct http_request *req, struct core_ctx *ctx,
     struct core_db *db, int64_t id, int edit)
 {
+	struct core_num	 pid;
 	const char	*params[1];
-	char		 pid[24];
-	int		 rc;
 
-	(void)snprintf(pid, sizeof(pid), "%lld", (long long)id);
-	params[0] = pid;
-	if ((rc = core_db_run(req, db, sql_post_get, 1, params)) != CORE_OK)
-		return (rc);
+	params[0] = core_num(&pid, id);
+	CORE_TRY(core_db_run(req, db, sql_post_get, 1, params));
 
 	if (core_db_rows(db) != 1)
 		return (core_error(req, 404, "There is no such post."));
@@ -233,43 +225,41 @@ blog_can_edit(struct core_ctx *ctx, struct core_db *db)
 
 /*
  * Apply checked changes to post `id` (already loaded and allowed).
- * CORE_OK: the row (id, slug, status) is in ctx->db[1].
+ * CORE_OK: the row (BLOG_WCOL_*) is in `db` and its jobs are pushed.
  */
 int
-blog_post_update(struct http_request *req, struct core_ctx *ctx, int64_t id,
-    struct blog_post_in *in)
+blog_post_update(struct http_request *req, struct core_ctx *ctx,
+    struct core_db *db, int64_t id, struct blog_post_in *in)
 {
+	struct core_num	 pid;
 	const char	*params[6];
-	char		 pid[24];
-	int		 rc;
 
-	(void)snprintf(pid, sizeof(pid), "%lld", (long long)id);
-	params[0] = pid;
+	params[0] = core_num(&pid, id);
 	params[1] = in->title;
 	params[2] = in->body;
 	params[3] = in->status;
 	params[4] = ctx->user.role == CORE_ROLE_ADMIN ? "true" : "false";
 	params[5] = ctx->request_id;
-	if ((rc = core_db_run(req, &ctx->db[1], sql_post_update, 6,
-	    params)) != CORE_OK)
-		return (rc);
+	CORE_TRY(core_db_run(req, db, sql_post_update, 6, params));
 
-	if (core_db_rows(&ctx->db[1]) != 1)
+	if (core_db_rows(db) != 1)
 		return (core_error(req, 404, "There is no such post."));
 
-	core_jobs_push(&ctx->db[1], 0, 3);
+	core_jobs_push(db, 0, BLOG_WCOL_JOBS);
 	return (CORE_OK);
 }
 
-/* Delete post `id` (already loaded and allowed) and its open reviews. */
+/*
+ * Delete post `id` (already loaded and allowed) and its open reviews,
+ * with `db` for the statement.
+ */
 int
-blog_post_delete(struct http_request *req, struct core_ctx *ctx, int64_t id)
+blog_post_delete(struct http_request *req, struct core_db *db, int64_t id)
 {
+	struct core_num	 pid;
 	const char	*params[1];
-	char		 pid[24];
 
-	(void)snprintf(pid, sizeof(pid), "%lld", (long long)id);
-	params[0] = pid;
+	params[0] = core_num(&pid, id);
 
-	return (core_db_run(req, &ctx->db[1], sql_post_delete, 1, params));
+	return (core_db_run(req, db, sql_post_delete, 1, params));
 }

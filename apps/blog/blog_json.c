@@ -1,0 +1,117 @@
+/*
+ * The API's JSON form of posts and comments.  Each function reads rows
+ * of a finished statement and returns a new json_t the caller owns; none
+ * of them touches the request, so they can be tested on rows built
+ * without a server.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "blog/blog.h"
+
+/* Minutes to read `words` at 200 words a minute, at least one. */
+int
+blog_reading_minutes(int64_t words)
+{
+	return (words <= 200 ? 1 : (int)((words + 199) / 200));
+}
+
+/* The API's view of a post; `full` adds the text and its HTML. */
+json_t *
+blog_post_json(struct core_db *db, int row, int full)
+{
+	json_t		*o;
+	const char	*body;
+	char		*html, url[128];
+
+	(void)snprintf(url, sizeof(url), "/blog/%lld-%s",
+	    (long long)core_db_int(db, row, BLOG_COL_ID),
+	    core_db_value(db, row, BLOG_COL_SLUG));
+
+	o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:i, s:I}",
+	    "id", (json_int_t)core_db_int(db, row, BLOG_COL_ID),
+	    "title", core_db_value(db, row, BLOG_COL_TITLE),
+	    "slug", core_db_value(db, row, BLOG_COL_SLUG),
+	    "status", core_db_value(db, row, BLOG_COL_STATUS),
+	    "created_at", core_db_value(db, row, BLOG_COL_CREATED),
+	    "author", core_db_value(db, row, BLOG_COL_AUTHOR),
+	    "author_id", (json_int_t)core_db_int(db, row, BLOG_COL_AUTHOR_ID),
+	    "url", url,
+	    "reading_minutes",
+	    blog_reading_minutes(core_db_int(db, row, BLOG_COL_WORDS)),
+	    "comment_count",
+	    (json_int_t)core_db_int(db, row, BLOG_COL_COMMENTS));
+	if (o == NULL)
+		return (json_object());
+
+	json_object_set_new(o, "excerpt",
+	    json_string(core_db_value(db, row, BLOG_COL_EXCERPT)));
+	json_object_set_new(o, "published_at",
+	    *core_db_value(db, row, BLOG_COL_PUBLISHED) == '\0' ? json_null() :
+	    json_string(core_db_value(db, row, BLOG_COL_PUBLISHED)));
+	if (*core_db_value(db, row, BLOG_COL_UPDATED) != '\0')
+		json_object_set_new(o, "updated_at",
+		    json_string(core_db_value(db, row, BLOG_COL_UPDATED)));
+	if (!core_db_isnull(db, row, BLOG_COL_REASON))
+		json_object_set_new(o, "reject_reason",
+		    json_string(core_db_value(db, row, BLOG_COL_REASON)));
+
+	if (full) {
+		body = core_db_value(db, row, BLOG_COL_BODY);
+		json_object_set_new(o, "body", json_string(body));
+		html = blog_markdown_html(body, strlen(body));
+		json_object_set_new(o, "html", json_string(html != NULL ?
+		    html : ""));
+		free(html);
+	}
+
+	return (o);
+}
+
+/* Posts (BLOG_SQL_LIST_COLS) as a JSON array, at most `max` of them. */
+json_t *
+blog_posts_json(struct core_db *db, int max)
+{
+	json_t		*list;
+	int		 i, rows;
+
+	rows = core_db_rows(db);
+	list = json_array();
+	for (i = 0; i < rows && i < max; i++)
+		json_array_append_new(list, blog_post_json(db, i, 0));
+
+	return (list);
+}
+
+/* Comment `row` (BLOG_SQL_COMMENT_COLS) of post `post_id`. */
+json_t *
+blog_comment_json(struct core_db *db, int row, int64_t post_id)
+{
+	json_t		*o;
+
+	o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:b}",
+	    "id", (json_int_t)core_db_int(db, row, BLOG_CCOL_ID),
+	    "post_id", (json_int_t)post_id,
+	    "author", core_db_value(db, row, BLOG_CCOL_AUTHOR),
+	    "body", core_db_value(db, row, BLOG_CCOL_BODY),
+	    "created_at", core_db_value(db, row, BLOG_CCOL_CREATED),
+	    "hidden", core_db_bool(db, row, BLOG_CCOL_HIDDEN));
+
+	return (o != NULL ? o : json_object());
+}
+
+/* Every comment of `db` (blog_comments_load) as a JSON array. */
+json_t *
+blog_comments_json(struct core_db *db, int64_t post_id)
+{
+	json_t		*list;
+	int		 i;
+
+	list = json_array();
+	for (i = 0; i < core_db_rows(db); i++)
+		json_array_append_new(list, blog_comment_json(db, i, post_id));
+
+	return (list);
+}
