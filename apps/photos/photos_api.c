@@ -192,6 +192,7 @@ list_limit(struct http_request *req, int *limit)
 static int
 api_create(struct http_request *req, struct core_ctx *ctx)
 {
+	struct core_num	 n;
 	json_t		*errors;
 	const char	*caption;
 	char		 loc[64];
@@ -210,8 +211,8 @@ api_create(struct http_request *req, struct core_ctx *ctx)
 	    caption != NULL ? caption : "", &id));
 	CORE_TRY(photos_load(req, ctx, &ctx->db[1], id));
 
-	(void)snprintf(loc, sizeof(loc), "/api/v1/photos/%lld",
-	    (long long)id);
+	(void)snprintf(loc, sizeof(loc), "/api/v1/photos/%s",
+	    core_num(&n, id));
 	http_response_header(req, "location", loc);
 
 	return (api_photo_send(req, ctx, &ctx->db[1], 201));
@@ -246,6 +247,7 @@ static int
 api_comment_add(struct http_request *req, struct core_ctx *ctx, int64_t id)
 {
 	struct core_db		*db = &ctx->db[0];
+	struct core_num		 n;
 	json_t			*body, *errors;
 	const char		*text;
 	char			 loc[64];
@@ -258,8 +260,8 @@ api_comment_add(struct http_request *req, struct core_ctx *ctx, int64_t id)
 		    "The comment is not valid.", errors));
 	CORE_TRY(photos_comment_add(req, ctx, db, id, text));
 
-	(void)snprintf(loc, sizeof(loc), "/api/v1/photos/%lld/comments",
-	    (long long)id);
+	(void)snprintf(loc, sizeof(loc), "/api/v1/photos/%s/comments",
+	    core_num(&n, id));
 	http_response_header(req, "location", loc);
 	return (core_json_send(req, 201, json_pack(
 	    "{s:{s:I, s:I, s:s, s:s, s:s, s:b}}", "comment",
