@@ -2,6 +2,10 @@
  * Admin area: users, the job queue, the development mailbox; moderation
  * joins it with the apps.
  * Everything here answers 403 to anyone but an admin.
+ *
+ * The handlers are declared by CORE_HANDLER in admin_users.c,
+ * admin_jobs.c, admin_moderation.c and admin_mail.c; routes.conf and
+ * routes-dev.conf name them.
  */
 
 #ifndef __H_AGORA_ADMIN_H
@@ -14,27 +18,50 @@
 #define ADMIN_ACT_PROMOTE	3
 #define ADMIN_ACT_DEMOTE	4
 
-/* admin_users.c */
-int	admin_index(struct http_request *);
-int	admin_users_page(struct http_request *);
-int	admin_user_action_page(struct http_request *);
-int	admin_api_users(struct http_request *);
-int	admin_api_user_action(struct http_request *);
+/* The user columns of core.h's CORE_SQL_USER_COLS, in its order. */
+enum admin_user_col {
+	ADMIN_USER_ID,
+	ADMIN_USER_NAME,
+	ADMIN_USER_EMAIL,
+	ADMIN_USER_ROLE,
+	ADMIN_USER_BANNED,
+	ADMIN_USER_CREATED
+};
 
-/* admin_jobs.c */
-int	admin_jobs_page(struct http_request *);
-int	admin_job_action_page(struct http_request *);
-int	admin_api_jobs(struct http_request *);
-int	admin_api_job_action(struct http_request *);
+/* Columns of the moderation queue (ADMIN_SQL_QUEUE_COLS), in order. */
+enum admin_queue_col {
+	ADMIN_Q_ID,
+	ADMIN_Q_KIND,
+	ADMIN_Q_ITEM,
+	ADMIN_Q_REASON,
+	ADMIN_Q_SOURCE,
+	ADMIN_Q_AUTHOR,
+	ADMIN_Q_TITLE,
+	ADMIN_Q_BODY,
+	ADMIN_Q_LINK,
+	ADMIN_Q_CREATED,
+	ADMIN_Q_TOTAL		/* every open item, on each row */
+};
 
-/* admin_moderation.c */
-int	admin_moderation_page(struct http_request *);
-int	admin_moderation_action(struct http_request *);
-int	admin_api_moderation(struct http_request *);
-int	admin_api_moderation_action(struct http_request *);
+/* `q` moderation_queue, `u` the author (LEFT JOIN). */
+#define ADMIN_SQL_QUEUE_COLS						\
+	"q.id, q.kind, q.item_id, q.reason, q.source,"			\
+	" coalesce(u.username, ''), coalesce(q.preview_title, ''),"	\
+	" coalesce(q.preview_body, ''), coalesce(q.link, ''), "		\
+	CORE_SQL_TS("q.created_at") ","					\
+	" (SELECT count(*) FROM moderation_queue WHERE decided_at IS NULL)"
 
-/* admin_mail.c */
-int	admin_mail_page(struct http_request *);
-int	admin_mail_message(struct http_request *);
+/* admin_store.c */
+int	admin_users_list(struct http_request *, struct core_db *,
+	    const char *);
+int	admin_user_apply(struct http_request *, struct core_db *, int,
+	    int64_t);
+int	admin_queue_load(struct http_request *, struct core_db *, int64_t,
+	    int);
+int	admin_decide(struct http_request *, struct core_ctx *,
+	    struct core_db *, const char *, const char *, const char *,
+	    const char *);
+int	admin_outbox_forget(struct http_request *, struct core_db *,
+	    const char *);
 
 #endif /* !__H_AGORA_ADMIN_H */

@@ -10,155 +10,150 @@
 
 #include "admin/admin.h"
 
-static const char sql_outbox_forget[] =
-	"DELETE FROM job_outbox WHERE id = $1";
-
+static void	jobs_stats(struct kore_buf *, json_t *);
+static void	jobs_dead(struct http_request *, struct kore_buf *, json_t *);
+static void	dead_row(struct http_request *, struct kore_buf *, json_t *);
+static void	jobs_counters(struct kore_buf *, json_t *);
 static int	job_id_from_path(struct http_request *, const char *, char *,
 		    size_t, const char **);
 static int	job_act(struct http_request *, struct core_ctx *,
 		    const char *);
 static void	ms_text(json_int_t, char *, size_t);
 
-int
-admin_jobs_page(struct http_request *req)
+CORE_HANDLER_NEED(admin_jobs_page, CORE_NEED_ADMIN)
 {
-	struct core_ctx		*ctx;
-	struct kore_buf		 buf;
-	json_t			*o, *job;
-	const char		*k;
-	json_t			*v;
-	char			 when[32], *args;
-	size_t			 i;
-	int			 rc;
-
-	if ((rc = core_begin(req, &ctx)) != CORE_OK)
-		return (core_yield(rc));
-	if ((rc = core_require_admin(req, ctx)) != CORE_OK)
-		return (core_yield(rc));
+	struct kore_buf		*buf;
+	json_t			*o;
 
 	if ((o = core_jobs_overview()) == NULL)
-		return (core_yield(core_error(req, 503,
-		    "Redis is unreachable; the queue cannot be shown.")));
+		return (core_error(req, 503,
+		    "Redis is unreachable; the queue cannot be shown."));
 
-	kore_buf_init(&buf, 8192);
-	core_page_begin(req, &buf, "Jobs");
-	core_html_appendf(&buf, "<h1>Jobs</h1>\n<div class=\"grid stats\">\n");
+	buf = core_page_open(req, "Jobs");
+	core_html_appendf(buf, "<h1>Jobs</h1>\n");
+	jobs_stats(buf, o);
+	jobs_dead(req, buf, o);
+	jobs_counters(buf, o);
+	json_decref(o);
+
+	return (core_page_close(req, 200, buf));
+}
+
+/* POST /admin/jobs/{id}/{retry,delete} */
+CORE_HANDLER_NEED(admin_job_action_page, CORE_NEED_ADMIN | CORE_NEED_CSRF)
+{
+	CORE_TRY(job_act(req, ctx, "/admin/jobs/"));
+
+	core_redirect(req, "/admin/jobs");
+	return (CORE_DONE);
+}
+
+CORE_HANDLER_NEED(admin_api_jobs, CORE_NEED_ADMIN)
+{
+	json_t			*o;
+
+	if ((o = core_jobs_overview()) == NULL)
+		return (core_problem(req, 503, "Queue unavailable",
+		    "Redis is unreachable.", NULL));
+
+	return (core_json_send(req, 200, o));
+}
+
+/* POST /api/v1/admin/jobs/{id}/retry and DELETE /api/v1/admin/jobs/{id} */
+CORE_HANDLER_NEED(admin_api_job_action, CORE_NEED_ADMIN | CORE_NEED_CSRF)
+{
+	CORE_TRY(job_act(req, ctx, "/api/v1/admin/jobs/"));
+
+	http_response(req, 204, NULL, 0);
+	return (CORE_DONE);
+}
+
+/* Ready jobs per queue, in flight, scheduled, dead. */
+static void
+jobs_stats(struct kore_buf *buf, json_t *o)
+{
+	const char	*k;
+	json_t		*v;
+
+	core_html_appendf(buf, "<div class=\"grid stats\">\n");
 	json_object_foreach(json_object_get(o, "queues"), k, v)
-		core_html_appendf(&buf, "<article><header>%s</header>"
+		core_html_appendf(buf, "<article><header>%s</header>"
 		    "<strong>%lld</strong> ready</article>\n", k,
 		    (long long)json_integer_value(v));
-	core_html_appendf(&buf, "<article><header>in flight</header><strong>"
+	core_html_appendf(buf, "<article><header>in flight</header><strong>"
 	    "%lld</strong></article>\n<article><header>scheduled</header>"
 	    "<strong>%lld</strong></article>\n<article><header>dead</header>"
 	    "<strong>%lld</strong></article>\n</div>\n",
 	    (long long)json_integer_value(json_object_get(o, "in_flight")),
 	    (long long)json_integer_value(json_object_get(o, "scheduled")),
 	    (long long)json_integer_value(json_object_get(o, "dead_count")));
+}
 
-	core_html_appendf(&buf, "<h2>Dead jobs</h2>\n");
-	if (json_array_size(json_object_get(o, "dead")) == 0)
-		core_html_appendf(&buf, "<p>None.</p>\n");
-	else
-		core_html_appendf(&buf, "<div class=\"overflow-auto\">"
-		    "<table class=\"striped\"><thead><tr><th>Job</th>"
-		    "<th>Type</th><th>Attempts</th><th>Failed</th>"
-		    "<th>Last error</th><th>Args</th><th></th></tr></thead>"
-		    "<tbody>\n");
-	json_array_foreach(json_object_get(o, "dead"), i, job) {
-		ms_text(json_integer_value(json_object_get(job, "failed_at")),
-		    when, sizeof(when));
-		args = json_dumps(json_object_get(job, "args"),
-		    JSON_COMPACT | JSON_ENCODE_ANY);
-		core_html_appendf(&buf, "<tr><td>%s</td><td>%s</td><td>%lld"
-		    "</td><td>%s</td><td>%s</td><td><code>%s</code></td>"
-		    "<td class=\"actions\">",
-		    json_string_value(json_object_get(job, "id")),
-		    json_string_value(json_object_get(job, "type")),
-		    (long long)json_integer_value(json_object_get(job,
-		    "attempts")), when,
-		    json_string_value(json_object_get(job, "error")),
-		    args != NULL ? args : "");
-		free(args);
-		core_html_appendf(&buf, "<form method=\"post\" action=\""
-		    "/admin/jobs/%s/retry\" class=\"inline\">",
-		    json_string_value(json_object_get(job, "id")));
-		core_form_csrf(req, &buf);
-		core_html_appendf(&buf, "<button type=\"submit\">Retry</button>"
-		    "</form> <form method=\"post\" action=\"/admin/jobs/%s/"
-		    "delete\" class=\"inline\">",
-		    json_string_value(json_object_get(job, "id")));
-		core_form_csrf(req, &buf);
-		core_html_appendf(&buf, "<button type=\"submit\" class=\""
-		    "secondary outline\">Delete</button></form></td></tr>\n");
+/* The dead jobs as a table, each with retry and delete buttons. */
+static void
+jobs_dead(struct http_request *req, struct kore_buf *buf, json_t *o)
+{
+	json_t		*dead, *job;
+	size_t		 i;
+
+	dead = json_object_get(o, "dead");
+	core_html_appendf(buf, "<h2>Dead jobs</h2>\n");
+	if (json_array_size(dead) == 0) {
+		core_html_appendf(buf, "<p>None.</p>\n");
+		return;
 	}
-	if (json_array_size(json_object_get(o, "dead")) > 0)
-		core_html_appendf(&buf, "</tbody></table></div>\n");
 
-	core_html_appendf(&buf, "<h2>Counters</h2>\n<p>");
+	core_html_appendf(buf, "<div class=\"overflow-auto\">"
+	    "<table class=\"striped\"><thead><tr><th>Job</th>"
+	    "<th>Type</th><th>Attempts</th><th>Failed</th>"
+	    "<th>Last error</th><th>Args</th><th></th></tr></thead>"
+	    "<tbody>\n");
+	json_array_foreach(dead, i, job)
+		dead_row(req, buf, job);
+	core_html_appendf(buf, "</tbody></table></div>\n");
+}
+
+static void
+dead_row(struct http_request *req, struct kore_buf *buf, json_t *job)
+{
+	const char	*id;
+	char		 when[32], path[64], *args;
+
+	id = json_string_value(json_object_get(job, "id"));
+	ms_text(json_integer_value(json_object_get(job, "failed_at")),
+	    when, sizeof(when));
+	args = json_dumps(json_object_get(job, "args"),
+	    JSON_COMPACT | JSON_ENCODE_ANY);
+	core_html_appendf(buf, "<tr><td>%s</td><td>%s</td><td>%lld"
+	    "</td><td>%s</td><td>%s</td><td><code>%s</code></td>"
+	    "<td class=\"actions\">", id,
+	    json_string_value(json_object_get(job, "type")),
+	    (long long)json_integer_value(json_object_get(job, "attempts")),
+	    when, json_string_value(json_object_get(job, "error")),
+	    args != NULL ? args : "");
+	free(args);
+
+	/* Job ids are at most 21 characters (job_id_from_path). */
+	(void)snprintf(path, sizeof(path), "/admin/jobs/%s/retry", id);
+	core_form_button(req, buf, path, "inline", NULL, "Retry");
+	core_html_appendf(buf, " ");
+	(void)snprintf(path, sizeof(path), "/admin/jobs/%s/delete", id);
+	core_form_button(req, buf, path, "inline", "secondary outline",
+	    "Delete");
+	core_html_appendf(buf, "</td></tr>\n");
+}
+
+static void
+jobs_counters(struct kore_buf *buf, json_t *o)
+{
+	const char	*k;
+	json_t		*v;
+
+	core_html_appendf(buf, "<h2>Counters</h2>\n<p>");
 	json_object_foreach(json_object_get(o, "counters"), k, v)
-		core_html_appendf(&buf, "<code>%s</code> %lld &nbsp; ", k,
+		core_html_appendf(buf, "<code>%s</code> %lld &nbsp; ", k,
 		    (long long)json_integer_value(v));
-	core_html_appendf(&buf, "</p>\n");
-
-	json_decref(o);
-	core_page_end(&buf);
-	core_page_send(req, 200, &buf);
-	kore_buf_cleanup(&buf);
-
-	return (KORE_RESULT_OK);
-}
-
-/* POST /admin/jobs/{id}/{retry,delete} */
-int
-admin_job_action_page(struct http_request *req)
-{
-	struct core_ctx		*ctx;
-	int			 rc;
-
-	if ((rc = core_begin_change(req, &ctx, CORE_NEED_ADMIN)) != CORE_OK)
-		return (core_yield(rc));
-
-	if ((rc = job_act(req, ctx, "/admin/jobs/")) != CORE_OK)
-		return (core_yield(rc));
-
-	core_redirect(req, "/admin/jobs");
-	return (KORE_RESULT_OK);
-}
-
-int
-admin_api_jobs(struct http_request *req)
-{
-	struct core_ctx		*ctx;
-	json_t			*o;
-	int			 rc;
-
-	if ((rc = core_begin(req, &ctx)) != CORE_OK)
-		return (core_yield(rc));
-	if ((rc = core_require_admin(req, ctx)) != CORE_OK)
-		return (core_yield(rc));
-
-	if ((o = core_jobs_overview()) == NULL)
-		return (core_yield(core_problem(req, 503, "Queue unavailable",
-		    "Redis is unreachable.", NULL)));
-
-	return (core_yield(core_json_send(req, 200, o)));
-}
-
-/* POST /api/v1/admin/jobs/{id}/retry and DELETE /api/v1/admin/jobs/{id} */
-int
-admin_api_job_action(struct http_request *req)
-{
-	struct core_ctx		*ctx;
-	int			 rc;
-
-	if ((rc = core_begin_change(req, &ctx, CORE_NEED_ADMIN)) != CORE_OK)
-		return (core_yield(rc));
-
-	if ((rc = job_act(req, ctx, "/api/v1/admin/jobs/")) != CORE_OK)
-		return (core_yield(rc));
-
-	http_response(req, 204, NULL, 0);
-	return (KORE_RESULT_OK);
+	core_html_appendf(buf, "</p>\n");
 }
 
 /*
@@ -168,9 +163,9 @@ admin_api_job_action(struct http_request *req)
 static int
 job_act(struct http_request *req, struct core_ctx *ctx, const char *prefix)
 {
-	const char	*rest, *params[1];
+	const char	*rest;
 	char		 id[32];
-	int		 n, rc, del;
+	int		 n, del;
 
 	if (job_id_from_path(req, prefix, id, sizeof(id), &rest) == -1)
 		return (core_error(req, 404, NULL));
@@ -196,12 +191,7 @@ job_act(struct http_request *req, struct core_ctx *ctx, const char *prefix)
 	if (!del || id[0] != 'o')
 		return (CORE_OK);
 
-	params[0] = id + 1;
-	if ((rc = core_db_run(req, &ctx->db[0], sql_outbox_forget, 1,
-	    params)) != CORE_OK)
-		return (rc);
-
-	return (CORE_OK);
+	return (admin_outbox_forget(req, &ctx->db[0], id + 1));
 }
 
 /* Job ids are "o<digits>" or "r<digits>". */

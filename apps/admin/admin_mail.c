@@ -19,32 +19,93 @@
 #define MAIL_LIST_MAX	50
 #define MAIL_SIZE_MAX	(1024 * 1024)
 
-static int	mail_gate(struct http_request *, struct core_ctx **);
+static int	mail_gate(struct http_request *, struct core_ctx *);
+static size_t	mail_names(char **, size_t);
+static void	mail_row(struct kore_buf *, const char *);
 static char	*mail_read(const char *, size_t *);
 static void	mail_header(const char *, const char *, char *, size_t);
 static void	mail_decode_words(const char *, char *, size_t);
 static int	name_cmp(const void *, const void *);
 
-int
-admin_mail_page(struct http_request *req)
+CORE_HANDLER(admin_mail_page)
 {
-	struct core_ctx		*ctx;
-	struct kore_buf		 buf;
+	struct kore_buf		*buf;
+	char			*names[MAIL_LIST_MAX * 4];
+	size_t			 n, i;
+
+	CORE_TRY(mail_gate(req, ctx));
+
+	n = mail_names(names, sizeof(names) / sizeof(names[0]));
+	buf = core_page_open(req, "Mail");
+	core_html_appendf(buf, "<h1>Mail</h1>\n<p>Messages the development "
+	    "SMTP sink received (nothing is delivered). Newest first.</p>\n");
+	if (n == 0)
+		core_html_appendf(buf, "<p>No mail yet.</p>\n");
+	else
+		core_html_appendf(buf, "<div class=\"overflow-auto\"><table "
+		    "class=\"striped\"><thead><tr><th>Date</th><th>To</th>"
+		    "<th>Subject</th></tr></thead><tbody>\n");
+
+	for (i = 0; i < n; i++) {
+		if (i < MAIL_LIST_MAX)
+			mail_row(buf, names[i]);
+		kore_free(names[i]);
+	}
+	if (n > 0)
+		core_html_appendf(buf, "</tbody></table></div>\n");
+
+	return (core_page_close(req, 200, buf));
+}
+
+/* One message, source as received (escaped). */
+CORE_HANDLER(admin_mail_message)
+{
+	struct kore_buf		*buf;
+	const char		*name;
+	char			 path[1024], subj[512], raw[512], *msg;
+	size_t			 len;
+
+	CORE_TRY(mail_gate(req, ctx));
+
+	/* The route's regex allows only digits, '-' and ".eml" here. */
+	name = req->path + strlen("/admin/mail/");
+	(void)snprintf(path, sizeof(path), "%s/%s", core_cfg.dev_mail_dir,
+	    name);
+	if ((msg = mail_read(path, &len)) == NULL)
+		return (core_error(req, 404, "No such message."));
+
+	mail_header(msg, "Subject", raw, sizeof(raw));
+	mail_decode_words(raw, subj, sizeof(subj));
+
+	buf = core_page_open(req, "Mail");
+	core_html_appendf(buf, "<p><a href=\"/admin/mail\">All mail</a></p>\n"
+	    "<h1>%s</h1>\n<pre class=\"mail-source\">%s</pre>\n", subj, msg);
+	kore_free(msg);
+
+	return (core_page_close(req, 200, buf));
+}
+
+/* Development builds only, and admins only. */
+static int
+mail_gate(struct http_request *req, struct core_ctx *ctx)
+{
+	if (!core_cfg.dev)
+		return (core_error(req, 404, NULL));
+
+	return (core_require_admin(req, ctx));
+}
+
+/* Up to `max` message file names, newest first; the caller frees them. */
+static size_t
+mail_names(char **names, size_t max)
+{
 	DIR			*d;
 	struct dirent		*de;
-	char			*names[MAIL_LIST_MAX * 4], *msg;
-	char			 path[1024], to[256], subj[512], raw[512];
-	char			 date[128];
-	size_t			 n, i, len;
-	int			 rc;
-
-	if ((rc = mail_gate(req, &ctx)) != CORE_OK)
-		return (core_yield(rc));
+	size_t			 n, len;
 
 	n = 0;
 	if ((d = opendir(core_cfg.dev_mail_dir)) != NULL) {
-		while ((de = readdir(d)) != NULL &&
-		    n < sizeof(names) / sizeof(names[0])) {
+		while ((de = readdir(d)) != NULL && n < max) {
 			len = strlen(de->d_name);
 			if (de->d_name[0] == '.' || len < 5 ||
 			    strcmp(de->d_name + len - 4, ".eml"))
@@ -55,91 +116,28 @@ admin_mail_page(struct http_request *req)
 	}
 	qsort(names, n, sizeof(names[0]), name_cmp);
 
-	kore_buf_init(&buf, 8192);
-	core_page_begin(req, &buf, "Mail");
-	core_html_appendf(&buf, "<h1>Mail</h1>\n<p>Messages the development "
-	    "SMTP sink received (nothing is delivered). Newest first.</p>\n");
-	if (n == 0)
-		core_html_appendf(&buf, "<p>No mail yet.</p>\n");
-	else
-		core_html_appendf(&buf, "<div class=\"overflow-auto\"><table "
-		    "class=\"striped\"><thead><tr><th>Date</th><th>To</th>"
-		    "<th>Subject</th></tr></thead><tbody>\n");
-
-	for (i = 0; i < n; i++) {
-		if (i < MAIL_LIST_MAX) {
-			(void)snprintf(path, sizeof(path), "%s/%s",
-			    core_cfg.dev_mail_dir, names[i]);
-			if ((msg = mail_read(path, &len)) != NULL) {
-				mail_header(msg, "To", to, sizeof(to));
-				mail_header(msg, "Date", date, sizeof(date));
-				mail_header(msg, "Subject", raw, sizeof(raw));
-				mail_decode_words(raw, subj, sizeof(subj));
-				core_html_appendf(&buf, "<tr><td>%s</td><td>%s"
-				    "</td><td><a href=\"/admin/mail/%U\">%s</a>"
-				    "</td></tr>\n", date, to, names[i], subj);
-				kore_free(msg);
-			}
-		}
-		kore_free(names[i]);
-	}
-	if (n > 0)
-		core_html_appendf(&buf, "</tbody></table></div>\n");
-
-	core_page_end(&buf);
-	core_page_send(req, 200, &buf);
-	kore_buf_cleanup(&buf);
-
-	return (KORE_RESULT_OK);
+	return (n);
 }
 
-/* One message, source as received (escaped). */
-int
-admin_mail_message(struct http_request *req)
+/* The table row of message file `name`; nothing when it is unreadable. */
+static void
+mail_row(struct kore_buf *buf, const char *name)
 {
-	struct core_ctx		*ctx;
-	struct kore_buf		 buf;
-	const char		*name;
-	char			 path[1024], subj[512], raw[512], *msg;
-	size_t			 len;
-	int			 rc;
+	char		 path[1024], to[256], subj[512], raw[512];
+	char		 date[128], *msg;
+	size_t		 len;
 
-	if ((rc = mail_gate(req, &ctx)) != CORE_OK)
-		return (core_yield(rc));
-
-	/* The route's regex allows only digits, '-' and ".eml" here. */
-	name = req->path + strlen("/admin/mail/");
 	(void)snprintf(path, sizeof(path), "%s/%s", core_cfg.dev_mail_dir,
 	    name);
 	if ((msg = mail_read(path, &len)) == NULL)
-		return (core_yield(core_error(req, 404, "No such message.")));
-
+		return;
+	mail_header(msg, "To", to, sizeof(to));
+	mail_header(msg, "Date", date, sizeof(date));
 	mail_header(msg, "Subject", raw, sizeof(raw));
 	mail_decode_words(raw, subj, sizeof(subj));
-
-	kore_buf_init(&buf, len + 4096);
-	core_page_begin(req, &buf, "Mail");
-	core_html_appendf(&buf, "<p><a href=\"/admin/mail\">All mail</a></p>\n"
-	    "<h1>%s</h1>\n<pre class=\"mail-source\">%s</pre>\n", subj, msg);
-	core_page_end(&buf);
-	core_page_send(req, 200, &buf);
-	kore_buf_cleanup(&buf);
+	core_html_appendf(buf, "<tr><td>%s</td><td>%s</td><td><a href=\""
+	    "/admin/mail/%U\">%s</a></td></tr>\n", date, to, name, subj);
 	kore_free(msg);
-
-	return (KORE_RESULT_OK);
-}
-
-static int
-mail_gate(struct http_request *req, struct core_ctx **ctx)
-{
-	int	rc;
-
-	if ((rc = core_begin(req, ctx)) != CORE_OK)
-		return (rc);
-	if (!core_cfg.dev)
-		return (core_error(req, 404, NULL));
-
-	return (core_require_admin(req, *ctx));
 }
 
 /* The whole file, NUL-terminated, at most MAIL_SIZE_MAX bytes. */

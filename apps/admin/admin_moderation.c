@@ -19,209 +19,89 @@
 #define QUEUE_PAGE		50
 #define QUEUE_LIMIT_MAX		200
 
-static const char sql_queue[] =
-	"SELECT q.id, q.kind, q.item_id, q.reason, q.source,"
-	"       coalesce(u.username, ''), coalesce(q.preview_title, ''),"
-	"       coalesce(q.preview_body, ''), coalesce(q.link, ''),"
-	"       " CORE_SQL_TS("q.created_at") ","
-	"       (SELECT count(*) FROM moderation_queue WHERE decided_at IS NULL)"
-	"  FROM moderation_queue q LEFT JOIN users u ON u.id = q.author_id"
-	" WHERE q.decided_at IS NULL AND q.id > $1"
-	" ORDER BY q.id LIMIT $2";
-
-/* $1 queue ids (array), $2 decision, $3 reason, $4 admin, $5 request. */
-static const char sql_decide_ids[] =
-	"SELECT moderation_decide(q.id, $2, $3, $4, $5)"
-	"  FROM moderation_queue q"
-	" WHERE q.id = ANY($1::bigint[]) AND q.decided_at IS NULL";
-
-/* $1 kind, $2 item, then as above. */
-static const char sql_decide_item[] =
-	"SELECT moderation_decide(q.id, $3, $4, $5, $6)"
-	"  FROM moderation_queue q"
-	" WHERE q.kind = $1 AND q.item_id = $2 AND q.decided_at IS NULL";
-
-static int	decide(struct http_request *, struct core_ctx *, const char *,
-		    const char *, const char *, const char *);
+static void	queue_item(struct http_request *, struct kore_buf *,
+		    struct core_db *, int);
+static json_t	*queue_item_json(struct core_db *, int);
+static int	decide_bulk(struct http_request *, struct core_ctx *);
+static int	decide_one(struct http_request *, struct core_ctx *);
 static int	reason_check(struct http_request *, const char *, const char *);
 static int	ids_from_form(struct http_request *, struct kore_buf *);
 static int	queue_load(struct http_request *, struct core_db *, int, int *);
 
-int
-admin_moderation_page(struct http_request *req)
+CORE_HANDLER_NEED(admin_moderation_page, CORE_NEED_ADMIN)
 {
-	struct core_ctx		*ctx;
-	struct core_db		*db;
-	struct kore_buf		 buf;
+	struct core_db		*db = &ctx->db[0];
+	struct kore_buf		*buf;
 	int64_t			 total;
-	int			 rc, i, n, limit;
+	int			 i, n, limit;
 
-	if ((rc = core_begin(req, &ctx)) != CORE_OK)
-		return (core_yield(rc));
-	if ((rc = core_require_admin(req, ctx)) != CORE_OK)
-		return (core_yield(rc));
-
-	db = &ctx->db[0];
-	if ((rc = queue_load(req, db, QUEUE_PAGE, &limit)) != CORE_OK)
-		return (core_yield(rc));
+	CORE_TRY(queue_load(req, db, QUEUE_PAGE, &limit));
 
 	n = core_db_rows(db);
-	total = n > 0 ? core_db_int(db, 0, 10) : 0;
-	kore_buf_init(&buf, 16384);
-	core_page_begin(req, &buf, "Moderation");
-	core_html_appendf(&buf, "<h1>Moderation</h1>\n<p>%lld item%s waiting, "
+	total = n > 0 ? core_db_int(db, 0, ADMIN_Q_TOTAL) : 0;
+	buf = core_page_open(req, "Moderation");
+	core_html_appendf(buf, "<h1>Moderation</h1>\n<p>%lld item%s waiting, "
 	    "oldest first.</p>\n", (long long)total, total == 1 ? "" : "s");
 
+	/* The checkboxes join this form by id: core_form_open() has none. */
 	if (n > 0) {
-		core_html_appendf(&buf, "<form method=\"post\" "
+		core_html_appendf(buf, "<form method=\"post\" "
 		    "action=\"/admin/moderation/bulk\" id=\"bulk\">");
-		core_form_csrf(req, &buf);
-		core_html_appendf(&buf, "<button type=\"submit\">Approve the "
+		core_form_csrf(req, buf);
+		core_html_appendf(buf, "<button type=\"submit\">Approve the "
 		    "selected</button></form>\n");
 	}
-
-	for (i = 0; i < n; i++) {
-		core_html_appendf(&buf, "<article class=\"mod-item\" "
-		    "id=\"q%lld\">\n<header><label><input type=\"checkbox\" "
-		    "name=\"id\" value=\"%lld\" form=\"bulk\"> "
-		    "<strong>%s</strong> #%lld</label> by %s · %s · <mark>%s"
-		    "</mark></header>\n",
-		    (long long)core_db_int(db, i, 0),
-		    (long long)core_db_int(db, i, 0), core_db_value(db, i, 1),
-		    (long long)core_db_int(db, i, 2), core_db_value(db, i, 5),
-		    core_db_value(db, i, 9), core_db_value(db, i, 4));
-		core_html_appendf(&buf, "<p><em>%s</em></p>\n",
-		    core_db_value(db, i, 3));
-		if (*core_db_value(db, i, 6) != '\0')
-			core_html_appendf(&buf, "<h3>%s</h3>\n",
-			    core_db_value(db, i, 6));
-		core_html_appendf(&buf, "<blockquote class=\"preview\">%s"
-		    "</blockquote>\n", core_db_value(db, i, 7));
-		if (*core_db_value(db, i, 8) == '/')
-			core_html_appendf(&buf, "<p><a href=\"%s\">Open</a></p>\n",
-			    core_db_value(db, i, 8));
-		core_html_appendf(&buf, "<footer class=\"actions\"><form "
-		    "method=\"post\" action=\"/admin/moderation/%lld/approve\" "
-		    "class=\"inline\">", (long long)core_db_int(db, i, 0));
-		core_form_csrf(req, &buf);
-		core_html_appendf(&buf, "<button type=\"submit\">Approve</button>"
-		    "</form> <form method=\"post\" action=\"/admin/moderation/"
-		    "%lld/reject\" class=\"inline reject\">",
-		    (long long)core_db_int(db, i, 0));
-		core_form_csrf(req, &buf);
-		core_html_appendf(&buf, "<input name=\"reason\" maxlength=\"500\" "
-		    "placeholder=\"Reason\" required> <button type=\"submit\" "
-		    "class=\"secondary\">Reject</button></form></footer>\n"
-		    "</article>\n");
-	}
-
+	for (i = 0; i < n; i++)
+		queue_item(req, buf, db, i);
 	if (n == limit)
-		core_html_appendf(&buf, "<nav class=\"pager\"><a href=\"/admin/"
+		core_html_appendf(buf, "<nav class=\"pager\"><a href=\"/admin/"
 		    "moderation?after=%lld\">Later items →</a></nav>\n",
-		    (long long)core_db_int(db, n - 1, 0));
+		    (long long)core_db_int(db, n - 1, ADMIN_Q_ID));
 
-	core_page_end(&buf);
-	core_page_send(req, 200, &buf);
-	kore_buf_cleanup(&buf);
-
-	return (KORE_RESULT_OK);
+	return (core_page_close(req, 200, buf));
 }
 
 /* POST /admin/moderation/{id}/{approve,reject} and /admin/moderation/bulk */
-int
-admin_moderation_action(struct http_request *req)
+CORE_HANDLER_NEED(admin_moderation_action, CORE_NEED_ADMIN | CORE_NEED_CSRF)
 {
-	struct core_ctx		*ctx;
-	struct kore_buf		 ids;
-	const char		*rest, *reason;
-	char			 one[32];
-	int64_t			 id;
-	int			 rc, approve;
-
-	if ((rc = core_begin_change(req, &ctx, CORE_NEED_ADMIN)) != CORE_OK)
-		return (core_yield(rc));
-
-	reason = core_form_get(req, "reason");
-	if (!strcmp(req->path, "/admin/moderation/bulk")) {
-		kore_buf_init(&ids, 128);
-		if (ids_from_form(req, &ids) == 0) {
-			kore_buf_cleanup(&ids);
-			core_redirect(req, "/admin/moderation");
-			return (KORE_RESULT_OK);
-		}
-		rc = decide(req, ctx, kore_buf_stringify(&ids, NULL), NULL,
-		    "approved", NULL);
-		kore_buf_cleanup(&ids);
-	} else {
-		if (core_path_id(req, "/admin/moderation/", &id, &rest) == -1)
-			return (core_yield(core_error(req, 404, NULL)));
-		approve = !strcmp(rest, "/approve");
-		if (!approve && (rc = reason_check(req, rest, reason)) !=
-		    CORE_OK)
-			return (core_yield(rc));
-		(void)snprintf(one, sizeof(one), "{%lld}", (long long)id);
-		rc = decide(req, ctx, one, NULL, approve ? "approved" :
-		    "rejected", reason);
-	}
-	if (rc != CORE_OK)
-		return (core_yield(rc));
+	if (!strcmp(req->path, "/admin/moderation/bulk"))
+		CORE_TRY(decide_bulk(req, ctx));
+	else
+		CORE_TRY(decide_one(req, ctx));
 
 	core_redirect(req, "/admin/moderation");
-	return (KORE_RESULT_OK);
+	return (CORE_DONE);
 }
 
-int
-admin_api_moderation(struct http_request *req)
+CORE_HANDLER_NEED(admin_api_moderation, CORE_NEED_ADMIN)
 {
-	struct core_ctx		*ctx;
-	struct core_db		*db;
+	struct core_db		*db = &ctx->db[0];
 	json_t			*list;
-	int			 rc, i, n, limit;
+	int			 i, n, limit;
 
-	if ((rc = core_begin(req, &ctx)) != CORE_OK)
-		return (core_yield(rc));
-	if ((rc = core_require_admin(req, ctx)) != CORE_OK)
-		return (core_yield(rc));
-
-	db = &ctx->db[0];
-	if ((rc = queue_load(req, db, QUEUE_LIMIT_MAX, &limit)) != CORE_OK)
-		return (core_yield(rc));
+	CORE_TRY(queue_load(req, db, QUEUE_LIMIT_MAX, &limit));
 
 	list = json_array();
 	n = core_db_rows(db);
 	for (i = 0; i < n; i++)
-		json_array_append_new(list, json_pack("{s:I, s:s, s:I, s:s, "
-		    "s:s, s:s, s:s, s:s, s:s, s:s}",
-		    "id", (json_int_t)core_db_int(db, i, 0),
-		    "kind", core_db_value(db, i, 1),
-		    "item_id", (json_int_t)core_db_int(db, i, 2),
-		    "reason", core_db_value(db, i, 3),
-		    "source", core_db_value(db, i, 4),
-		    "author", core_db_value(db, i, 5),
-		    "preview_title", core_db_value(db, i, 6),
-		    "preview_body", core_db_value(db, i, 7),
-		    "link", core_db_value(db, i, 8),
-		    "created_at", core_db_value(db, i, 9)));
+		json_array_append_new(list, queue_item_json(db, i));
 
-	return (core_yield(core_json_send(req, 200, json_pack("{s:o, s:I, s:o}",
+	return (core_json_send(req, 200, json_pack("{s:o, s:I, s:o}",
 	    "items", list, "total", (json_int_t)(n > 0 ?
-	    core_db_int(db, 0, 10) : 0), "next_after", n > 0 && n == limit ?
-	    json_integer(core_db_int(db, n - 1, 0)) : json_null()))));
+	    core_db_int(db, 0, ADMIN_Q_TOTAL) : 0), "next_after",
+	    n > 0 && n == limit ?
+	    json_integer(core_db_int(db, n - 1, ADMIN_Q_ID)) : json_null())));
 }
 
 /* POST /api/v1/admin/moderation/{kind}/{id}/{approve,reject} {reason} */
-int
-admin_api_moderation_action(struct http_request *req)
+CORE_HANDLER_NEED(admin_api_moderation_action,
+    CORE_NEED_ADMIN | CORE_NEED_CSRF)
 {
-	struct core_ctx		*ctx;
 	json_t			*body;
 	const char		*p, *slash, *reason;
 	char			 kind[33], item[24];
 	size_t			 n;
-	int			 rc, approve;
-
-	if ((rc = core_begin_change(req, &ctx, CORE_NEED_ADMIN)) != CORE_OK)
-		return (core_yield(rc));
+	int			 approve;
 
 	/* The route allows only [a-z_]{1,32}/[0-9]{1,18}/(approve|reject). */
 	p = req->path + strlen("/api/v1/admin/moderation/");
@@ -238,60 +118,121 @@ admin_api_moderation_action(struct http_request *req)
 
 	reason = NULL;
 	if (req->content_length > 0) {
-		if ((rc = core_json_body(req, ctx, &body)) != CORE_OK)
-			return (core_yield(rc));
+		CORE_TRY(core_json_body(req, ctx, &body));
 		reason = core_json_str(body, "reason");
 	}
-	if (!approve && (rc = reason_check(req, "/reject", reason)) != CORE_OK)
-		return (core_yield(rc));
+	if (!approve)
+		CORE_TRY(reason_check(req, "/reject", reason));
 
-	if ((rc = decide(req, ctx, kind, item, approve ? "approved" :
-	    "rejected", reason)) != CORE_OK)
-		return (core_yield(rc));
+	CORE_TRY(admin_decide(req, ctx, &ctx->db[0], kind, item,
+	    approve ? "approved" : "rejected", reason));
 
-	return (core_yield(core_json_send(req, 200, json_pack("{s:s, s:s, s:s}",
+	return (core_json_send(req, 200, json_pack("{s:s, s:s, s:s}",
 	    "kind", kind, "item_id", item, "decision", approve ? "approved" :
-	    "rejected"))));
+	    "rejected")));
 }
 
-/*
- * Record the decision: for the queue ids in `a` (array literal) when `b`
- * is NULL, else for item `b` of kind `a`.  404 when nothing was open.
- */
-static int
-decide(struct http_request *req, struct core_ctx *ctx, const char *a,
-    const char *b, const char *decision, const char *reason)
+/* Queue row `i`: what it is, its preview, approve and reject. */
+static void
+queue_item(struct http_request *req, struct kore_buf *buf,
+    struct core_db *db, int i)
 {
-	const char	*params[6];
-	char		 uid[24];
-	int		 rc;
+	struct core_num	 n;
+	char		 path[64];
+	int64_t		 id;
 
-	(void)snprintf(uid, sizeof(uid), "%lld", (long long)ctx->user.id);
-	if (b == NULL) {
-		params[0] = a;
-		params[1] = decision;
-		params[2] = reason;
-		params[3] = uid;
-		params[4] = ctx->request_id;
-		rc = core_db_run(req, &ctx->db[0], sql_decide_ids, 5, params);
-	} else {
-		params[0] = a;
-		params[1] = b;
-		params[2] = decision;
-		params[3] = reason;
-		params[4] = uid;
-		params[5] = ctx->request_id;
-		rc = core_db_run(req, &ctx->db[0], sql_decide_item, 6, params);
-	}
-	if (rc != CORE_OK)
-		return (rc);
+	id = core_db_int(db, i, ADMIN_Q_ID);
+	core_num(&n, id);
+	core_html_appendf(buf, "<article class=\"mod-item\" "
+	    "id=\"q%lld\">\n<header><label><input type=\"checkbox\" "
+	    "name=\"id\" value=\"%lld\" form=\"bulk\"> "
+	    "<strong>%s</strong> #%lld</label> by %s · %s · <mark>%s"
+	    "</mark></header>\n", (long long)id, (long long)id,
+	    core_db_value(db, i, ADMIN_Q_KIND),
+	    (long long)core_db_int(db, i, ADMIN_Q_ITEM),
+	    core_db_value(db, i, ADMIN_Q_AUTHOR),
+	    core_db_value(db, i, ADMIN_Q_CREATED),
+	    core_db_value(db, i, ADMIN_Q_SOURCE));
+	core_html_appendf(buf, "<p><em>%s</em></p>\n",
+	    core_db_value(db, i, ADMIN_Q_REASON));
+	if (*core_db_value(db, i, ADMIN_Q_TITLE) != '\0')
+		core_html_appendf(buf, "<h3>%s</h3>\n",
+		    core_db_value(db, i, ADMIN_Q_TITLE));
+	core_html_appendf(buf, "<blockquote class=\"preview\">%s"
+	    "</blockquote>\n", core_db_value(db, i, ADMIN_Q_BODY));
+	if (*core_db_value(db, i, ADMIN_Q_LINK) == '/')
+		core_html_appendf(buf, "<p><a href=\"%s\">Open</a></p>\n",
+		    core_db_value(db, i, ADMIN_Q_LINK));
 
-	if (core_db_rows(&ctx->db[0]) == 0)
-		return (core_error(req, 404, "Nothing is waiting for a decision "
-		    "there."));
+	core_html_appendf(buf, "<footer class=\"actions\">");
+	(void)snprintf(path, sizeof(path), "/admin/moderation/%s/approve",
+	    n.s);
+	core_form_button(req, buf, path, "inline", NULL, "Approve");
+	core_html_appendf(buf, " ");
+	(void)snprintf(path, sizeof(path), "/admin/moderation/%s/reject",
+	    n.s);
+	core_form_open(req, buf, path, "inline reject");
+	core_html_appendf(buf, "<input name=\"reason\" maxlength=\"500\" "
+	    "placeholder=\"Reason\" required> <button type=\"submit\" "
+	    "class=\"secondary\">Reject</button></form></footer>\n"
+	    "</article>\n");
+}
 
-	core_jobs_push(&ctx->db[0], -1, 0);
-	return (CORE_OK);
+static json_t *
+queue_item_json(struct core_db *db, int i)
+{
+	return (json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s, "
+	    "s:s}",
+	    "id", (json_int_t)core_db_int(db, i, ADMIN_Q_ID),
+	    "kind", core_db_value(db, i, ADMIN_Q_KIND),
+	    "item_id", (json_int_t)core_db_int(db, i, ADMIN_Q_ITEM),
+	    "reason", core_db_value(db, i, ADMIN_Q_REASON),
+	    "source", core_db_value(db, i, ADMIN_Q_SOURCE),
+	    "author", core_db_value(db, i, ADMIN_Q_AUTHOR),
+	    "preview_title", core_db_value(db, i, ADMIN_Q_TITLE),
+	    "preview_body", core_db_value(db, i, ADMIN_Q_BODY),
+	    "link", core_db_value(db, i, ADMIN_Q_LINK),
+	    "created_at", core_db_value(db, i, ADMIN_Q_CREATED)));
+}
+
+/* Approve every checked item; none checked is no decision at all. */
+static int
+decide_bulk(struct http_request *req, struct core_ctx *ctx)
+{
+	struct kore_buf		ids;
+	int			rc;
+
+	kore_buf_init(&ids, 128);
+	if (ids_from_form(req, &ids) == 0)
+		rc = CORE_OK;
+	else
+		rc = admin_decide(req, ctx, &ctx->db[0],
+		    kore_buf_stringify(&ids, NULL), NULL, "approved", NULL);
+	kore_buf_cleanup(&ids);
+
+	return (rc);
+}
+
+/* Approve, or reject with a reason, the queue item in the path. */
+static int
+decide_one(struct http_request *req, struct core_ctx *ctx)
+{
+	struct core_num		 n;
+	const char		*rest, *reason;
+	char			 one[32];
+	int64_t			 id;
+	int			 approve;
+
+	reason = core_form_get(req, "reason");
+	if (core_path_id(req, "/admin/moderation/", &id, &rest) == -1)
+		return (core_error(req, 404, NULL));
+	approve = !strcmp(rest, "/approve");
+	if (!approve)
+		CORE_TRY(reason_check(req, rest, reason));
+
+	(void)snprintf(one, sizeof(one), "{%s}", core_num(&n, id));
+	return (admin_decide(req, ctx, &ctx->db[0], one, NULL,
+	    approve ? "approved" : "rejected", reason));
 }
 
 static int
@@ -350,8 +291,7 @@ ids_from_form(struct http_request *req, struct kore_buf *ids)
 static int
 queue_load(struct http_request *req, struct core_db *db, int max, int *limitp)
 {
-	const char	*v, *params[2];
-	char		 after[24], limit[16];
+	const char	*v;
 	long long	 a, l;
 	int		 err;
 
@@ -371,10 +311,5 @@ queue_load(struct http_request *req, struct core_db *db, int max, int *limitp)
 	}
 
 	*limitp = (int)l;
-	(void)snprintf(after, sizeof(after), "%lld", a);
-	(void)snprintf(limit, sizeof(limit), "%lld", l);
-	params[0] = after;
-	params[1] = limit;
-
-	return (core_db_run(req, db, sql_queue, 2, params));
+	return (admin_queue_load(req, db, a, (int)l));
 }

@@ -18,32 +18,34 @@
 
 /* Statement parameters: an item's id, the viewer, and one more. */
 struct photos_args {
-	char		 id[24];
-	char		 uid[24];
+	struct core_num	 id;
+	struct core_num	 uid;
 	const char	*v[4];
 };
 
 /* Columns of every photo query (PHOTOS_SQL_COLS), in this order. */
-#define PH_COL_ID		0
-#define PH_COL_OWNER_ID		1
-#define PH_COL_OWNER		2
-#define PH_COL_CAPTION		3
-#define PH_COL_HIDDEN		4
-#define PH_COL_CREATED		5
-#define PH_COL_MEDIA_STATUS	6
-#define PH_COL_MEDIA_REASON	7
-#define PH_COL_SHA		8
-#define PH_COL_WIDTH		9
-#define PH_COL_HEIGHT		10
-#define PH_COL_LIKES		11
-#define PH_COL_COMMENTS		12
-#define PH_COL_LIKED		13
-#define PH_COL_TAGS		14	/* JSON array of tags */
-#define PH_COL_PEOPLE		15	/* JSON array of usernames */
-#define PH_COL_CURSOR		16
-#define PH_COL_MEDIA_ID		17
-#define PH_COL_CAT_SCORE	18	/* NULL until the detector looked */
-#define PH_COL_CAT_BOXES	19
+enum photos_col {
+	PH_COL_ID,
+	PH_COL_OWNER_ID,
+	PH_COL_OWNER,
+	PH_COL_CAPTION,
+	PH_COL_HIDDEN,
+	PH_COL_CREATED,
+	PH_COL_MEDIA_STATUS,
+	PH_COL_MEDIA_REASON,
+	PH_COL_SHA,
+	PH_COL_WIDTH,
+	PH_COL_HEIGHT,
+	PH_COL_LIKES,
+	PH_COL_COMMENTS,
+	PH_COL_LIKED,
+	PH_COL_TAGS,		/* JSON array of tags */
+	PH_COL_PEOPLE,		/* JSON array of usernames */
+	PH_COL_CURSOR,
+	PH_COL_MEDIA_ID,
+	PH_COL_CAT_SCORE,	/* NULL until the detector looked */
+	PH_COL_CAT_BOXES
+};
 
 /* `p` photos, `m` its media, `u` its owner; $V the viewer's id (or 0). */
 #define PHOTOS_SQL_COLS(v)						\
@@ -73,9 +75,40 @@ struct photos_args {
 	"((NOT p.hidden AND m.status = 'ready') OR p.owner_id = " v	\
 	" OR " a "::bool)"
 
+/* Columns of a photo's comments (photos_comments_load), in this order. */
+enum photos_comment_col {
+	PH_CM_ID,
+	PH_CM_BODY,
+	PH_CM_CREATED,
+	PH_CM_AUTHOR,
+	PH_CM_AUTHOR_ID,
+	PH_CM_HIDDEN
+};
+
+/* `c` photo_comments, `u` its author. */
+#define PHOTOS_SQL_COMMENT_COLS						\
+	"c.id, c.body, " CORE_SQL_TS("c.created_at") ", u.username, "	\
+	"c.author_id, c.hidden"
+
+/* What photos_comment_add() leaves in its db, in this order. */
+enum photos_comment_new_col {
+	PH_CMNEW_ID,
+	PH_CMNEW_CREATED,
+	PH_CMNEW_JOBS
+};
+
+/* What core_media_upload() leaves in ctx->db[3] (core/media.c). */
+enum photos_upload_col {
+	PH_UPLOAD_MEDIA_ID,
+	PH_UPLOAD_JOBS
+};
+
+/* What photos_like() leaves in its db. */
+enum photos_like_col {
+	PH_LIKE_COUNT
+};
+
 /* photos_store.c */
-json_t		*photos_json(struct core_db *, int, int);
-const char	*photos_status(struct core_db *, int);
 int		 photos_load(struct http_request *, struct core_ctx *,
 		    struct core_db *, int64_t);
 int		 photos_caption_check(const char *, json_t **);
@@ -83,9 +116,10 @@ int		 photos_list(struct http_request *, struct core_ctx *,
 		    struct core_db *, const char *, const char *,
 		    const char *, int);
 int		 photos_create(struct http_request *, struct core_ctx *,
-		    const char *);
+		    struct core_db *, struct core_db *, const char *,
+		    int64_t *);
 int		 photos_delete(struct http_request *, struct core_ctx *,
-		    int64_t);
+		    struct core_db *, int64_t);
 void		 photos_args(struct core_ctx *, int64_t,
 		    struct photos_args *);
 
@@ -95,13 +129,28 @@ int		 photos_like(struct http_request *, struct core_ctx *,
 int		 photos_comments_load(struct http_request *, struct core_ctx *,
 		    struct core_db *, int64_t);
 int		 photos_comment_add(struct http_request *, struct core_ctx *,
-		    int64_t, const char *);
+		    struct core_db *, int64_t, const char *);
 int		 photos_comment_delete(struct http_request *,
-		    struct core_ctx *, int64_t);
+		    struct core_ctx *, struct core_db *, int64_t);
 int		 photos_report(struct http_request *, struct core_ctx *,
-		    int64_t, const char *);
+		    struct core_db *, int64_t, const char *);
 int		 photos_person_add(struct http_request *, struct core_ctx *,
-		    int64_t, const char *);
+		    struct core_db *, int64_t, const char *);
 int		 photos_comment_check(const char *, json_t **);
+
+/* photos_render.c */
+const char	*photos_status(struct core_db *, int);
+json_t		*photos_json(struct core_db *, int, int);
+json_t		*photos_comment_json(struct core_db *, int, int64_t);
+void		 photos_render_heading(struct kore_buf *, struct core_ctx *,
+		    const char *, const char *, const char *);
+void		 photos_render_grid(struct kore_buf *, struct core_db *, int);
+void		 photos_render_photo(struct http_request *, struct kore_buf *,
+		    struct core_ctx *, struct core_db *);
+void		 photos_render_comments(struct http_request *,
+		    struct kore_buf *, struct core_ctx *, struct core_db *,
+		    struct core_db *);
+void		 photos_render_new_form(struct http_request *,
+		    struct kore_buf *, const char *, const char *);
 
 #endif /* !__H_AGORA_PHOTOS_H */

@@ -8,155 +8,121 @@
 
 #include "photos/photos.h"
 
-int	photos_api_photos(struct http_request *);
-int	photos_api_photo(struct http_request *);
-int	photos_api_tag(struct http_request *);
-int	photos_api_comment_delete(struct http_request *);
-
 static int	api_list(struct http_request *, struct core_ctx *,
 		    const char *, const char *);
 static int	api_create(struct http_request *, struct core_ctx *);
+static int	api_change(struct http_request *, struct core_ctx *,
+		    int64_t, const char *);
 static int	api_comments(struct http_request *, struct core_ctx *,
+		    int64_t);
+static int	api_comment_add(struct http_request *, struct core_ctx *,
 		    int64_t);
 static int	api_photo_send(struct http_request *, struct core_ctx *,
 		    struct core_db *, int);
 static int	list_limit(struct http_request *, int *);
 
 /* GET ?cursor=&limit=&user= and POST (multipart: file, caption) */
-int
-photos_api_photos(struct http_request *req)
+CORE_HANDLER(photos_api_photos)
 {
-	struct core_ctx		*ctx;
 	const char		*user;
-	int			 rc;
-
-	if ((rc = core_begin(req, &ctx)) != CORE_OK)
-		return (core_yield(rc));
 
 	if (req->method == HTTP_METHOD_POST) {
-		if ((rc = core_require_user(req, ctx)) != CORE_OK)
-			return (core_yield(rc));
-		if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
-			return (core_yield(rc));
-		return (core_yield(api_create(req, ctx)));
+		CORE_TRY(core_need(req, ctx, CORE_NEED_CHANGE));
+		return (api_create(req, ctx));
 	}
 
 	http_populate_get(req);
 	user = core_form_get(req, "user");
-	return (core_yield(api_list(req, ctx, user != NULL ? "user" : "feed",
-	    user)));
+	return (api_list(req, ctx, user != NULL ? "user" : "feed", user));
 }
 
 /* GET /api/v1/photos/tags/{tag} */
-int
-photos_api_tag(struct http_request *req)
+CORE_HANDLER(photos_api_tag)
 {
-	struct core_ctx		*ctx;
-	int			 rc;
-
-	if ((rc = core_begin(req, &ctx)) != CORE_OK)
-		return (core_yield(rc));
-
 	http_populate_get(req);
 	/* The route admits only [a-z0-9_]{1,50}. */
-	return (core_yield(api_list(req, ctx, "tag",
-	    req->path + strlen("/api/v1/photos/tags/"))));
+	return (api_list(req, ctx, "tag",
+	    req->path + strlen("/api/v1/photos/tags/")));
 }
 
 /*
  * GET, DELETE /api/v1/photos/{id}; POST, DELETE …/like; GET, POST
  * …/comments; POST …/report {reason}; POST …/people {username}.
  */
-int
-photos_api_photo(struct http_request *req)
+CORE_HANDLER(photos_api_photo)
 {
-	struct core_ctx		*ctx;
-	json_t			*body;
 	const char		*rest;
 	int64_t			 id;
-	int			 rc;
 
-	if ((rc = core_begin(req, &ctx)) != CORE_OK)
-		return (core_yield(rc));
 	if (core_path_id(req, "/api/v1/photos/", &id, &rest) == -1)
-		return (core_yield(core_error(req, 404, NULL)));
+		return (core_error(req, 404, NULL));
 
 	if (!strcmp(rest, "/comments"))
-		return (core_yield(api_comments(req, ctx, id)));
+		return (api_comments(req, ctx, id));
 
 	if (req->method == HTTP_METHOD_GET) {
 		if (*rest != '\0')
-			return (core_yield(core_error(req, 404, NULL)));
-		if ((rc = photos_load(req, ctx, &ctx->db[0], id)) != CORE_OK)
-			return (core_yield(rc));
-		return (core_yield(api_photo_send(req, ctx, &ctx->db[0],
-		    200)));
+			return (core_error(req, 404, NULL));
+		CORE_TRY(photos_load(req, ctx, &ctx->db[0], id));
+		return (api_photo_send(req, ctx, &ctx->db[0], 200));
 	}
 
-	if ((rc = core_require_user(req, ctx)) != CORE_OK)
-		return (core_yield(rc));
-	if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
-		return (core_yield(rc));
-
-	if (*rest == '\0' && req->method == HTTP_METHOD_DELETE) {
-		if ((rc = photos_delete(req, ctx, id)) != CORE_OK)
-			return (core_yield(rc));
-		http_response(req, 204, NULL, 0);
-		return (KORE_RESULT_OK);
-	}
-	if (!strcmp(rest, "/like")) {
-		if ((rc = photos_like(req, ctx, &ctx->db[1], id,
-		    req->method == HTTP_METHOD_POST)) != CORE_OK)
-			return (core_yield(rc));
-		return (core_yield(core_json_send(req, 200, json_pack(
-		    "{s:I, s:b}", "like_count",
-		    (json_int_t)core_db_int(&ctx->db[1], 0, 0), "liked",
-		    req->method == HTTP_METHOD_POST))));
-	}
-	if (req->method != HTTP_METHOD_POST)
-		return (core_yield(core_error(req, 405, NULL)));
-
-	if ((rc = core_json_body(req, ctx, &body)) != CORE_OK)
-		return (core_yield(rc));
-	if (!strcmp(rest, "/report")) {
-		if ((rc = photos_report(req, ctx, id,
-		    core_json_str(body, "reason"))) != CORE_OK)
-			return (core_yield(rc));
-		return (core_yield(core_json_send(req, 202,
-		    json_pack("{s:b}", "reported", 1))));
-	}
-	if (!strcmp(rest, "/people")) {
-		if ((rc = photos_person_add(req, ctx, id,
-		    core_json_str(body, "username"))) != CORE_OK)
-			return (core_yield(rc));
-		if ((rc = photos_load(req, ctx, &ctx->db[0], id)) != CORE_OK)
-			return (core_yield(rc));
-		return (core_yield(api_photo_send(req, ctx, &ctx->db[0],
-		    200)));
-	}
-
-	return (core_yield(core_error(req, 404, NULL)));
+	CORE_TRY(core_need(req, ctx, CORE_NEED_CHANGE));
+	return (api_change(req, ctx, id, rest));
 }
 
 /* DELETE /api/v1/photos/comments/{id} */
-int
-photos_api_comment_delete(struct http_request *req)
+CORE_HANDLER_NEED(photos_api_comment_delete, CORE_NEED_CHANGE)
 {
-	struct core_ctx		*ctx;
 	const char		*rest;
 	int64_t			 id;
-	int			 rc;
 
-	if ((rc = core_begin_change(req, &ctx, CORE_NEED_USER)) != CORE_OK)
-		return (core_yield(rc));
 	if (core_path_id(req, "/api/v1/photos/comments/", &id, &rest) == -1 ||
 	    *rest != '\0')
-		return (core_yield(core_error(req, 404, NULL)));
-	if ((rc = photos_comment_delete(req, ctx, id)) != CORE_OK)
-		return (core_yield(rc));
+		return (core_error(req, 404, NULL));
+	CORE_TRY(photos_comment_delete(req, ctx, &ctx->db[0], id));
 
 	http_response(req, 204, NULL, 0);
-	return (KORE_RESULT_OK);
+	return (CORE_DONE);
+}
+
+/* The changes to photo `id` a signed-in user makes; `rest` says which. */
+static int
+api_change(struct http_request *req, struct core_ctx *ctx, int64_t id,
+    const char *rest)
+{
+	json_t		*body;
+
+	if (*rest == '\0' && req->method == HTTP_METHOD_DELETE) {
+		CORE_TRY(photos_delete(req, ctx, &ctx->db[1], id));
+		http_response(req, 204, NULL, 0);
+		return (CORE_DONE);
+	}
+	if (!strcmp(rest, "/like")) {
+		CORE_TRY(photos_like(req, ctx, &ctx->db[1], id,
+		    req->method == HTTP_METHOD_POST));
+		return (core_json_send(req, 200, json_pack("{s:I, s:b}",
+		    "like_count", (json_int_t)core_db_int(&ctx->db[1], 0,
+		    PH_LIKE_COUNT), "liked", req->method == HTTP_METHOD_POST)));
+	}
+	if (req->method != HTTP_METHOD_POST)
+		return (core_error(req, 405, NULL));
+
+	CORE_TRY(core_json_body(req, ctx, &body));
+	if (!strcmp(rest, "/report")) {
+		CORE_TRY(photos_report(req, ctx, &ctx->db[0], id,
+		    core_json_str(body, "reason")));
+		return (core_json_send(req, 202,
+		    json_pack("{s:b}", "reported", 1)));
+	}
+	if (!strcmp(rest, "/people")) {
+		CORE_TRY(photos_person_add(req, ctx, &ctx->db[1], id,
+		    core_json_str(body, "username")));
+		CORE_TRY(photos_load(req, ctx, &ctx->db[0], id));
+		return (api_photo_send(req, ctx, &ctx->db[0], 200));
+	}
+
+	return (core_error(req, 404, NULL));
 }
 
 /*
@@ -175,8 +141,7 @@ api_list(struct http_request *req, struct core_ctx *ctx, const char *mode,
 	size_t			 len;
 	int			 rc, i, limit, rows;
 
-	if ((rc = list_limit(req, &limit)) != CORE_OK)
-		return (rc);
+	CORE_TRY(list_limit(req, &limit));
 	cursor = core_form_get(req, "cursor");
 	key[0] = '\0';
 	if (!strcmp(mode, "feed") && cursor == NULL && ctx->user.id == 0)
@@ -186,9 +151,7 @@ api_list(struct http_request *req, struct core_ctx *ctx, const char *mode,
 		return (core_json_send_raw(req, cached, len));
 	ctx->stage = 1;
 
-	if ((rc = photos_list(req, ctx, db, mode, arg, cursor, limit)) !=
-	    CORE_OK)
-		return (rc);
+	CORE_TRY(photos_list(req, ctx, db, mode, arg, cursor, limit));
 
 	rows = core_db_rows(db);
 	list = json_array();
@@ -229,91 +192,85 @@ list_limit(struct http_request *req, int *limit)
 static int
 api_create(struct http_request *req, struct core_ctx *ctx)
 {
+	struct core_num	 n;
 	json_t		*errors;
 	const char	*caption;
 	char		 loc[64];
-	int		 rc;
+	int64_t		 id;
 
 	/* The caption is checked before the file is stored. */
-	if ((rc = core_form_load(req, ctx)) != CORE_OK)
-		return (rc);
+	CORE_TRY(core_form_load(req, ctx));
 	caption = core_form_get(req, "caption");
 	if (photos_caption_check(caption, &errors) == -1)
 		return (core_problem(req, 422, "Invalid input",
 		    "The caption is not valid.", errors));
 
-	if ((rc = core_media_upload(req, ctx, "file")) != CORE_OK)
-		return (rc);
-	if ((rc = photos_create(req, ctx, caption != NULL ? caption : "")) !=
-	    CORE_OK)
-		return (rc);
-	if ((rc = photos_load(req, ctx, &ctx->db[1],
-	    core_db_int(&ctx->db[0], 0, 0))) != CORE_OK)
-		return (rc);
+	CORE_TRY(core_media_upload(req, ctx, "file"));
+	/* core_media_upload() left the new media row in ctx->db[3]. */
+	CORE_TRY(photos_create(req, ctx, &ctx->db[0], &ctx->db[3],
+	    caption != NULL ? caption : "", &id));
+	CORE_TRY(photos_load(req, ctx, &ctx->db[1], id));
 
-	(void)snprintf(loc, sizeof(loc), "/api/v1/photos/%lld",
-	    (long long)core_db_int(&ctx->db[0], 0, 0));
+	(void)snprintf(loc, sizeof(loc), "/api/v1/photos/%s",
+	    core_num(&n, id));
 	http_response_header(req, "location", loc);
 
 	return (api_photo_send(req, ctx, &ctx->db[1], 201));
 }
 
+/* GET and POST /api/v1/photos/{id}/comments */
 static int
 api_comments(struct http_request *req, struct core_ctx *ctx, int64_t id)
 {
 	struct core_db		*db;
-	json_t			*body, *errors, *list;
-	const char		*text;
-	char			 loc[64];
-	int			 rc, i;
+	json_t			*list;
+	int			 i;
 
-	if (req->method == HTTP_METHOD_POST) {
-		if ((rc = core_require_user(req, ctx)) != CORE_OK)
-			return (rc);
-		if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
-			return (rc);
-		if ((rc = core_json_body(req, ctx, &body)) != CORE_OK)
-			return (rc);
-		text = core_json_str(body, "body");
-		if (photos_comment_check(text, &errors) == -1)
-			return (core_problem(req, 422, "Invalid input",
-			    "The comment is not valid.", errors));
-		if ((rc = photos_comment_add(req, ctx, id, text)) != CORE_OK)
-			return (rc);
-		(void)snprintf(loc, sizeof(loc), "/api/v1/photos/%lld/comments",
-		    (long long)id);
-		http_response_header(req, "location", loc);
-		return (core_json_send(req, 201, json_pack(
-		    "{s:{s:I, s:I, s:s, s:s, s:s, s:b}}", "comment",
-		    "id", (json_int_t)core_db_int(&ctx->db[0], 0, 0),
-		    "photo_id", (json_int_t)id,
-		    "author", ctx->user.username,
-		    "body", text,
-		    "created_at", core_db_value(&ctx->db[0], 0, 1),
-		    "hidden", 0)));
-	}
+	if (req->method == HTTP_METHOD_POST)
+		return (api_comment_add(req, ctx, id));
 	if (req->method != HTTP_METHOD_GET)
 		return (core_error(req, 405, NULL));
 
-	if ((rc = photos_load(req, ctx, &ctx->db[1], id)) != CORE_OK)
-		return (rc);
+	CORE_TRY(photos_load(req, ctx, &ctx->db[1], id));
 	db = &ctx->db[2];
-	if ((rc = photos_comments_load(req, ctx, db, id)) != CORE_OK)
-		return (rc);
+	CORE_TRY(photos_comments_load(req, ctx, db, id));
 
 	list = json_array();
 	for (i = 0; i < core_db_rows(db); i++)
-		json_array_append_new(list, json_pack(
-		    "{s:I, s:I, s:s, s:s, s:s, s:b}",
-		    "id", (json_int_t)core_db_int(db, i, 0),
-		    "photo_id", (json_int_t)id,
-		    "author", core_db_value(db, i, 3),
-		    "body", core_db_value(db, i, 1),
-		    "created_at", core_db_value(db, i, 2),
-		    "hidden", !strcmp(core_db_value(db, i, 5), "t")));
+		json_array_append_new(list, photos_comment_json(db, i, id));
 
 	return (core_json_send(req, 200, json_pack("{s:o}", "comments",
 	    list)));
+}
+
+static int
+api_comment_add(struct http_request *req, struct core_ctx *ctx, int64_t id)
+{
+	struct core_db		*db = &ctx->db[0];
+	struct core_num		 n;
+	json_t			*body, *errors;
+	const char		*text;
+	char			 loc[64];
+
+	CORE_TRY(core_need(req, ctx, CORE_NEED_CHANGE));
+	CORE_TRY(core_json_body(req, ctx, &body));
+	text = core_json_str(body, "body");
+	if (photos_comment_check(text, &errors) == -1)
+		return (core_problem(req, 422, "Invalid input",
+		    "The comment is not valid.", errors));
+	CORE_TRY(photos_comment_add(req, ctx, db, id, text));
+
+	(void)snprintf(loc, sizeof(loc), "/api/v1/photos/%s/comments",
+	    core_num(&n, id));
+	http_response_header(req, "location", loc);
+	return (core_json_send(req, 201, json_pack(
+	    "{s:{s:I, s:I, s:s, s:s, s:s, s:b}}", "comment",
+	    "id", (json_int_t)core_db_int(db, 0, PH_CMNEW_ID),
+	    "photo_id", (json_int_t)id,
+	    "author", ctx->user.username,
+	    "body", text,
+	    "created_at", core_db_value(db, 0, PH_CMNEW_CREATED),
+	    "hidden", 0)));
 }
 
 static int

@@ -5,7 +5,6 @@
  * its owner, tag other users on it (they are emailed).
  */
 
-#include <stdio.h>
 #include <string.h>
 
 #include "photos/photos.h"
@@ -40,8 +39,7 @@ static const char sql_unlike[] =
 
 /* $1 photo, $2 viewer, $3 admin: visible comments (and one's own). */
 static const char sql_comments[] =
-	"SELECT c.id, c.body, " CORE_SQL_TS("c.created_at") ", u.username,"
-	"       c.author_id, c.hidden"
+	"SELECT " PHOTOS_SQL_COMMENT_COLS
 	"  FROM photo_comments c JOIN users u ON u.id = c.author_id"
 	" WHERE c.photo_id = $1 AND (NOT c.hidden OR c.author_id = $2"
 	"       OR $3::bool)"
@@ -79,7 +77,7 @@ static const char sql_comment_add[] =
 	   CORE_JOB_RETURNING
 	")"
 	"SELECT c.id, " CORE_SQL_TS("c.created_at") ", " CORE_JOBS_JSON("k")
-	"  FROM c";
+	"  FROM c";		/* enum photos_comment_new_col */
 
 /*
  * $1 comment, $2 viewer, $3 admin.  Its author, the photo's owner or an
@@ -102,6 +100,11 @@ static const char sql_comment_delete[] =
 	"  RETURNING id"
 	")"
 	"SELECT (SELECT count(*) FROM c), (SELECT count(*) FROM d)";
+
+enum comment_delete_col {
+	CMDEL_SEEN,		/* the viewer sees the comment */
+	CMDEL_DELETED
+};
 
 /* $1 photo, $2 reporter, $3 admin, $4 reason. */
 static const char sql_report[] =
@@ -138,24 +141,29 @@ static const char sql_person_add[] =
 	"SELECT (SELECT count(*) FROM p), (SELECT count(*) FROM o),"
 	"       (SELECT count(*) FROM ok), " CORE_JOBS_JSON("k");
 
-/* Like (on) or unlike; the new count is in db row 0, column 0. */
+enum person_add_col {
+	PERSON_PHOTO,		/* the photo exists */
+	PERSON_USER,		/* so does the user */
+	PERSON_ALLOWED,		/* the viewer owns it, with room left */
+	PERSON_JOBS
+};
+
+/* Like (on) or unlike; the new count is in db, PH_LIKE_COUNT. */
 int
 photos_like(struct http_request *req, struct core_ctx *ctx,
     struct core_db *db, int64_t id, int on)
 {
 	struct photos_args	a;
-	int			rc;
 
 	photos_args(ctx, id, &a);
-	if ((rc = core_db_run(req, db, on ? sql_like : sql_unlike, 3,
-	    a.v)) != CORE_OK)
-		return (rc);
+	CORE_TRY(core_db_run(req, db, on ? sql_like : sql_unlike, 3, a.v));
 	if (core_db_rows(db) != 1)
 		return (core_error(req, 404, "No such photo."));
 
 	return (CORE_OK);
 }
 
+/* The comments of photo `id` the viewer sees (PHOTOS_SQL_COMMENT_COLS). */
 int
 photos_comments_load(struct http_request *req, struct core_ctx *ctx,
     struct core_db *db, int64_t id)
@@ -183,62 +191,52 @@ photos_comment_check(const char *body, json_t **errors)
 	return (*errors == NULL ? 0 : -1);
 }
 
-/* The new comment is in ctx->db[0]: id, created_at. */
+/* The new comment is in `db`: enum photos_comment_new_col. */
 int
 photos_comment_add(struct http_request *req, struct core_ctx *ctx,
-    int64_t id, const char *body)
+    struct core_db *db, int64_t id, const char *body)
 {
-	const char	*params[4];
-	char		 pid[24], uid[24];
-	int		 rc;
+	struct photos_args	a;
 
-	if ((rc = core_limit_user(req, ctx, "comments", LIMIT_COMMENTS_MAX,
+	CORE_TRY(core_limit_user(req, ctx, "comments", LIMIT_COMMENTS_MAX,
 	    LIMIT_COMMENTS_WINDOW, "You have written many comments in the "
-	    "last few minutes. Try again later.")) != CORE_OK)
-		return (rc);
+	    "last few minutes. Try again later."));
 
-	(void)snprintf(pid, sizeof(pid), "%lld", (long long)id);
-	(void)snprintf(uid, sizeof(uid), "%lld", (long long)ctx->user.id);
-	params[0] = pid;
-	params[1] = uid;
-	params[2] = body;
-	params[3] = ctx->request_id;
-	if ((rc = core_db_run(req, &ctx->db[0], sql_comment_add, 4,
-	    params)) != CORE_OK)
-		return (rc);
-	if (core_db_rows(&ctx->db[0]) != 1)
+	photos_args(ctx, id, &a);
+	a.v[2] = body;
+	a.v[3] = ctx->request_id;
+	CORE_TRY(core_db_run(req, db, sql_comment_add, 4, a.v));
+	if (core_db_rows(db) != 1)
 		return (core_error(req, 404, "No such photo."));
 
-	core_jobs_push(&ctx->db[0], 0, 2);
+	core_jobs_push(db, 0, PH_CMNEW_JOBS);
 	return (CORE_OK);
 }
 
+/* Its author, the photo's owner or an admin deletes comment `id`. */
 int
 photos_comment_delete(struct http_request *req, struct core_ctx *ctx,
-    int64_t id)
+    struct core_db *db, int64_t id)
 {
 	struct photos_args	a;
-	int			rc;
 
 	photos_args(ctx, id, &a);
-	if ((rc = core_db_run(req, &ctx->db[0], sql_comment_delete, 3,
-	    a.v)) != CORE_OK)
-		return (rc);
-	if (core_db_int(&ctx->db[0], 0, 0) == 0)
+	CORE_TRY(core_db_run(req, db, sql_comment_delete, 3, a.v));
+	if (core_db_int(db, 0, CMDEL_SEEN) == 0)
 		return (core_error(req, 404, "No such comment."));
-	if (core_db_int(&ctx->db[0], 0, 1) == 0)
+	if (core_db_int(db, 0, CMDEL_DELETED) == 0)
 		return (core_error(req, 403, "Only its author, the photo's "
 		    "owner or an admin can delete a comment."));
 
 	return (CORE_OK);
 }
 
+/* Flag photo `id` for the moderators, in `db`. */
 int
-photos_report(struct http_request *req, struct core_ctx *ctx, int64_t id,
-    const char *reason)
+photos_report(struct http_request *req, struct core_ctx *ctx,
+    struct core_db *db, int64_t id, const char *reason)
 {
 	struct photos_args	a;
-	int			rc;
 
 	if (reason == NULL || strspn(reason, " \t\r\n") == strlen(reason))
 		reason = "no reason given";
@@ -249,17 +247,14 @@ photos_report(struct http_request *req, struct core_ctx *ctx, int64_t id,
 		    "control characters.")) :
 		    core_error(req, 422, "The reason is not valid."));
 
-	if ((rc = core_limit_user(req, ctx, "reports", LIMIT_REPORTS_MAX,
+	CORE_TRY(core_limit_user(req, ctx, "reports", LIMIT_REPORTS_MAX,
 	    LIMIT_REPORTS_WINDOW, "You have sent many reports in the last "
-	    "hour. Try again later.")) != CORE_OK)
-		return (rc);
+	    "hour. Try again later."));
 
 	photos_args(ctx, id, &a);
 	a.v[3] = reason;
-	if ((rc = core_db_run(req, &ctx->db[0], sql_report, 4, a.v)) !=
-	    CORE_OK)
-		return (rc);
-	if (core_db_rows(&ctx->db[0]) != 1)
+	CORE_TRY(core_db_run(req, db, sql_report, 4, a.v));
+	if (core_db_rows(db) != 1)
 		return (core_error(req, 404, "No such photo."));
 
 	return (CORE_OK);
@@ -268,35 +263,30 @@ photos_report(struct http_request *req, struct core_ctx *ctx, int64_t id,
 /* The owner tags `username` on the photo; 404, 403 or 422 otherwise. */
 int
 photos_person_add(struct http_request *req, struct core_ctx *ctx,
-    int64_t id, const char *username)
+    struct core_db *db, int64_t id, const char *username)
 {
-	struct core_db	*db = &ctx->db[1];
-	const char	*params[4], *why;
-	char		 pid[24], uid[24], name[CORE_USERNAME_MAX + 1];
-	int		 rc;
+	struct photos_args	 a;
+	const char		*why;
+	char			 name[CORE_USERNAME_MAX + 1];
 
 	if (core_rule_username(username, name, sizeof(name), &why) == -1)
 		return (core_problem(req, 422, "Invalid input", why,
 		    json_pack("{s:s}", "username", why)));
 
-	(void)snprintf(pid, sizeof(pid), "%lld", (long long)id);
-	(void)snprintf(uid, sizeof(uid), "%lld", (long long)ctx->user.id);
-	params[0] = pid;
-	params[1] = uid;
-	params[2] = name;
-	params[3] = ctx->request_id;
-	if ((rc = core_db_run(req, db, sql_person_add, 4, params)) != CORE_OK)
-		return (rc);
-	if (core_db_int(db, 0, 0) == 0)
+	photos_args(ctx, id, &a);
+	a.v[2] = name;
+	a.v[3] = ctx->request_id;
+	CORE_TRY(core_db_run(req, db, sql_person_add, 4, a.v));
+	if (core_db_int(db, 0, PERSON_PHOTO) == 0)
 		return (core_error(req, 404, "No such photo."));
-	if (core_db_int(db, 0, 1) == 0)
+	if (core_db_int(db, 0, PERSON_USER) == 0)
 		return (core_problem(req, 422, "Invalid input",
 		    "There is no such user.", json_pack("{s:s}", "username",
 		    "No such user.")));
-	if (core_db_int(db, 0, 2) == 0)
+	if (core_db_int(db, 0, PERSON_ALLOWED) == 0)
 		return (core_error(req, 403, "Only the photo's owner tags "
 		    "people on it, 20 at most."));
 
-	core_jobs_push(db, 0, 3);
+	core_jobs_push(db, 0, PERSON_JOBS);
 	return (CORE_OK);
 }

@@ -1,5 +1,5 @@
 /*
- * Photos' statements and shapes: loading one photo or a page of them as
+ * Photos' statements: loading one photo or a page of them as
  * the viewer may see them, creating one from an upload (with its #tags,
  * its moderate job and the emails to people it @mentions, which wait
  * until that job clears the photo) and deleting one (its files are
@@ -88,6 +88,11 @@ static const char sql_create[] =
 	")"
 	"SELECT p.id, " CORE_JOBS_JSON("k") " FROM p";
 
+enum create_col {
+	CREATE_ID,
+	CREATE_JOBS
+};
+
 /*
  * $1 photo, $2 viewer, $3 viewer is an admin, $4 request id.  The owner
  * or an admin deletes the photo, its media row, its open queue items;
@@ -121,6 +126,11 @@ static const char sql_delete[] =
 	"SELECT (SELECT count(*) FROM p), (SELECT count(*) FROM ok), "
 	CORE_JOBS_JSON("k");
 
+enum delete_col {
+	DELETE_SEEN,		/* the viewer sees the photo */
+	DELETE_ALLOWED,		/* and may delete it */
+	DELETE_JOBS
+};
 
 /*
  * Statement parameters $1 $2 $3: the item `id`, the viewer's id ("0"
@@ -129,11 +139,8 @@ static const char sql_delete[] =
 void
 photos_args(struct core_ctx *ctx, int64_t id, struct photos_args *a)
 {
-	(void)snprintf(a->id, sizeof(a->id), "%lld", (long long)id);
-	(void)snprintf(a->uid, sizeof(a->uid), "%lld",
-	    (long long)ctx->user.id);
-	a->v[0] = a->id;
-	a->v[1] = a->uid;
+	a->v[0] = core_num(&a->id, id);
+	a->v[1] = core_num(&a->uid, ctx->user.id);
 	a->v[2] = ctx->user.role == CORE_ROLE_ADMIN ? "true" : "false";
 	a->v[3] = NULL;
 }
@@ -144,11 +151,9 @@ photos_load(struct http_request *req, struct core_ctx *ctx,
     struct core_db *db, int64_t id)
 {
 	struct photos_args	a;
-	int			rc;
 
 	photos_args(ctx, id, &a);
-	if ((rc = core_db_run(req, db, sql_photo, 3, a.v)) != CORE_OK)
-		return (rc);
+	CORE_TRY(core_db_run(req, db, sql_photo, 3, a.v));
 	if (core_db_rows(db) != 1)
 		return (core_error(req, 404, "No such photo."));
 
@@ -167,8 +172,9 @@ photos_list(struct http_request *req, struct core_ctx *ctx,
     const char *cursor, int limit)
 {
 	struct photos_args	 a;
+	struct core_num		 rows;
 	const char		*params[6], *sql;
-	char			 us[24], id[24], rows[16];
+	char			 us[24], id[24];
 
 	photos_args(ctx, 0, &a);
 	params[0] = a.v[1];
@@ -185,8 +191,7 @@ photos_list(struct http_request *req, struct core_ctx *ctx,
 		params[2] = us;
 		params[3] = id;
 	}
-	(void)snprintf(rows, sizeof(rows), "%d", limit + 1);
-	params[4] = rows;
+	params[4] = core_num(&rows, limit + 1);
 	params[5] = arg;
 
 	if (!strcmp(mode, "user"))
@@ -200,53 +205,48 @@ photos_list(struct http_request *req, struct core_ctx *ctx,
 }
 
 /*
- * After core_media_upload(): the photo row, its tags, its jobs.  The
- * new photo's id is in ctx->db[0] row 0, column 0.
+ * After core_media_upload(), whose statement `media` holds the new
+ * media id in row 0, column 0: the photo row, its tags, its jobs, run
+ * in `db`.  CORE_OK sets *id to the new photo's id.
  */
 int
 photos_create(struct http_request *req, struct core_ctx *ctx,
-    const char *caption)
+    struct core_db *db, struct core_db *media, const char *caption,
+    int64_t *id)
 {
+	struct core_num	 uid, mid;
 	const char	*params[4];
-	char		 uid[24], mid[24];
-	int		 rc;
 
-	(void)snprintf(uid, sizeof(uid), "%lld", (long long)ctx->user.id);
-	(void)snprintf(mid, sizeof(mid), "%lld",
-	    (long long)core_db_int(&ctx->db[3], 0, 0));
-	params[0] = uid;
-	params[1] = mid;
+	params[0] = core_num(&uid, ctx->user.id);
+	params[1] = core_num(&mid, core_db_int(media, 0, PH_UPLOAD_MEDIA_ID));
 	params[2] = caption;
 	params[3] = ctx->request_id;
-	if ((rc = core_db_run(req, &ctx->db[0], sql_create, 4, params)) !=
-	    CORE_OK)
-		return (rc);
-	if (core_db_rows(&ctx->db[0]) != 1)
+	CORE_TRY(core_db_run(req, db, sql_create, 4, params));
+	if (core_db_rows(db) != 1)
 		return (core_error(req, 500, NULL));
 
-	core_jobs_push(&ctx->db[0], 0, 1);
+	core_jobs_push(db, 0, CREATE_JOBS);
+	*id = core_db_int(db, 0, CREATE_ID);
 	return (CORE_OK);
 }
 
-/* Owner or admin: CORE_OK once deleted; 404 or 403 otherwise. */
+/* Owner or admin, in `db`: CORE_OK once deleted; 404 or 403 otherwise. */
 int
-photos_delete(struct http_request *req, struct core_ctx *ctx, int64_t id)
+photos_delete(struct http_request *req, struct core_ctx *ctx,
+    struct core_db *db, int64_t id)
 {
-	struct core_db		*db = &ctx->db[1];
 	struct photos_args	 a;
-	int			 rc;
 
 	photos_args(ctx, id, &a);
 	a.v[3] = ctx->request_id;
-	if ((rc = core_db_run(req, db, sql_delete, 4, a.v)) != CORE_OK)
-		return (rc);
-	if (core_db_int(db, 0, 0) == 0)
+	CORE_TRY(core_db_run(req, db, sql_delete, 4, a.v));
+	if (core_db_int(db, 0, DELETE_SEEN) == 0)
 		return (core_error(req, 404, "No such photo."));
-	if (core_db_int(db, 0, 1) == 0)
+	if (core_db_int(db, 0, DELETE_ALLOWED) == 0)
 		return (core_error(req, 403, "Only its owner or an admin can "
 		    "delete a photo."));
 
-	core_jobs_push(db, 0, 2);
+	core_jobs_push(db, 0, DELETE_JOBS);
 	return (CORE_OK);
 }
 
@@ -270,74 +270,4 @@ photos_caption_check(const char *caption, json_t **errors)
 	}
 
 	return (0);
-}
-
-/* processing, ready, failed, or hidden. */
-const char *
-photos_status(struct core_db *db, int row)
-{
-	if (!strcmp(core_db_value(db, row, PH_COL_HIDDEN), "t"))
-		return ("hidden");
-
-	return (core_db_value(db, row, PH_COL_MEDIA_STATUS));
-}
-
-/* A photo row as JSON; `owner_view` adds why processing failed. */
-json_t *
-photos_json(struct core_db *db, int row, int owner_view)
-{
-	json_t		*o, *urls;
-	const char	*status, *sha;
-	char		 url[128];
-
-	status = photos_status(db, row);
-	o = json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:I, s:I, s:b, s:n}",
-	    "id", (json_int_t)core_db_int(db, row, PH_COL_ID),
-	    "owner", core_db_value(db, row, PH_COL_OWNER),
-	    "owner_id", (json_int_t)core_db_int(db, row, PH_COL_OWNER_ID),
-	    "caption", core_db_value(db, row, PH_COL_CAPTION),
-	    "status", status,
-	    "created_at", core_db_value(db, row, PH_COL_CREATED),
-	    "like_count", (json_int_t)core_db_int(db, row, PH_COL_LIKES),
-	    "comment_count", (json_int_t)core_db_int(db, row, PH_COL_COMMENTS),
-	    "liked", !strcmp(core_db_value(db, row, PH_COL_LIKED), "t"),
-	    "cat_score");
-	if (o == NULL)
-		return (json_object());
-
-	/* null until the detector has looked. */
-	if (!core_db_isnull(db, row, PH_COL_CAT_SCORE)) {
-		json_object_set_new(o, "cat_score", json_real(strtod(
-		    core_db_value(db, row, PH_COL_CAT_SCORE), NULL)));
-		json_object_set_new(o, "cat_boxes", json_loads(core_db_value(db,
-		    row, PH_COL_CAT_BOXES), 0, NULL));
-	} else {
-		json_object_set_new(o, "cat_boxes", json_null());
-	}
-
-	json_object_set_new(o, "tags", json_loads(core_db_value(db, row,
-	    PH_COL_TAGS), 0, NULL));
-	json_object_set_new(o, "people", json_loads(core_db_value(db, row,
-	    PH_COL_PEOPLE), 0, NULL));
-
-	if (!strcmp(status, "ready")) {
-		sha = core_db_value(db, row, PH_COL_SHA);
-		urls = json_object();
-		(void)snprintf(url, sizeof(url), "/media/thumb/%s.jpg", sha);
-		json_object_set_new(urls, "thumb", json_string(url));
-		(void)snprintf(url, sizeof(url), "/media/display/%s.jpg", sha);
-		json_object_set_new(urls, "display", json_string(url));
-		json_object_set_new(o, "urls", urls);
-		json_object_set_new(o, "width",
-		    json_integer(core_db_int(db, row, PH_COL_WIDTH)));
-		json_object_set_new(o, "height",
-		    json_integer(core_db_int(db, row, PH_COL_HEIGHT)));
-	} else {
-		json_object_set_new(o, "urls", json_null());
-	}
-	if (owner_view && !strcmp(status, "failed"))
-		json_object_set_new(o, "reason", json_string(core_db_value(db,
-		    row, PH_COL_MEDIA_REASON)));
-
-	return (o);
 }
