@@ -332,6 +332,7 @@ int		core_rule_username(const char *, char *, size_t,
 		    const char **);
 int		core_rule_email(const char *, const char **);
 int		core_rule_password(const char *, const char **);
+int		v_text(struct http_request *, char *);
 
 /* escape.c */
 void		core_html_escape(struct kore_buf *, const char *);
@@ -389,7 +390,6 @@ const char	*core_form_get_nth(struct http_request *, const char *, int);
 /* urlencode.c */
 int		core_form_decode(char *);
 int		core_form_split(char *, char **, char **, int);
-int		v_text(struct http_request *, char *);
 
 /* password.c */
 void		core_password_init(void);

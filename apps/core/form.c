@@ -129,23 +129,6 @@ core_form_get_nth(struct http_request *req, const char *name, int nth)
 	return (NULL);
 }
 
-/*
- * Validator for query-string fields: at most 16 KiB of valid UTF-8.
- * Anything else is dropped by Kore and treated as missing.
- */
-int
-v_text(struct http_request *req, char *data)
-{
-	size_t		len;
-
-	len = strlen(data);
-	if (len > 16 * 1024)
-		return (KORE_RESULT_ERROR);
-
-	return (core_utf8_valid(data, len) ? KORE_RESULT_OK :
-	    KORE_RESULT_ERROR);
-}
-
 static void
 form_parse(struct core_form *form, char *data)
 {

@@ -214,3 +214,20 @@ core_rule_password(const char *in, const char **why)
 
 	return (0);
 }
+
+/*
+ * Validator for query-string and multipart fields: at most 16 KiB of valid UTF-8.
+ * Anything else is dropped by Kore and treated as missing.
+ */
+int
+v_text(struct http_request *req, char *data)
+{
+	size_t		len;
+
+	len = strlen(data);
+	if (len > 16 * 1024)
+		return (KORE_RESULT_ERROR);
+
+	return (core_utf8_valid(data, len) ? KORE_RESULT_OK :
+	    KORE_RESULT_ERROR);
+}

@@ -25,7 +25,7 @@ FUZZ_CPPFLAGS = -Iapps -Iworkers -Itests/fuzz -I/usr/include/postgresql \
 	-DKORE_USE_PGSQL -DKORE_USE_TASKS
 
 FUZZ_ALL = form urldecode image_probe markdown cursor job_payload \
-	chat_frame envfile mail_header
+	chat_frame envfile mail_header multipart
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 
 FUZZ_STUB = tests/unit/kore_stub.c apps/core/rules.c
@@ -43,6 +43,21 @@ FUZZ_SRCS_envfile = apps/core/envfile.c
 FUZZ_SRCS_mail_header = workers/mail_message.c workers/mail_templates.c \
 	workers/mbuf.c
 FUZZ_LIBS_mail_header = -lsodium -ljansson
+
+# Kore's own request parsers, built from the source the kore package
+# ships (the same version the site links), around stubs of the rest.
+FUZZ_KORE_SRC = /usr/share/kore/src
+FUZZ_KORE_OBJS = $(patsubst %,build/fuzz/kore/%.o,http buf mem utils pool)
+FUZZ_SRCS_multipart = tests/fuzz/kore_http_stub.c apps/core/rules.c \
+	apps/core/image_probe.c $(FUZZ_KORE_OBJS)
+FUZZ_LIBS_multipart = -lcrypto
+
+build/fuzz/kore/%.o: $(FUZZ_KORE_SRC)/%.c tests/fuzz/fuzz.mk
+	@mkdir -p build/fuzz/kore
+	$(FUZZ_CC) -g -O1 -w -fno-omit-frame-pointer \
+	    -fsanitize=fuzzer-no-link,address,undefined \
+	    -fno-sanitize-recover=all -I/usr/include/kore \
+	    $(FUZZ_CPPFLAGS) -c -o $@ $<
 
 FUZZ_BINS = $(FUZZ_ALL:%=build/fuzz/%)
 FUZZ_HDRS = tests/fuzz/fuzz.h apps/core/core.h apps/core/envfile.h \
