@@ -148,8 +148,13 @@ echo $! >"$AGORA_VAR/worker.pid"
 # Two instances of the site on one database and one Redis: the second
 # (next port) is there for what must cross instances.
 asan=$(gcc -print-file-name=libasan.so)
+# LeakSanitizer checks each worker as it stops (kore_worker_teardown in
+# apps/core/hooks.c); malloc stacks are unwound in full so that Kore's own
+# allocations (tests/lsan.supp) are told apart from the site's.
+lsan="suppressions='$PWD/tests/lsan.supp':print_suppressions=0"
 start_kore() {	# config log
-	LD_PRELOAD=$asan ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
+	LD_PRELOAD=$asan LSAN_OPTIONS=$lsan \
+	    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:fast_unwind_on_malloc=0:malloc_context_size=16 \
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    stdbuf -oL -eL kore -fnrc "$1" >"$2" 2>&1 &
 	kore_pid="$kore_pid $!"
@@ -240,13 +245,21 @@ if want deploy && [ -d tests/deploy ]; then
 	scripts/prod-stack.sh stop "$dep"
 fi
 
-# ---- the server log: no worker may have died, no sanitizer report
+# ---- the server log: no worker may have died, no sanitizer report, no
+# leak in a worker's check as it stops
+stop_kore
 logs=("$AGORA_VAR/kore.log" "$AGORA_VAR/kore2.log")
 for f in "$AGORA_VAR"/deploy/kore-*.log; do
 	[ -e "$f" ] && logs+=("$f")
 done
-bad=$(grep -E 'exited with status [1-9]|\) gone|sandbox violation|seccomp violation|AddressSanitizer|runtime error:' \
+bad=$(grep -E 'exited with status [1-9]|\) gone|sandbox violation|seccomp violation|AddressSanitizer|LeakSanitizer|runtime error:' \
     "${logs[@]}" | head -5)
+# Each instance's two workers ran their leak check as they stopped.
+for f in "$AGORA_VAR/kore.log" "$AGORA_VAR/kore2.log"; do
+	[ "$(grep -c 'leak check: no leaks' "$f")" -ge 2 ] ||
+	    bad="$bad${bad:+
+}$f: a worker stopped without its leak check"
+done
 if [ -n "$bad" ]; then
 	echo "$bad"
 	record server-log 0 1

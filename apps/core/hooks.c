@@ -14,6 +14,10 @@
 
 #include "core/core.h"
 
+#if defined(AGORA_SANITIZE)
+#include <sanitizer/lsan_interface.h>
+#endif
+
 int	init(int);
 
 
@@ -63,6 +67,23 @@ kore_worker_configure(void)
 	(void)on_exit((void (*)(int, void *))(void (*)(void))_exit, NULL);
 #endif
 }
+
+#if defined(AGORA_SANITIZE)
+/*
+ * Test build only: LeakSanitizer's check of a worker as it stops, before
+ * Kore's clean-up and the on_exit() above (which skips LeakSanitizer's
+ * own check at exit).  A leak is reported in the log, where the test run
+ * looks for it.
+ */
+void
+kore_worker_teardown(void)
+{
+	if (__lsan_do_recoverable_leak_check())
+		kore_log(LOG_ERR, "LeakSanitizer: leaks in this worker");
+	else
+		kore_log(LOG_NOTICE, "leak check: no leaks");
+}
+#endif
 
 int
 init(int state)

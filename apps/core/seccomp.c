@@ -42,5 +42,15 @@ KORE_SECCOMP_FILTER("agora",
 	KORE_SYSCALL_ALLOW(getdents64),
 	KORE_SYSCALL_ALLOW(write),
 	KORE_SYSCALL_ALLOW(exit_group),
+	/*
+	 * LeakSanitizer's check as a worker stops: a helper process
+	 * that inherits this filter stops the worker's threads with
+	 * ptrace and reads their registers while the worker waits.
+	 */
+	KORE_SYSCALL_ALLOW(sched_yield),
+	KORE_SYSCALL_ALLOW(getppid),
+	KORE_SYSCALL_ALLOW(getdents),
+	KORE_SYSCALL_ALLOW(ptrace),
+	KORE_SYSCALL_ALLOW(wait4),
 #endif
 );
