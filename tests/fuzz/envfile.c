@@ -7,7 +7,7 @@
 
 #include <ctype.h>
 
-#include "core/envfile.h"
+#include "envfile.h"
 #include "fuzz.h"
 
 struct seen {

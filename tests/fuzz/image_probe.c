@@ -6,7 +6,7 @@
 
 #include <sys/types.h>
 
-#include "core/image_probe.h"
+#include "image_probe.h"
 #include "fuzz.h"
 
 int

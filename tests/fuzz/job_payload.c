@@ -7,7 +7,7 @@
  */
 
 #include "core/core.h"
-#include "core/job_payload.h"
+#include "job_payload.h"
 #include "fuzz.h"
 
 static long long

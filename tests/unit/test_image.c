@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "core/image_probe.h"
+#include "image_probe.h"
 
 /* PNG signature + IHDR chunk header and fields (CRC not checked here). */
 static size_t
