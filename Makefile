@@ -34,6 +34,8 @@ clean:
 	@scripts/kodev.sh clean >/dev/null
 	rm -rf build var/.built-flavor
 
+include conf/warnings.mk
+include lib/lib.mk
 include workers/worker.mk
 -include tests/unit/unit.mk
 -include tests/fuzz/fuzz.mk

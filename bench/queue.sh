@@ -10,7 +10,7 @@ jobs=${1:-200000}
 scripts/deps.sh
 make -s worker
 mkdir -p build
-cc -O2 -Wall -Wextra -Iapps -o build/queue_bench bench/queue_bench.c -lhiredis
+cc -O2 -Wall -Wextra -Ilib -o build/queue_bench bench/queue_bench.c -lhiredis
 
 dir=$(mktemp -d /tmp/agora-bench.XXXXXX)
 cleanup() {

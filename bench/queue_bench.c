@@ -17,7 +17,7 @@
 
 #include <hiredis/hiredis.h>
 
-#include "core/queue_lua.h"
+#include "queue_lua.h"
 
 #define BATCH	1000
 

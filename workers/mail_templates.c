@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "escape.h"
 #include "worker.h"
 
 struct mail_template {
@@ -110,6 +111,7 @@ static const struct mail_template templates[] = {
 
 static void	fill(struct mbuf *, const char *, json_t *, int);
 static void	html_escape(struct mbuf *, const char *);
+static void	escape_put(void *, const char *, size_t);
 
 /*
  * Render template `name` with `args` (which gains "link").  Returns 0,
@@ -177,29 +179,15 @@ fill(struct mbuf *out, const char *tmpl, json_t *args, int html)
 	}
 }
 
+/* Through lib/escape.c, the site's escaper. */
 static void
 html_escape(struct mbuf *out, const char *s)
 {
-	for (; *s != '\0'; s++) {
-		switch (*s) {
-		case '&':
-			mbuf_adds(out, "&amp;");
-			break;
-		case '<':
-			mbuf_adds(out, "&lt;");
-			break;
-		case '>':
-			mbuf_adds(out, "&gt;");
-			break;
-		case '"':
-			mbuf_adds(out, "&quot;");
-			break;
-		case '\'':
-			mbuf_adds(out, "&#39;");
-			break;
-		default:
-			mbuf_add(out, s, 1);
-			break;
-		}
-	}
+	agora_html_escape(s, escape_put, out);
+}
+
+static void
+escape_put(void *arg, const char *s, size_t len)
+{
+	mbuf_add(arg, s, len);
 }

@@ -18,7 +18,7 @@
 #include <jansson.h>
 #include <libpq-fe.h>
 
-#include "core/job_payload.h"
+#include "job_payload.h"
 
 #define WORKER_FETCH_MAX	16
 
@@ -109,8 +109,8 @@ void		worker_log_job(struct worker_job *, const char *, u_int64_t,
 /* worker_queue.c */
 int		queue_connect(struct worker *);
 int		queue_fetch(struct worker *, struct worker_job *, int);
-int		queue_ack(struct worker *, char **, int);
-int		queue_release(struct worker *, char **, int);
+int		queue_ack(struct worker *, const char **, int);
+int		queue_release(struct worker *, const char **, int);
 int		queue_fail(struct worker *, const char *, const char *,
 		    u_int64_t);
 int		queue_enqueue(struct worker *, const char *, const char *,

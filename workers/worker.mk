@@ -1,13 +1,13 @@
-# The job worker and agora-ctl: plain make and cc (not kodev).
-# Included from the top-level Makefile.
+# The job worker and agora-ctl: plain make and cc (not kodev), one object
+# per source under build/worker/ with its dependencies (-MMD -MP).
+# Included from the top-level Makefile after conf/warnings.mk and
+# lib/lib.mk.
 
 # Hardened like kodev's prod flavor: the worker decodes untrusted images.
 WORKER_HARDEN = -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 WORKER_LDFLAGS = -Wl,-z,relro,-z,now
 WORKER_CFLAGS ?= -O2 -g $(WORKER_HARDEN)
-WORKER_WARN = -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes \
-	-Wshadow -Wpointer-arith -Wsign-compare -Wno-unused-parameter
-WORKER_CPPFLAGS = -Iapps -I/usr/include/postgresql \
+WORKER_CPPFLAGS = -Ilib -Iworkers -I/usr/include/postgresql \
 	$(shell pkg-config --cflags vips)
 WORKER_LIBS = -lpthread -lhiredis -ljansson -lsodium -lcurl -lpq \
 	$(shell pkg-config --libs vips) \
@@ -23,25 +23,29 @@ WORKER_SRCS = workers/worker_main.c workers/worker_config.c \
 	workers/job_email.c \
 	workers/job_thumbnail.c workers/job_moderate.c workers/job_publish.c \
 	workers/job_media_purge.c workers/job_cat.c workers/worker_sweep.c \
-	apps/core/envfile.c \
-	apps/core/job_payload.c
-WORKER_HDRS = workers/worker.h apps/core/queue_lua.h apps/core/envfile.h \
-	apps/core/job_payload.h workers/cat_shim.h
+	$(LIB_SRCS)
+WORKER_OBJS = $(patsubst %.c,build/worker/%.o,$(WORKER_SRCS)) \
+	build/worker/workers/cat_shim.o
+CTL_OBJS = build/worker/workers/agora_ctl.o
 
-build/cat_shim.o: workers/cat_shim.cpp workers/cat_shim.h
-	@mkdir -p build
-	$(CXX) $(WORKER_CXXFLAGS) $(EXTRA_CFLAGS) -c -o $@ workers/cat_shim.cpp
+build/worker/%.o: %.c conf/warnings.mk workers/worker.mk
+	@mkdir -p $(dir $@)
+	$(CC) $(WORKER_CFLAGS) $(AGORA_WARN) $(EXTRA_CFLAGS) \
+	    $(WORKER_CPPFLAGS) -MMD -MP -c -o $@ $<
 
-build/agora-worker: $(WORKER_SRCS) $(WORKER_HDRS) build/cat_shim.o
-	@mkdir -p build
-	$(CC) $(WORKER_CFLAGS) $(WORKER_WARN) $(EXTRA_CFLAGS) \
-	    $(WORKER_CPPFLAGS) -o $@ $(WORKER_SRCS) build/cat_shim.o \
+build/worker/%.o: %.cpp workers/worker.mk
+	@mkdir -p $(dir $@)
+	$(CXX) $(WORKER_CXXFLAGS) $(EXTRA_CFLAGS) -MMD -MP -c -o $@ $<
+
+build/agora-worker: $(WORKER_OBJS)
+	$(CC) $(WORKER_CFLAGS) $(EXTRA_CFLAGS) -o $@ $(WORKER_OBJS) \
 	    $(WORKER_LDFLAGS) $(WORKER_LIBS)
 
-build/agora-ctl: workers/agora_ctl.c
-	@mkdir -p build
-	$(CC) $(WORKER_CFLAGS) $(WORKER_WARN) $(EXTRA_CFLAGS) -o $@ \
-	    workers/agora_ctl.c $(WORKER_LDFLAGS) -lsodium
+build/agora-ctl: $(CTL_OBJS)
+	$(CC) $(WORKER_CFLAGS) $(EXTRA_CFLAGS) -o $@ $(CTL_OBJS) \
+	    $(WORKER_LDFLAGS) -lsodium
+
+-include $(WORKER_OBJS:.o=.d) $(CTL_OBJS:.o=.d)
 
 .PHONY: worker
 worker: build/agora-worker build/agora-ctl

@@ -1,22 +1,19 @@
 /*
- * The worker's settings: the same file and keys as the site
- * (conf/agora.env.example), plus the queue's own knobs.
+ * The worker's settings: the keys it shares with the site come from
+ * lib/settings.c (conf/agora.env.example), plus the queue's own knobs.
  */
 
-#include <errno.h>
 #include <stdarg.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "core/envfile.h"
+#include "settings.h"
 #include "worker.h"
 
 struct worker_config	wcfg;
 
-static const char	*cfg_get(const char *, const char *);
 static int		 smtp_loopback(const char *);
 static long long	 cfg_number(const char *, long long, long long,
 			    long long);
@@ -27,30 +24,29 @@ static void		 cfg_die(const char *, ...)
 void
 worker_config_load(void)
 {
-	const char	*redis, *colon;
-	char		 err[256];
+	struct agora_settings	s;
+	char			err[256];
 
-	if (core_envfile_load(core_envfile_path(), err, sizeof(err)) == -1)
+	if (agora_settings_load(&s, err, sizeof(err)) == -1)
 		cfg_die("%s", err);
 
-	wcfg.database_url = cfg_dup(cfg_get("AGORA_DATABASE_URL",
-	    "host=/var/run/postgresql dbname=agora user=agora"));
-	wcfg.site_url = cfg_dup(cfg_get("AGORA_SITE_URL",
-	    "http://127.0.0.1:8888"));
-	wcfg.smtp_url = cfg_dup(cfg_get("AGORA_SMTP_URL",
-	    "smtp://127.0.0.1:8025"));
-	wcfg.mail_from = cfg_dup(cfg_get("AGORA_MAIL_FROM",
-	    "Agora <agora@localhost>"));
-	wcfg.smtp_tls = cfg_dup(cfg_get("AGORA_SMTP_TLS",
+	wcfg.database_url = s.database_url;
+	wcfg.redis_path = s.redis_path;
+	wcfg.redis_host = s.redis_host;
+	wcfg.redis_port = s.redis_port;
+	wcfg.site_url = s.site_url;
+	wcfg.smtp_url = s.smtp_url;
+	wcfg.mail_from = s.mail_from;
+	wcfg.media_dir = s.media_dir;
+	wcfg.max_pixels = s.upload_max_pixels;
+
+	wcfg.smtp_tls = cfg_dup(agora_setting("AGORA_SMTP_TLS",
 	    smtp_loopback(wcfg.smtp_url) ? "try" : "require"));
-	wcfg.media_dir = cfg_dup(cfg_get("AGORA_MEDIA_DIR", "var/media"));
-	wcfg.words_file = cfg_dup(cfg_get("AGORA_MODERATION_WORDS",
+	wcfg.words_file = cfg_dup(agora_setting("AGORA_MODERATION_WORDS",
 	    "conf/moderation-words.txt"));
-	wcfg.cat_cascade = cfg_dup(cfg_get("AGORA_CAT_CASCADE",
+	wcfg.cat_cascade = cfg_dup(agora_setting("AGORA_CAT_CASCADE",
 	    "/usr/share/opencv4/haarcascades/"
 	    "haarcascade_frontalcatface_extended.xml"));
-	wcfg.max_pixels = cfg_number("AGORA_UPLOAD_MAX_PIXELS", 50000000, 1,
-	    1LL << 32);
 	wcfg.concurrency = cfg_number("AGORA_WORKER_CONCURRENCY", 2, 1, 64);
 	wcfg.visibility_ms = cfg_number("AGORA_JOB_VISIBILITY_MS", 60000,
 	    1000, 3600000);
@@ -65,19 +61,6 @@ worker_config_load(void)
 	if (strcmp(wcfg.smtp_tls, "try") && strcmp(wcfg.smtp_tls, "require") &&
 	    strcmp(wcfg.smtp_tls, "none"))
 		cfg_die("AGORA_SMTP_TLS must be try, require or none");
-
-	redis = cfg_get("AGORA_REDIS", "127.0.0.1:6379");
-	if (!strncmp(redis, "unix:", 5)) {
-		wcfg.redis_path = cfg_dup(redis + 5);
-	} else {
-		if ((colon = strrchr(redis, ':')) == NULL)
-			cfg_die("AGORA_REDIS: expected unix:/path or host:port");
-		wcfg.redis_host = cfg_dup(redis);
-		wcfg.redis_host[colon - redis] = '\0';
-		wcfg.redis_port = strtol(colon + 1, NULL, 10);
-		if (wcfg.redis_port < 1 || wcfg.redis_port > 65535)
-			cfg_die("AGORA_REDIS: bad port");
-	}
 }
 
 /*
@@ -114,33 +97,15 @@ smtp_loopback(const char *url)
 	    strspn(host, "0123456789.") == n));
 }
 
-static const char *
-cfg_get(const char *key, const char *def)
-{
-	const char	*v;
-
-	v = getenv(key);
-	if (v == NULL || *v == '\0')
-		return (def);
-
-	return (v);
-}
-
 static long long
 cfg_number(const char *key, long long def, long long min, long long max)
 {
-	const char	*v;
-	char		*end;
-	long long	 n;
+	long long	n;
+	char		err[256];
 
-	if ((v = cfg_get(key, NULL)) == NULL)
-		return (def);
-
-	errno = 0;
-	n = strtoll(v, &end, 10);
-	if (errno != 0 || *end != '\0' || end == v || n < min || n > max)
-		cfg_die("%s: '%s' is not a number in [%lld, %lld]", key, v,
-		    min, max);
+	if (agora_setting_number(key, def, min, max, &n, err,
+	    sizeof(err)) == -1)
+		cfg_die("%s", err);
 
 	return (n);
 }

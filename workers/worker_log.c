@@ -2,14 +2,12 @@
  * Structured logs: one JSON object a line on standard output.
  */
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "logline.h"
 #include "worker.h"
 
 static void	log_emit(json_t *);
@@ -55,32 +53,11 @@ worker_log_job(struct worker_job *job, const char *outcome, u_int64_t ms,
 	log_emit(o);
 }
 
+/* The worker's fields on every line, then lib/logline.c writes it. */
 static void
 log_emit(json_t *o)
 {
-	struct timespec	 now;
-	struct tm	 tm;
-	char		 ts[40], *text;
-	size_t		 len;
-
-	(void)clock_gettime(CLOCK_REALTIME, &now);
-	(void)gmtime_r(&now.tv_sec, &tm);
-	len = strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
-	(void)snprintf(ts + len, sizeof(ts) - len, ".%03ldZ",
-	    now.tv_nsec / 1000000);
-	json_object_set_new(o, "ts", json_string(ts));
 	json_object_set_new(o, "pid", json_integer(getpid()));
 	json_object_set_new(o, "proc", json_string("worker"));
-
-	text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(o);
-	if (text == NULL)
-		return;
-
-	len = strlen(text);
-	text[len] = '\n';
-	/* A log line that cannot be written is dropped, nothing else. */
-	if (write(STDOUT_FILENO, text, len + 1) == -1)
-		errno = 0;
-	free(text);
+	agora_log_line(o);
 }

@@ -119,7 +119,7 @@ job_type_find(const char *name)
 static int
 run_batch(struct worker *w, struct worker_job *jobs, int n)
 {
-	char		*acks[WORKER_FETCH_MAX], *rest[WORKER_FETCH_MAX];
+	const char	*acks[WORKER_FETCH_MAX], *rest[WORKER_FETCH_MAX];
 	u_int64_t	 start, last_flush;
 	int		 i, nack, nrest, slow;
 

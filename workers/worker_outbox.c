@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/job_payload.h"
+#include "job_payload.h"
 #include "worker.h"
 
 #define RELAY_BATCH	500

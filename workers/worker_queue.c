@@ -1,6 +1,6 @@
 /*
  * The worker's side of the Redis queue (layout and scripts in
- * apps/core/queue_lua.h).  One blocking connection per process; scripts
+ * lib/queue_lua.h).  One blocking connection per process; scripts
  * are loaded once and called by SHA, and reloaded if Redis restarted.
  */
 
@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/queue_lua.h"
+#include "queue_lua.h"
 #include "worker.h"
 
 static int		 script_load(struct worker *, const char *, char *);
@@ -116,14 +116,14 @@ queue_fetch(struct worker *w, struct worker_job *jobs, int max)
 
 /* Acknowledge finished jobs.  0, or -1 when Redis is unreachable. */
 int
-queue_ack(struct worker *w, char **ids, int n)
+queue_ack(struct worker *w, const char **ids, int n)
 {
 	redisReply	*r;
 
 	if (n == 0)
 		return (0);
 
-	if ((r = script_call(w, w->sha_ack, n, (const char **)ids, 1)) == NULL)
+	if ((r = script_call(w, w->sha_ack, n, ids, 1)) == NULL)
 		return (-1);
 
 	freeReplyObject(r);
@@ -132,15 +132,14 @@ queue_ack(struct worker *w, char **ids, int n)
 
 /* Give back jobs that were taken but not started. */
 int
-queue_release(struct worker *w, char **ids, int n)
+queue_release(struct worker *w, const char **ids, int n)
 {
 	redisReply	*r;
 
 	if (n == 0)
 		return (0);
 
-	if ((r = script_call(w, w->sha_release, n, (const char **)ids,
-	    1)) == NULL)
+	if ((r = script_call(w, w->sha_release, n, ids, 1)) == NULL)
 		return (-1);
 
 	freeReplyObject(r);

@@ -97,7 +97,7 @@
 	" ct.token_hash = decode(" h ", 'hex')) ELSE false END)"
 
 /* The newest migration this build needs (sql/); /readyz checks it. */
-#define CORE_SCHEMA_VERSION	"009_held_notifications"
+#define CORE_SCHEMA_VERSION	"010_comment_moderation"
 
 /* Runtime configuration, read once in the parent (config.c). */
 struct core_config {

@@ -8,48 +8,24 @@
 #include <string.h>
 
 #include "core/core.h"
+#include "escape.h"
+
+static void	escape_put(void *, const char *, size_t);
 
 /*
  * Append `s` to `buf` escaped for HTML text and for quoted attribute
- * values: & < > " ' become entities.  NULL appends nothing.
+ * values (lib/escape.c).  NULL appends nothing.
  */
 void
 core_html_escape(struct kore_buf *buf, const char *s)
 {
-	const char	*p, *run;
-	const char	*ent;
+	agora_html_escape(s, escape_put, buf);
+}
 
-	if (s == NULL)
-		return;
-
-	for (run = p = s; *p != '\0'; p++) {
-		switch (*p) {
-		case '&':
-			ent = "&amp;";
-			break;
-		case '<':
-			ent = "&lt;";
-			break;
-		case '>':
-			ent = "&gt;";
-			break;
-		case '"':
-			ent = "&quot;";
-			break;
-		case '\'':
-			ent = "&#39;";
-			break;
-		default:
-			continue;
-		}
-		if (p > run)
-			kore_buf_append(buf, run, p - run);
-		kore_buf_append(buf, ent, strlen(ent));
-		run = p + 1;
-	}
-
-	if (p > run)
-		kore_buf_append(buf, run, p - run);
+static void
+escape_put(void *arg, const char *s, size_t len)
+{
+	kore_buf_append(arg, s, len);
 }
 
 /*

@@ -24,8 +24,8 @@
 #include <hiredis/hiredis.h>
 
 #include "core/core.h"
-#include "core/job_payload.h"
-#include "core/queue_lua.h"
+#include "job_payload.h"
+#include "queue_lua.h"
 
 static int		push_one(json_t *);
 static void		dead_args(json_t *, const char *);

@@ -3,13 +3,10 @@
  * process manager (kodev run, systemd's journal) collects.
  */
 
-#include <errno.h>
 #include <stdio.h>
-#include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "core/core.h"
+#include "logline.h"
 
 static void	log_line(json_t *);
 
@@ -52,33 +49,11 @@ core_log_json(const char *level, const char *msg, const char *detail)
 	log_line(o);
 }
 
+/* The site's fields on every line, then lib/logline.c writes it. */
 static void
 log_line(json_t *o)
 {
-	char		*text;
-	char		 ts[32];
-	struct timespec	 now;
-	struct tm	 tm;
-	size_t		 len;
-
-	(void)clock_gettime(CLOCK_REALTIME, &now);
-	(void)gmtime_r(&now.tv_sec, &tm);
-	len = strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
-	(void)snprintf(ts + len, sizeof(ts) - len, ".%03ldZ",
-	    now.tv_nsec / 1000000);
-	json_object_set_new(o, "ts", json_string(ts));
 	if (worker != NULL)
 		json_object_set_new(o, "worker", json_integer(worker->id));
-
-	text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(o);
-	if (text == NULL)
-		return;
-
-	len = strlen(text);
-	text[len] = '\n';
-	/* A log line that cannot be written is dropped, nothing else. */
-	if (write(STDOUT_FILENO, text, len + 1) == -1)
-		errno = 0;
-	free(text);
+	agora_log_line(o);
 }

@@ -20,7 +20,7 @@
 #include <sodium.h>
 
 #include "core/core.h"
-#include "core/image_probe.h"
+#include "image_probe.h"
 
 #define MEDIA_CHUNK		(64 * 1024)
 

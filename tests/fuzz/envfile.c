@@ -1,5 +1,5 @@
 /*
- * core_envfile_read (apps/core/envfile.c): a settings file of any bytes,
+ * core_envfile_read (lib/envfile.c): a settings file of any bytes,
  * read as the site and the worker read agora.env, with every pair it
  * hands over checked.  The first input byte decides which pair, if any,
  * the receiver refuses.
@@ -7,7 +7,7 @@
 
 #include <ctype.h>
 
-#include "core/envfile.h"
+#include "envfile.h"
 #include "fuzz.h"
 
 struct seen {

@@ -17,12 +17,10 @@
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_JOBS ?= 2
-FUZZ_CFLAGS = -g -O1 -fno-omit-frame-pointer -Wall -Wextra -Werror \
-	-Wno-unused-parameter -Wmissing-prototypes -Wstrict-prototypes \
-	-Wshadow -Wpointer-arith -Wsign-compare \
+FUZZ_CFLAGS = -g -O1 -fno-omit-frame-pointer $(AGORA_WARN) -Werror \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-FUZZ_CPPFLAGS = -Iapps -Iworkers -Itests/fuzz -I/usr/include/postgresql \
-	-DKORE_USE_PGSQL -DKORE_USE_TASKS
+FUZZ_CPPFLAGS = -Iapps -Ilib -Iworkers -Itests/fuzz \
+	-I/usr/include/postgresql -DKORE_USE_PGSQL -DKORE_USE_TASKS
 
 FUZZ_ALL = form urldecode image_probe markdown cursor job_payload \
 	chat_frame envfile mail_header multipart
@@ -31,17 +29,17 @@ FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_STUB = tests/unit/kore_stub.c apps/core/rules.c
 FUZZ_SRCS_form = apps/core/urlencode.c $(FUZZ_STUB)
 FUZZ_SRCS_urldecode = apps/core/urlencode.c $(FUZZ_STUB)
-FUZZ_SRCS_image_probe = apps/core/image_probe.c
+FUZZ_SRCS_image_probe = lib/image_probe.c
 FUZZ_SRCS_markdown = apps/blog/markdown.c
 FUZZ_LIBS_markdown = -lcmark
 FUZZ_SRCS_cursor = apps/core/cursor.c
-FUZZ_SRCS_job_payload = apps/core/job_payload.c $(FUZZ_STUB)
+FUZZ_SRCS_job_payload = lib/job_payload.c $(FUZZ_STUB)
 FUZZ_LIBS_job_payload = -ljansson
 FUZZ_SRCS_chat_frame = apps/chat/chat_frame.c $(FUZZ_STUB)
 FUZZ_LIBS_chat_frame = -ljansson
-FUZZ_SRCS_envfile = apps/core/envfile.c
+FUZZ_SRCS_envfile = lib/envfile.c
 FUZZ_SRCS_mail_header = workers/mail_message.c workers/mail_templates.c \
-	workers/mbuf.c
+	workers/mbuf.c lib/escape.c
 FUZZ_LIBS_mail_header = -lsodium -ljansson
 
 # Kore's own request parsers, built from the source the kore package
@@ -49,7 +47,7 @@ FUZZ_LIBS_mail_header = -lsodium -ljansson
 FUZZ_KORE_SRC = /usr/share/kore/src
 FUZZ_KORE_OBJS = $(patsubst %,build/fuzz/kore/%.o,http buf mem utils pool)
 FUZZ_SRCS_multipart = tests/fuzz/kore_http_stub.c apps/core/rules.c \
-	apps/core/image_probe.c $(FUZZ_KORE_OBJS)
+	lib/image_probe.c $(FUZZ_KORE_OBJS)
 FUZZ_LIBS_multipart = -lcrypto
 
 build/fuzz/kore/%.o: $(FUZZ_KORE_SRC)/%.c tests/fuzz/fuzz.mk
@@ -60,13 +58,13 @@ build/fuzz/kore/%.o: $(FUZZ_KORE_SRC)/%.c tests/fuzz/fuzz.mk
 	    $(FUZZ_CPPFLAGS) -c -o $@ $<
 
 FUZZ_BINS = $(FUZZ_ALL:%=build/fuzz/%)
-FUZZ_HDRS = tests/fuzz/fuzz.h apps/core/core.h apps/core/envfile.h \
-	apps/core/image_probe.h apps/core/job_payload.h apps/blog/markdown.h \
+FUZZ_HDRS = tests/fuzz/fuzz.h apps/core/core.h lib/envfile.h lib/escape.h \
+	lib/image_probe.h lib/job_payload.h apps/blog/markdown.h \
 	apps/chat/chat_frame.h workers/worker.h
 
 .SECONDEXPANSION:
 $(FUZZ_BINS): build/fuzz/%: tests/fuzz/%.c $$(FUZZ_SRCS_$$*) $(FUZZ_HDRS) \
-    tests/fuzz/fuzz.mk
+    tests/fuzz/fuzz.mk conf/warnings.mk
 	@mkdir -p build/fuzz
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_CPPFLAGS) -o $@ \
 	    tests/fuzz/$*.c $(FUZZ_SRCS_$*) $(FUZZ_LIBS_$*)

@@ -1,12 +1,12 @@
 /*
- * core_image_probe (apps/core/image_probe.c): the first bytes of an
+ * core_image_probe (lib/image_probe.c): the first bytes of an
  * upload, exactly as many as the client sent (ASan sees any read past
  * them), and what a success must mean.
  */
 
 #include <sys/types.h>
 
-#include "core/image_probe.h"
+#include "image_probe.h"
 #include "fuzz.h"
 
 int

@@ -1,5 +1,5 @@
 /*
- * core_job_payload and core_job_prio (apps/core/job_payload.c): an
+ * core_job_payload and core_job_prio (lib/job_payload.c): an
  * outbox row (type, queue, args JSON text, request id, times) made into
  * the payload the worker reads, which must read back as exactly that row.
  * Input: 24 bytes of numbers, then type, queue, rid and args separated
@@ -7,7 +7,7 @@
  */
 
 #include "core/core.h"
-#include "core/job_payload.h"
+#include "job_payload.h"
 #include "fuzz.h"
 
 static long long

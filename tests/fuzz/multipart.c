@@ -8,7 +8,7 @@
  */
 
 #include "core/core.h"
-#include "core/image_probe.h"
+#include "image_probe.h"
 #include "fuzz.h"
 
 #define BODY_MAX	(256 * 1024)

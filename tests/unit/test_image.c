@@ -1,5 +1,5 @@
 /*
- * Recognising uploads by content (apps/core/image_probe.c).
+ * Recognising uploads by content (lib/image_probe.c).
  */
 
 #include <setjmp.h>
@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "core/image_probe.h"
+#include "image_probe.h"
 
 /* PNG signature + IHDR chunk header and fields (CRC not checked here). */
 static size_t

@@ -1,5 +1,6 @@
 # C unit tests (cmocka) of pure code, built with AddressSanitizer and
-# UBSan into build/unit/.  Included from the top-level Makefile:
+# UBSan into build/unit/, with conf/warnings.mk's flags.  Included from
+# the top-level Makefile (after conf/warnings.mk):
 #
 #	make unit		build and run every test
 #	make -f tests/unit/unit.mk unit
@@ -10,12 +11,10 @@
 # one failure.
 
 UNIT_CC ?= cc
-UNIT_CFLAGS = -g -O1 -Wall -Wextra -Wno-unused-parameter \
-	-Wstrict-prototypes -Wmissing-prototypes -Wmissing-declarations \
-	-Wshadow -Wpointer-arith -Wcast-qual -Wsign-compare \
+UNIT_CFLAGS = -g -O1 $(AGORA_WARN) \
 	-fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer
-UNIT_CPPFLAGS = -Iapps -Iworkers -I/usr/include/postgresql \
+UNIT_CPPFLAGS = -Iapps -Ilib -Iworkers -I/usr/include/postgresql \
 	-DKORE_USE_PGSQL -DKORE_USE_TASKS
 UNIT_LIBS = -lcmocka -lsodium -ljansson -lcmark
 
@@ -43,26 +42,26 @@ unit: $(UNIT_TESTS)
 	[ $$fail -eq 0 ]
 
 build/unit/test_escape: tests/unit/test_escape.c apps/core/escape.c \
-    tests/unit/kore_stub.c apps/core/core.h
+    lib/escape.c lib/escape.h tests/unit/kore_stub.c apps/core/core.h
 build/unit/test_token: tests/unit/test_token.c apps/core/token.c \
     tests/unit/kore_stub.c apps/core/core.h
 build/unit/test_rules: tests/unit/test_rules.c apps/core/rules.c \
     tests/unit/kore_stub.c apps/core/core.h
 build/unit/test_markdown: tests/unit/test_markdown.c apps/blog/markdown.c \
     apps/blog/markdown.h
-build/unit/test_image: tests/unit/test_image.c apps/core/image_probe.c \
-    apps/core/image_probe.h
+build/unit/test_image: tests/unit/test_image.c lib/image_probe.c \
+    lib/image_probe.h
 build/unit/test_form: tests/unit/test_form.c apps/core/urlencode.c \
     apps/core/rules.c tests/unit/kore_stub.c apps/core/core.h
 build/unit/test_mail: tests/unit/test_mail.c workers/mail_message.c \
-    workers/mbuf.c workers/worker.h
+    workers/mbuf.c workers/worker.h lib/job_payload.h
 # The real accessors of apps/core/db.c over results built with libpq.
 build/unit/test_blog_json: tests/unit/test_blog_json.c apps/blog/blog_json.c \
     apps/blog/markdown.c apps/core/db.c tests/unit/db_stub.c \
     tests/unit/kore_stub.c apps/blog/blog.h apps/core/core.h
 build/unit/test_blog_json: UNIT_LIBS += -lpq
 
-$(UNIT_TESTS): tests/unit/unit.mk
+$(UNIT_TESTS): tests/unit/unit.mk conf/warnings.mk
 	@mkdir -p build/unit
 	$(UNIT_CC) $(UNIT_CFLAGS) $(UNIT_CPPFLAGS) -o $@ $(filter %.c,$^) \
 	    $(UNIT_LIBS)

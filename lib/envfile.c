@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/envfile.h"
+#include "envfile.h"
 
 #define ENVFILE_LINE_MAX	1024
 

@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "core/image_probe.h"
+#include "image_probe.h"
 
 static int	probe_png(const u_int8_t *, size_t, struct core_image *);
 static int	probe_jpeg(const u_int8_t *, size_t, struct core_image *);

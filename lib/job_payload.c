@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/job_payload.h"
+#include "job_payload.h"
 
 /*
  * Build the payload of outbox row `row_id`.  Returns JSON text to free(),
