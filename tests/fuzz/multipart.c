@@ -20,13 +20,13 @@ static struct kore_validator		validator;
 static void
 fuzz_init(void)
 {
-	static const char	*names[] = { "_csrf", "caption", "title" };
+	static char		 names[][8] = { "_csrf", "caption", "title" };
 	size_t			 i;
 
 	kore_mem_init();
 	TAILQ_INIT(&hdlr.params);
 	for (i = 0; i < sizeof(params) / sizeof(params[0]); i++) {
-		params[i].name = (char *)names[i];
+		params[i].name = names[i];
 		params[i].method = HTTP_METHOD_POST;
 		params[i].validator = &validator;
 		TAILQ_INSERT_TAIL(&hdlr.params, &params[i], list);
