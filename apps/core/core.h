@@ -408,12 +408,16 @@ void		*core_redis_command(const char *, ...);
 void		*core_redis_argv(int, const char **, const size_t *);
 void		core_redis_free(void *);
 
-/* metrics.c */
+/* metrics.c (its tables: metrics.h) */
 void		 core_metrics_start(void);
+void		 core_metrics_flush(void);
 void		 core_metrics_inflight(int);
 void		 core_metrics_websockets(int);
 void		 core_metrics_pg_wait(void);
 void		 core_metrics_request(const char *, int, u_int64_t);
+
+/* metrics_page.c */
+int		 core_metrics_page(struct http_request *);
 
 /* cache.c */
 #define CORE_CACHE_KEY_MAX	48
