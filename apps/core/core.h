@@ -264,16 +264,17 @@ name##_body(struct http_request *req CORE_UNUSED,			\
 int		core_handle(struct http_request *, int,
 		    int (*)(struct http_request *, struct core_ctx *));
 int		core_need(struct http_request *, struct core_ctx *, int);
+int		core_begin_change(struct http_request *, struct core_ctx **,
+		    int);
+int		core_require_user(struct http_request *, struct core_ctx *);
+int		core_require_admin(struct http_request *, struct core_ctx *);
+int		core_csrf_check(struct http_request *, struct core_ctx *);
+int		core_form_load(struct http_request *, struct core_ctx *);
 
 /* request.c */
 int		core_begin(struct http_request *, struct core_ctx **);
-int		core_begin_change(struct http_request *, struct core_ctx **,
-		    int);
 int		core_yield(int);
 void		core_request_guard(struct http_request *);
-int		core_is_api(struct http_request *);
-int		core_require_user(struct http_request *, struct core_ctx *);
-int		core_require_admin(struct http_request *, struct core_ctx *);
 const char	*core_client_ip(struct http_request *);
 int		core_cursor_parse(const char *, char *, size_t, char *,
 		    size_t);
@@ -314,7 +315,7 @@ int		core_session_end(struct http_request *, struct core_ctx *,
 
 /* csrf.c */
 void		core_csrf_prepare(struct http_request *, struct core_ctx *);
-int		core_csrf_check(struct http_request *, struct core_ctx *);
+int		core_csrf_valid(struct http_request *, struct core_ctx *);
 
 /* token.c */
 void		core_token_new(char *, u_int8_t *);
@@ -339,16 +340,25 @@ void		core_html_escape(struct kore_buf *, const char *);
 void		core_url_escape(struct kore_buf *, const char *);
 void		core_html_appendf(struct kore_buf *, const char *, ...);
 
+/* response.c */
+int		core_is_api(struct http_request *);
+int		core_page_close(struct http_request *, int, struct kore_buf *);
+int		core_page_send(struct http_request *, int, struct kore_buf *);
+int		core_error(struct http_request *, int, const char *);
+void		core_redirect(struct http_request *, const char *);
+int		core_json_send(struct http_request *, int, json_t *);
+int		core_problem(struct http_request *, int, const char *,
+		    const char *, json_t *);
+int		core_json_send_raw(struct http_request *, const void *, size_t);
+int		core_bad_param(struct http_request *, const char *,
+		    const char *);
+
 /* page.c */
 void		core_page_begin(struct http_request *, struct kore_buf *,
 		    const char *);
 void		core_page_end(struct kore_buf *);
-int		core_page_send(struct http_request *, int, struct kore_buf *);
-int		core_error(struct http_request *, int, const char *);
-void		core_redirect(struct http_request *, const char *);
 void		core_form_csrf(struct http_request *, struct kore_buf *);
 struct kore_buf	*core_page_open(struct http_request *, const char *);
-int		core_page_close(struct http_request *, int, struct kore_buf *);
 void		core_form_open(struct http_request *, struct kore_buf *,
 		    const char *, const char *);
 void		core_form_button(struct http_request *, struct kore_buf *,
@@ -359,13 +369,7 @@ int		core_json_body(struct http_request *, struct core_ctx *,
 		    json_t **);
 int		core_json_body_max(struct http_request *, struct core_ctx *,
 		    size_t, json_t **);
-int		core_json_send(struct http_request *, int, json_t *);
-int		core_json_send_raw(struct http_request *, const void *, size_t);
 char		*core_json_text(json_t *);
-int		core_bad_param(struct http_request *, const char *,
-		    const char *);
-int		core_problem(struct http_request *, int, const char *,
-		    const char *, json_t *);
 const char	*core_json_str(json_t *, const char *);
 json_t		*core_json_user(struct core_db *, int);
 
@@ -383,7 +387,7 @@ int		core_auth_login(struct http_request *, struct core_ctx *,
 		    struct core_signup *, int *);
 
 /* form.c */
-int		core_form_load(struct http_request *, struct core_ctx *);
+int		core_form_read(struct http_request *, struct core_ctx *);
 const char	*core_form_get(struct http_request *, const char *);
 const char	*core_form_get_nth(struct http_request *, const char *, int);
 
@@ -404,12 +408,16 @@ void		*core_redis_command(const char *, ...);
 void		*core_redis_argv(int, const char **, const size_t *);
 void		core_redis_free(void *);
 
-/* metrics.c */
+/* metrics.c (its tables: metrics.h) */
 void		 core_metrics_start(void);
+void		 core_metrics_flush(void);
 void		 core_metrics_inflight(int);
 void		 core_metrics_websockets(int);
 void		 core_metrics_pg_wait(void);
 void		 core_metrics_request(const char *, int, u_int64_t);
+
+/* metrics_page.c */
+int		 core_metrics_page(struct http_request *);
 
 /* cache.c */
 #define CORE_CACHE_KEY_MAX	48

@@ -56,34 +56,24 @@ core_csrf_prepare(struct http_request *req, struct core_ctx *ctx)
 }
 
 /*
- * Check the token of a state-changing request: the X-CSRF-Token header
- * (JavaScript and cookie-authenticated API calls), or else the _csrf
- * field of the form.  Loads a form body first (core_form_load), for the
- * handler too.  Returns CORE_OK, or CORE_DONE after answering 403 (or
- * 413 for an oversized form).
+ * Whether a state-changing request carries this client's token: the
+ * X-CSRF-Token header (JavaScript and cookie-authenticated API calls),
+ * or else the _csrf field of a form already loaded (core_form_load).
+ * Bearer-token calls always pass.  Answers nothing: 1 valid, 0 not.
  */
 int
-core_csrf_check(struct http_request *req, struct core_ctx *ctx)
+core_csrf_valid(struct http_request *req, struct core_ctx *ctx)
 {
 	const char	*sent;
-	int		 rc;
 
 	if (ctx->auth == CORE_AUTH_BEARER)
-		return (CORE_OK);
-
-	/* Forms are read here, so their fields are there for the handler. */
-	if ((rc = core_form_load(req, ctx)) != CORE_OK)
-		return (rc);
+		return (1);
 
 	core_csrf_prepare(req, ctx);
 	if (!http_request_header(req, CORE_CSRF_HEADER, &sent))
 		sent = core_form_get(req, CORE_CSRF_FIELD);
 
-	if (core_token_equal(sent, ctx->csrf))
-		return (CORE_OK);
-
-	return (core_error(req, 403, "The form has expired or did not come "
-	    "from this site. Reload the page and try again."));
+	return (core_token_equal(sent, ctx->csrf));
 }
 
 static void

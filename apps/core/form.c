@@ -29,11 +29,11 @@ static void	form_parse(struct core_form *, char *);
 
 /*
  * Parse the urlencoded or multipart body of a POST once per request
- * (other bodies are left for their own readers).  Returns CORE_OK, or CORE_DONE after
- * answering 413 for a body over 1 MiB.
+ * (other bodies are left for their own readers).  Answers nothing:
+ * returns 0, or -1 for a body over 1 MiB (core_form_load answers 413).
  */
 int
-core_form_load(struct http_request *req, struct core_ctx *ctx)
+core_form_read(struct http_request *req, struct core_ctx *ctx)
 {
 	struct core_form	*form;
 	struct kore_buf		 buf;
@@ -42,24 +42,24 @@ core_form_load(struct http_request *req, struct core_ctx *ctx)
 	ssize_t			 n;
 
 	if (ctx->form_loaded)
-		return (CORE_OK);
+		return (0);
 	ctx->form_loaded = 1;
 
 	if (req->method != HTTP_METHOD_POST ||
 	    !http_request_header(req, "content-type", &ct))
-		return (CORE_OK);
+		return (0);
 
 	/* Files and the fields its route declares, Kore's way. */
 	if (!strncasecmp(ct, "multipart/form-data", 19)) {
 		http_populate_multipart_form(req);
-		return (CORE_OK);
+		return (0);
 	}
 
 	if (strncasecmp(ct, "application/x-www-form-urlencoded", 33))
-		return (CORE_OK);
+		return (0);
 
 	if (req->content_length > FORM_BODY_MAX)
-		return (core_error(req, 413, "The form is too large."));
+		return (-1);
 
 	kore_buf_init(&buf, 1024);
 	for (;;) {
@@ -67,7 +67,7 @@ core_form_load(struct http_request *req, struct core_ctx *ctx)
 			break;
 		if (buf.offset + n > FORM_BODY_MAX) {
 			kore_buf_cleanup(&buf);
-			return (core_error(req, 413, "The form is too large."));
+			return (-1);
 		}
 		kore_buf_append(&buf, chunk, n);
 	}
@@ -78,7 +78,7 @@ core_form_load(struct http_request *req, struct core_ctx *ctx)
 	ctx->form = form;
 	ctx->form_free = form_free;
 
-	return (CORE_OK);
+	return (0);
 }
 
 /*

@@ -1,6 +1,6 @@
 /*
  * JSON in and out of the API, through jansson (Kore 4.1.0's own JSON
- * writer does not escape strings), and RFC 9457 problem details.
+ * writer does not escape strings).  Sending it: response.c.
  */
 
 #include <string.h>
@@ -85,66 +85,6 @@ core_json_body_max(struct http_request *req, struct core_ctx *ctx, size_t max,
 }
 
 /*
- * Send `obj` (reference stolen) with `status`.  Returns CORE_DONE so
- * handlers can `return (core_yield(core_json_send(...)))`.
- */
-int
-core_json_send(struct http_request *req, int status, json_t *obj)
-{
-	char		*text;
-
-	text = json_dumps(obj, JSON_COMPACT);
-	json_decref(obj);
-	if (text == NULL) {
-		http_response_header(req, "content-type", "text/plain");
-		http_response(req, 500, "internal error\n", 15);
-		return (CORE_DONE);
-	}
-
-	http_response_header(req, "content-type",
-	    "application/json; charset=utf-8");
-	http_response_header(req, "cache-control", "no-store");
-	http_response(req, status, text, strlen(text));
-	free(text);
-
-	return (CORE_DONE);
-}
-
-/*
- * Answer with an application/problem+json document.  `errors` (stolen,
- * may be NULL) maps field names to messages.  Returns CORE_DONE.
- */
-int
-core_problem(struct http_request *req, int status, const char *title,
-    const char *detail, json_t *errors)
-{
-	json_t		*obj;
-	char		*text;
-
-	obj = json_pack("{s:s, s:s, s:i, s:s}",
-	    "type", "about:blank", "title", title, "status", status,
-	    "detail", detail != NULL ? detail : title);
-	if (obj == NULL)
-		obj = json_object();
-	if (errors != NULL)
-		json_object_set_new(obj, "errors", errors);
-
-	text = json_dumps(obj, JSON_COMPACT);
-	json_decref(obj);
-
-	if (status == 401)
-		http_response_header(req, "www-authenticate",
-		    "Bearer realm=\"agora\"");
-	http_response_header(req, "content-type",
-	    "application/problem+json; charset=utf-8");
-	http_response_header(req, "cache-control", "no-store");
-	http_response(req, status, text, text != NULL ? strlen(text) : 0);
-	free(text);
-
-	return (CORE_DONE);
-}
-
-/*
  * `obj` encoded compactly, for callers that keep the text (a cached
  * page).  Takes ownership of `obj` (NULL allowed) and releases it; the
  * text is the caller's to free(), NULL when encoding failed.
@@ -163,32 +103,6 @@ core_json_text(json_t *obj)
 }
 
 /* String member `key` of `obj`, or NULL when absent or not a string. */
-/*
- * Send JSON that is already encoded (a cached page): 200, never stored
- * by caches, like core_json_send().  CORE_DONE.
- */
-int
-core_json_send_raw(struct http_request *req, const void *data, size_t len)
-{
-	http_response_header(req, "content-type",
-	    "application/json; charset=utf-8");
-	http_response_header(req, "cache-control", "no-store");
-	http_response(req, 200, data, len);
-
-	return (CORE_DONE);
-}
-
-/* 400 for a bad query parameter: problem+json naming it, or a page. */
-int
-core_bad_param(struct http_request *req, const char *field, const char *why)
-{
-	if (!core_is_api(req))
-		return (core_error(req, 400, why));
-
-	return (core_problem(req, 400, "Invalid parameter", why,
-	    json_pack("{s:s}", field, why)));
-}
-
 const char *
 core_json_str(json_t *obj, const char *key)
 {

@@ -1,12 +1,10 @@
 /*
- * The one page layout every app renders into, error pages and redirects.
+ * The one page layout every app renders into, and its CSRF form fields.
  */
 
 #include <string.h>
 
 #include "core/core.h"
-
-static const char *page_status_title(int);
 
 /*
  * Open a page: <head>, the navigation (with the signed-in user and a
@@ -70,7 +68,7 @@ core_page_end(struct kore_buf *buf)
 
 /*
  * A page in one buffer: core_page_open() starts it, the caller writes
- * the body, core_page_close() ends, sends and frees it (CORE_DONE).
+ * the body, core_page_close() (response.c) ends, sends and frees it.
  */
 struct kore_buf *
 core_page_open(struct http_request *req, const char *title)
@@ -81,72 +79,6 @@ core_page_open(struct http_request *req, const char *title)
 	core_page_begin(req, buf, title);
 
 	return (buf);
-}
-
-int
-core_page_close(struct http_request *req, int status, struct kore_buf *buf)
-{
-	core_page_end(buf);
-	core_page_send(req, status, buf);
-	kore_buf_free(buf);
-
-	return (CORE_DONE);
-}
-
-/* Send a finished page with the site's security headers.  CORE_DONE. */
-int
-core_page_send(struct http_request *req, int status, struct kore_buf *buf)
-{
-	http_response_header(req, "content-type", "text/html; charset=utf-8");
-	http_response_header(req, "content-security-policy",
-	    "default-src 'self'; img-src 'self' data:; object-src 'none'; "
-	    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'");
-	http_response_header(req, "referrer-policy", "same-origin");
-	http_response_header(req, "cache-control", "no-cache");
-	http_response(req, status, buf->data, buf->offset);
-
-	return (CORE_DONE);
-}
-
-/*
- * Answer with an error: problem+json under /api/, otherwise a page in
- * the site layout.  `detail` NULL uses a generic text.  CORE_DONE.
- */
-int
-core_error(struct http_request *req, int status, const char *detail)
-{
-	struct kore_buf		 buf;
-	const char		*title;
-
-	title = page_status_title(status);
-	if (detail == NULL) {
-		detail = (status >= 500) ?
-		    "Something went wrong on our side. Please try again." :
-		    title;
-	}
-
-	if (core_is_api(req))
-		return (core_problem(req, status, title, detail, NULL));
-
-	kore_buf_init(&buf, 2048);
-	core_page_begin(req, &buf, title);
-	core_html_appendf(&buf, "<article class=\"error\">\n<h1>%s</h1>\n"
-	    "<p>%s</p>\n<p><a href=\"/\">Back to the home page</a></p>\n"
-	    "</article>\n", title, detail);
-	core_page_end(&buf);
-	core_page_send(req, status, &buf);
-	kore_buf_cleanup(&buf);
-
-	return (CORE_DONE);
-}
-
-/* 303 See Other to a local path (never a full URL from user input). */
-void
-core_redirect(struct http_request *req, const char *path)
-{
-	http_response_header(req, "location", path);
-	http_response_header(req, "cache-control", "no-store");
-	http_response(req, 303, NULL, 0);
 }
 
 /*
@@ -189,35 +121,4 @@ core_form_csrf(struct http_request *req, struct kore_buf *buf)
 	core_csrf_prepare(req, ctx);
 	core_html_appendf(buf, "<input type=\"hidden\" name=\"%s\" "
 	    "value=\"%s\">", CORE_CSRF_FIELD, ctx->csrf);
-}
-
-static const char *
-page_status_title(int status)
-{
-	switch (status) {
-	case 400:
-		return ("Bad request");
-	case 401:
-		return ("Sign in required");
-	case 403:
-		return ("Forbidden");
-	case 404:
-		return ("Page not found");
-	case 405:
-		return ("Method not allowed");
-	case 409:
-		return ("Conflict");
-	case 413:
-		return ("Too large");
-	case 415:
-		return ("Unsupported media type");
-	case 422:
-		return ("Invalid input");
-	case 429:
-		return ("Too many requests");
-	case 503:
-		return ("Service unavailable");
-	default:
-		return (status >= 500 ? "Server error" : "Error");
-	}
 }

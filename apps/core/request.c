@@ -77,21 +77,6 @@ core_request_guard(struct http_request *req)
 		req->owner->flags |= CONN_CLOSE_EMPTY;
 }
 
-/*
- * Start a request that changes something: a signed-in user (an admin with
- * CORE_NEED_ADMIN) and a valid CSRF token.
- */
-int
-core_begin_change(struct http_request *req, struct core_ctx **out, int need)
-{
-	int		rc;
-
-	if ((rc = core_begin(req, out)) != CORE_OK)
-		return (rc);
-
-	return (core_need(req, *out, need | CORE_NEED_CSRF));
-}
-
 /* Map a step's outcome to what a Kore handler returns. */
 int
 core_yield(int rc)
@@ -100,56 +85,6 @@ core_yield(int rc)
 		return (KORE_RESULT_RETRY);
 
 	return (KORE_RESULT_OK);
-}
-
-/* Requests under /api/ are answered in JSON, the rest in HTML. */
-int
-core_is_api(struct http_request *req)
-{
-	return (!strncmp(req->path, "/api/", 5) || !strcmp(req->path, "/api"));
-}
-
-/*
- * Gate for pages and endpoints that need a signed-in user: anonymous
- * visitors get 401 on the API and a redirect to the login page otherwise.
- */
-int
-core_require_user(struct http_request *req, struct core_ctx *ctx)
-{
-	struct kore_buf		buf;
-	char			*loc;
-
-	if (ctx->user.id != 0)
-		return (CORE_OK);
-
-	if (core_is_api(req))
-		return (core_problem(req, 401, "Authentication required",
-		    "Send a bearer token or a session cookie.", NULL));
-
-	kore_buf_init(&buf, 128);
-	kore_buf_appendf(&buf, "/login?next=");
-	core_url_escape(&buf, req->path);
-	loc = kore_buf_stringify(&buf, NULL);
-	core_redirect(req, loc);
-	kore_buf_cleanup(&buf);
-
-	return (CORE_DONE);
-}
-
-/* Gate for the admin area: 403 for every signed-in non-admin. */
-int
-core_require_admin(struct http_request *req, struct core_ctx *ctx)
-{
-	int		rc;
-
-	if ((rc = core_require_user(req, ctx)) != CORE_OK)
-		return (rc);
-
-	if (ctx->user.role != CORE_ROLE_ADMIN)
-		return (core_error(req, 403,
-		    "This area is for administrators."));
-
-	return (CORE_OK);
 }
 
 /*
