@@ -443,3 +443,10 @@ def admin_password():
         pytest.fail("AGORA_ADMIN_PASSWORD_FILE is not set")
     with open(path, encoding="utf-8") as f:
         return f.read().rstrip("\r\n")
+
+
+def assert_retry_after(r, most):
+    """A refusal's Retry-After is a whole number of seconds, 1 to `most`."""
+    value = r.headers.get("Retry-After", "")
+    assert value.isdigit(), describe(r)
+    assert 1 <= int(value) <= most, describe(r)
