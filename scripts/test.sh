@@ -177,6 +177,8 @@ done
 # Python never imports from the clone itself: kodev builds <clone name>.so
 # there, and a clone named after a module (secrets, json) would shadow it.
 export PYTHONSAFEPATH=1
+# The suites' shared clients and helpers (tests/lib/agora_kit).
+export PYTHONPATH=$PWD/tests/lib${PYTHONPATH:+:$PYTHONPATH}
 export AGORA_TEST_URL=http://127.0.0.1:$AGORA_PORT
 export AGORA_TEST_URL2=http://127.0.0.1:$((AGORA_PORT + 1))
 export AGORA_ADMIN_PASSWORD_FILE=$AGORA_VAR/admin-password

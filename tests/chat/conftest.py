@@ -1,25 +1,12 @@
-"""Chat suite: the clients, actors and fixtures of the blog suite
-(tests/blog/conftest.py, loaded here under another name), plus a Chat
-helper for rooms and messages."""
+"""Chat suite: the clients, actors and fixtures the blog suite uses
+(agora_kit.site), plus a Chat helper for rooms and messages."""
 
-import importlib.util
-import os
 import secrets
 
 import pytest
 
-_spec = importlib.util.spec_from_file_location(
-    "agora_blog_support",
-    os.path.join(os.path.dirname(__file__), "..", "blog", "conftest.py"))
-_support = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_support)
-
-# The shared fixtures (admin, anon, new_user, mailbox, helpers, ...).
-for _name in dir(_support):
-    if not _name.startswith("__"):
-        globals()[_name] = getattr(_support, _name)
-
-describe = _support.describe
+from agora_kit.site import *  # noqa: F401,F403 (the blog suite's fixtures)
+from agora_kit.site import describe
 
 ROOMS = "/api/v1/chat/rooms"
 

@@ -34,6 +34,26 @@ async def token_client(token, base):
     return Client(ws)
 
 
+async def client_as(actor, how, base):
+    """A socket of `actor`'s by its session cookie or its bearer token."""
+    if how == "session":
+        return await cookie_client(actor, base)
+    return await token_client(actor.token, base)
+
+
+async def refused(client, wait):
+    """Every frame until the socket closes or is quiet for `wait`
+    seconds is one error with code 401."""
+    frames = []
+    try:
+        while True:
+            frames.append(await client.recv(wait))
+    except (websockets.ConnectionClosed, asyncio.TimeoutError):
+        pass
+    assert [f["type"] for f in frames] == ["error"], frames
+    assert frames[0]["code"] == 401, frames
+
+
 async def in_thread(fn, *args):
     return await asyncio.get_running_loop().run_in_executor(None, fn, *args)
 
@@ -125,19 +145,11 @@ def ban_of(admin, victim):
 
 
 @pytest.mark.parametrize("base", INSTANCES)
-def test_a_ban_closes_the_users_token_sockets(base, new_user, admin, chat):
+@pytest.mark.parametrize("how", ["token", "session"])
+def test_a_ban_closes_the_users_sockets(how, base, new_user, admin, chat):
     victim, watcher = new_user("ban_"), new_user("w_")
     room = chat.room(watcher)["id"]
-    check_revoked(chat, lambda: token_client(victim.token, base), room,
-                  watcher, ban_of(admin, victim))
-
-
-@pytest.mark.parametrize("base", INSTANCES)
-def test_a_ban_closes_the_users_session_sockets(base, new_user, admin,
-                                                chat):
-    victim, watcher = new_user("ban_"), new_user("w_")
-    room = chat.room(watcher)["id"]
-    check_revoked(chat, lambda: cookie_client(victim, base), room,
+    check_revoked(chat, lambda: client_as(victim, how, base), room,
                   watcher, ban_of(admin, victim))
 
 
@@ -245,10 +257,7 @@ def test_write_frames_recheck_the_credential(how, frame, new_user, chat):
     marker = "unsent " + secrets.token_hex(4)
 
     async def go():
-        if how == "session":
-            c = await cookie_client(victim, BASE)
-        else:
-            c = await token_client(victim.token, BASE)
+        c = await client_as(victim, how, BASE)
         await c.subscribe(room)
         w = await Client.open(watcher)
         await w.subscribe(room)
@@ -263,14 +272,7 @@ def test_write_frames_recheck_the_credential(how, frame, new_user, chat):
                 await c.send(type="subscribe", room=other_room)
         except websockets.ConnectionClosed:
             pass
-        frames = []
-        try:
-            while True:
-                frames.append(await c.recv(3))
-        except (websockets.ConnectionClosed, asyncio.TimeoutError):
-            pass
-        assert [f["type"] for f in frames] == ["error"], frames
-        assert frames[0]["code"] == 401, frames
+        await refused(c, 3)
         assert await closed_within(c), "the socket stayed open"
         heard = await w.quiet(1.0)
         assert [f for f in heard if f["type"] in ("typing", "message")] \
@@ -289,19 +291,9 @@ def test_a_socket_that_only_reads_is_closed_too(how, new_user, chat):
     room = chat.room(watcher)["id"]
 
     async def go():
-        if how == "session":
-            c = await cookie_client(victim, BASE)
-        else:
-            c = await token_client(victim.token, BASE)
+        c = await client_as(victim, how, BASE)
         await c.subscribe(room)
         await in_thread(psql, LOST[how] % victim.id)
-        frames = []
-        try:
-            while True:
-                frames.append(await c.recv(30))
-        except (websockets.ConnectionClosed, asyncio.TimeoutError):
-            pass
-        assert [f["type"] for f in frames] == ["error"], frames
-        assert frames[0]["code"] == 401, frames
+        await refused(c, 30)
         assert c.ws.closed, "the socket stayed open"
     run(go())

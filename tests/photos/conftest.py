@@ -1,8 +1,6 @@
-"""Photos suite: the clients, actors and fixtures of the blog suite
-(tests/blog/conftest.py, loaded here under another name), plus images
-made with Pillow and a Photos helper."""
+"""Photos suite: the clients, actors and fixtures the blog suite uses
+(agora_kit.site), plus images made with Pillow and a Photos helper."""
 
-import importlib.util
 import io
 import os
 import random
@@ -10,18 +8,8 @@ import random
 import pytest
 from PIL import Image
 
-_spec = importlib.util.spec_from_file_location(
-    "agora_blog_support_photos",
-    os.path.join(os.path.dirname(__file__), "..", "blog", "conftest.py"))
-_support = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_support)
-
-for _name in dir(_support):
-    if not _name.startswith("__"):
-        globals()[_name] = getattr(_support, _name)
-
-describe = _support.describe
-wait_for = _support.wait_for
+from agora_kit.site import *  # noqa: F401,F403 (the blog suite's fixtures)
+from agora_kit.site import describe, wait_for
 
 PHOTOS = "/api/v1/photos"
 

@@ -1,0 +1,1 @@
+"""The Python test kit shared by the suites of tests/."""
