@@ -5,11 +5,14 @@ import json
 import os
 import signal
 import subprocess
-import time
-import uuid
+
+import functools
 
 import pytest
 import requests
+
+from agora_kit import web
+from agora_kit.site import Mailbox
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 WORKER = os.path.join(ROOT, "build", "agora-worker")
@@ -47,14 +50,8 @@ def enqueue(type_, queue, args, delay_ms=None):
                           cwd=ROOT).stdout.strip()
 
 
-def wait_for(cond, timeout=30.0, step=0.05, what="condition"):
-    end = time.time() + timeout
-    while time.time() < end:
-        v = cond()
-        if v:
-            return v
-        time.sleep(step)
-    raise AssertionError(f"timed out waiting for {what}")
+# Jobs take their time on a loaded machine: a longer default wait.
+wait_for = functools.partial(web.wait_for, timeout=30.0, step=0.05)
 
 
 def record(name):
@@ -63,7 +60,7 @@ def record(name):
 
 
 def unique(prefix="t"):
-    return f"{prefix}_{uuid.uuid4().hex[:8]}"
+    return web.unique_name(prefix + "_")
 
 
 class Workers:
@@ -161,10 +158,9 @@ def _alive(pid):
 
 @pytest.fixture(scope="session")
 def admin_token():
-    with open(os.environ["AGORA_ADMIN_PASSWORD_FILE"]) as f:
-        password = f.read().strip()
     r = requests.post(BASE + "/api/v1/auth/login",
-                      json={"username": "admin", "password": password})
+                      json={"username": "admin",
+                            "password": web.admin_password()})
     assert r.status_code == 200, r.text
     return r.json()["token"]
 
@@ -183,24 +179,7 @@ def user_token():
 
 def mails_to(address):
     """Parsed messages in the sink addressed to `address`."""
-    import email
-    from email import policy
-    d = os.environ["AGORA_MAIL_DIR"]
-    found = []
-    if not os.path.isdir(d):
-        return found
-    for name in sorted(os.listdir(d)):
-        if not name.endswith(".eml") or name.startswith("."):
-            continue
-        try:
-            with open(os.path.join(d, name), "rb") as f:
-                raw = f.read()
-        except FileNotFoundError:       # the sink pruned it meanwhile
-            continue
-        msg = email.message_from_bytes(raw, policy=policy.default)
-        if msg["To"] == address:
-            found.append(msg)
-    return found
+    return Mailbox(os.environ["AGORA_MAIL_DIR"]).messages(address)
 
 
 def site_url():
