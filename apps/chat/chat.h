@@ -68,13 +68,13 @@
 #define CHAT_POST_COL_LIVE	4	/* f: the credential has ended */
 #define CHAT_POST_COL_MSG	5	/* CHAT_SQL_MSG_COLS, NULL if none */
 
-/* chat_messages.c */
+/* chat_publish.c */
+#define CHAT_CHANNEL		"agora:chat"
+
 extern const char chat_sql_post[];
 void		 chat_mentions_offline(const char *, const char *,
 		    struct kore_buf *);
 void		 chat_online_mark(const char *);
-
-/* chat_ws.c */
 void		 chat_publish(json_t *);
 
 /* chat_json.c */

@@ -49,7 +49,6 @@ void	chat_ws_connect(struct connection *);
 void	chat_ws_message(struct connection *, u_int8_t, const void *, size_t);
 void	chat_ws_disconnect(struct connection *);
 
-#define CHAT_CHANNEL		"agora:chat"
 #define CHAT_WS_ROOMS_MAX	64
 #define CHAT_WS_HELD_MAX	64
 #define CHAT_WS_BACKLOG_MAX	500
@@ -312,23 +311,6 @@ chat_ws_message(struct connection *c, u_int8_t op, const void *data,
 		peer_error(p, 400, "Unknown frame type.", NULL);
 
 	json_decref(frame);
-}
-
-/*
- * Publish an event for a room's live clients (message, edited, deleted,
- * typing).  Takes ownership of `event`.
- */
-void
-chat_publish(json_t *event)
-{
-	char		*text;
-
-	if ((text = json_dumps(event, JSON_COMPACT)) != NULL) {
-		if (core_publish(CHAT_CHANNEL, text, strlen(text)) == -1)
-			kore_log(LOG_NOTICE, "chat: event not published");
-		free(text);
-	}
-	json_decref(event);
 }
 
 /* The site's own origin, or the one the Host header names. */
