@@ -17,15 +17,17 @@
 #define CHAT_JSON_BODY_MAX	(CHAT_BODY_MAX * 12 + 1024)
 
 /* Columns of every message query, in this order (CHAT_SQL_MSG_COLS). */
-#define CHAT_COL_ID		0
-#define CHAT_COL_ROOM		1
-#define CHAT_COL_AUTHOR_ID	2
-#define CHAT_COL_AUTHOR		3
-#define CHAT_COL_BODY		4
-#define CHAT_COL_CREATED	5
-#define CHAT_COL_EDITED		6
-#define CHAT_COL_DELETED	7
-#define CHAT_COL_VERSION	8
+enum {
+	CHAT_COL_ID,
+	CHAT_COL_ROOM,
+	CHAT_COL_AUTHOR_ID,
+	CHAT_COL_AUTHOR,
+	CHAT_COL_BODY,
+	CHAT_COL_CREATED,
+	CHAT_COL_EDITED,
+	CHAT_COL_DELETED,
+	CHAT_COL_VERSION,
+};
 
 /* `m` is chat_messages, `u` its author; deleted messages lose their text. */
 #define CHAT_SQL_MSG_COLS						\
@@ -40,13 +42,16 @@
 	" WHERE cm.room_id = " r ".id AND cm.user_id = " u "))"
 
 /* Room columns for viewer `u` (CHAT_SQL_ROOM_COLS), in this order. */
-#define CHAT_RCOL_ID		0
-#define CHAT_RCOL_KIND		1
-#define CHAT_RCOL_NAME		2	/* a DM: the other person's name */
-#define CHAT_RCOL_ARCHIVED	3
-#define CHAT_RCOL_CREATED	4
-#define CHAT_RCOL_LAST_ID	5
-#define CHAT_RCOL_UNREAD	6	/* at most 100 */
+enum {
+	CHAT_RCOL_ID,
+	CHAT_RCOL_KIND,
+	CHAT_RCOL_NAME,		/* a DM: the other person's name */
+	CHAT_RCOL_ARCHIVED,
+	CHAT_RCOL_CREATED,
+	CHAT_RCOL_LAST_ID,
+	CHAT_RCOL_UNREAD,	/* at most 100 */
+	CHAT_RCOL_COUNT,
+};
 
 #define CHAT_SQL_ROOM_COLS(u)						\
 	"r.id, r.kind, CASE r.kind WHEN 'public' THEN r.name ELSE"	\
@@ -61,12 +66,14 @@
 	" NOT x.deleted AND x.author_id <> " u " LIMIT 100) z)"
 
 /* The columns of chat_sql_post's answer. */
-#define CHAT_POST_COL_ROOMS	0	/* 0: no such room for the author */
-#define CHAT_POST_COL_ARCHIVED	1
-#define CHAT_POST_COL_ALLOWED	2	/* f: over the rate limit */
-#define CHAT_POST_COL_JOBS	3
-#define CHAT_POST_COL_LIVE	4	/* f: the credential has ended */
-#define CHAT_POST_COL_MSG	5	/* CHAT_SQL_MSG_COLS, NULL if none */
+enum {
+	CHAT_POST_COL_ROOMS,	/* 0: no such room for the author */
+	CHAT_POST_COL_ARCHIVED,
+	CHAT_POST_COL_ALLOWED,	/* f: over the rate limit */
+	CHAT_POST_COL_JOBS,
+	CHAT_POST_COL_LIVE,	/* f: the credential has ended */
+	CHAT_POST_COL_MSG,	/* CHAT_SQL_MSG_COLS, NULL if none */
+};
 
 /* chat_publish.c */
 #define CHAT_CHANNEL		"agora:chat"

@@ -21,8 +21,7 @@ chat_message_json(struct core_db *db, int row, int col)
 	    "author", core_db_value(db, row, col + CHAT_COL_AUTHOR),
 	    "body", core_db_value(db, row, col + CHAT_COL_BODY),
 	    "created_at", core_db_value(db, row, col + CHAT_COL_CREATED),
-	    "deleted",
-	    !strcmp(core_db_value(db, row, col + CHAT_COL_DELETED), "t"),
+	    "deleted", core_db_bool(db, row, col + CHAT_COL_DELETED),
 	    "version",
 	    (json_int_t)core_db_int(db, row, col + CHAT_COL_VERSION));
 	if (o == NULL)
@@ -44,7 +43,7 @@ chat_room_json(struct core_db *db, int row)
 	    "id", (json_int_t)core_db_int(db, row, CHAT_RCOL_ID),
 	    "kind", core_db_value(db, row, CHAT_RCOL_KIND),
 	    "name", core_db_value(db, row, CHAT_RCOL_NAME),
-	    "archived", !strcmp(core_db_value(db, row, CHAT_RCOL_ARCHIVED), "t"),
+	    "archived", core_db_bool(db, row, CHAT_RCOL_ARCHIVED),
 	    "created_at", core_db_value(db, row, CHAT_RCOL_CREATED),
 	    "last_message_id",
 	    (json_int_t)core_db_int(db, row, CHAT_RCOL_LAST_ID),

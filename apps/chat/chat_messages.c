@@ -10,15 +10,14 @@
 
 #include "chat/chat.h"
 
-int	chat_api_room_messages(struct http_request *);
-int	chat_api_message(struct http_request *);
-
 #define REPORT_REASON_MAX	500
 
 /* $1 viewer, $2 room: the room when the viewer may read it. */
 static const char sql_can_read[] =
 	"SELECT r.archived FROM chat_rooms r"
 	" WHERE r.id = $2 AND " CHAT_SQL_CAN_READ("r", "$1");
+
+enum { CAN_READ_COL_ARCHIVED };
 
 /* $1 room, $2 id or version, $3 rows wanted (one more than the limit). */
 static const char sql_after[] =
@@ -71,9 +70,11 @@ static const char sql_change[] =
 	"  FROM (SELECT 1) one"
 	"  LEFT JOIN (m JOIN users u ON u.id = m.author_id) ON true";
 
-#define CHANGE_COL_ROOMS	0	/* 0: no such message for the user */
-#define CHANGE_COL_ARCHIVED	1
-#define CHANGE_COL_MSG		2	/* CHAT_SQL_MSG_COLS, NULL if none */
+enum {
+	CHANGE_COL_ROOMS,	/* 0: no such message for the user */
+	CHANGE_COL_ARCHIVED,
+	CHANGE_COL_MSG,		/* CHAT_SQL_MSG_COLS, NULL if none */
+};
 
 /* $1 message, $2 reporter, $3 reason. */
 static const char sql_report[] =
@@ -84,79 +85,68 @@ static const char sql_report[] =
 	" WHERE m.id = $1 AND NOT m.deleted AND me.id = $2"
 	"   AND " CHAT_SQL_CAN_READ("r", "$2");
 
+enum { REPORT_COL_FLAG };
+
 static int	messages_list(struct http_request *, struct core_ctx *,
-		    int64_t);
+		    struct core_db *, struct core_db *, int64_t);
 static int	message_post(struct http_request *, struct core_ctx *,
-		    int64_t);
+		    struct core_db *, int64_t);
 static int	message_change(struct http_request *, struct core_ctx *,
-		    int64_t, const char *);
+		    struct core_db *, int64_t, const char *);
 static int	message_report(struct http_request *, struct core_ctx *,
-		    int64_t);
+		    struct core_db *, int64_t);
 
 /* GET and POST /api/v1/chat/rooms/{id}/messages */
-int
-chat_api_room_messages(struct http_request *req)
+CORE_HANDLER_NEED(chat_api_room_messages, CORE_NEED_USER)
 {
-	struct core_ctx		*ctx;
 	const char		*rest;
 	int64_t			 id;
-	int			 rc;
 
-	if ((rc = core_begin(req, &ctx)) != CORE_OK)
-		return (core_yield(rc));
-	if ((rc = core_require_user(req, ctx)) != CORE_OK)
-		return (core_yield(rc));
 	if (core_path_id(req, "/api/v1/chat/rooms/", &id, &rest) == -1 ||
 	    strcmp(rest, "/messages"))
-		return (core_yield(core_error(req, 404, NULL)));
+		return (core_error(req, 404, NULL));
 
 	if (req->method == HTTP_METHOD_POST) {
-		if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
-			return (core_yield(rc));
-		return (core_yield(message_post(req, ctx, id)));
+		CORE_TRY(core_csrf_check(req, ctx));
+		return (message_post(req, ctx, &ctx->db[0], id));
 	}
 
-	return (core_yield(messages_list(req, ctx, id)));
+	return (messages_list(req, ctx, &ctx->db[0], &ctx->db[1], id));
 }
 
 /*
  * PATCH and DELETE /api/v1/chat/messages/{id},
  * POST /api/v1/chat/messages/{id}/report {reason}
  */
-int
-chat_api_message(struct http_request *req)
+CORE_HANDLER_NEED(chat_api_message, CORE_NEED_CHANGE)
 {
-	struct core_ctx		*ctx;
+	struct core_db		*db;
 	json_t			*body, *errors;
 	const char		*rest, *text;
 	int64_t			 id;
-	int			 rc;
 
-	if ((rc = core_begin_change(req, &ctx, CORE_NEED_USER)) != CORE_OK)
-		return (core_yield(rc));
 	if (core_path_id(req, "/api/v1/chat/messages/", &id, &rest) == -1)
-		return (core_yield(core_error(req, 404, NULL)));
+		return (core_error(req, 404, NULL));
 
+	db = &ctx->db[0];
 	if (req->method == HTTP_METHOD_POST) {
 		if (strcmp(rest, "/report"))
-			return (core_yield(core_error(req, 404, NULL)));
-		return (core_yield(message_report(req, ctx, id)));
+			return (core_error(req, 404, NULL));
+		return (message_report(req, ctx, db, id));
 	}
 	if (*rest != '\0')
-		return (core_yield(core_error(req, 404, NULL)));
+		return (core_error(req, 404, NULL));
 
 	if (req->method == HTTP_METHOD_DELETE)
-		return (core_yield(message_change(req, ctx, id, NULL)));
+		return (message_change(req, ctx, db, id, NULL));
 
-	if ((rc = core_json_body_max(req, ctx, CHAT_JSON_BODY_MAX, &body)) !=
-	    CORE_OK)
-		return (core_yield(rc));
+	CORE_TRY(core_json_body_max(req, ctx, CHAT_JSON_BODY_MAX, &body));
 	text = core_json_str(body, "body");
 	if (chat_text_check(text, CHAT_BODY_MAX, "body", &errors) == -1)
-		return (core_yield(core_problem(req, 422, "Invalid input",
-		    "The message is not valid.", errors)));
+		return (core_problem(req, 422, "Invalid input",
+		    "The message is not valid.", errors));
 
-	return (core_yield(message_change(req, ctx, id, text)));
+	return (message_change(req, ctx, db, id, text));
 }
 
 /*
@@ -165,20 +155,20 @@ chat_api_message(struct http_request *req)
  * including edits and deletions, or else the latest; ?limit= up to 200.
  */
 static int
-messages_list(struct http_request *req, struct core_ctx *ctx, int64_t id)
+messages_list(struct http_request *req, struct core_ctx *ctx,
+    struct core_db *room, struct core_db *db, int64_t id)
 {
-	struct core_db		*db;
+	struct core_num		 uid, rid, pos, lim;
 	const char		*params[3], *v, *sql, *mode;
 	const char		*modes[] = { "after", "before", "since" };
-	char			 uid[24], rid[24], pos[24], lim[24];
 	long long		 n, limit;
 	json_t			*list;
-	int			 rc, i, rows, err, given;
+	int			 i, rows, err, given;
 
 	http_populate_get(req);
 	sql = sql_before;
 	mode = "before";
-	(void)snprintf(pos, sizeof(pos), "%lld", (long long)INT64_MAX);
+	(void)core_num(&pos, INT64_MAX);
 	given = 0;
 	for (i = 0; i < 3; i++) {
 		if ((v = core_form_get(req, modes[i])) == NULL)
@@ -192,7 +182,7 @@ messages_list(struct http_request *req, struct core_ctx *ctx, int64_t id)
 			    "A message id or version."));
 		mode = modes[i];
 		sql = i == 0 ? sql_after : i == 1 ? sql_before : sql_since;
-		(void)snprintf(pos, sizeof(pos), "%lld", n);
+		(void)core_num(&pos, n);
 	}
 	limit = CHAT_PAGE_DEFAULT;
 	if ((v = core_form_get(req, "limit")) != NULL) {
@@ -202,27 +192,20 @@ messages_list(struct http_request *req, struct core_ctx *ctx, int64_t id)
 			    "A number from 1 to 200."));
 	}
 
-	(void)snprintf(uid, sizeof(uid), "%lld", (long long)ctx->user.id);
-	(void)snprintf(rid, sizeof(rid), "%lld", (long long)id);
-	params[0] = uid;
-	params[1] = rid;
-	if ((rc = core_db_run(req, &ctx->db[0], sql_can_read, 2, params)) !=
-	    CORE_OK)
-		return (rc);
-	if (core_db_rows(&ctx->db[0]) != 1)
+	params[0] = core_num(&uid, ctx->user.id);
+	params[1] = core_num(&rid, id);
+	CORE_TRY(core_db_run(req, room, sql_can_read, 2, params));
+	if (core_db_rows(room) != 1)
 		return (core_error(req, 404, "No such room."));
 	if (ctx->stage == 0) {
 		ctx->stage = 1;
 		chat_online_mark(ctx->user.username);
 	}
 
-	(void)snprintf(lim, sizeof(lim), "%lld", limit + 1);
-	params[0] = rid;
-	params[1] = pos;
-	params[2] = lim;
-	db = &ctx->db[1];
-	if ((rc = core_db_run(req, db, sql, 3, params)) != CORE_OK)
-		return (rc);
+	params[0] = rid.s;
+	params[1] = pos.s;
+	params[2] = core_num(&lim, limit + 1);
+	CORE_TRY(core_db_run(req, db, sql, 3, params));
 
 	rows = core_db_rows(db);
 	if (rows > limit)
@@ -239,53 +222,49 @@ messages_list(struct http_request *req, struct core_ctx *ctx, int64_t id)
 }
 
 static int
-message_post(struct http_request *req, struct core_ctx *ctx, int64_t id)
+message_post(struct http_request *req, struct core_ctx *ctx,
+    struct core_db *db, int64_t id)
 {
-	struct core_db		*db;
+	struct core_num		 uid, rid;
 	struct kore_buf		 offline;
 	json_t			*body, *errors;
 	const char		*text, *params[7];
-	char			 uid[24], rid[24], loc[64], hex[CORE_HASH_HEX];
+	char			 loc[64], hex[CORE_HASH_HEX];
 	int			 rc;
 
-	if ((rc = core_json_body_max(req, ctx, CHAT_JSON_BODY_MAX, &body)) !=
-	    CORE_OK)
-		return (rc);
+	CORE_TRY(core_json_body_max(req, ctx, CHAT_JSON_BODY_MAX, &body));
 	text = core_json_str(body, "body");
 	if (chat_text_check(text, CHAT_BODY_MAX, "body", &errors) == -1)
 		return (core_problem(req, 422, "Invalid input",
 		    "The message is not valid.", errors));
 
-	(void)snprintf(uid, sizeof(uid), "%lld", (long long)ctx->user.id);
-	(void)snprintf(rid, sizeof(rid), "%lld", (long long)id);
 	/* Asked again on every call: the statement may not have run yet. */
 	kore_buf_init(&offline, 64);
 	chat_mentions_offline(text, ctx->user.username, &offline);
-	params[0] = rid;
-	params[1] = uid;
+	params[0] = core_num(&rid, id);
+	params[1] = core_num(&uid, ctx->user.id);
 	params[2] = text;
 	params[3] = kore_buf_stringify(&offline, NULL);
 	params[4] = ctx->request_id;
 	core_hex(ctx->cred_hash, sizeof(ctx->cred_hash), hex);
 	params[5] = core_credential_kind(ctx->auth);
 	params[6] = hex;
-	db = &ctx->db[0];
 	rc = core_db_run(req, db, chat_sql_post, 7, params);
 	kore_buf_cleanup(&offline);
 	if (rc != CORE_OK)
 		return (rc);
 
-	if (strcmp(core_db_value(db, 0, CHAT_POST_COL_LIVE), "t"))
+	if (!core_db_bool(db, 0, CHAT_POST_COL_LIVE))
 		return (core_problem(req, 401, "Authentication required",
 		    "Your session or token has ended.", NULL));
 
 	if (core_db_int(db, 0, CHAT_POST_COL_ROOMS) == 0)
 		return (core_error(req, 404, "No such room."));
-	if (!strcmp(core_db_value(db, 0, CHAT_POST_COL_ARCHIVED), "t"))
+	if (core_db_bool(db, 0, CHAT_POST_COL_ARCHIVED))
 		return (core_problem(req, 409, "Room archived",
 		    "This room is archived: it can be read, not written to.",
 		    NULL));
-	if (strcmp(core_db_value(db, 0, CHAT_POST_COL_ALLOWED), "t")) {
+	if (!core_db_bool(db, 0, CHAT_POST_COL_ALLOWED)) {
 		http_response_header(req, "retry-after", "1");
 		return (core_problem(req, 429, "Slow down",
 		    "You are sending messages too fast. Wait a second.",
@@ -304,27 +283,21 @@ message_post(struct http_request *req, struct core_ctx *ctx, int64_t id)
 }
 
 static int
-message_change(struct http_request *req, struct core_ctx *ctx, int64_t id,
-    const char *text)
+message_change(struct http_request *req, struct core_ctx *ctx,
+    struct core_db *db, int64_t id, const char *text)
 {
-	struct core_db		*db;
+	struct core_num		 uid, mid;
 	const char		*params[4];
-	char			 uid[24], mid[24];
-	int			 rc;
 
-	(void)snprintf(mid, sizeof(mid), "%lld", (long long)id);
-	(void)snprintf(uid, sizeof(uid), "%lld", (long long)ctx->user.id);
-	params[0] = mid;
-	params[1] = uid;
+	params[0] = core_num(&mid, id);
+	params[1] = core_num(&uid, ctx->user.id);
 	params[2] = text;
 	params[3] = ctx->user.role == CORE_ROLE_ADMIN ? "true" : "false";
-	db = &ctx->db[0];
-	if ((rc = core_db_run(req, db, sql_change, 4, params)) != CORE_OK)
-		return (rc);
+	CORE_TRY(core_db_run(req, db, sql_change, 4, params));
 
 	if (core_db_int(db, 0, CHANGE_COL_ROOMS) == 0)
 		return (core_error(req, 404, "No such message."));
-	if (!strcmp(core_db_value(db, 0, CHANGE_COL_ARCHIVED), "t"))
+	if (core_db_bool(db, 0, CHANGE_COL_ARCHIVED))
 		return (core_problem(req, 409, "Room archived",
 		    "This room is archived: its messages can be read, not "
 		    "changed.", NULL));
@@ -353,15 +326,14 @@ message_change(struct http_request *req, struct core_ctx *ctx, int64_t id,
 }
 
 static int
-message_report(struct http_request *req, struct core_ctx *ctx, int64_t id)
+message_report(struct http_request *req, struct core_ctx *ctx,
+    struct core_db *db, int64_t id)
 {
+	struct core_num	 uid, mid;
 	json_t		*body;
 	const char	*reason, *params[3];
-	char		 uid[24], mid[24];
-	int		 rc;
 
-	if ((rc = core_json_body(req, ctx, &body)) != CORE_OK)
-		return (rc);
+	CORE_TRY(core_json_body(req, ctx, &body));
 	reason = core_json_str(body, "reason");
 	if (reason == NULL || strspn(reason, " \t\r\n") == strlen(reason))
 		reason = "no reason given";
@@ -371,20 +343,15 @@ message_report(struct http_request *req, struct core_ctx *ctx, int64_t id)
 		    "The reason is not valid.", json_pack("{s:s}", "reason",
 		    "At most 500 characters, no control characters.")));
 
-	if ((rc = core_limit_user(req, ctx, "reports", LIMIT_REPORTS_MAX,
+	CORE_TRY(core_limit_user(req, ctx, "reports", LIMIT_REPORTS_MAX,
 	    LIMIT_REPORTS_WINDOW, "You have sent many reports in the last "
-	    "hour. Try again later.")) != CORE_OK)
-		return (rc);
+	    "hour. Try again later."));
 
-	(void)snprintf(mid, sizeof(mid), "%lld", (long long)id);
-	(void)snprintf(uid, sizeof(uid), "%lld", (long long)ctx->user.id);
-	params[0] = mid;
-	params[1] = uid;
+	params[0] = core_num(&mid, id);
+	params[1] = core_num(&uid, ctx->user.id);
 	params[2] = reason;
-	if ((rc = core_db_run(req, &ctx->db[0], sql_report, 3, params)) !=
-	    CORE_OK)
-		return (rc);
-	if (core_db_rows(&ctx->db[0]) != 1)
+	CORE_TRY(core_db_run(req, db, sql_report, 3, params));
+	if (core_db_rows(db) != 1)
 		return (core_error(req, 404, "No such message."));
 
 	return (core_json_send(req, 202, json_pack("{s:b}", "reported", 1)));

@@ -9,26 +9,18 @@
 
 #include "chat/chat.h"
 
-int	chat_page(struct http_request *);
-
-int
-chat_page(struct http_request *req)
+CORE_HANDLER(chat_page)
 {
-	struct core_ctx		*ctx;
-	struct kore_buf		 buf;
-	int			 rc;
+	struct kore_buf		*buf;
 
-	if ((rc = core_begin(req, &ctx)) != CORE_OK)
-		return (core_yield(rc));
 	if (ctx->user.id == 0) {
 		core_redirect(req, "/login?next=/chat");
-		return (KORE_RESULT_OK);
+		return (CORE_DONE);
 	}
 	core_csrf_prepare(req, ctx);
 
-	kore_buf_init(&buf, 4096);
-	core_page_begin(req, &buf, "Chat");
-	core_html_appendf(&buf,
+	buf = core_page_open(req, "Chat");
+	core_html_appendf(buf,
 	    "<div class=\"chat\" id=\"chat\" data-user=\"%s\" data-uid=\"%lld\" "
 	    "data-admin=\"%d\" data-csrf=\"%s\">\n"
 	    "<aside class=\"chat-rooms\">\n"
@@ -60,9 +52,6 @@ chat_page(struct http_request *req)
 	    "<script src=\"/static/chat.js\" defer></script>\n",
 	    ctx->user.username, (long long)ctx->user.id,
 	    ctx->user.role == CORE_ROLE_ADMIN, ctx->csrf);
-	core_page_end(&buf);
-	core_page_send(req, 200, &buf);
-	kore_buf_cleanup(&buf);
 
-	return (KORE_RESULT_OK);
+	return (core_page_close(req, 200, buf));
 }

@@ -9,10 +9,6 @@
 
 #include "chat/chat.h"
 
-int	chat_api_rooms(struct http_request *);
-int	chat_api_room(struct http_request *);
-int	chat_api_dm(struct http_request *);
-
 /* At most this many public rooms, and this many conversations, listed. */
 #define ROOMS_LIST_MAX		500
 
@@ -50,6 +46,8 @@ static const char sql_room_archive[] =
 	"UPDATE chat_rooms SET archived = $2::bool"
 	" WHERE id = $1 AND kind = 'public' RETURNING id";
 
+enum { ARCHIVE_COL_ID };
+
 /* $1 viewer, $2 room, $3 last id read.  Never moves backwards. */
 static const char sql_room_read[] =
 	"INSERT INTO chat_reads (user_id, room_id, last_read_id)"
@@ -59,6 +57,8 @@ static const char sql_room_read[] =
 	"   SET last_read_id = greatest(chat_reads.last_read_id,"
 	"       EXCLUDED.last_read_id)"
 	"RETURNING room_id";
+
+enum { READ_COL_ROOM };
 
 /*
  * $1 viewer, $2 the other user's name.  The conversation of a pair is
@@ -84,37 +84,32 @@ static const char sql_dm[] =
 	"                  WHERE x.room_id = r.id), 0), 0, r.made"
 	"  FROM r";
 
-static int	rooms_create(struct http_request *, struct core_ctx *);
-static int	room_read(struct http_request *, struct core_ctx *, int64_t);
+/* CHAT_SQL_ROOM_COLS' columns, then whether the room was made. */
+enum { DM_COL_MADE = CHAT_RCOL_COUNT };
+
+static int	rooms_create(struct http_request *, struct core_ctx *,
+		    struct core_db *);
+static int	room_read(struct http_request *, struct core_ctx *,
+		    struct core_db *, int64_t);
 static int	room_archive(struct http_request *, struct core_ctx *,
-		    int64_t, int);
+		    struct core_db *, int64_t, int);
 
 /* GET and POST /api/v1/chat/rooms */
-int
-chat_api_rooms(struct http_request *req)
+CORE_HANDLER_NEED(chat_api_rooms, CORE_NEED_USER)
 {
-	struct core_ctx		*ctx;
 	struct core_db		*db;
+	struct core_num		 uid, lim;
 	const char		*params[2];
-	char			 uid[24], lim[24];
 	json_t			*list;
-	int			 rc, i, dm, n[2];
+	int			 i, dm, n[2];
 
-	if ((rc = core_begin(req, &ctx)) != CORE_OK)
-		return (core_yield(rc));
-	if ((rc = core_require_user(req, ctx)) != CORE_OK)
-		return (core_yield(rc));
-
-	if (req->method == HTTP_METHOD_POST)
-		return (core_yield(rooms_create(req, ctx)));
-
-	(void)snprintf(uid, sizeof(uid), "%lld", (long long)ctx->user.id);
-	(void)snprintf(lim, sizeof(lim), "%d", ROOMS_LIST_MAX + 1);
-	params[0] = uid;
-	params[1] = lim;
 	db = &ctx->db[0];
-	if ((rc = core_db_run(req, db, sql_rooms, 2, params)) != CORE_OK)
-		return (core_yield(rc));
+	if (req->method == HTTP_METHOD_POST)
+		return (rooms_create(req, ctx, db));
+
+	params[0] = core_num(&uid, ctx->user.id);
+	params[1] = core_num(&lim, ROOMS_LIST_MAX + 1);
+	CORE_TRY(core_db_run(req, db, sql_rooms, 2, params));
 
 	/* One list, as before; "truncated" says which kind has more. */
 	list = json_array();
@@ -125,112 +120,92 @@ chat_api_rooms(struct http_request *req)
 			json_array_append_new(list, chat_room_json(db, i));
 	}
 
-	return (core_yield(core_json_send(req, 200, json_pack(
+	return (core_json_send(req, 200, json_pack(
 	    "{s:o, s:{s:b, s:b}}", "rooms", list, "truncated",
-	    "public", n[0] > ROOMS_LIST_MAX, "dm", n[1] > ROOMS_LIST_MAX))));
+	    "public", n[0] > ROOMS_LIST_MAX, "dm", n[1] > ROOMS_LIST_MAX)));
 }
 
 /*
  * GET /api/v1/chat/rooms/{id}, POST /api/v1/chat/rooms/{id}/read
  * {last_id}, POST /api/v1/chat/rooms/{id}/{archive,unarchive} (admins).
  */
-int
-chat_api_room(struct http_request *req)
+CORE_HANDLER_NEED(chat_api_room, CORE_NEED_USER)
 {
-	struct core_ctx		*ctx;
 	struct core_db		*db;
+	struct core_num		 uid, rid;
 	const char		*rest, *params[2];
-	char			 uid[24], rid[24];
 	int64_t			 id;
-	int			 rc;
 
-	if ((rc = core_begin(req, &ctx)) != CORE_OK)
-		return (core_yield(rc));
-	if ((rc = core_require_user(req, ctx)) != CORE_OK)
-		return (core_yield(rc));
 	if (core_path_id(req, "/api/v1/chat/rooms/", &id, &rest) == -1)
-		return (core_yield(core_error(req, 404, NULL)));
+		return (core_error(req, 404, NULL));
 
+	db = &ctx->db[0];
 	if (req->method == HTTP_METHOD_POST) {
-		if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
-			return (core_yield(rc));
+		CORE_TRY(core_csrf_check(req, ctx));
 		if (!strcmp(rest, "/read"))
-			return (core_yield(room_read(req, ctx, id)));
+			return (room_read(req, ctx, db, id));
 		if (!strcmp(rest, "/archive") || !strcmp(rest, "/unarchive"))
-			return (core_yield(room_archive(req, ctx, id,
-			    rest[1] == 'a')));
-		return (core_yield(core_error(req, 404, NULL)));
+			return (room_archive(req, ctx, db, id,
+			    rest[1] == 'a'));
+		return (core_error(req, 404, NULL));
 	}
 	if (*rest != '\0')
-		return (core_yield(core_error(req, 404, NULL)));
+		return (core_error(req, 404, NULL));
 
-	(void)snprintf(uid, sizeof(uid), "%lld", (long long)ctx->user.id);
-	(void)snprintf(rid, sizeof(rid), "%lld", (long long)id);
-	params[0] = uid;
-	params[1] = rid;
-	db = &ctx->db[0];
-	if ((rc = core_db_run(req, db, sql_room, 2, params)) != CORE_OK)
-		return (core_yield(rc));
+	params[0] = core_num(&uid, ctx->user.id);
+	params[1] = core_num(&rid, id);
+	CORE_TRY(core_db_run(req, db, sql_room, 2, params));
 	if (core_db_rows(db) != 1)
-		return (core_yield(core_error(req, 404, "No such room.")));
+		return (core_error(req, 404, "No such room."));
 
-	return (core_yield(core_json_send(req, 200,
-	    json_pack("{s:o}", "room", chat_room_json(db, 0)))));
+	return (core_json_send(req, 200,
+	    json_pack("{s:o}", "room", chat_room_json(db, 0))));
 }
 
 /* POST /api/v1/chat/dm/{username}: the conversation with that user. */
-int
-chat_api_dm(struct http_request *req)
+CORE_HANDLER_NEED(chat_api_dm, CORE_NEED_CHANGE)
 {
-	struct core_ctx		*ctx;
 	struct core_db		*db;
+	struct core_num		 uid;
 	const char		*name, *params[2];
-	char			 uid[24], loc[64];
+	char			 loc[64];
 	int			 made;
-	int			 rc;
-
-	if ((rc = core_begin_change(req, &ctx, CORE_NEED_USER)) != CORE_OK)
-		return (core_yield(rc));
 
 	/* The route admits only [a-z0-9_]{1,32} here. */
 	name = req->path + strlen("/api/v1/chat/dm/");
 	if (!strcmp(name, ctx->user.username))
-		return (core_yield(core_problem(req, 422, "Invalid input",
+		return (core_problem(req, 422, "Invalid input",
 		    "A conversation needs another user.",
-		    json_pack("{s:s}", "username", "That is you."))));
+		    json_pack("{s:s}", "username", "That is you.")));
 
-	(void)snprintf(uid, sizeof(uid), "%lld", (long long)ctx->user.id);
-	params[0] = uid;
+	params[0] = core_num(&uid, ctx->user.id);
 	params[1] = name;
 	db = &ctx->db[0];
-	if ((rc = core_db_run(req, db, sql_dm, 2, params)) != CORE_OK)
-		return (core_yield(rc));
+	CORE_TRY(core_db_run(req, db, sql_dm, 2, params));
 	if (core_db_rows(db) != 1)
-		return (core_yield(core_error(req, 404, "No such user.")));
+		return (core_error(req, 404, "No such user."));
 
-	made = !strcmp(core_db_value(db, 0, 7), "t");
+	made = core_db_bool(db, 0, DM_COL_MADE);
 	(void)snprintf(loc, sizeof(loc), "/api/v1/chat/rooms/%lld",
 	    (long long)core_db_int(db, 0, CHAT_RCOL_ID));
 	http_response_header(req, "location", loc);
 
-	return (core_yield(core_json_send(req, made ? 201 : 200,
-	    json_pack("{s:o}", "room", chat_room_json(db, 0)))));
+	return (core_json_send(req, made ? 201 : 200,
+	    json_pack("{s:o}", "room", chat_room_json(db, 0))));
 }
 
 /* POST /api/v1/chat/rooms {name} */
 static int
-rooms_create(struct http_request *req, struct core_ctx *ctx)
+rooms_create(struct http_request *req, struct core_ctx *ctx,
+    struct core_db *db)
 {
-	struct core_db		*db;
+	struct core_num		 uid;
 	json_t			*body, *errors;
 	const char		*name, *params[2];
-	char			 uid[24], loc[64];
-	int			 rc;
+	char			 loc[64];
 
-	if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
-		return (rc);
-	if ((rc = core_json_body(req, ctx, &body)) != CORE_OK)
-		return (rc);
+	CORE_TRY(core_csrf_check(req, ctx));
+	CORE_TRY(core_json_body(req, ctx, &body));
 
 	name = core_json_str(body, "name");
 	if (chat_text_check(name, CHAT_ROOM_NAME_MAX, "name", &errors) == -1 ||
@@ -239,17 +214,13 @@ rooms_create(struct http_request *req, struct core_ctx *ctx)
 		return (core_problem(req, 422, "Invalid input",
 		    "The room name is not valid.", errors));
 
-	if ((rc = core_limit_user(req, ctx, "rooms", LIMIT_ROOMS_MAX,
+	CORE_TRY(core_limit_user(req, ctx, "rooms", LIMIT_ROOMS_MAX,
 	    LIMIT_ROOMS_WINDOW, "You have created many rooms in the last "
-	    "hour. Try again later.")) != CORE_OK)
-		return (rc);
+	    "hour. Try again later."));
 
-	(void)snprintf(uid, sizeof(uid), "%lld", (long long)ctx->user.id);
-	params[0] = uid;
+	params[0] = core_num(&uid, ctx->user.id);
 	params[1] = name;
-	db = &ctx->db[0];
-	if ((rc = core_db_run(req, db, sql_room_create, 2, params)) != CORE_OK)
-		return (rc);
+	CORE_TRY(core_db_run(req, db, sql_room_create, 2, params));
 	if (!strcmp(core_db_sqlstate(db), "23505"))
 		return (core_problem(req, 409, "Name taken",
 		    "A room with this name exists.",
@@ -267,32 +238,25 @@ rooms_create(struct http_request *req, struct core_ctx *ctx)
 
 /* Remember that the viewer has read the room up to {last_id}. */
 static int
-room_read(struct http_request *req, struct core_ctx *ctx, int64_t id)
+room_read(struct http_request *req, struct core_ctx *ctx,
+    struct core_db *db, int64_t id)
 {
+	struct core_num	 uid, rid, lid;
 	json_t		*body, *last;
 	const char	*params[3];
-	char		 uid[24], rid[24], lid[24];
-	int		 rc;
 
-	if ((rc = core_json_body(req, ctx, &body)) != CORE_OK)
-		return (rc);
+	CORE_TRY(core_json_body(req, ctx, &body));
 	last = json_object_get(body, "last_id");
 	if (!json_is_integer(last) || json_integer_value(last) < 0)
 		return (core_problem(req, 422, "Invalid input",
 		    "Say up to which message the room was read.",
 		    json_pack("{s:s}", "last_id", "A message id.")));
 
-	(void)snprintf(uid, sizeof(uid), "%lld", (long long)ctx->user.id);
-	(void)snprintf(rid, sizeof(rid), "%lld", (long long)id);
-	(void)snprintf(lid, sizeof(lid), "%lld",
-	    (long long)json_integer_value(last));
-	params[0] = uid;
-	params[1] = rid;
-	params[2] = lid;
-	if ((rc = core_db_run(req, &ctx->db[0], sql_room_read, 3, params)) !=
-	    CORE_OK)
-		return (rc);
-	if (core_db_rows(&ctx->db[0]) != 1)
+	params[0] = core_num(&uid, ctx->user.id);
+	params[1] = core_num(&rid, id);
+	params[2] = core_num(&lid, json_integer_value(last));
+	CORE_TRY(core_db_run(req, db, sql_room_read, 3, params));
+	if (core_db_rows(db) != 1)
 		return (core_error(req, 404, "No such room."));
 
 	http_response(req, 204, NULL, 0);
@@ -300,23 +264,18 @@ room_read(struct http_request *req, struct core_ctx *ctx, int64_t id)
 }
 
 static int
-room_archive(struct http_request *req, struct core_ctx *ctx, int64_t id,
-    int archive)
+room_archive(struct http_request *req, struct core_ctx *ctx,
+    struct core_db *db, int64_t id, int archive)
 {
+	struct core_num	 rid;
 	const char	*params[2];
-	char		 rid[24];
-	int		 rc;
 
-	if ((rc = core_require_admin(req, ctx)) != CORE_OK)
-		return (rc);
+	CORE_TRY(core_require_admin(req, ctx));
 
-	(void)snprintf(rid, sizeof(rid), "%lld", (long long)id);
-	params[0] = rid;
+	params[0] = core_num(&rid, id);
 	params[1] = archive ? "true" : "false";
-	if ((rc = core_db_run(req, &ctx->db[0], sql_room_archive, 2,
-	    params)) != CORE_OK)
-		return (rc);
-	if (core_db_rows(&ctx->db[0]) != 1)
+	CORE_TRY(core_db_run(req, db, sql_room_archive, 2, params));
+	if (core_db_rows(db) != 1)
 		return (core_error(req, 404, "No such room."));
 
 	http_response(req, 204, NULL, 0);

@@ -44,7 +44,6 @@
 #include "chat/chat.h"
 #include "chat/chat_frame.h"
 
-int	chat_ws(struct http_request *);
 void	chat_ws_connect(struct connection *);
 void	chat_ws_message(struct connection *, u_int8_t, const void *, size_t);
 void	chat_ws_disconnect(struct connection *);
@@ -89,13 +88,17 @@ static const char sql_subscribe[] =
 	"     LIMIT 501"
 	"  ) x ON true";
 
-#define SUB_COL_ROOMS		0
-#define SUB_COL_LIVE		1
-#define SUB_COL_MSG		2	/* CHAT_SQL_MSG_COLS, NULL if none */
+enum {
+	SUB_COL_ROOMS,
+	SUB_COL_LIVE,
+	SUB_COL_MSG,		/* CHAT_SQL_MSG_COLS, NULL if none */
+};
 
 /* $1 user, $2 and $3 the kind and hash of the credential. */
 static const char sql_live[] =
 	"SELECT " CORE_SQL_CRED_LIVE("$1", "$2", "$3");
+
+enum { LIVE_COL_LIVE };
 
 /*
  * $1 connections (serials), $2 their users, $3 and $4 the kinds and
@@ -106,6 +109,8 @@ static const char sql_sweep[] =
 	"  FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[])"
 	"       AS x(serial, uid, kind, hash)"
 	" WHERE NOT " CORE_SQL_CRED_LIVE("x.uid", "x.kind", "x.hash");
+
+enum { SWEEP_COL_SERIAL };
 
 /* Small: every connection has CHAT_WS_ROOMS_MAX of them. */
 struct chat_sub {
@@ -190,25 +195,20 @@ static void	peer_release(struct chat_peer *);
 static int64_t	json_id(json_t *, const char *);
 
 /* GET /chat/ws: authenticate, then upgrade. */
-int
-chat_ws(struct http_request *req)
+CORE_HANDLER(chat_ws)
 {
-	struct core_ctx		*ctx;
 	struct chat_ws_handle	*h;
-	int			 rc;
 
-	if ((rc = core_begin(req, &ctx)) != CORE_OK)
-		return (core_yield(rc));
 	if (ctx->user.id == 0)
-		return (core_yield(core_error(req, 401,
-		    "Sign in, or send a bearer token.")));
+		return (core_error(req, 401,
+		    "Sign in, or send a bearer token."));
 	if (ctx->auth != CORE_AUTH_BEARER && !origin_ok(req))
-		return (core_yield(core_error(req, 403,
+		return (core_error(req, 403,
 		    "WebSocket connections with a session cookie must come "
-		    "from this site's pages.")));
+		    "from this site's pages."));
 	if (core_pubsub_listen(CHAT_CHANNEL, fanout) == -1 ||
 	    core_revoke_listen(revoked) == -1)
-		return (core_yield(core_error(req, 503, NULL)));
+		return (core_error(req, 503, NULL));
 
 	/* A handshake that failed earlier on this connection left its own. */
 	kore_free(req->owner->hdlr_extra);
@@ -223,7 +223,7 @@ chat_ws(struct http_request *req)
 	kore_websocket_handshake(req, "chat_ws_connect", "chat_ws_message",
 	    "chat_ws_disconnect");
 
-	return (KORE_RESULT_OK);
+	return (CORE_DONE);
 }
 
 void
@@ -446,7 +446,7 @@ swept(struct core_dbq *q, int ok)
 	int			 i;
 
 	for (i = 0; ok && i < core_db_rows(&q->db); i++) {
-		serial = (u_int64_t)core_db_int(&q->db, i, 0);
+		serial = (u_int64_t)core_db_int(&q->db, i, SWEEP_COL_SERIAL);
 		for (p = TAILQ_FIRST(&peers); p != NULL; p = next) {
 			next = TAILQ_NEXT(p, list);
 			if (p->serial == serial) {
@@ -658,7 +658,7 @@ subscribed(struct chat_op *op)
 
 	if ((s = sub_find(p, op->room)) == NULL || s->state != SUB_PENDING)
 		return;		/* unsubscribed meanwhile */
-	if (strcmp(core_db_value(db, 0, SUB_COL_LIVE), "t")) {
+	if (!core_db_bool(db, 0, SUB_COL_LIVE)) {
 		peer_cut(p, "Signed out: the session or token of this "
 		    "connection has ended.");
 		return;
@@ -715,7 +715,7 @@ sent(struct chat_op *op)
 	const char		*ref;
 
 	ref = op->ref[0] != '\0' ? op->ref : NULL;
-	if (strcmp(core_db_value(db, 0, CHAT_POST_COL_LIVE), "t")) {
+	if (!core_db_bool(db, 0, CHAT_POST_COL_LIVE)) {
 		peer_cut(p, "Signed out: the session or token of this "
 		    "connection has ended.");
 		return;
@@ -724,11 +724,11 @@ sent(struct chat_op *op)
 		peer_error(p, 404, "No such room.", ref);
 		return;
 	}
-	if (!strcmp(core_db_value(db, 0, CHAT_POST_COL_ARCHIVED), "t")) {
+	if (core_db_bool(db, 0, CHAT_POST_COL_ARCHIVED)) {
 		peer_error(p, 409, "This room is archived.", ref);
 		return;
 	}
-	if (strcmp(core_db_value(db, 0, CHAT_POST_COL_ALLOWED), "t")) {
+	if (!core_db_bool(db, 0, CHAT_POST_COL_ALLOWED)) {
 		peer_error(p, 429, "You are sending messages too fast.", ref);
 		return;
 	}
@@ -747,7 +747,7 @@ typed(struct chat_op *op)
 {
 	struct chat_peer	*p = op->peer;
 
-	if (strcmp(core_db_value(&op->q.db, 0, 0), "t")) {
+	if (!core_db_bool(&op->q.db, 0, LIVE_COL_LIVE)) {
 		peer_cut(p, "Signed out: the session or token of this "
 		    "connection has ended.");
 		return;
