@@ -466,7 +466,7 @@ int		core_jobs_drop(const char *);
 
 /* media.c */
 int		core_media_upload(struct http_request *, struct core_ctx *,
-		    const char *);
+		    struct core_db *, const char *);
 int		core_media_json(struct http_request *, struct core_db *,
 		    int64_t, json_t **);
 int		core_media_serve(struct http_request *);
