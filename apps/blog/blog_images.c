@@ -11,8 +11,8 @@
 
 /*
  * The core's media statements, read here by name: the upload's row
- * (core_media_upload leaves it in ctx->db[3]) and a media file's row
- * (core_media_json, apps/core/media.c sql_media_get).
+ * (core_media_upload fills the statement it is given) and a media
+ * file's row (core_media_json, apps/core/media.c sql_media_get).
  */
 enum upload_col {
 	UPLOAD_COL_ID
@@ -36,8 +36,8 @@ CORE_HANDLER_NEED(blog_api_image_upload, CORE_NEED_CHANGE)
 	char			 md[128], loc[64];
 	int64_t			 id;
 
-	CORE_TRY(core_media_upload(req, ctx, "file"));
 	upload = &ctx->db[3];
+	CORE_TRY(core_media_upload(req, ctx, upload, "file"));
 	id = core_db_int(upload, 0, UPLOAD_COL_ID);
 	CORE_TRY(core_media_json(req, &ctx->db[2], id, &media));
 

@@ -8,11 +8,6 @@
 
 #include "core/core.h"
 
-int	core_api_register(struct http_request *);
-int	core_api_login(struct http_request *);
-int	core_api_logout(struct http_request *);
-int	core_api_me(struct http_request *);
-
 static const char sql_token_insert[] =
 	"INSERT INTO api_tokens (user_id, token_hash, name)"
 	"  VALUES ($1, decode($2, 'hex'), $3)";
@@ -23,66 +18,52 @@ static const char sql_token_delete[] =
 static const char sql_me[] =
 	"SELECT " CORE_SQL_USER_COLS " FROM users u WHERE u.id = $1";
 
-int
-core_api_register(struct http_request *req)
+CORE_HANDLER(core_api_register)
 {
-	struct core_ctx		*ctx;
 	struct core_signup	 in;
 	json_t			*body, *errors;
 	char			 loc[64];
-	int			 rc, status;
+	int			 status;
 
-	if ((rc = core_begin(req, &ctx)) != CORE_OK)
-		return (core_yield(rc));
-
-	if ((rc = core_json_body(req, ctx, &body)) != CORE_OK)
-		return (core_yield(rc));
+	CORE_TRY(core_json_body(req, ctx, &body));
 
 	memset(&in, 0, sizeof(in));
 	in.username_in = core_json_str(body, "username");
 	in.email = core_json_str(body, "email");
 	in.password = core_json_str(body, "password");
 
-	if ((rc = core_auth_register(req, ctx, &in, &errors, &status)) !=
-	    CORE_OK)
-		return (core_yield(rc));
+	CORE_TRY(core_auth_register(req, ctx, &in, &errors, &status));
 
 	if (errors != NULL)
-		return (core_yield(core_problem(req, status,
+		return (core_problem(req, status,
 		    status == 409 ? "Already registered" : "Invalid input",
 		    status == 409 ? "The username or email is in use." :
-		    "Some fields are missing or not valid.", errors)));
+		    "Some fields are missing or not valid.", errors));
 
 	(void)snprintf(loc, sizeof(loc), "/api/v1/users/%lld",
-	    (long long)core_db_int(&ctx->db[0], 0, 0));
+	    (long long)core_db_int(&ctx->db[0], 0, CORE_USER_COL_ID));
 	http_response_header(req, "location", loc);
 
-	return (core_yield(core_json_send(req, 201,
-	    json_pack("{s:o}", "user", core_json_user(&ctx->db[0], 0)))));
+	return (core_json_send(req, 201,
+	    json_pack("{s:o}", "user", core_json_user(&ctx->db[0], 0))));
 }
 
-int
-core_api_login(struct http_request *req)
+CORE_HANDLER(core_api_login)
 {
-	struct core_ctx		*ctx;
 	struct core_signup	 in;
+	struct core_num		 id;
 	json_t			*body;
 	const char		*params[3];
-	char			 id[24], hex[CORE_HASH_HEX], retry[16];
-	int			 rc, status;
+	char			 hex[CORE_HASH_HEX], retry[16];
+	int			 status;
 
-	if ((rc = core_begin(req, &ctx)) != CORE_OK)
-		return (core_yield(rc));
-
-	if ((rc = core_json_body(req, ctx, &body)) != CORE_OK)
-		return (core_yield(rc));
+	CORE_TRY(core_json_body(req, ctx, &body));
 
 	memset(&in, 0, sizeof(in));
 	in.username_in = core_json_str(body, "username");
 	in.password = core_json_str(body, "password");
 
-	if ((rc = core_auth_login(req, ctx, &in, &status)) != CORE_OK)
-		return (core_yield(rc));
+	CORE_TRY(core_auth_login(req, ctx, &in, &status));
 
 	switch (status) {
 	case 200:
@@ -90,94 +71,66 @@ core_api_login(struct http_request *req)
 	case 429:
 		(void)snprintf(retry, sizeof(retry), "%d", ctx->retry_after);
 		http_response_header(req, "retry-after", retry);
-		return (core_yield(core_problem(req, 429, "Too many attempts",
+		return (core_problem(req, 429, "Too many attempts",
 		    "Too many failed logins for this account from your "
-		    "address. Try again later.", NULL)));
+		    "address. Try again later.", NULL));
 	case 403:
-		return (core_yield(core_problem(req, 403, "Account suspended",
-		    "This account is suspended.", NULL)));
+		return (core_problem(req, 403, "Account suspended",
+		    "This account is suspended.", NULL));
 	default:
-		return (core_yield(core_problem(req, 401, "Login failed",
-		    "Invalid username or password.", NULL)));
+		return (core_problem(req, 401, "Login failed",
+		    "Invalid username or password.", NULL));
 	}
 
 	if (ctx->new_token[0] == '\0')
 		core_token_new(ctx->new_token, ctx->new_hash);
 	core_hex(ctx->new_hash, sizeof(ctx->new_hash), hex);
-	(void)snprintf(id, sizeof(id), "%lld",
-	    (long long)core_db_int(&ctx->db[0], 0, 0));
-	params[0] = id;
+	params[0] = core_num(&id,
+	    core_db_int(&ctx->db[0], 0, CORE_USER_COL_ID));
 	params[1] = hex;
 	params[2] = "login";
-	if ((rc = core_db_run(req, &ctx->db[1], sql_token_insert, 3,
-	    params)) != CORE_OK)
-		return (core_yield(rc));
+	CORE_TRY(core_db_run(req, &ctx->db[1], sql_token_insert, 3, params));
 
-	return (core_yield(core_json_send(req, 200, json_pack("{s:s, s:o}",
+	return (core_json_send(req, 200, json_pack("{s:s, s:o}",
 	    "token", ctx->new_token,
-	    "user", core_json_user(&ctx->db[0], 0)))));
+	    "user", core_json_user(&ctx->db[0], 0))));
 }
 
 /*
  * Bearer: revoke the token used.  Cookie: end the session (with the CSRF
  * header, like every cookie-authenticated API change).
  */
-int
-core_api_logout(struct http_request *req)
+CORE_HANDLER_NEED(core_api_logout, CORE_NEED_CHANGE)
 {
-	struct core_ctx		*ctx;
 	const char		*params[1];
 	char			 hex[CORE_HASH_HEX];
-	int			 rc;
-
-	if ((rc = core_begin(req, &ctx)) != CORE_OK)
-		return (core_yield(rc));
-
-	if ((rc = core_require_user(req, ctx)) != CORE_OK)
-		return (core_yield(rc));
-
-	if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
-		return (core_yield(rc));
 
 	if (ctx->auth == CORE_AUTH_BEARER) {
 		core_hex(ctx->cred_hash, sizeof(ctx->cred_hash), hex);
 		params[0] = hex;
-		rc = core_db_run(req, &ctx->db[0], sql_token_delete, 1, params);
-		if (rc == CORE_OK)
-			core_revoke_credential(hex);
+		CORE_TRY(core_db_run(req, &ctx->db[0], sql_token_delete, 1,
+		    params));
+		core_revoke_credential(hex);
 	} else {
-		rc = core_session_end(req, ctx, &ctx->db[0]);
+		CORE_TRY(core_session_end(req, ctx, &ctx->db[0]));
 	}
-	if (rc != CORE_OK)
-		return (core_yield(rc));
 
 	http_response(req, 204, NULL, 0);
-	return (KORE_RESULT_OK);
+	return (CORE_DONE);
 }
 
-int
-core_api_me(struct http_request *req)
+CORE_HANDLER_NEED(core_api_me, CORE_NEED_USER)
 {
-	struct core_ctx		*ctx;
+	struct core_num		 id;
 	const char		*params[1];
-	char			 id[24];
-	int			 rc;
 
-	if ((rc = core_begin(req, &ctx)) != CORE_OK)
-		return (core_yield(rc));
-
-	if ((rc = core_require_user(req, ctx)) != CORE_OK)
-		return (core_yield(rc));
-
-	(void)snprintf(id, sizeof(id), "%lld", (long long)ctx->user.id);
-	params[0] = id;
-	if ((rc = core_db_run(req, &ctx->db[0], sql_me, 1, params)) != CORE_OK)
-		return (core_yield(rc));
+	params[0] = core_num(&id, ctx->user.id);
+	CORE_TRY(core_db_run(req, &ctx->db[0], sql_me, 1, params));
 
 	if (core_db_rows(&ctx->db[0]) != 1)
-		return (core_yield(core_problem(req, 401,
-		    "Authentication required", "The account is gone.", NULL)));
+		return (core_problem(req, 401,
+		    "Authentication required", "The account is gone.", NULL));
 
-	return (core_yield(core_json_send(req, 200,
-	    json_pack("{s:o}", "user", core_json_user(&ctx->db[0], 0)))));
+	return (core_json_send(req, 200,
+	    json_pack("{s:o}", "user", core_json_user(&ctx->db[0], 0))));
 }

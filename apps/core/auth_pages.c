@@ -6,10 +6,6 @@
 
 #include "core/core.h"
 
-int	core_register_page(struct http_request *);
-int	core_login_page(struct http_request *);
-int	core_logout_page(struct http_request *);
-
 static int	register_render(struct http_request *, int,
 		    struct core_signup *, json_t *);
 static int	login_render(struct http_request *, int, const char *,
@@ -17,77 +13,61 @@ static int	login_render(struct http_request *, int, const char *,
 static void	field_error(struct kore_buf *, json_t *, const char *);
 static const char *safe_next(const char *);
 
-int
-core_register_page(struct http_request *req)
+CORE_HANDLER(core_register_page)
 {
-	struct core_ctx		*ctx;
 	struct core_signup	 in;
 	json_t			*errors;
 	int			 rc, status;
 
-	if ((rc = core_begin(req, &ctx)) != CORE_OK)
-		return (core_yield(rc));
-
 	memset(&in, 0, sizeof(in));
 	if (req->method != HTTP_METHOD_POST)
-		return (core_yield(register_render(req, 200, &in, NULL)));
+		return (register_render(req, 200, &in, NULL));
 
-	if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
-		return (core_yield(rc));
+	CORE_TRY(core_csrf_check(req, ctx));
 
 	in.username_in = core_form_get(req, "username");
 	in.email = core_form_get(req, "email");
 	in.password = core_form_get(req, "password");
 
-	if ((rc = core_auth_register(req, ctx, &in, &errors, &status)) !=
-	    CORE_OK)
-		return (core_yield(rc));
+	CORE_TRY(core_auth_register(req, ctx, &in, &errors, &status));
 
 	if (errors != NULL) {
 		rc = register_render(req, status, &in, errors);
 		json_decref(errors);
-		return (core_yield(rc));
+		return (rc);
 	}
 
-	if ((rc = core_session_start(req, ctx, &ctx->db[1],
-	    core_db_int(&ctx->db[0], 0, 0))) != CORE_OK)
-		return (core_yield(rc));
+	CORE_TRY(core_session_start(req, ctx, &ctx->db[1],
+	    core_db_int(&ctx->db[0], 0, CORE_USER_COL_ID)));
 
 	core_redirect(req, "/");
-	return (KORE_RESULT_OK);
+	return (CORE_DONE);
 }
 
-int
-core_login_page(struct http_request *req)
+CORE_HANDLER(core_login_page)
 {
-	struct core_ctx		*ctx;
 	struct core_signup	 in;
 	const char		*next;
 	char			 retry[16];
-	int			 rc, status;
-
-	if ((rc = core_begin(req, &ctx)) != CORE_OK)
-		return (core_yield(rc));
+	int			 status;
 
 	memset(&in, 0, sizeof(in));
 	if (req->method != HTTP_METHOD_POST) {
 		http_populate_get(req);
-		return (core_yield(login_render(req, 200, NULL,
+		return (login_render(req, 200, NULL,
 		    safe_next(core_form_get(req, "next")), NULL,
 		    core_form_get(req, "reset") != NULL ?
 		    "Your password was changed. Log in with the new one." :
-		    NULL)));
+		    NULL));
 	}
 
-	if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
-		return (core_yield(rc));
+	CORE_TRY(core_csrf_check(req, ctx));
 
 	in.username_in = core_form_get(req, "username");
 	in.password = core_form_get(req, "password");
 	next = safe_next(core_form_get(req, "next"));
 
-	if ((rc = core_auth_login(req, ctx, &in, &status)) != CORE_OK)
-		return (core_yield(rc));
+	CORE_TRY(core_auth_login(req, ctx, &in, &status));
 
 	switch (status) {
 	case 200:
@@ -95,120 +75,102 @@ core_login_page(struct http_request *req)
 	case 429:
 		(void)snprintf(retry, sizeof(retry), "%d", ctx->retry_after);
 		http_response_header(req, "retry-after", retry);
-		return (core_yield(login_render(req, 429, in.username_in, next,
+		return (login_render(req, 429, in.username_in, next,
 		    "Too many failed attempts. Wait a few minutes and try "
-		    "again.", NULL)));
+		    "again.", NULL));
 	case 403:
-		return (core_yield(login_render(req, 403, in.username_in, next,
-		    "This account is suspended.", NULL)));
+		return (login_render(req, 403, in.username_in, next,
+		    "This account is suspended.", NULL));
 	default:
-		return (core_yield(login_render(req, 401, in.username_in, next,
-		    "Invalid username or password.", NULL)));
+		return (login_render(req, 401, in.username_in, next,
+		    "Invalid username or password.", NULL));
 	}
 
-	if ((rc = core_session_start(req, ctx, &ctx->db[1],
-	    core_db_int(&ctx->db[0], 0, 0))) != CORE_OK)
-		return (core_yield(rc));
+	CORE_TRY(core_session_start(req, ctx, &ctx->db[1],
+	    core_db_int(&ctx->db[0], 0, CORE_USER_COL_ID)));
 
 	core_redirect(req, next != NULL ? next : "/");
-	return (KORE_RESULT_OK);
+	return (CORE_DONE);
 }
 
-int
-core_logout_page(struct http_request *req)
+CORE_HANDLER_NEED(core_logout_page, CORE_NEED_CSRF)
 {
-	struct core_ctx		*ctx;
-	int			 rc;
-
-	if ((rc = core_begin(req, &ctx)) != CORE_OK)
-		return (core_yield(rc));
-
-	if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
-		return (core_yield(rc));
-
-	if ((rc = core_session_end(req, ctx, &ctx->db[0])) != CORE_OK)
-		return (core_yield(rc));
+	CORE_TRY(core_session_end(req, ctx, &ctx->db[0]));
 
 	core_redirect(req, "/");
-	return (KORE_RESULT_OK);
+	return (CORE_DONE);
 }
 
 static int
 register_render(struct http_request *req, int status, struct core_signup *in,
     json_t *errors)
 {
-	struct kore_buf		buf;
+	struct kore_buf		*buf;
 
-	kore_buf_init(&buf, 4096);
-	core_page_begin(req, &buf, "Create an account");
-	core_html_appendf(&buf, "<article class=\"auth\">\n"
+	buf = core_page_open(req, "Create an account");
+	core_html_appendf(buf, "<article class=\"auth\">\n"
 	    "<h1>Create an account</h1>\n");
 	if (errors != NULL)
-		core_html_appendf(&buf, "<p class=\"form-error\" role=\"alert\">"
+		core_html_appendf(buf, "<p class=\"form-error\" role=\"alert\">"
 		    "Please correct the marked fields.</p>\n");
 
-	core_html_appendf(&buf, "<form method=\"post\" action=\"/register\" "
+	core_html_appendf(buf, "<form method=\"post\" action=\"/register\" "
 	    "novalidate>\n");
-	core_form_csrf(req, &buf);
+	core_form_csrf(req, buf);
 
-	core_html_appendf(&buf, "<label>Username\n<input name=\"username\" "
+	core_html_appendf(buf, "<label>Username\n<input name=\"username\" "
 	    "value=\"%s\" autocomplete=\"username\" required minlength=\"3\" "
 	    "maxlength=\"32\" pattern=\"[A-Za-z0-9_]{3,32}\"%R>\n",
 	    in->username_in, json_object_get(errors, "username") != NULL ?
 	    " aria-invalid=\"true\"" : "");
-	field_error(&buf, errors, "username");
-	core_html_appendf(&buf, "<small>3 to 32 letters, digits or _."
+	field_error(buf, errors, "username");
+	core_html_appendf(buf, "<small>3 to 32 letters, digits or _."
 	    "</small></label>\n");
 
-	core_html_appendf(&buf, "<label>Email\n<input name=\"email\" "
+	core_html_appendf(buf, "<label>Email\n<input name=\"email\" "
 	    "type=\"email\" value=\"%s\" autocomplete=\"email\" required "
 	    "maxlength=\"254\"%R>\n", in->email,
 	    json_object_get(errors, "email") != NULL ?
 	    " aria-invalid=\"true\"" : "");
-	field_error(&buf, errors, "email");
-	core_html_appendf(&buf, "</label>\n");
+	field_error(buf, errors, "email");
+	core_html_appendf(buf, "</label>\n");
 
-	core_html_appendf(&buf, "<label>Password\n<input name=\"password\" "
+	core_html_appendf(buf, "<label>Password\n<input name=\"password\" "
 	    "type=\"password\" autocomplete=\"new-password\" required "
 	    "minlength=\"8\" maxlength=\"128\"%R>\n",
 	    json_object_get(errors, "password") != NULL ?
 	    " aria-invalid=\"true\"" : "");
-	field_error(&buf, errors, "password");
-	core_html_appendf(&buf, "<small>At least 8 characters. A few words "
+	field_error(buf, errors, "password");
+	core_html_appendf(buf, "<small>At least 8 characters. A few words "
 	    "make a good password.</small></label>\n"
 	    "<button type=\"submit\">Create account</button>\n</form>\n"
 	    "<p>Already have an account? <a href=\"/login\">Log in</a>.</p>\n"
 	    "</article>\n");
 
-	core_page_end(&buf);
-	core_page_send(req, status, &buf);
-	kore_buf_cleanup(&buf);
-
-	return (CORE_DONE);
+	return (core_page_close(req, status, buf));
 }
 
 static int
 login_render(struct http_request *req, int status, const char *username,
     const char *next, const char *error, const char *notice)
 {
-	struct kore_buf		buf;
+	struct kore_buf		*buf;
 
-	kore_buf_init(&buf, 4096);
-	core_page_begin(req, &buf, "Log in");
-	core_html_appendf(&buf, "<article class=\"auth\">\n<h1>Log in</h1>\n");
+	buf = core_page_open(req, "Log in");
+	core_html_appendf(buf, "<article class=\"auth\">\n<h1>Log in</h1>\n");
 	if (error != NULL)
-		core_html_appendf(&buf, "<p class=\"form-error\" role=\"alert\">"
+		core_html_appendf(buf, "<p class=\"form-error\" role=\"alert\">"
 		    "%s</p>\n", error);
 	if (notice != NULL)
-		core_html_appendf(&buf, "<p class=\"notice\" role=\"status\">"
+		core_html_appendf(buf, "<p class=\"notice\" role=\"status\">"
 		    "%s</p>\n", notice);
 
-	core_html_appendf(&buf, "<form method=\"post\" action=\"/login\">\n");
-	core_form_csrf(req, &buf);
+	core_form_open(req, buf, "/login", NULL);
+	core_html_appendf(buf, "\n");
 	if (next != NULL)
-		core_html_appendf(&buf, "<input type=\"hidden\" name=\"next\" "
+		core_html_appendf(buf, "<input type=\"hidden\" name=\"next\" "
 		    "value=\"%s\">\n", next);
-	core_html_appendf(&buf, "<label>Username\n<input name=\"username\" "
+	core_html_appendf(buf, "<label>Username\n<input name=\"username\" "
 	    "value=\"%s\" autocomplete=\"username\" required></label>\n"
 	    "<label>Password\n<input name=\"password\" type=\"password\" "
 	    "autocomplete=\"current-password\" required></label>\n"
@@ -217,11 +179,7 @@ login_render(struct http_request *req, int status, const char *username,
 	    "<a href=\"/register\">Create an account</a>.</p>\n"
 	    "</article>\n", username);
 
-	core_page_end(&buf);
-	core_page_send(req, status, &buf);
-	kore_buf_cleanup(&buf);
-
-	return (CORE_DONE);
+	return (core_page_close(req, status, buf));
 }
 
 static void

@@ -71,6 +71,16 @@
 	"u.id, u.username, u.email, u.role, u.banned, "			\
 	CORE_SQL_TS("u.created_at")
 
+/* The columns of CORE_SQL_USER_COLS, by name. */
+enum core_user_col {
+	CORE_USER_COL_ID,
+	CORE_USER_COL_USERNAME,
+	CORE_USER_COL_EMAIL,
+	CORE_USER_COL_ROLE,
+	CORE_USER_COL_BANNED,
+	CORE_USER_COL_CREATED_AT
+};
+
 /* SQL: what a job_outbox insert returns, for CORE_JOBS_JSON. */
 #define CORE_JOB_RETURNING						\
 	" RETURNING id, type, queue, args,"				\
@@ -456,7 +466,7 @@ int		core_jobs_drop(const char *);
 
 /* media.c */
 int		core_media_upload(struct http_request *, struct core_ctx *,
-		    const char *);
+		    struct core_db *, const char *);
 int		core_media_json(struct http_request *, struct core_db *,
 		    int64_t, json_t **);
 int		core_media_serve(struct http_request *);

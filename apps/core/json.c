@@ -122,21 +122,22 @@ core_json_user(struct core_db *db, int row)
 
 	nf = db->res != NULL ? PQnfields(db->res) : 0;
 	u = json_object();
-	json_object_set_new(u, "id", json_integer(core_db_int(db, row, 0)));
+	json_object_set_new(u, "id",
+	    json_integer(core_db_int(db, row, CORE_USER_COL_ID)));
 	json_object_set_new(u, "username",
-	    json_string(core_db_value(db, row, 1)));
-	if (nf > 2)
+	    json_string(core_db_value(db, row, CORE_USER_COL_USERNAME)));
+	if (nf > CORE_USER_COL_EMAIL)
 		json_object_set_new(u, "email",
-		    json_string(core_db_value(db, row, 2)));
-	if (nf > 3)
+		    json_string(core_db_value(db, row, CORE_USER_COL_EMAIL)));
+	if (nf > CORE_USER_COL_ROLE)
 		json_object_set_new(u, "role",
-		    json_string(core_db_value(db, row, 3)));
-	if (nf > 4)
+		    json_string(core_db_value(db, row, CORE_USER_COL_ROLE)));
+	if (nf > CORE_USER_COL_BANNED)
 		json_object_set_new(u, "banned",
-		    json_boolean(!strcmp(core_db_value(db, row, 4), "t")));
-	if (nf > 5)
-		json_object_set_new(u, "created_at",
-		    json_string(core_db_value(db, row, 5)));
+		    json_boolean(core_db_bool(db, row, CORE_USER_COL_BANNED)));
+	if (nf > CORE_USER_COL_CREATED_AT)
+		json_object_set_new(u, "created_at", json_string(
+		    core_db_value(db, row, CORE_USER_COL_CREATED_AT)));
 
 	return (u);
 }

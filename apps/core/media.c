@@ -52,10 +52,13 @@ static const char sql_media_insert[] =
 	   CORE_JOB_RETURNING
 	")"
 	"SELECT (SELECT id FROM m), " CORE_JOBS_JSON("j");
+enum { INSERT_ID, INSERT_JOBS };
 
 static const char sql_media_get[] =
 	"SELECT id, sha256, format, status, coalesce(reason, ''), width,"
 	"       height, user_id FROM media_files WHERE id = $1";
+enum { GET_ID, GET_SHA, GET_FORMAT, GET_STATUS, GET_REASON, GET_WIDTH,
+	GET_HEIGHT, GET_USER_ID };
 
 static int	media_store(struct http_request *, struct http_file *,
 		    struct core_upload *);
@@ -66,22 +69,21 @@ static struct kore_fileref	*media_fileref(struct http_request *,
 /*
  * Take the image in multipart field `field`: check it by content (JPEG,
  * PNG or WebP; size and pixel limits), store it, record it and queue its
- * thumbnail job.  CORE_OK: ctx->db[3] holds (media id, jobs) and
- * ctx->upload what was stored.  Bad input is answered 413 or 422.
+ * thumbnail job.  CORE_OK: `db` holds (media id, jobs) and ctx->upload
+ * what was stored.  Bad input is answered 413 or 422.
  */
 int
 core_media_upload(struct http_request *req, struct core_ctx *ctx,
-    const char *field)
+    struct core_db *db, const char *field)
 {
 	struct core_upload	*up = &ctx->upload;
 	struct http_file	*f;
+	struct core_num		 uid, bytes, w, h;
 	const char		*params[8];
-	char			 uid[24], bytes[24], w[16], h[16], quota[24];
-	int			 rc;
+	char			 quota[24];
 
 	if (!up->stored) {
-		if ((rc = core_form_load(req, ctx)) != CORE_OK)
-			return (rc);
+		CORE_TRY(core_form_load(req, ctx));
 		if ((f = http_file_lookup(req, field)) == NULL)
 			return (media_refuse(req, 422, "Choose an image file."));
 		if (f->length == 0)
@@ -89,31 +91,25 @@ core_media_upload(struct http_request *req, struct core_ctx *ctx,
 		if (f->length > core_cfg.upload_max_bytes)
 			return (media_refuse(req, 413, "The file is larger than "
 			    "the upload limit."));
-		if ((rc = media_store(req, f, up)) != CORE_OK)
-			return (rc);
+		CORE_TRY(media_store(req, f, up));
 		up->stored = 1;
 	}
 
-	(void)snprintf(uid, sizeof(uid), "%lld", (long long)ctx->user.id);
-	(void)snprintf(bytes, sizeof(bytes), "%zu", up->bytes);
-	(void)snprintf(w, sizeof(w), "%u", up->width);
-	(void)snprintf(h, sizeof(h), "%u", up->height);
-	params[0] = uid;
+	params[0] = core_num(&uid, ctx->user.id);
 	params[1] = up->sha;
 	params[2] = core_image_format_name(up->format);
-	params[3] = bytes;
-	params[4] = w;
-	params[5] = h;
+	params[3] = core_num(&bytes, (int64_t)up->bytes);
+	params[4] = core_num(&w, up->width);
+	params[5] = core_num(&h, up->height);
 	params[6] = ctx->request_id;
+	/* Unsigned: a configured quota may exceed what core_num holds. */
 	(void)snprintf(quota, sizeof(quota), "%llu",
 	    (unsigned long long)core_cfg.upload_quota_bytes);
 	params[7] = quota;
-	if ((rc = core_db_run(req, &ctx->db[3], sql_media_insert, 8,
-	    params)) != CORE_OK)
-		return (rc);
+	CORE_TRY(core_db_run(req, db, sql_media_insert, 8, params));
 
-	core_jobs_push(&ctx->db[3], 0, 1);
-	if (core_db_isnull(&ctx->db[3], 0, 0))
+	core_jobs_push(db, 0, INSERT_JOBS);
+	if (core_db_isnull(db, 0, INSERT_ID))
 		return (media_refuse(req, 413, "Your images use all the space "
 		    "you have. Delete some photos or images to upload more."));
 	return (CORE_OK);
@@ -128,30 +124,28 @@ int
 core_media_json(struct http_request *req, struct core_db *db, int64_t id,
     json_t **out)
 {
+	struct core_num	 mid;
 	const char	*params[1], *sha;
-	char		 mid[24], url[128];
-	int		 rc;
+	char		 url[128];
 
-	(void)snprintf(mid, sizeof(mid), "%lld", (long long)id);
-	params[0] = mid;
-	if ((rc = core_db_run(req, db, sql_media_get, 1, params)) != CORE_OK)
-		return (rc);
+	params[0] = core_num(&mid, id);
+	CORE_TRY(core_db_run(req, db, sql_media_get, 1, params));
 	if (core_db_rows(db) != 1)
 		return (core_error(req, 404, "No such image."));
 
-	sha = core_db_value(db, 0, 1);
+	sha = core_db_value(db, 0, GET_SHA);
 	*out = json_pack("{s:I, s:s, s:s}",
-	    "id", (json_int_t)core_db_int(db, 0, 0),
-	    "format", core_db_value(db, 0, 2),
-	    "status", core_db_value(db, 0, 3));
-	if (!strcmp(core_db_value(db, 0, 3), "failed"))
+	    "id", (json_int_t)core_db_int(db, 0, GET_ID),
+	    "format", core_db_value(db, 0, GET_FORMAT),
+	    "status", core_db_value(db, 0, GET_STATUS));
+	if (!strcmp(core_db_value(db, 0, GET_STATUS), "failed"))
 		json_object_set_new(*out, "reason",
-		    json_string(core_db_value(db, 0, 4)));
-	if (!core_db_isnull(db, 0, 5)) {
+		    json_string(core_db_value(db, 0, GET_REASON)));
+	if (!core_db_isnull(db, 0, GET_WIDTH)) {
 		json_object_set_new(*out, "width",
-		    json_integer(core_db_int(db, 0, 5)));
+		    json_integer(core_db_int(db, 0, GET_WIDTH)));
 		json_object_set_new(*out, "height",
-		    json_integer(core_db_int(db, 0, 6)));
+		    json_integer(core_db_int(db, 0, GET_HEIGHT)));
 	}
 	(void)snprintf(url, sizeof(url), "/media/display/%s.jpg", sha);
 	json_object_set_new(*out, "display_url", json_string(url));

@@ -26,11 +26,13 @@ static const char sql_reset_request[] =
 	   CORE_JOB_RETURNING
 	")"
 	"SELECT " CORE_JOBS_JSON("j");
+enum { REQUEST_JOBS };
 
 static const char sql_reset_valid[] =
 	"SELECT 1 FROM password_resets"
 	" WHERE token_hash = decode($1, 'hex') AND used_at IS NULL"
 	"   AND expires_at > now()";
+enum { VALID_ONE };
 
 /*
  * Use the link once, set the password, end every session of the user and
@@ -50,35 +52,27 @@ static const char sql_reset_apply[] =
 	"  DELETE FROM api_tokens WHERE user_id = (SELECT id FROM u)"
 	")"
 	"SELECT id FROM u";
-
-int	core_forgot_page(struct http_request *);
-int	core_reset_page(struct http_request *);
+enum { APPLY_USER_ID };
 
 static int	forgot_render(struct http_request *, int, const char *,
 		    const char *, int);
 static int	reset_render(struct http_request *, int, const char *,
 		    const char *);
 
-int
-core_forgot_page(struct http_request *req)
+CORE_HANDLER(core_forgot_page)
 {
-	struct core_ctx		*ctx;
 	const char		*email, *why, *params[2];
 	char			 hex[CORE_HASH_HEX];
-	int			 rc, retry;
-
-	if ((rc = core_begin(req, &ctx)) != CORE_OK)
-		return (core_yield(rc));
+	int			 retry;
 
 	if (req->method != HTTP_METHOD_POST)
-		return (core_yield(forgot_render(req, 200, NULL, NULL, 0)));
+		return (forgot_render(req, 200, NULL, NULL, 0));
 
-	if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
-		return (core_yield(rc));
+	CORE_TRY(core_csrf_check(req, ctx));
 
 	email = core_form_get(req, "email");
 	if (core_rule_email(email, &why) == -1)
-		return (core_yield(forgot_render(req, 422, email, why, 0)));
+		return (forgot_render(req, 422, email, why, 0));
 
 	/*
 	 * A few mails per address (lower-cased) and client, and per address
@@ -88,38 +82,30 @@ core_forgot_page(struct http_request *req)
 		if (core_throttle_forgot(email, core_client_ip(req), &retry)) {
 			(void)snprintf(hex, sizeof(hex), "%d", retry);
 			http_response_header(req, "retry-after", hex);
-			return (core_yield(forgot_render(req, 429, email,
+			return (forgot_render(req, 429, email,
 			    "Too many requests for this address. Try again "
-			    "later.", 0)));
+			    "later.", 0));
 		}
 		ctx->stage = 1;
 	}
 
 	params[0] = email;
 	params[1] = ctx->request_id;
-	if ((rc = core_db_run(req, &ctx->db[0], sql_reset_request, 2,
-	    params)) != CORE_OK)
-		return (core_yield(rc));
+	CORE_TRY(core_db_run(req, &ctx->db[0], sql_reset_request, 2, params));
 
-	core_jobs_push(&ctx->db[0], 0, 0);
-	return (core_yield(forgot_render(req, 200, NULL, NULL, 1)));
+	core_jobs_push(&ctx->db[0], 0, REQUEST_JOBS);
+	return (forgot_render(req, 200, NULL, NULL, 1));
 }
 
-int
-core_reset_page(struct http_request *req)
+CORE_HANDLER(core_reset_page)
 {
-	struct core_ctx		*ctx;
+	struct core_db		*db;
 	const char		*token, *password, *why, *params[2];
 	char			 hex[CORE_HASH_HEX];
 	u_int8_t		 hash[CORE_HASH_BYTES];
-	int			 rc;
-
-	if ((rc = core_begin(req, &ctx)) != CORE_OK)
-		return (core_yield(rc));
 
 	if (req->method == HTTP_METHOD_POST) {
-		if ((rc = core_csrf_check(req, ctx)) != CORE_OK)
-			return (core_yield(rc));
+		CORE_TRY(core_csrf_check(req, ctx));
 	} else if (!ctx->form_loaded) {
 		ctx->form_loaded = 1;
 		http_populate_get(req);
@@ -127,57 +113,52 @@ core_reset_page(struct http_request *req)
 
 	token = core_form_get(req, "token");
 	if (core_token_hash(token, hash) == -1)
-		return (core_yield(reset_render(req, 400, NULL,
-		    "This reset link is not valid.")));
+		return (reset_render(req, 400, NULL,
+		    "This reset link is not valid."));
 	core_hex(hash, sizeof(hash), hex);
 	params[0] = hex;
+	db = &ctx->db[0];
 
 	if (req->method != HTTP_METHOD_POST) {
-		if ((rc = core_db_run(req, &ctx->db[0], sql_reset_valid, 1,
-		    params)) != CORE_OK)
-			return (core_yield(rc));
-		if (core_db_rows(&ctx->db[0]) != 1)
-			return (core_yield(reset_render(req, 410, NULL,
+		CORE_TRY(core_db_run(req, db, sql_reset_valid, 1, params));
+		if (core_db_rows(db) != 1)
+			return (reset_render(req, 410, NULL,
 			    "This reset link has expired or was already used. "
-			    "Ask for a new one.")));
-		return (core_yield(reset_render(req, 200, token, NULL)));
+			    "Ask for a new one."));
+		return (reset_render(req, 200, token, NULL));
 	}
 
 	password = core_form_get(req, "password");
 	if (core_rule_password(password, &why) == -1)
-		return (core_yield(reset_render(req, 422, token, why)));
+		return (reset_render(req, 422, token, why));
 
-	if ((rc = core_password_hash(req, ctx, password)) != CORE_OK)
-		return (core_yield(rc));
+	CORE_TRY(core_password_hash(req, ctx, password));
 
 	params[1] = ctx->pw.hash;
-	if ((rc = core_db_run(req, &ctx->db[0], sql_reset_apply, 2,
-	    params)) != CORE_OK)
-		return (core_yield(rc));
+	CORE_TRY(core_db_run(req, db, sql_reset_apply, 2, params));
 
-	if (core_db_rows(&ctx->db[0]) != 1)
-		return (core_yield(reset_render(req, 410, NULL,
+	if (core_db_rows(db) != 1)
+		return (reset_render(req, 410, NULL,
 		    "This reset link has expired or was already used. Ask "
-		    "for a new one.")));
+		    "for a new one."));
 
-	core_revoke_user(core_db_int(&ctx->db[0], 0, 0));
+	core_revoke_user(core_db_int(db, 0, APPLY_USER_ID));
 	core_redirect(req, "/login?reset=1");
-	return (KORE_RESULT_OK);
+	return (CORE_DONE);
 }
 
 static int
 forgot_render(struct http_request *req, int status, const char *email,
     const char *error, int sent)
 {
-	struct kore_buf		buf;
+	struct kore_buf		*buf;
 
-	kore_buf_init(&buf, 4096);
-	core_page_begin(req, &buf, "Forgot your password");
-	core_html_appendf(&buf, "<article class=\"auth\">\n"
+	buf = core_page_open(req, "Forgot your password");
+	core_html_appendf(buf, "<article class=\"auth\">\n"
 	    "<h1>Forgot your password?</h1>\n");
 
 	if (sent) {
-		core_html_appendf(&buf, "<p role=\"status\">If an account uses "
+		core_html_appendf(buf, "<p role=\"status\">If an account uses "
 		    "that address, we sent it a link to choose a new password. "
 		    "The link works once, within an hour.</p>\n"
 		    "<p><a href=\"/login\">Back to log in</a></p>\n"
@@ -186,58 +167,48 @@ forgot_render(struct http_request *req, int status, const char *email,
 	}
 
 	if (error != NULL)
-		core_html_appendf(&buf, "<p class=\"form-error\" role=\"alert\">"
+		core_html_appendf(buf, "<p class=\"form-error\" role=\"alert\">"
 		    "%s</p>\n", error);
-	core_html_appendf(&buf, "<p>Enter the email address of your account "
-	    "and we will send you a link to choose a new password.</p>\n"
-	    "<form method=\"post\" action=\"/forgot\">\n");
-	core_form_csrf(req, &buf);
-	core_html_appendf(&buf, "<label>Email\n<input name=\"email\" "
+	core_html_appendf(buf, "<p>Enter the email address of your account "
+	    "and we will send you a link to choose a new password.</p>\n");
+	core_form_open(req, buf, "/forgot", NULL);
+	core_html_appendf(buf, "\n");
+	core_html_appendf(buf, "<label>Email\n<input name=\"email\" "
 	    "type=\"email\" value=\"%s\" autocomplete=\"email\" required>"
 	    "</label>\n<button type=\"submit\">Send the link</button>\n"
 	    "</form>\n</article>\n", email);
 
 done:
-	core_page_end(&buf);
-	core_page_send(req, status, &buf);
-	kore_buf_cleanup(&buf);
-
-	return (CORE_DONE);
+	return (core_page_close(req, status, buf));
 }
 
 static int
 reset_render(struct http_request *req, int status, const char *token,
     const char *error)
 {
-	struct kore_buf		buf;
+	struct kore_buf		*buf;
 
-	kore_buf_init(&buf, 4096);
-	core_page_begin(req, &buf, "Choose a new password");
-	core_html_appendf(&buf, "<article class=\"auth\">\n"
+	buf = core_page_open(req, "Choose a new password");
+	core_html_appendf(buf, "<article class=\"auth\">\n"
 	    "<h1>Choose a new password</h1>\n");
 	if (error != NULL)
-		core_html_appendf(&buf, "<p class=\"form-error\" role=\"alert\">"
+		core_html_appendf(buf, "<p class=\"form-error\" role=\"alert\">"
 		    "%s</p>\n", error);
 
 	if (token != NULL) {
-		core_html_appendf(&buf, "<form method=\"post\" "
-		    "action=\"/reset\">\n");
-		core_form_csrf(req, &buf);
-		core_html_appendf(&buf, "<input type=\"hidden\" name=\"token\" "
+		core_form_open(req, buf, "/reset", NULL);
+		core_html_appendf(buf, "\n");
+		core_html_appendf(buf, "<input type=\"hidden\" name=\"token\" "
 		    "value=\"%s\">\n<label>New password\n<input name=\"password\" "
 		    "type=\"password\" autocomplete=\"new-password\" required "
 		    "minlength=\"8\" maxlength=\"128\"></label>\n"
 		    "<button type=\"submit\">Set the password</button>\n"
 		    "</form>\n", token);
 	} else {
-		core_html_appendf(&buf, "<p><a href=\"/forgot\">Ask for a new "
+		core_html_appendf(buf, "<p><a href=\"/forgot\">Ask for a new "
 		    "link</a></p>\n");
 	}
 
-	core_html_appendf(&buf, "</article>\n");
-	core_page_end(&buf);
-	core_page_send(req, status, &buf);
-	kore_buf_cleanup(&buf);
-
-	return (CORE_DONE);
+	core_html_appendf(buf, "</article>\n");
+	return (core_page_close(req, status, buf));
 }

@@ -7,37 +7,28 @@
 
 #include "core/core.h"
 
-int	core_home(struct http_request *);
 int	core_healthz(struct http_request *);
-int	core_readyz(struct http_request *);
 
 static const char sql_schema[] =
 	"SELECT coalesce(max(version), '') FROM schema_migrations";
-int	core_notfound(struct http_request *);
+enum { SCHEMA_VERSION };
 
-int
-core_home(struct http_request *req)
+CORE_HANDLER(core_home)
 {
-	struct core_ctx		*ctx;
-	struct kore_buf		 buf;
-	int			 rc;
+	struct kore_buf		*buf;
 
-	if ((rc = core_begin(req, &ctx)) != CORE_OK)
-		return (core_yield(rc));
-
-	kore_buf_init(&buf, 4096);
-	core_page_begin(req, &buf, "Home");
+	buf = core_page_open(req, "Home");
 
 	if (ctx->user.id != 0)
-		core_html_appendf(&buf, "<hgroup><h1>Welcome back, %s</h1>"
+		core_html_appendf(buf, "<hgroup><h1>Welcome back, %s</h1>"
 		    "<p>Pick up where you left off.</p></hgroup>\n",
 		    ctx->user.username);
 	else
-		core_html_appendf(&buf, "<hgroup><h1>Agora</h1>"
+		core_html_appendf(buf, "<hgroup><h1>Agora</h1>"
 		    "<p>One account for writing, talking and sharing "
 		    "pictures.</p></hgroup>\n");
 
-	core_html_appendf(&buf,
+	core_html_appendf(buf,
 	    "<div class=\"apps grid\">\n"
 	    "<article><header><h2><a href=\"/blog\">Blog</a></h2></header>\n"
 	    "<p>Write posts in Markdown with images, read what others "
@@ -58,15 +49,11 @@ core_home(struct http_request *req)
 	    "</div>\n");
 
 	if (ctx->user.id == 0)
-		core_html_appendf(&buf, "<p class=\"cta\"><a href=\"/register\" "
+		core_html_appendf(buf, "<p class=\"cta\"><a href=\"/register\" "
 		    "role=\"button\">Create an account</a> or "
 		    "<a href=\"/login\">log in</a>.</p>\n");
 
-	core_page_end(&buf);
-	core_page_send(req, 200, &buf);
-	kore_buf_cleanup(&buf);
-
-	return (KORE_RESULT_OK);
+	return (core_page_close(req, 200, buf));
 }
 
 /* Liveness: the process answers.  No dependency is checked here. */
@@ -85,27 +72,21 @@ core_healthz(struct http_request *req)
  * Readiness: PostgreSQL answers and has the migrations this build needs,
  * Redis answers.  200 {"status":"ready",...}, or 503 with the reasons.
  */
-int
-core_readyz(struct http_request *req)
+CORE_HANDLER(core_readyz)
 {
-	struct core_ctx		*ctx;
 	struct core_db		*db;
 	json_t			*checks;
 	const char		*have;
 	void			*r;
-	int			 rc, ok;
-
-	if ((rc = core_begin(req, &ctx)) != CORE_OK)
-		return (core_yield(rc));
+	int			 ok;
 
 	db = &ctx->db[0];
 	db->quiet = 1;
-	if ((rc = core_db_run(req, db, sql_schema, 0, NULL)) != CORE_OK)
-		return (core_yield(rc));
+	CORE_TRY(core_db_run(req, db, sql_schema, 0, NULL));
 
 	checks = json_object();
 	ok = 1;
-	have = core_db_value(db, 0, 0);
+	have = core_db_value(db, 0, SCHEMA_VERSION);
 	if (core_db_failed(db) || core_db_rows(db) != 1) {
 		json_object_set_new(checks, "database",
 		    json_string("unreachable"));
@@ -132,20 +113,12 @@ core_readyz(struct http_request *req)
 		core_redis_free(r);
 	}
 
-	return (core_yield(core_json_send(req, ok ? 200 : 503,
+	return (core_json_send(req, ok ? 200 : 503,
 	    json_pack("{s:s, s:o, s:s}", "status", ok ? "ready" : "not ready",
-	    "checks", checks, "schema", CORE_SCHEMA_VERSION))));
+	    "checks", checks, "schema", CORE_SCHEMA_VERSION)));
 }
 
-int
-core_notfound(struct http_request *req)
+CORE_HANDLER(core_notfound)
 {
-	struct core_ctx		*ctx;
-	int			 rc;
-
-	if ((rc = core_begin(req, &ctx)) != CORE_OK)
-		return (core_yield(rc));
-
-	return (core_yield(core_error(req, 404,
-	    "There is nothing at this address.")));
+	return (core_error(req, 404, "There is nothing at this address."));
 }

@@ -205,8 +205,7 @@ api_create(struct http_request *req, struct core_ctx *ctx)
 		return (core_problem(req, 422, "Invalid input",
 		    "The caption is not valid.", errors));
 
-	CORE_TRY(core_media_upload(req, ctx, "file"));
-	/* core_media_upload() left the new media row in ctx->db[3]. */
+	CORE_TRY(core_media_upload(req, ctx, &ctx->db[3], "file"));
 	CORE_TRY(photos_create(req, ctx, &ctx->db[0], &ctx->db[3],
 	    caption != NULL ? caption : "", &id));
 	CORE_TRY(photos_load(req, ctx, &ctx->db[1], id));

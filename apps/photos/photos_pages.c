@@ -139,8 +139,7 @@ new_photo(struct http_request *req, struct core_ctx *ctx)
 		json_decref(errors);
 		return (core_page_close(req, 422, buf));
 	}
-	CORE_TRY(core_media_upload(req, ctx, "file"));
-	/* core_media_upload() left the new media row in ctx->db[3]. */
+	CORE_TRY(core_media_upload(req, ctx, &ctx->db[3], "file"));
 	CORE_TRY(photos_create(req, ctx, &ctx->db[0], &ctx->db[3],
 	    caption != NULL ? caption : "", &id));
 
