@@ -466,7 +466,7 @@ frame_subscribe(struct chat_peer *p, json_t *frame)
 {
 	struct chat_sub		*s;
 	const char		*params[6], *mode;
-	char			 uid[24], rid[24], pos[24];
+	struct core_num		 uid, rid, pos;
 	int64_t			 room, at;
 	int			 i;
 
@@ -510,12 +510,9 @@ frame_subscribe(struct chat_peer *p, json_t *frame)
 	    !strcmp(mode, "after") ? MODE_AFTER : MODE_NONE;
 	s->mark = at;
 
-	(void)snprintf(uid, sizeof(uid), "%lld", (long long)p->uid);
-	(void)snprintf(rid, sizeof(rid), "%lld", (long long)room);
-	(void)snprintf(pos, sizeof(pos), "%lld", (long long)at);
-	params[0] = uid;
-	params[1] = rid;
-	params[2] = pos;
+	params[0] = core_num(&uid, p->uid);
+	params[1] = core_num(&rid, room);
+	params[2] = core_num(&pos, at);
 	params[3] = mode;
 	params[4] = core_credential_kind(p->auth);
 	params[5] = p->cred;
@@ -537,7 +534,8 @@ frame_send(struct chat_peer *p, json_t *frame)
 	struct kore_buf		 offline;
 	json_t			*errors, *jref;
 	const char		*body, *ref, *params[7];
-	char			 uid[24], rid[24], reqid[40];
+	struct core_num		 uid, rid;
+	char			 reqid[40];
 	int64_t			 room;
 
 	jref = json_object_get(frame, "ref");
@@ -557,12 +555,10 @@ frame_send(struct chat_peer *p, json_t *frame)
 
 	kore_buf_init(&offline, 64);
 	chat_mentions_offline(body, p->username, &offline);
-	(void)snprintf(uid, sizeof(uid), "%lld", (long long)p->uid);
-	(void)snprintf(rid, sizeof(rid), "%lld", (long long)room);
 	(void)snprintf(reqid, sizeof(reqid), "ws-%llu-%llu",
 	    (unsigned long long)p->serial, (unsigned long long)kore_time_ms());
-	params[0] = rid;
-	params[1] = uid;
+	params[0] = core_num(&rid, room);
+	params[1] = core_num(&uid, p->uid);
 	params[2] = body;
 	params[3] = kore_buf_stringify(&offline, NULL);
 	params[4] = reqid;
@@ -577,7 +573,7 @@ frame_typing(struct chat_peer *p, json_t *frame)
 {
 	struct chat_sub		*s;
 	const char		*params[3];
-	char			 uid[24];
+	struct core_num		 uid;
 	u_int64_t		 now;
 
 	s = sub_find(p, json_id(frame, "room"));
@@ -592,8 +588,7 @@ frame_typing(struct chat_peer *p, json_t *frame)
 	p->typing_at = now;
 
 	/* Published once the credential is known to be still good. */
-	(void)snprintf(uid, sizeof(uid), "%lld", (long long)p->uid);
-	params[0] = uid;
+	params[0] = core_num(&uid, p->uid);
 	params[1] = core_credential_kind(p->auth);
 	params[2] = p->cred;
 	op_start(p, OP_TYPING, s->room, NULL, sql_live, 3, params);

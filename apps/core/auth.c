@@ -31,6 +31,9 @@ static const char sql_user_by_name[] =
 	"SELECT " CORE_SQL_USER_COLS ", u.password_hash"
 	"  FROM users u WHERE u.username = $1";
 
+/* After the user's columns (enum core_user_col). */
+#define LOGIN_COL_HASH		(CORE_USER_COL_CREATED_AT + 1)
+
 static json_t	*register_check(struct core_signup *);
 
 /*
@@ -126,7 +129,7 @@ core_auth_login(struct http_request *req, struct core_ctx *ctx,
 		return (rc);
 
 	hash = core_db_rows(&ctx->db[0]) == 1 ?
-	    core_db_value(&ctx->db[0], 0, 6) : NULL;
+	    core_db_value(&ctx->db[0], 0, LOGIN_COL_HASH) : NULL;
 	if ((rc = core_password_verify(req, ctx, in->password, hash)) !=
 	    CORE_OK)
 		return (rc);
@@ -143,7 +146,7 @@ core_auth_login(struct http_request *req, struct core_ctx *ctx,
 		return (CORE_OK);
 	}
 
-	if (!strcmp(core_db_value(&ctx->db[0], 0, 4), "t")) {
+	if (core_db_bool(&ctx->db[0], 0, CORE_USER_COL_BANNED)) {
 		*status = 403;
 		return (CORE_OK);
 	}

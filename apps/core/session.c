@@ -40,6 +40,14 @@ static const char sql_token_lookup[] =
 	")"
 	"SELECT uid, username, role, 0 FROM t";
 
+/* What both lookups return. */
+enum {
+	SESS_COL_UID,
+	SESS_COL_USERNAME,
+	SESS_COL_ROLE,
+	SESS_COL_RENEWED,	/* a session's expiry was pushed back */
+};
+
 static const char sql_session_create[] =
 	"WITH d AS ("
 	"  DELETE FROM sessions WHERE token_hash = decode($3, 'hex')"
@@ -102,13 +110,14 @@ core_session_load(struct http_request *req, struct core_ctx *ctx)
 		return (CORE_OK);
 	}
 
-	ctx->user.id = core_db_int(&ctx->sess, 0, 0);
-	kore_strlcpy(ctx->user.username, core_db_value(&ctx->sess, 0, 1),
-	    sizeof(ctx->user.username));
-	ctx->user.role = !strcmp(core_db_value(&ctx->sess, 0, 2), "admin") ?
-	    CORE_ROLE_ADMIN : CORE_ROLE_USER;
+	ctx->user.id = core_db_int(&ctx->sess, 0, SESS_COL_UID);
+	kore_strlcpy(ctx->user.username, core_db_value(&ctx->sess, 0,
+	    SESS_COL_USERNAME), sizeof(ctx->user.username));
+	ctx->user.role = !strcmp(core_db_value(&ctx->sess, 0,
+	    SESS_COL_ROLE), "admin") ? CORE_ROLE_ADMIN : CORE_ROLE_USER;
 
-	if (ctx->auth == CORE_AUTH_COOKIE && core_db_int(&ctx->sess, 0, 3) > 0)
+	if (ctx->auth == CORE_AUTH_COOKIE && core_db_int(&ctx->sess, 0,
+	    SESS_COL_RENEWED) > 0)
 		core_session_cookie(req, NULL, core_cfg.session_ttl);
 
 	session_done(req, ctx);
@@ -153,22 +162,20 @@ core_session_start(struct http_request *req, struct core_ctx *ctx,
     struct core_db *db, int64_t uid)
 {
 	const char	*params[4];
-	char		 id[24], hex[CORE_HASH_HEX], old[CORE_HASH_HEX];
-	char		 ttl[16];
+	struct core_num	 id, ttl;
+	char		 hex[CORE_HASH_HEX], old[CORE_HASH_HEX];
 	int		 rc;
 
 	if (ctx->new_token[0] == '\0')
 		core_token_new(ctx->new_token, ctx->new_hash);
 
-	(void)snprintf(id, sizeof(id), "%lld", (long long)uid);
-	(void)snprintf(ttl, sizeof(ttl), "%d", core_cfg.session_ttl);
 	core_hex(ctx->new_hash, sizeof(ctx->new_hash), hex);
 	core_hex(ctx->cred_hash, sizeof(ctx->cred_hash), old);
 
-	params[0] = id;
+	params[0] = core_num(&id, uid);
 	params[1] = hex;
 	params[2] = (ctx->auth == CORE_AUTH_COOKIE) ? old : NULL;
-	params[3] = ttl;
+	params[3] = core_num(&ttl, core_cfg.session_ttl);
 
 	if ((rc = core_db_run(req, db, sql_session_create, 4, params)) !=
 	    CORE_OK)

@@ -158,10 +158,9 @@ core_throttle_user(const char *kind, int64_t uid, int max, int window,
     int *retry_after)
 {
 	struct throttle_counter	 c;
-	char			 id[24];
+	struct core_num		 id;
 
-	(void)snprintf(id, sizeof(id), "%lld", (long long)uid);
-	throttle_key(c.key, sizeof(c.key), kind, id, NULL);
+	throttle_key(c.key, sizeof(c.key), kind, core_num(&id, uid), NULL);
 	c.max = max;
 	c.window = window;
 
