@@ -22,6 +22,9 @@ import requests.adapters
 import websockets
 from PIL import Image
 
+from agora_kit import web
+from agora_kit.web import admin_password
+
 BASE = os.environ.get("AGORA_DEPLOY_URL", "https://127.0.0.1:18443")
 HTTP = os.environ.get("AGORA_DEPLOY_HTTP", "http://127.0.0.1:18080")
 CA = os.environ.get("AGORA_DEPLOY_CA")
@@ -33,13 +36,7 @@ pytestmark = pytest.mark.skipif(not CA, reason="no deployment running")
 
 
 def wait_for(cond, timeout=30, what="it"):
-    deadline = time.time() + timeout
-    while True:
-        got = cond()
-        if got:
-            return got
-        assert time.time() < deadline, "gave up waiting for " + what
-        time.sleep(0.25)
+    return web.wait_for(cond, timeout=timeout, step=0.25, what=what)
 
 
 def session():
@@ -49,11 +46,6 @@ def session():
     s.trust_env = False
     s.verify = CA
     return s
-
-
-def admin_password():
-    with open(os.environ["AGORA_ADMIN_PASSWORD_FILE"]) as f:
-        return f.read().strip()
 
 
 def token_for(username, password):

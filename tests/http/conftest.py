@@ -25,7 +25,7 @@ import types
 
 import pytest
 
-from agora_kit.web import (BASE_URL, CSRF_COOKIE, HEX64, SESSION_COOKIE,
+from agora_kit.web import (BASE_URL, html_clients, CSRF_COOKIE, HEX64, SESSION_COOKIE,
                            TIMEOUT, Api, HtmlClient, User, assert_html,
                            assert_id, assert_problem, describe, find_csrf,
                            input_values, json_bytes, location, media_type,
@@ -81,16 +81,8 @@ def admin_token(base_url, admin_password):
 @pytest.fixture
 def html_client(base_url):
     """Factory: html_client() -> a fresh anonymous HtmlClient."""
-    made = []
-
-    def make():
-        c = HtmlClient(base_url)
-        made.append(c)
-        return c
-
-    yield make
-    for c in made:
-        c.close()
+    with html_clients(base_url) as make:
+        yield make
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from agora_kit.web import (BASE_URL, TIMEOUT, WAIT, Api, HtmlClient,
+from agora_kit.web import (BASE_URL, html_clients, TIMEOUT, WAIT, Api, HtmlClient,
                            admin_password, assert_html, assert_json,
                            assert_problem, describe, find_csrf,
                            input_values, location, media_type, unique_name,
@@ -363,16 +363,8 @@ def api(_session_api):
 
 @pytest.fixture(scope="session")
 def _session_html(base_url):
-    made = []
-
-    def make():
-        c = HtmlClient(base_url)
-        made.append(c)
-        return c
-
-    yield make
-    for c in made:
-        c.close()
+    with html_clients(base_url) as make:
+        yield make
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 bearer tokens, a browser-like HTML client with cookies and CSRF, and the
 response checks the tests assert with.  Nothing here is a fixture."""
 
+import contextlib
 import html
 import json as jsonlib
 import os
@@ -450,3 +451,20 @@ def assert_retry_after(r, most):
     value = r.headers.get("Retry-After", "")
     assert value.isdigit(), describe(r)
     assert 1 <= int(value) <= most, describe(r)
+
+
+@contextlib.contextmanager
+def html_clients(base_url):
+    """A factory of fresh anonymous HtmlClients, all closed at the end."""
+    made = []
+
+    def make():
+        c = HtmlClient(base_url)
+        made.append(c)
+        return c
+
+    try:
+        yield make
+    finally:
+        for c in made:
+            c.close()
