@@ -286,12 +286,14 @@ int		core_begin(struct http_request *, struct core_ctx **);
 int		core_yield(int);
 void		core_request_guard(struct http_request *);
 const char	*core_client_ip(struct http_request *);
-int		core_cursor_parse(const char *, char *, size_t, char *,
-		    size_t);
 int		core_user_known(struct http_request *, struct core_db *,
 		    const char *);
 int		core_path_id(struct http_request *, const char *, int64_t *,
 		    const char **);
+
+/* cursor.c */
+int		core_cursor_parse(const char *, char *, size_t, char *,
+		    size_t);
 
 /* db.c */
 int		core_db_run(struct http_request *, struct core_db *,
