@@ -30,6 +30,15 @@ static const char sql_posts_page[] =
 	" WHERE p.status = 'approved'"
 	" ORDER BY p.listed_at DESC, p.id DESC LIMIT $1 OFFSET $2";
 
+static int	list_params(struct http_request *, long long *, long long *);
+static int	list_page_load(struct http_request *, struct core_db *,
+		    long long, long long);
+static int	list_page_send(struct http_request *, struct core_db *,
+		    long long, long long);
+static int	list_after_load(struct http_request *, struct core_db *,
+		    long long);
+static int	list_after_send(struct http_request *, struct core_db *,
+		    long long);
 static int	posts_list(struct http_request *, struct core_ctx *,
 		    struct core_db *);
 static int	posts_create(struct http_request *, struct core_ctx *,
@@ -83,84 +92,131 @@ static int
 posts_list(struct http_request *req, struct core_ctx *ctx,
     struct core_db *db)
 {
-	struct core_num	 limit, offset;
-	const char	*params[3], *cursor, *v;
 	const u_int8_t	*cached;
-	char		 us[24], id[24], next[48];
-	char		*text;
 	size_t		 len;
-	json_t		*list;
 	long long	 n, page;
-	int		 rc, rows, err;
+	int		 rc;
 
 	if (!ctx->form_loaded) {
 		ctx->form_loaded = 1;
 		http_populate_get(req);
 	}
+	if ((rc = list_params(req, &n, &page)) != CORE_OK)
+		return (rc);
 
-	n = 20;
+	if (page == 0) {
+		CORE_TRY(list_after_load(req, db, n));
+		return (list_after_send(req, db, n));
+	}
+
+	if (n == BLOG_PAGE_SIZE && ctx->stage == 0 &&
+	    (cached = blog_cache_get(BLOG_CACHE_JSON, (int)page,
+	    &len)) != NULL)
+		return (core_json_send_raw(req, cached, len));
+	ctx->stage = 1;
+	CORE_TRY(list_page_load(req, db, n, page));
+
+	return (list_page_send(req, db, n, page));
+}
+
+/* ?limit= (1 to 100, default 20) and ?page= (0: none, cursors instead). */
+static int
+list_params(struct http_request *req, long long *n, long long *page)
+{
+	const char	*v;
+	int		 err;
+
+	*n = 20;
+	*page = 0;
 	if ((v = core_form_get(req, "limit")) != NULL) {
-		n = kore_strtonum(v, 10, 1, BLOG_API_LIMIT_MAX, &err);
+		*n = kore_strtonum(v, 10, 1, BLOG_API_LIMIT_MAX, &err);
 		if (err != KORE_RESULT_OK)
 			return (core_problem(req, 400, "Invalid limit",
 			    "limit is a number from 1 to 100.", json_pack(
 			    "{s:s}", "limit", "From 1 to 100.")));
 	}
 
-	page = 0;
 	if ((v = core_form_get(req, "page")) != NULL) {
-		page = kore_strtonum(v, 10, 1, BLOG_PAGE_MAX, &err);
+		*page = kore_strtonum(v, 10, 1, BLOG_PAGE_MAX, &err);
 		if (err != KORE_RESULT_OK)
-			page = 1;
-		if (n == BLOG_PAGE_SIZE && ctx->stage == 0 &&
-		    (cached = blog_cache_get(BLOG_CACHE_JSON, (int)page,
-		    &len)) != NULL)
-			return (core_json_send_raw(req, cached, len));
-		ctx->stage = 1;
-		params[0] = core_num(&limit, n + 1);
-		params[1] = core_num(&offset, (page - 1) * n);
-		CORE_TRY(core_db_run(req, db, sql_posts_page, 2, params));
-	} else {
-		cursor = core_form_get(req, "cursor");
-		params[0] = NULL;
-		params[1] = NULL;
-		if (cursor != NULL && *cursor != '\0') {
-			if (core_cursor_parse(cursor, us, sizeof(us), id,
-			    sizeof(id)) == -1)
-				return (core_problem(req, 400, "Invalid cursor",
-				    "Use the next_cursor of a previous answer.",
-				    json_pack("{s:s}", "cursor",
-				    "Not a cursor from this API.")));
-			params[0] = us;
-			params[1] = id;
-		}
-		params[2] = core_num(&limit, n + 1);
-		CORE_TRY(core_db_run(req, db, sql_posts_after, 3, params));
+			*page = 1;
 	}
 
-	rows = core_db_rows(db);
-	list = blog_posts_json(db, (int)n);
+	return (CORE_OK);
+}
 
-	next[0] = '\0';
-	if (rows > n)
-		(void)snprintf(next, sizeof(next), "%s",
-		    core_db_value(db, n - 1, BLOG_COL_CURSOR));
+/* One more row than `n` of page `page`, to know whether another follows. */
+static int
+list_page_load(struct http_request *req, struct core_db *db, long long n,
+    long long page)
+{
+	struct core_num	 limit, offset;
+	const char	*params[2];
 
-	if (page > 0) {
-		text = core_json_text(json_pack("{s:o, s:I}", "posts", list,
-		    "page", (json_int_t)page));
-		if (text == NULL)
-			return (core_error(req, 500, NULL));
-		if (n == BLOG_PAGE_SIZE)
-			blog_cache_put(BLOG_CACHE_JSON, (int)page, text,
-			    strlen(text));
-		rc = core_json_send_raw(req, text, strlen(text));
-		free(text);
-		return (rc);
+	params[0] = core_num(&limit, n + 1);
+	params[1] = core_num(&offset, (page - 1) * n);
+
+	return (core_db_run(req, db, sql_posts_page, 2, params));
+}
+
+/* The page as {posts, page}, kept in the page cache when it is a full one. */
+static int
+list_page_send(struct http_request *req, struct core_db *db, long long n,
+    long long page)
+{
+	char		*text;
+	int		 rc;
+
+	text = core_json_text(json_pack("{s:o, s:I}", "posts",
+	    blog_posts_json(db, (int)n), "page", (json_int_t)page));
+	if (text == NULL)
+		return (core_error(req, 500, NULL));
+	if (n == BLOG_PAGE_SIZE)
+		blog_cache_put(BLOG_CACHE_JSON, (int)page, text, strlen(text));
+	rc = core_json_send_raw(req, text, strlen(text));
+	free(text);
+
+	return (rc);
+}
+
+/* One more row than `n` after ?cursor= (none: from the newest). */
+static int
+list_after_load(struct http_request *req, struct core_db *db, long long n)
+{
+	struct core_num	 limit;
+	const char	*params[3], *cursor;
+	char		 us[24], id[24];
+
+	cursor = core_form_get(req, "cursor");
+	params[0] = NULL;
+	params[1] = NULL;
+	if (cursor != NULL && *cursor != '\0') {
+		if (core_cursor_parse(cursor, us, sizeof(us), id,
+		    sizeof(id)) == -1)
+			return (core_problem(req, 400, "Invalid cursor",
+			    "Use the next_cursor of a previous answer.",
+			    json_pack("{s:s}", "cursor",
+			    "Not a cursor from this API.")));
+		params[0] = us;
+		params[1] = id;
 	}
+	params[2] = core_num(&limit, n + 1);
 
-	return (core_json_send(req, 200, json_pack("{s:o, s:o}", "posts", list,
-	    "next_cursor", next[0] != '\0' ? json_string(next) : json_null())));
+	return (core_db_run(req, db, sql_posts_after, 3, params));
+}
+
+/* The rows as {posts, next_cursor}; null when none follow. */
+static int
+list_after_send(struct http_request *req, struct core_db *db, long long n)
+{
+	json_t		*next;
+
+	next = core_db_rows(db) > n ?
+	    json_string(core_db_value(db, n - 1, BLOG_COL_CURSOR)) :
+	    json_null();
+
+	return (core_json_send(req, 200, json_pack("{s:o, s:o}", "posts",
+	    blog_posts_json(db, (int)n), "next_cursor", next)));
 }
 
 /* A new post: the statement in `made`, the post as it now is in `db`. */
