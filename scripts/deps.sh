@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Install what Agora needs, only what is missing: Debian packages, then
-# the npm packages (Pico CSS, compiled into the app; playwright-core for
-# the browser test).  Quiet and fast when everything is there.
+# the npm packages (Pico CSS, compiled into the app; the object detector's
+# model; playwright-core for the browser test), then the model converted
+# for OpenCV (scripts/model.sh).  Quiet and fast when everything is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES=(
 	kore gcc make pkg-config libhiredis-dev libsodium-dev libcmark-dev
 	libjansson-dev libvips-dev libcurl4-openssl-dev libcmocka-dev
-	g++ libopencv-objdetect-dev opencv-data
+	g++ libopencv-dnn-dev python3-opencv	# the object detector
+	opencv-data				# bench/vision.sh: the Haar cascade
 	postgresql redis-server redis-tools python3 python3-pytest
 	python3-requests python3-websockets python3-aiosmtpd python3-pil
 	chromium curl procps iproute2 nginx openssl systemd binutils
@@ -49,3 +51,6 @@ src=node_modules/@picocss/pico/css/pico.min.css
 if ! cmp -s "$src" assets/css/pico.min.css; then
 	cp "$src" assets/css/pico.min.css
 fi
+
+# The object detector's model, checked and converted once.
+scripts/model.sh

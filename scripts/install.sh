@@ -60,6 +60,9 @@ done
 install -m 0644 conf/kore.prod.conf conf/agora.env.example \
     conf/moderation-words.txt "$root/conf/"
 install -m 0644 conf/nginx/agora.conf "$root/conf/nginx/"
+# The object detector's converted model (scripts/model.sh, by deps.sh),
+# where the worker's default AGORA_DETECT_MODEL finds it.
+install -D -m 0644 var/models/centernet.pb "$root/var/models/centernet.pb"
 install -m 0755 scripts/deploy-config.sh scripts/migrate.sh \
     scripts/backup.sh scripts/restore.sh "$root/scripts/"
 install -m 0644 scripts/prod-db.sh scripts/table-rows.sql "$root/scripts/"

@@ -38,7 +38,10 @@ struct worker_config {
 	char		*smtp_tls;		/* try, require or none */
 	char		*media_dir;
 	char		*words_file;
-	char		*cat_cascade;
+	char		*detect_model;
+	double		 cat_threshold;		/* a cat photo from here */
+	double		 tag_threshold;		/* a detected tag from here */
+	int		 detect_people;		/* store and tag people */
 	u_int64_t	 max_pixels;
 	int		 concurrency;
 	int		 visibility_ms;
@@ -181,9 +184,10 @@ int		thumbnail_make(const char *, const char *, const char *,
 int		job_moderate(struct worker *, struct worker_job *, char *,
 		    size_t);
 
-/* job_cat.c */
-int		job_cat_detect(struct worker *, struct worker_job *, char *,
+/* job_detect.c */
+int		job_detect(struct worker *, struct worker_job *, char *,
 		    size_t);
+json_t		*detect_file(const char *, char *, size_t);
 
 /* job_media_purge.c */
 int		job_media_purge(struct worker *, struct worker_job *, char *,

@@ -11,8 +11,8 @@ WORKER_CPPFLAGS = -Ilib -Iworkers -I/usr/include/postgresql \
 	$(shell pkg-config --cflags vips)
 WORKER_LIBS = -lpthread -lhiredis -ljansson -lsodium -lcurl -lpq \
 	$(shell pkg-config --libs vips) \
-	-lopencv_objdetect -lopencv_imgproc -lopencv_core -lstdc++
-# The cat detector's shim is the one C++ file: OpenCV has no C API.
+	-lopencv_dnn -lopencv_core -lstdc++
+# The object detector's shim is the one C++ file: OpenCV has no C API.
 WORKER_CXXFLAGS = -O2 -g $(WORKER_HARDEN) -Wall -Wextra -I/usr/include/opencv4
 
 WORKER_SRCS = workers/worker_main.c workers/worker_config.c \
@@ -22,10 +22,11 @@ WORKER_SRCS = workers/worker_main.c workers/worker_config.c \
 	workers/mail_message.c workers/mail_templates.c workers/mail_reset.c \
 	workers/job_email.c \
 	workers/job_thumbnail.c workers/job_moderate.c workers/job_publish.c \
-	workers/job_media_purge.c workers/job_cat.c workers/worker_sweep.c \
+	workers/job_media_purge.c workers/job_detect.c workers/detect_decode.c \
+	workers/worker_sweep.c \
 	$(LIB_SRCS)
 WORKER_OBJS = $(patsubst %.c,build/worker/%.o,$(WORKER_SRCS)) \
-	build/worker/workers/cat_shim.o
+	build/worker/workers/detect_shim.o
 CTL_OBJS = build/worker/workers/agora_ctl.o
 
 build/worker/%.o: %.c conf/warnings.mk workers/worker.mk

@@ -3,6 +3,7 @@
  * lib/settings.c (conf/agora.env.example), plus the queue's own knobs.
  */
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,12 +12,14 @@
 
 #include "settings.h"
 #include "worker.h"
+#include "detect.h"
 
 struct worker_config	wcfg;
 
 static int		 smtp_loopback(const char *);
 static long long	 cfg_number(const char *, long long, long long,
 			    long long);
+static double		 cfg_fraction(const char *, double);
 static char		*cfg_dup(const char *);
 static void		 cfg_die(const char *, ...)
 			    __attribute__((format(printf, 1, 2), noreturn));
@@ -44,9 +47,14 @@ worker_config_load(void)
 	    smtp_loopback(wcfg.smtp_url) ? "try" : "require"));
 	wcfg.words_file = cfg_dup(agora_setting("AGORA_MODERATION_WORDS",
 	    "conf/moderation-words.txt"));
-	wcfg.cat_cascade = cfg_dup(agora_setting("AGORA_CAT_CASCADE",
-	    "/usr/share/opencv4/haarcascades/"
-	    "haarcascade_frontalcatface_extended.xml"));
+	wcfg.detect_model = cfg_dup(agora_setting("AGORA_DETECT_MODEL",
+	    "var/models/centernet.pb"));
+	/* Chosen on Debian's sample photos (README, bench/vision.sh). */
+	wcfg.cat_threshold = cfg_fraction("AGORA_DETECT_CAT_THRESHOLD",
+	    DETECT_CAT_THRESHOLD);
+	wcfg.tag_threshold = cfg_fraction("AGORA_DETECT_TAG_THRESHOLD",
+	    DETECT_TAG_THRESHOLD);
+	wcfg.detect_people = cfg_number("AGORA_DETECT_PEOPLE", 0, 0, 1);
 	wcfg.concurrency = cfg_number("AGORA_WORKER_CONCURRENCY", 2, 1, 64);
 	wcfg.visibility_ms = cfg_number("AGORA_JOB_VISIBILITY_MS", 60000,
 	    1000, 3600000);
@@ -108,6 +116,24 @@ cfg_number(const char *key, long long def, long long min, long long max)
 		cfg_die("%s", err);
 
 	return (n);
+}
+
+/* A setting between 0 and 1, `def` when unset. */
+static double
+cfg_fraction(const char *key, double def)
+{
+	const char	*v;
+	char		*end;
+	double		 d;
+
+	if ((v = agora_setting(key, NULL)) == NULL)
+		return (def);
+	errno = 0;
+	d = strtod(v, &end);
+	if (errno != 0 || end == v || *end != '\0' || !(d >= 0 && d <= 1))
+		cfg_die("%s: a number from 0 to 1, not \"%s\"", key, v);
+
+	return (d);
 }
 
 static char *

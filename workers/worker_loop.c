@@ -28,7 +28,9 @@ static const struct job_type job_types[] = {
 	{ "moderate",	job_moderate,	5 },
 	{ "publish",	job_publish,	5 },
 	{ "media_purge", job_media_purge, 5 },
-	{ "cat_detect",	job_cat_detect,	3 },
+	{ "photo_detect", job_detect,	3 },
+	/* Its name before it found more than cats, for jobs still queued. */
+	{ "cat_detect",	job_detect,	3 },
 	{ "noop",	job_noop,	3 },
 	{ NULL,		NULL,		0 }
 };

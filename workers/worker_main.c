@@ -14,6 +14,11 @@
  *	Make the two copies of one image, as the thumbnail job does, and
  *	print the original's upright size and the time each run took
  *	(re-generation, benchmarks).
+ *
+ *   agora-worker detect <image> [runs]
+ *	Print what the object detector sees in one image as JSON (label,
+ *	score, box as fractions), as the photo_detect job stores it, and
+ *	how long the last run took on stderr (checks, benchmarks).
  */
 
 #include <sys/types.h>
@@ -43,6 +48,7 @@ static pid_t	spawn(int);
 static int	child_main(int);
 static int	cmd_enqueue(int, char **);
 static int	cmd_thumbnail(int, char **);
+static int	cmd_detect(int, char **);
 static void	on_signal(int);
 static void	signals_setup(void);
 static void	usage(void);
@@ -81,6 +87,11 @@ main(int argc, char **argv)
 	if ((argc == 5 || argc == 6) && !strcmp(argv[1], "thumbnail")) {
 		thumbnail_init(argv[0]);
 		return (cmd_thumbnail(argc - 2, argv + 2));
+	}
+
+	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "detect")) {
+		thumbnail_init(argv[0]);
+		return (cmd_detect(argc - 2, argv + 2));
 	}
 
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
@@ -273,6 +284,42 @@ cmd_thumbnail(int argc, char **argv)
 	return (0);
 }
 
+static int
+cmd_detect(int argc, char **argv)
+{
+	struct timespec	a, b;
+	json_t		*found;
+	char		 err[512], *out;
+	int		 runs, i;
+
+	runs = (argc == 2) ? atoi(argv[1]) : 1;
+	if (runs < 1 || runs > 1000) {
+		usage();
+		return (2);
+	}
+
+	found = NULL;
+	for (i = 0; i < runs; i++) {
+		json_decref(found);
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		if ((found = detect_file(argv[0], err, sizeof(err))) == NULL) {
+			fprintf(stderr, "agora-worker: %s: %s\n", argv[0], err);
+			return (1);
+		}
+		clock_gettime(CLOCK_MONOTONIC, &b);
+	}
+	out = json_dumps(found, JSON_COMPACT | JSON_REAL_PRECISION(4));
+	json_decref(found);
+	if (out == NULL)
+		return (1);
+	printf("%s\n", out);
+	free(out);
+	fprintf(stderr, "%.1f ms\n", (b.tv_sec - a.tv_sec) * 1e3 +
+	    (b.tv_nsec - a.tv_nsec) / 1e6);
+
+	return (0);
+}
+
 static void
 on_signal(int sig)
 {
@@ -301,5 +348,6 @@ usage(void)
 	fprintf(stderr, "usage: agora-worker [-c concurrency]\n"
 	    "       agora-worker enqueue type queue args-json [delay-ms]\n"
 	    "       agora-worker thumbnail image thumb.jpg display.jpg "
-	    "[runs]\n");
+	    "[runs]\n"
+	    "       agora-worker detect image [runs]\n");
 }

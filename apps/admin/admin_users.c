@@ -31,7 +31,10 @@ CORE_HANDLER_NEED(admin_index, CORE_NEED_ADMIN)
 	    "content.</p></article>\n"
 	    "<article><header><h2><a href=\"/admin/jobs\">Jobs</a></h2>"
 	    "</header><p>The background queue: depth, failures, retries."
-	    "</p></article>\n");
+	    "</p></article>\n"
+	    "<article><header><h2><a href=\"/admin/photos/detection\">"
+	    "Photo detection</a></h2></header><p>Owners' corrections of the "
+	    "object detector; run it again on every photo.</p></article>\n");
 	if (core_cfg.dev)
 		core_html_appendf(buf, "<article><header><h2><a href=\""
 		    "/admin/mail\">Mail</a></h2></header><p>What the "

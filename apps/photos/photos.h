@@ -16,11 +16,11 @@
 #define PHOTOS_COMMENT_MAX	2000
 #define PHOTOS_PEOPLE_MAX	20
 
-/* Statement parameters: an item's id, the viewer, and one more. */
+/* Statement parameters: an item's id, the viewer, and two more. */
 struct photos_args {
 	struct core_num	 id;
 	struct core_num	 uid;
-	const char	*v[4];
+	const char	*v[5];
 };
 
 /* Columns of every photo query (PHOTOS_SQL_COLS), in this order. */
@@ -39,12 +39,14 @@ enum photos_col {
 	PH_COL_LIKES,
 	PH_COL_COMMENTS,
 	PH_COL_LIKED,
-	PH_COL_TAGS,		/* JSON array of tags */
+	PH_COL_TAGS,		/* JSON array of {tag, source} */
 	PH_COL_PEOPLE,		/* JSON array of usernames */
 	PH_COL_CURSOR,
 	PH_COL_MEDIA_ID,
 	PH_COL_CAT_SCORE,	/* NULL until the detector looked */
-	PH_COL_CAT_BOXES
+	PH_COL_CAT_BOXES,
+	PH_COL_DETECTIONS,	/* JSON array, best first */
+	PH_COL_DETECTED_AT	/* '' until the detector looked */
 };
 
 /* `p` photos, `m` its media, `u` its owner; $V the viewer's id (or 0). */
@@ -55,13 +57,20 @@ enum photos_col {
 	"p.like_count, p.comment_count, "				\
 	"EXISTS (SELECT 1 FROM photo_likes l WHERE l.photo_id = p.id"	\
 	" AND l.user_id = " v "), "					\
-	"coalesce((SELECT json_agg(t.tag ORDER BY t.tag) FROM photo_tags t" \
+	"coalesce((SELECT json_agg(json_build_object('tag', t.tag,"	\
+	" 'source', t.source) ORDER BY t.tag) FROM photo_tags t"		\
 	" WHERE t.photo_id = p.id), '[]'), "				\
 	"coalesce((SELECT json_agg(pu.username ORDER BY pu.username)"	\
 	" FROM photo_people pp JOIN users pu ON pu.id = pp.user_id"	\
 	" WHERE pp.photo_id = p.id), '[]'), "				\
 	"(extract(epoch FROM p.created_at) * 1000000)::bigint || '.' || p.id, " \
-	"p.media_id, p.cat_score, p.cat_boxes"
+	"p.media_id, p.cat_score, p.cat_boxes, "			\
+	"coalesce((SELECT json_agg(json_build_object('label', d.label,"	\
+	" 'score', round(d.score::numeric, 3), 'x', d.x, 'y', d.y,"	\
+	" 'w', d.w, 'h', d.h) ORDER BY d.score DESC)"			\
+	" FROM photo_detections d WHERE d.photo_id = p.id), '[]'), "	\
+	"coalesce(to_char(p.cat_checked_at AT TIME ZONE 'UTC',"		\
+	" 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), '')"
 
 #define PHOTOS_SQL_FROM							\
 	" FROM photos p JOIN media_files m ON m.id = p.media_id"	\
@@ -137,6 +146,18 @@ int		 photos_report(struct http_request *, struct core_ctx *,
 int		 photos_person_add(struct http_request *, struct core_ctx *,
 		    struct core_db *, int64_t, const char *);
 int		 photos_comment_check(const char *, json_t **);
+
+/* What photos_correct() corrects. */
+#define PHOTOS_CORRECT_REMOVE	0	/* a detected tag is wrong */
+#define PHOTOS_CORRECT_CAT	1	/* there is a cat here */
+
+/* photos_detect.c */
+int		 photos_correct(struct http_request *, struct core_ctx *,
+		    struct core_db *, int64_t, const char *, int);
+void		 photos_detect_json(json_t *, struct core_db *, int);
+void		 photos_render_boxes(struct kore_buf *, struct core_db *);
+void		 photos_render_seen(struct http_request *, struct kore_buf *,
+		    struct core_ctx *, struct core_db *);
 
 /* photos_render.c */
 const char	*photos_status(struct core_db *, int);

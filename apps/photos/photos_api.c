@@ -20,6 +20,8 @@ static int	api_comment_add(struct http_request *, struct core_ctx *,
 static int	api_photo_send(struct http_request *, struct core_ctx *,
 		    struct core_db *, int);
 static int	list_limit(struct http_request *, int *);
+static int	api_correct(struct http_request *, struct core_ctx *,
+		    int64_t, json_t *);
 
 /* GET ?cursor=&limit=&user= and POST (multipart: file, caption) */
 CORE_HANDLER(photos_api_photos)
@@ -47,7 +49,8 @@ CORE_HANDLER(photos_api_tag)
 
 /*
  * GET, DELETE /api/v1/photos/{id}; POST, DELETE …/like; GET, POST
- * …/comments; POST …/report {reason}; POST …/people {username}.
+ * …/comments; POST …/report {reason}; POST …/people {username};
+ * POST …/corrections {tag, action: "remove" | "add"} (add: "cat" only).
  */
 CORE_HANDLER(photos_api_photo)
 {
@@ -115,6 +118,11 @@ api_change(struct http_request *req, struct core_ctx *ctx, int64_t id,
 		return (core_json_send(req, 202,
 		    json_pack("{s:b}", "reported", 1)));
 	}
+	if (!strcmp(rest, "/corrections")) {
+		CORE_TRY(api_correct(req, ctx, id, body));
+		CORE_TRY(photos_load(req, ctx, &ctx->db[0], id));
+		return (api_photo_send(req, ctx, &ctx->db[0], 200));
+	}
 	if (!strcmp(rest, "/people")) {
 		CORE_TRY(photos_person_add(req, ctx, &ctx->db[1], id,
 		    core_json_str(body, "username")));
@@ -171,6 +179,27 @@ api_list(struct http_request *req, struct core_ctx *ctx, const char *mode,
 	free(text);
 
 	return (rc);
+}
+
+/* {tag, action}: remove a detected tag, or add "cat". */
+static int
+api_correct(struct http_request *req, struct core_ctx *ctx, int64_t id,
+    json_t *body)
+{
+	const char	*action, *tag;
+
+	action = core_json_str(body, "action");
+	tag = core_json_str(body, "tag");
+	if (action == NULL || (strcmp(action, "remove") &&
+	    strcmp(action, "add")))
+		return (core_bad_param(req, "action", "remove or add."));
+	if (!strcmp(action, "add") && (tag == NULL || strcmp(tag, "cat")))
+		return (core_bad_param(req, "tag", "Only \"cat\" can be "
+		    "added: other tags come from the caption."));
+
+	return (photos_correct(req, ctx, &ctx->db[1], id, tag,
+	    !strcmp(action, "add") ? PHOTOS_CORRECT_CAT :
+	    PHOTOS_CORRECT_REMOVE));
 }
 
 static int

@@ -58,6 +58,8 @@ CORE_HANDLER(photos_photo_page)
 	buf = core_page_open(req, "Photo");
 	photos_render_photo(req, buf, ctx, &ctx->db[0]);
 	photos_render_comments(req, buf, ctx, &ctx->db[0], &ctx->db[1]);
+	core_html_appendf(buf,
+	    "<script src=\"/static/photos.js\" defer></script>\n");
 
 	return (core_page_close(req, 200, buf));
 }
@@ -93,6 +95,34 @@ CORE_HANDLER_NEED(photos_action_page, CORE_NEED_CHANGE)
 
 	return (redirect_photo(req, id,
 	    !strcmp(rest, "/report") ? "?reported=1" : ""));
+}
+
+/* POST /photos/{id}/cat and /photos/{id}/tags/{tag}/remove */
+CORE_HANDLER_NEED(photos_correct_page, CORE_NEED_CHANGE)
+{
+	char			 tag[64];
+	const char		*rest;
+	int64_t			 id;
+	size_t			 n;
+
+	if (core_path_id(req, "/photos/", &id, &rest) == -1)
+		return (core_error(req, 404, NULL));
+	if (!strcmp(rest, "/cat")) {
+		CORE_TRY(photos_correct(req, ctx, &ctx->db[0], id, NULL,
+		    PHOTOS_CORRECT_CAT));
+		return (redirect_photo(req, id, ""));
+	}
+	/* The route admits only /tags/[a-z0-9_]{1,50}/remove here. */
+	if (strncmp(rest, "/tags/", 6) ||
+	    (n = strcspn(rest + 6, "/")) >= sizeof(tag) ||
+	    strcmp(rest + 6 + n, "/remove"))
+		return (core_error(req, 404, NULL));
+	memcpy(tag, rest + 6, n);
+	tag[n] = '\0';
+	CORE_TRY(photos_correct(req, ctx, &ctx->db[0], id, tag,
+	    PHOTOS_CORRECT_REMOVE));
+
+	return (redirect_photo(req, id, ""));
 }
 
 /* POST /photos/comments/{id}/delete (back to the photo, by Referer-less

@@ -48,7 +48,8 @@ photos_render_heading(struct kore_buf *buf, struct core_ctx *ctx,
 		core_html_appendf(buf, "<h1>Photos by %s</h1>\n", arg);
 	else if (!strcmp(mode, "tag") && title != NULL)
 		core_html_appendf(buf, "<h1>%s</h1>\n<p>Photos in which the "
-		    "cat detector found a cat's face.</p>\n", title);
+		    "detector saw a cat, or whose owner says there is one."
+		    "</p>\n", title);
 	else if (!strcmp(mode, "tag"))
 		core_html_appendf(buf, "<h1>#%s</h1>\n", arg);
 	else
@@ -115,6 +116,7 @@ photos_render_photo(struct http_request *req, struct kore_buf *buf,
 	photo_media(buf, db, status);
 	photo_byline(buf, db);
 	photo_likes(req, buf, ctx, db);
+	photos_render_seen(req, buf, ctx, db);
 	photo_manage(req, buf, ctx, db);
 	core_html_appendf(buf, "</article>\n");
 }
@@ -122,14 +124,17 @@ photos_render_photo(struct http_request *req, struct kore_buf *buf,
 static void
 photo_media(struct kore_buf *buf, struct core_db *db, const char *status)
 {
-	if (!strcmp(status, "ready"))
-		core_html_appendf(buf, "<img src=\"/media/display/%s.jpg\" "
-		    "alt=\"%s\" width=\"%lld\" height=\"%lld\">\n",
+	if (!strcmp(status, "ready")) {
+		core_html_appendf(buf, "<div class=\"photo-frame\">"
+		    "<img src=\"/media/display/%s.jpg\" "
+		    "alt=\"%s\" width=\"%lld\" height=\"%lld\">",
 		    core_db_value(db, 0, PH_COL_SHA),
 		    core_db_value(db, 0, PH_COL_CAPTION),
 		    (long long)core_db_int(db, 0, PH_COL_WIDTH),
 		    (long long)core_db_int(db, 0, PH_COL_HEIGHT));
-	else if (!strcmp(status, "processing"))
+		photos_render_boxes(buf, db);
+		core_html_appendf(buf, "</div>\n");
+	} else if (!strcmp(status, "processing"))
 		core_html_appendf(buf, "<p class=\"photo-status\">Processing: "
 		    "the photo appears here in a moment. Reload to see it."
 		    "</p>\n");
@@ -314,7 +319,7 @@ photos_json(struct core_db *db, int row, int owner_view)
 	const char	*status;
 
 	status = photos_status(db, row);
-	o = json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:I, s:I, s:b, s:n}",
+	o = json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:I, s:I, s:b}",
 	    "id", (json_int_t)core_db_int(db, row, PH_COL_ID),
 	    "owner", core_db_value(db, row, PH_COL_OWNER),
 	    "owner_id", (json_int_t)core_db_int(db, row, PH_COL_OWNER_ID),
@@ -323,23 +328,11 @@ photos_json(struct core_db *db, int row, int owner_view)
 	    "created_at", core_db_value(db, row, PH_COL_CREATED),
 	    "like_count", (json_int_t)core_db_int(db, row, PH_COL_LIKES),
 	    "comment_count", (json_int_t)core_db_int(db, row, PH_COL_COMMENTS),
-	    "liked", core_db_bool(db, row, PH_COL_LIKED),
-	    "cat_score");
+	    "liked", core_db_bool(db, row, PH_COL_LIKED));
 	if (o == NULL)
 		return (json_object());
 
-	/* null until the detector has looked. */
-	if (!core_db_isnull(db, row, PH_COL_CAT_SCORE)) {
-		json_object_set_new(o, "cat_score", json_real(strtod(
-		    core_db_value(db, row, PH_COL_CAT_SCORE), NULL)));
-		json_object_set_new(o, "cat_boxes", json_loads(core_db_value(db,
-		    row, PH_COL_CAT_BOXES), 0, NULL));
-	} else {
-		json_object_set_new(o, "cat_boxes", json_null());
-	}
-
-	json_object_set_new(o, "tags", json_loads(core_db_value(db, row,
-	    PH_COL_TAGS), 0, NULL));
+	photos_detect_json(o, db, row);
 	json_object_set_new(o, "people", json_loads(core_db_value(db, row,
 	    PH_COL_PEOPLE), 0, NULL));
 

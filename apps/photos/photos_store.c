@@ -66,7 +66,7 @@ static const char sql_create[] =
 	"         jsonb_build_object('kind', 'photo', 'id', p.id,"
 	"         'media_id', p.media_id) AS args FROM p"
 	"  UNION ALL"
-	"  SELECT 'cat_detect', 'bulk', jsonb_build_object('photo_id', p.id)"
+	"  SELECT 'photo_detect', 'bulk', jsonb_build_object('photo_id', p.id)"
 	"    FROM p"
 	"), h AS ("
 	"  INSERT INTO moderation_held_jobs (kind, item_id, type, queue,"
@@ -143,6 +143,7 @@ photos_args(struct core_ctx *ctx, int64_t id, struct photos_args *a)
 	a->v[1] = core_num(&a->uid, ctx->user.id);
 	a->v[2] = ctx->user.role == CORE_ROLE_ADMIN ? "true" : "false";
 	a->v[3] = NULL;
+	a->v[4] = NULL;
 }
 
 /* One photo as the viewer may see it, or CORE_DONE after a 404. */

@@ -155,7 +155,7 @@ def test_make_install_laid_out_the_production_build():
               "conf/agora.env.example", "conf/moderation-words.txt",
               "scripts/deploy-config.sh", "scripts/migrate.sh",
               "scripts/backup.sh", "scripts/restore.sh",
-              "scripts/prod-db.sh",
+              "scripts/prod-db.sh", "var/models/centernet.pb",
               "apps/core/routes.conf", "apps/blog/routes.conf",
               "apps/chat/routes.conf", "apps/photos/routes.conf",
               "apps/admin/routes.conf"):

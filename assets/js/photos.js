@@ -1,0 +1,28 @@
+// The photo page: the "Show boxes" button draws what the detector found
+// over the picture, from the fractions the page carries (the site's
+// content security policy admits no inline style, so they are set here).
+'use strict';
+
+(function () {
+	const boxes = document.getElementById('photo-boxes');
+	const button = document.getElementById('show-boxes');
+	if (!boxes || !button)
+		return;
+
+	for (const box of boxes.querySelectorAll('.photo-box')) {
+		const f = (k) => Math.min(Math.max(Number(box.dataset[k]) || 0,
+		    0), 1) * 100 + '%';
+		box.style.left = f('x');
+		box.style.top = f('y');
+		box.style.width = f('w');
+		box.style.height = f('h');
+	}
+
+	button.hidden = false;
+	button.addEventListener('click', () => {
+		const show = boxes.hidden;
+		boxes.hidden = !show;
+		button.setAttribute('aria-pressed', show ? 'true' : 'false');
+		button.textContent = show ? 'Hide boxes' : 'Show boxes';
+	});
+})();
