@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Test photos from Debian packages, never from the web: cats (gdk-pixbuf's
-# test image, scikit-image's Chelsea), a dog with a bicycle (darknet's
-# sample) and photos without animals (GNOME's account pictures),
+# test image, scikit-image's Chelsea), dogs (GNOME's puppy, darknet's
+# sample with a bicycle) and photos without animals (GNOME's pictures),
 # extracted into var/fixtures/.  Once; quiet when present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 out=var/fixtures
-want=(cat.jpg chelsea.png dog.jpg mountain.jpg bicycle.jpg dice.jpg surfer.jpg)
+want=(cat.jpg chelsea.png dog.jpg puppy.jpg mountain.jpg bicycle.jpg dice.jpg
+    surfer.jpg)
 have=1
 for f in "${want[@]}"; do [ -s "$out/$f" ] || have=0; done
 [ "$have" = 1 ] && exit 0
@@ -31,7 +32,7 @@ chmod 755 "$work"
 mkdir -p "$out"
 cp "$work/x/usr/libexec/installed-tests/gdk-pixbuf/test-images/reftests/cat.jpg" \
     "$out/cat.jpg"
-for f in mountain.jpg bicycle.jpg surfer.jpg; do
+for f in mountain.jpg bicycle.jpg surfer.jpg puppy.jpg; do
 	cp "$work/x/usr/share/pixmaps/faces/$f" "$out/$f"
 done
 cp "$work/x/usr/share/pixmaps/faces/legacy/dice.jpg" "$out/dice.jpg"

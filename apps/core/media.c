@@ -25,12 +25,14 @@
 #define MEDIA_CHUNK		(64 * 1024)
 
 /*
- * The upload's row and its thumbnail job, while the user's images in use
- * ($1's rows not withdrawn) stay within the quota ($8 bytes), counted in
- * the same statement.  Over it nothing is recorded, and a media_purge job
- * removes the stored file again unless another row uses its content.
- * Concurrent uploads of one user can pass the quota by at most their
- * number of files, once.  Returns (media id or NULL, jobs).
+ * The upload's row and its thumbnail job (on the default queue: the
+ * uploader waits for it, a bulk run must not hold it up), while the
+ * user's images in use ($1's rows not withdrawn) stay within the quota
+ * ($8 bytes), counted in the same statement.  Over it nothing is
+ * recorded, and a media_purge job removes the stored file again unless
+ * another row uses its content.  Concurrent uploads of one user can
+ * pass the quota by at most their number of files, once.  Returns
+ * (media id or NULL, jobs).
  */
 static const char sql_media_insert[] =
 	"WITH q AS ("
@@ -43,8 +45,8 @@ static const char sql_media_insert[] =
 	"         $6::int FROM q WHERE q.ok RETURNING *"
 	"), j AS ("
 	"  INSERT INTO job_outbox (type, queue, args, request_id)"
-	"  SELECT 'thumbnail', 'bulk', jsonb_build_object('media_id', m.id),"
-	"         $7 FROM m"
+	"  SELECT 'thumbnail', 'default',"
+	"         jsonb_build_object('media_id', m.id), $7 FROM m"
 	"  UNION ALL"
 	"  SELECT 'media_purge', 'default',"
 	"         jsonb_build_object('sha256', $2::text), $7 FROM q"

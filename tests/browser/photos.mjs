@@ -1,5 +1,6 @@
 // Browser test: a user uploads a photo from the page, sees it processed,
-// and another visitor finds it in the shared feed and likes it.
+// and another visitor finds it in the shared feed and likes it; a tabby
+// uploaded from the page lands in the cat zone with its box drawn.
 //   AGORA_TEST_URL, AGORA_SCREENSHOT_DIR
 
 import { writeFileSync } from 'node:fs';
@@ -115,6 +116,51 @@ try {
 		    viewer.page.click('button:has-text("Like")')]);
 		expectTrue(await viewer.page.textContent('#like-count') === '1',
 		    'like not counted');
+	});
+
+	await check('a tabby lands in the cat zone, its box drawn', async () => {
+		await owner.page.goto(base + '/photos/new');
+		await owner.page.setInputFiles('input[name=file]',
+		    join(process.cwd(), 'var/fixtures/chelsea.png'));
+		await owner.page.fill('textarea[name=caption]', 'Chelsea');
+		await Promise.all([owner.page.waitForURL(/\/photos\/\d+$/),
+		    owner.page.click('form.photo-upload button[type=submit]')]);
+		const cat = new URL(owner.page.url()).pathname;
+		const seen = owner.page.locator(
+		    'section.seen a.hashtag:has-text("#cat")');
+		for (let i = 0; i < 60 && await seen.count() === 0; i++) {
+			await owner.page.waitForTimeout(250);
+			await owner.page.reload();
+		}
+		await seen.waitFor({ timeout: 1000 });
+		const button = owner.page.locator('#show-boxes');
+		await button.waitFor({ state: 'visible' });
+		const box = owner.page.locator('.photo-box').first();
+		expectTrue(!await box.isVisible(), 'boxes shown before asked');
+		await button.click();
+		await box.waitFor({ state: 'visible' });
+		expectTrue(await button.getAttribute('aria-pressed') === 'true',
+		    'the button does not say it is pressed');
+		const b = await box.boundingBox();
+		const i = await owner.page.locator('.photo-frame img')
+		    .boundingBox();
+		expectTrue(b.x >= i.x - 1 && b.y >= i.y - 1 &&
+		    b.x + b.width <= i.x + i.width + 1 &&
+		    b.y + b.height <= i.y + i.height + 1,
+		    'the box lies outside the picture');
+		expectTrue(b.width * b.height > 0.25 * i.width * i.height,
+		    'the box is far smaller than the cat');
+		await owner.page.screenshot({ path: join(shots,
+		    'photo-boxes.png'), fullPage: true });
+
+		const tile = viewer.page.locator(`.photo-grid a[href="${cat}"]`);
+		for (let n = 0; n < 10; n++) {
+			await viewer.page.goto(base + '/photos/cats');
+			if (await tile.count() > 0)
+				break;
+			await viewer.page.waitForTimeout(300);
+		}
+		await tile.waitFor({ timeout: 1000 });
 	});
 
 	await check('no script errors or server errors', async () => {
