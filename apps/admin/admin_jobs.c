@@ -30,7 +30,9 @@ CORE_HANDLER_NEED(admin_jobs_page, CORE_NEED_ADMIN)
 		    "Redis is unreachable; the queue cannot be shown."));
 
 	buf = core_page_open(req, "Jobs");
-	core_html_appendf(buf, "<h1>Jobs</h1>\n");
+	core_html_appendf(buf, "<h1>Jobs</h1>\n<p>A run of the object "
+	    "detector over every photo fills the bulk queue; its progress is "
+	    "on <a href=\"/admin/photos/detection\">Photo detection</a>.</p>\n");
 	jobs_stats(buf, o);
 	jobs_dead(req, buf, o);
 	jobs_counters(buf, o);
