@@ -5,8 +5,8 @@
 # worker dying, a seccomp violation or a sanitizer report in the log.
 #
 # scripts/test.sh [suite ...] runs only the named suites (unit, http,
-# blog, chat, photos, vision, jobs, browser, deploy, setup) against the same
-# fresh stack.
+# blog, chat, photos, vision, site, jobs, browser, deploy, setup) against
+# the same fresh stack.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -195,6 +195,8 @@ want setup && [ -d tests/setup ] && pytest_suite setup tests/setup
 want blog && [ -d tests/blog ] && pytest_suite blog tests/blog
 want chat && [ -d tests/chat ] && pytest_suite chat tests/chat
 want photos && [ -d tests/photos ] && pytest_suite photos tests/photos
+# The site around the apps: home page, layout, assets.
+want site && [ -d tests/site ] && pytest_suite site tests/site
 # The object detector: its converter, its model, the worker's command.
 want vision && [ -d tests/vision ] && pytest_suite vision tests/vision
 # Last: the job suite stops and restarts the worker and Redis.

@@ -101,7 +101,8 @@ jobs_dead(struct http_request *req, struct kore_buf *buf, json_t *o)
 	dead = json_object_get(o, "dead");
 	core_html_appendf(buf, "<h2>Dead jobs</h2>\n");
 	if (json_array_size(dead) == 0) {
-		core_html_appendf(buf, "<p>None.</p>\n");
+		core_html_appendf(buf, "<p class=\"empty\">No dead jobs: every "
+		    "job has finished or is still being tried.</p>\n");
 		return;
 	}
 

@@ -146,7 +146,7 @@ queue_item(struct http_request *req, struct kore_buf *buf,
 	core_html_appendf(buf, "<article class=\"mod-item\" "
 	    "id=\"q%lld\">\n<header><label><input type=\"checkbox\" "
 	    "name=\"id\" value=\"%lld\" form=\"bulk\"> "
-	    "<strong>%s</strong> #%lld</label> by %s · %s · <mark>%s"
+	    "<strong>%s</strong> #%lld</label> by %s · %T · <mark>%s"
 	    "</mark></header>\n", (long long)id, (long long)id,
 	    core_db_value(db, i, ADMIN_Q_KIND),
 	    (long long)core_db_int(db, i, ADMIN_Q_ITEM),

@@ -120,7 +120,7 @@ user_row(struct http_request *req, struct kore_buf *buf,
 	admin = !strcmp(core_db_value(db, i, ADMIN_USER_ROLE), "admin");
 	banned = core_db_bool(db, i, ADMIN_USER_BANNED);
 	core_html_appendf(buf, "<tr><td>%s</td><td>%s</td><td>%s</td>"
-	    "<td>%s</td><td>%s</td><td class=\"actions\">",
+	    "<td>%s</td><td>%T</td><td class=\"actions\">",
 	    core_db_value(db, i, ADMIN_USER_NAME),
 	    core_db_value(db, i, ADMIN_USER_EMAIL),
 	    core_db_value(db, i, ADMIN_USER_ROLE), banned ? "banned" : "active",

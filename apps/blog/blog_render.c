@@ -11,6 +11,22 @@
 static void	status_badge(struct kore_buf *, const char *);
 static void	post_url(struct kore_buf *, struct core_db *, int);
 static const char *shown_at(struct core_db *, int);
+static void	empty_list(struct http_request *, struct kore_buf *);
+
+/* No posts: and what the reader can do about it. */
+static void
+empty_list(struct http_request *req, struct kore_buf *buf)
+{
+	struct core_ctx		*ctx = http_state_get(req);
+
+	if (ctx != NULL && ctx->user.id != 0)
+		core_html_appendf(buf, "<p class=\"empty\">No posts yet. "
+		    "<a href=\"/blog/new\">Write the first one</a>.</p>\n");
+	else
+		core_html_appendf(buf, "<p class=\"empty\">No posts yet. "
+		    "<a href=\"/login?next=/blog/new\">Log in</a> to write the "
+		    "first one.</p>\n");
+}
 
 /*
  * The posts of `db` (BLOG_SQL_POST_COLS) as a list, at most `max` of
@@ -26,7 +42,7 @@ blog_render_list(struct http_request *req, struct kore_buf *buf,
 	if (n > max)
 		n = max;
 	if (n == 0) {
-		core_html_appendf(buf, "<p class=\"empty\">No posts yet.</p>\n");
+		empty_list(req, buf);
 		return;
 	}
 
@@ -43,11 +59,9 @@ blog_render_list(struct http_request *req, struct kore_buf *buf,
 			    BLOG_COL_STATUS));
 		core_html_appendf(buf, "</h2>\n<p class=\"meta\"><span>by "
 		    "</span><a href=\"/blog/u/%U\">%s</a> <span>·</span> "
-		    "<time datetime=\"%s\">%s</time> <span>· %d min read · "
-		    "%d comment%s</span></p>\n",
+		    "%T <span>· %d min read · %d comment%s</span></p>\n",
 		    core_db_value(db, i, BLOG_COL_AUTHOR),
-		    core_db_value(db, i, BLOG_COL_AUTHOR),
-		    shown_at(db, i), shown_at(db, i),
+		    core_db_value(db, i, BLOG_COL_AUTHOR), shown_at(db, i),
 		    blog_reading_minutes(core_db_int(db, i, BLOG_COL_WORDS)),
 		    comments, comments == 1 ? "" : "s");
 		core_html_appendf(buf, "<p class=\"excerpt\">%s</p>%R\n"
@@ -74,11 +88,9 @@ blog_render_post(struct http_request *req, struct kore_buf *buf,
 	if (strcmp(status, "approved"))
 		status_badge(buf, status);
 	core_html_appendf(buf, "</h1>\n<p class=\"meta\">by <a href=\"/blog/"
-	    "u/%U\">%s</a> · <time datetime=\"%s\">%s</time> · %d min "
-	    "read</p>\n",
+	    "u/%U\">%s</a> · %T · %d min read</p>\n",
 	    core_db_value(db, 0, BLOG_COL_AUTHOR),
-	    core_db_value(db, 0, BLOG_COL_AUTHOR),
-	    shown_at(db, 0), shown_at(db, 0),
+	    core_db_value(db, 0, BLOG_COL_AUTHOR), shown_at(db, 0),
 	    blog_reading_minutes(core_db_int(db, 0, BLOG_COL_WORDS)));
 
 	if (!strcmp(status, "rejected") &&
@@ -144,8 +156,9 @@ blog_render_form(struct http_request *req, struct kore_buf *buf,
 	    "<button type=\"submit\" name=\"status\" value=\"draft\" "
 	    "class=\"secondary\">Save as draft</button></div>\n"
 	    "<small>Posts are published once an admin has reviewed them."
-	    "</small>\n</form>\n"
-	    "<script src=\"/static/blog-editor.js\" defer></script>\n");
+	    "</small>\n</form>\n");
+	core_html_appendf(buf, "<script src=\"%s\" defer></script>\n",
+	    core_static_url("/static/blog-editor.js"));
 }
 
 static void

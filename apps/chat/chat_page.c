@@ -48,10 +48,11 @@ CORE_HANDLER(chat_page)
 	    "placeholder=\"Write a message\" aria-label=\"Message\"></textarea>"
 	    "<button type=\"submit\">Send</button></form>\n"
 	    "<p id=\"chat-error\" class=\"form-error\" role=\"alert\"></p>\n"
-	    "</section>\n</div>\n"
-	    "<script src=\"/static/chat.js\" defer></script>\n",
+	    "</section>\n</div>\n",
 	    ctx->user.username, (long long)ctx->user.id,
 	    ctx->user.role == CORE_ROLE_ADMIN, ctx->csrf);
+	core_html_appendf(buf, "<script src=\"%s\" defer></script>\n",
+	    core_static_url("/static/chat.js"));
 
 	return (core_page_close(req, 200, buf));
 }

@@ -223,8 +223,9 @@ rooms_create(struct http_request *req, struct core_ctx *ctx,
 	CORE_TRY(core_db_run(req, db, sql_room_create, 2, params));
 	if (!strcmp(core_db_sqlstate(db), "23505"))
 		return (core_problem(req, 409, "Name taken",
-		    "A room with this name exists.",
-		    json_pack("{s:s}", "name", "Choose another name.")));
+		    "That room name is taken: choose another.",
+		    json_pack("{s:s}", "name", "That room name is taken: "
+		    "choose another.")));
 	if (core_db_rows(db) != 1)
 		return (core_error(req, 500, NULL));
 

@@ -107,7 +107,26 @@ enum core_user_col {
 	" ct.token_hash = decode(" h ", 'hex')) ELSE false END)"
 
 /* The newest migration this build needs (sql/); /readyz checks it. */
-#define CORE_SCHEMA_VERSION	"011_detections"
+#define CORE_SCHEMA_VERSION	"012_home_visits"
+
+/*
+ * A section an app adds to the home page (site.c), registered from the
+ * app's own code (a constructor): `load` runs its statement into the db
+ * it is given, `since` the viewer's previous visit (ISO 8601, "" for a
+ * first visit or a visitor); `render` writes the section from it.
+ * Sections appear by `order`.
+ */
+#define CORE_HOME_PARTS		3
+
+struct core_ctx;
+struct core_db;
+struct core_home_part {
+	int		 order;
+	int		(*load)(struct http_request *, struct core_ctx *,
+			    struct core_db *, const char *);
+	void		(*render)(struct kore_buf *, struct core_ctx *,
+			    struct core_db *, const char *);
+};
 
 /* Runtime configuration, read once in the parent (config.c). */
 struct core_config {
@@ -212,6 +231,9 @@ struct core_ctx {
 		u_int32_t	 height;
 		size_t		 bytes;
 		char		 sha[CORE_HASH_HEX];
+		/* Answers a refused upload instead (a page's own form). */
+		int		(*refuse)(struct http_request *, int,
+				    const char *);
 	}			 upload;
 
 	char			 new_token[CORE_TOKEN_HEX];
@@ -375,6 +397,15 @@ void		core_form_open(struct http_request *, struct kore_buf *,
 		    const char *, const char *);
 void		core_form_button(struct http_request *, struct kore_buf *,
 		    const char *, const char *, const char *, const char *);
+
+/* site.c */
+void		core_home_register(const struct core_home_part *);
+
+/* static.c */
+const char	*core_static_url(const char *);
+
+/* timefmt.c */
+void		core_html_time(struct kore_buf *, const char *);
 
 /* json.c */
 int		core_json_body(struct http_request *, struct core_ctx *,

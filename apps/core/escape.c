@@ -62,6 +62,7 @@ core_url_escape(struct kore_buf *buf, const char *s)
  *   %s  const char *, HTML-escaped (NULL prints nothing)
  *   %U  const char *, percent-encoded for a URL
  *   %R  const char *, raw: only for markup this program built itself
+ *   %T  const char *, an ISO 8601 UTC time as the site's <time> (timefmt.c)
  *   %d  int, %u unsigned int, %lld long long, %%  a percent sign
  * Anything else is a programming error and is written out literally.
  */
@@ -86,6 +87,9 @@ core_html_appendf(struct kore_buf *buf, const char *fmt, ...)
 			break;
 		case 'U':
 			core_url_escape(buf, va_arg(ap, const char *));
+			break;
+		case 'T':
+			core_html_time(buf, va_arg(ap, const char *));
 			break;
 		case 'R':
 			s = va_arg(ap, const char *);

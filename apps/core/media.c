@@ -339,6 +339,10 @@ fail:
 static int
 media_refuse(struct http_request *req, int status, const char *why)
 {
+	struct core_ctx		*ctx = http_state_get(req);
+
+	if (ctx != NULL && ctx->upload.refuse != NULL)
+		return (ctx->upload.refuse(req, status, why));
 	if (core_is_api(req))
 		return (core_problem(req, status, status == 413 ?
 		    "Too large" : "Invalid upload", why,

@@ -6,6 +6,12 @@
 
 #include "core/core.h"
 
+/* The nav link of the section the page is in. */
+#define CURRENT		" aria-current=\"page\""
+
+static void	nav_link(struct http_request *, struct kore_buf *,
+		    const char *, const char *);
+
 /*
  * Open a page: <head>, the navigation (with the signed-in user and a
  * logout form, or login/register links) and <main>.  A request that never
@@ -24,18 +30,25 @@ core_page_begin(struct http_request *req, struct kore_buf *buf,
 	    "initial-scale=1\">\n"
 	    "<meta name=\"color-scheme\" content=\"light dark\">\n"
 	    "<title>%s · Agora</title>\n"
-	    "<link rel=\"stylesheet\" href=\"/static/pico.min.css\">\n"
-	    "<link rel=\"stylesheet\" href=\"/static/agora.css\">\n"
+	    "<link rel=\"icon\" href=\"/favicon.svg\" "
+	    "type=\"image/svg+xml\">\n"
+	    "<link rel=\"stylesheet\" href=\"%s\">\n"
+	    "<link rel=\"stylesheet\" href=\"%s\">\n"
+	    "<script src=\"%s\" defer></script>\n"
 	    "</head>\n<body>\n"
 	    "<header class=\"container\">\n<nav class=\"site-nav\">\n"
-	    "<ul><li><a href=\"/\" class=\"brand\"><strong>Agora</strong>"
-	    "</a></li></ul>\n<ul>\n"
-	    "<li><a href=\"/blog\">Blog</a></li>\n"
-	    "<li><a href=\"/chat\">Chat</a></li>\n"
-	    "<li><a href=\"/photos\">Photos</a></li>\n", title);
+	    "<ul><li><a href=\"/\" class=\"brand\"%R><strong>Agora</strong>"
+	    "</a></li></ul>\n<ul>\n", title,
+	    core_static_url("/static/pico.min.css"),
+	    core_static_url("/static/agora.css"),
+	    core_static_url("/static/time.js"),
+	    req != NULL && !strcmp(req->path, "/") ? CURRENT : "");
+	nav_link(req, buf, "/blog", "Blog");
+	nav_link(req, buf, "/chat", "Chat");
+	nav_link(req, buf, "/photos", "Photos");
 
 	if (ctx != NULL && ctx->user.role == CORE_ROLE_ADMIN)
-		core_html_appendf(buf, "<li><a href=\"/admin\">Admin</a></li>\n");
+		nav_link(req, buf, "/admin", "Admin");
 
 	if (ctx != NULL && ctx->user.id != 0 &&
 	    ctx->auth == CORE_AUTH_COOKIE) {
@@ -56,6 +69,21 @@ core_page_begin(struct http_request *req, struct kore_buf *buf,
 
 	core_html_appendf(buf, "</ul>\n</nav>\n</header>\n"
 	    "<main class=\"container\">\n");
+}
+
+/* A nav link to section `path`, marked when the page is in it. */
+static void
+nav_link(struct http_request *req, struct kore_buf *buf, const char *path,
+    const char *label)
+{
+	size_t		n;
+	int		in;
+
+	n = strlen(path);
+	in = req != NULL && !strncmp(req->path, path, n) &&
+	    (req->path[n] == '\0' || req->path[n] == '/');
+	core_html_appendf(buf, "<li><a href=\"%s\"%R>%s</a></li>\n", path,
+	    in ? CURRENT : "", label);
 }
 
 void

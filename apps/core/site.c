@@ -13,47 +13,114 @@ static const char sql_schema[] =
 	"SELECT coalesce(max(version), '') FROM schema_migrations";
 enum { SCHEMA_VERSION };
 
+/* $1 viewer: the previous visit to the home page, and this one. */
+static const char sql_visit[] =
+	"WITH old AS ("
+	"  SELECT home_seen_at FROM users WHERE id = $1"
+	"), now AS ("
+	"  UPDATE users SET home_seen_at = now() WHERE id = $1"
+	")"
+	"SELECT coalesce(" CORE_SQL_TS("home_seen_at") ", '') FROM old";
+enum { VISIT_PREVIOUS };
+
+static const struct core_home_part	*home_parts[CORE_HOME_PARTS];
+static int				 home_nparts;
+
+static void	home_greeting(struct kore_buf *, struct core_ctx *,
+		    const char *);
+
+/*
+ * Add a section to the home page; an app calls this from a constructor,
+ * before any request.  At most CORE_HOME_PARTS (a db slot each).
+ */
+void
+core_home_register(const struct core_home_part *part)
+{
+	int	i;
+
+	if (home_nparts == CORE_HOME_PARTS)
+		fatal("core_home_register: more than %d home sections",
+		    CORE_HOME_PARTS);
+	for (i = home_nparts; i > 0 && home_parts[i - 1]->order >
+	    part->order; i--)
+		home_parts[i] = home_parts[i - 1];
+	home_parts[i] = part;
+	home_nparts++;
+}
+
+/*
+ * What is happening: each app's section (latest posts, newest photos,
+ * active rooms), and for a signed-in user what is new since the last
+ * visit.
+ */
 CORE_HANDLER(core_home)
 {
-	struct kore_buf		*buf;
+	struct kore_buf		*buf, parts;
+	struct core_num		 uid;
+	const u_int8_t		*cached;
+	const char		*params[1], *since;
+	size_t			 len;
+	int			 i, rc;
+
+	since = "";
+	if (ctx->user.id != 0) {
+		params[0] = core_num(&uid, ctx->user.id);
+		CORE_TRY(core_db_run(req, &ctx->db[0], sql_visit, 1, params));
+		if (core_db_rows(&ctx->db[0]) == 1)
+			since = core_db_value(&ctx->db[0], 0, VISIT_PREVIOUS);
+	}
+
+	/* The sections are the same for every visitor: a second's cache. */
+	kore_buf_init(&parts, 8192);
+	if (ctx->user.id == 0 && ctx->stage == 0 &&
+	    (cached = core_cache_get("home:html", &len)) != NULL) {
+		kore_buf_append(&parts, cached, len);
+	} else {
+		ctx->stage = 1;
+		for (i = 0; i < home_nparts; i++) {
+			if ((rc = home_parts[i]->load(req, ctx, &ctx->db[1 + i],
+			    since)) != CORE_OK) {
+				kore_buf_cleanup(&parts);
+				return (rc);
+			}
+		}
+		core_html_appendf(&parts, "<div class=\"home grid\">\n");
+		for (i = 0; i < home_nparts; i++)
+			home_parts[i]->render(&parts, ctx, &ctx->db[1 + i],
+			    since);
+		core_html_appendf(&parts, "</div>\n");
+		if (ctx->user.id == 0)
+			core_cache_put("home:html", parts.data, parts.offset);
+	}
 
 	buf = core_page_open(req, "Home");
-
-	if (ctx->user.id != 0)
-		core_html_appendf(buf, "<hgroup><h1>Welcome back, %s</h1>"
-		    "<p>Pick up where you left off.</p></hgroup>\n",
-		    ctx->user.username);
-	else
-		core_html_appendf(buf, "<hgroup><h1>Agora</h1>"
-		    "<p>One account for writing, talking and sharing "
-		    "pictures.</p></hgroup>\n");
-
-	core_html_appendf(buf,
-	    "<div class=\"apps grid\">\n"
-	    "<article><header><h2><a href=\"/blog\">Blog</a></h2></header>\n"
-	    "<p>Write posts in Markdown with images, read what others "
-	    "publish and discuss it in the comments.</p>\n"
-	    "<footer><a href=\"/blog\" role=\"button\" class=\"outline\">"
-	    "Read the blog</a></footer></article>\n"
-	    "<article><header><h2><a href=\"/chat\">Chat</a></h2></header>\n"
-	    "<p>Public rooms and direct messages in real time, from the "
-	    "browser or from your own bots.</p>\n"
-	    "<footer><a href=\"/chat\" role=\"button\" class=\"outline\">"
-	    "Open the chat</a></footer></article>\n"
-	    "<article><header><h2><a href=\"/photos\">Photos</a></h2>"
-	    "</header>\n"
-	    "<p>Share photos with captions and tags, like and comment, "
-	    "and find every cat in the cat zone.</p>\n"
-	    "<footer><a href=\"/photos\" role=\"button\" class=\"outline\">"
-	    "See the photos</a></footer></article>\n"
-	    "</div>\n");
-
-	if (ctx->user.id == 0)
-		core_html_appendf(buf, "<p class=\"cta\"><a href=\"/register\" "
-		    "role=\"button\">Create an account</a> or "
-		    "<a href=\"/login\">log in</a>.</p>\n");
+	home_greeting(buf, ctx, since);
+	kore_buf_append(buf, parts.data, parts.offset);
+	kore_buf_cleanup(&parts);
 
 	return (core_page_close(req, 200, buf));
+}
+
+static void
+home_greeting(struct kore_buf *buf, struct core_ctx *ctx, const char *since)
+{
+	if (ctx->user.id == 0) {
+		core_html_appendf(buf, "<hgroup><h1>Agora</h1><p>One account "
+		    "for writing, talking and sharing pictures.</p></hgroup>\n"
+		    "<p class=\"cta\"><a href=\"/register\" role=\"button\">"
+		    "Create an account</a> or <a href=\"/login\">log in</a>."
+		    "</p>\n");
+		return;
+	}
+	if (*since == '\0') {
+		core_html_appendf(buf, "<hgroup><h1>Welcome, %s</h1><p>Here is "
+		    "what is happening on Agora. Write a post, say hello in a "
+		    "room or share a photo.</p></hgroup>\n", ctx->user.username);
+		return;
+	}
+	core_html_appendf(buf, "<hgroup><h1>Welcome back, %s</h1><p>What is "
+	    "new since your last visit, %T.</p></hgroup>\n",
+	    ctx->user.username, since);
 }
 
 /* Liveness: the process answers.  No dependency is checked here. */

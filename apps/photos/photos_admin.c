@@ -184,14 +184,12 @@ run_html(struct http_request *req, struct kore_buf *buf, struct core_db *db)
 		all = core_db_int(db, 0, RUN_PHOTOS);
 		if (done > all)
 			done = all;
-		core_html_appendf(buf, "<p>Last run, started by %s at <time "
-		    "datetime=\"%s\">%s</time>: %lld of %lld photos checked."
-		    "</p>\n<progress value=\"%lld\" max=\"%lld\" aria-label=\""
+		core_html_appendf(buf, "<p>Last run, started by %s %T: %lld "
+		    "of %lld photos checked.</p>\n<progress value=\"%lld\" max=\"%lld\" aria-label=\""
 		    "Photos checked\"></progress>\n",
 		    *core_db_value(db, 0, RUN_BY) != '\0' ?
 		    core_db_value(db, 0, RUN_BY) : "a former admin",
-		    core_db_value(db, 0, RUN_AT), core_db_value(db, 0, RUN_AT),
-		    done, all, done, all > 0 ? all : 1);
+		    core_db_value(db, 0, RUN_AT), done, all, done, all > 0 ? all : 1);
 	}
 	core_form_button(req, buf, "/admin/photos/detection/rerun", NULL,
 	    "secondary", "Run detection on every photo");
@@ -229,13 +227,13 @@ corrections_html(struct kore_buf *buf, struct core_db *cm)
 			core_html_appendf(buf, "Photo %lld",
 			    (long long)core_db_int(cm, i, CORR_PHOTO));
 		core_html_appendf(buf, "</a></td><td>#%s</td><td>%s</td>"
-		    "<td>%s</td><td>%s</td><td><time datetime=\"%s\">%s</time>"
-		    "</td></tr>\n", core_db_value(cm, i, CORR_TAG),
+		    "<td>%s</td><td>%s</td><td>%T</td></tr>\n",
+		    core_db_value(cm, i, CORR_TAG),
 		    !strcmp(core_db_value(cm, i, CORR_ACTION), "add") ?
 		    "added" : "removed",
 		    *score != '\0' ? score : "nothing",
 		    core_db_value(cm, i, CORR_BY),
-		    core_db_value(cm, i, CORR_AT), core_db_value(cm, i, CORR_AT));
+		    core_db_value(cm, i, CORR_AT));
 	}
 	core_html_appendf(buf, "</tbody></table></div></section>\n");
 }

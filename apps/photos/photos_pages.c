@@ -13,6 +13,7 @@ static int	grid_page(struct http_request *, struct core_ctx *,
 static int	grid_list(struct http_request *, struct core_ctx *,
 		    const char *, const char *, struct kore_buf *);
 static int	new_photo(struct http_request *, struct core_ctx *);
+static int	new_photo_refused(struct http_request *, int, const char *);
 static int	photo_action(struct http_request *, struct core_ctx *,
 		    int64_t, const char *);
 static int	redirect_photo(struct http_request *, int64_t,
@@ -58,8 +59,8 @@ CORE_HANDLER(photos_photo_page)
 	buf = core_page_open(req, "Photo");
 	photos_render_photo(req, buf, ctx, &ctx->db[0]);
 	photos_render_comments(req, buf, ctx, &ctx->db[0], &ctx->db[1]);
-	core_html_appendf(buf,
-	    "<script src=\"/static/photos.js\" defer></script>\n");
+	core_html_appendf(buf, "<script src=\"%s\" defer></script>\n",
+	    core_static_url("/static/photos.js"));
 
 	return (core_page_close(req, 200, buf));
 }
@@ -169,11 +170,24 @@ new_photo(struct http_request *req, struct core_ctx *ctx)
 		json_decref(errors);
 		return (core_page_close(req, 422, buf));
 	}
+	ctx->upload.refuse = new_photo_refused;
 	CORE_TRY(core_media_upload(req, ctx, &ctx->db[3], "file"));
 	CORE_TRY(photos_create(req, ctx, &ctx->db[0], &ctx->db[3],
 	    caption != NULL ? caption : "", &id));
 
 	return (redirect_photo(req, id, ""));
+}
+
+/* A refused file: the form again, saying why, with the caption kept. */
+static int
+new_photo_refused(struct http_request *req, int status, const char *why)
+{
+	struct kore_buf		*buf;
+
+	buf = core_page_open(req, "New photo");
+	photos_render_new_form(req, buf, core_form_get(req, "caption"), why);
+
+	return (core_page_close(req, status, buf));
 }
 
 /* Like, unlike, comment on or report photo `id`; `rest` says which. */

@@ -23,6 +23,7 @@ static void	json_urls(json_t *, struct core_db *, int);
 static const char *action_path(char *, size_t, const char *, int64_t,
 		    const char *);
 static void	caption_html(struct kore_buf *, const char *);
+static void	first_line(struct kore_buf *, const char *);
 static void	escape_n(struct kore_buf *, const char *, size_t);
 
 /* processing, ready, failed, or hidden. */
@@ -87,16 +88,22 @@ photos_render_grid(struct kore_buf *buf, struct core_db *db, int max)
 		else
 			core_html_appendf(buf, "<span class=\"photo-status\">"
 			    "%s</span>", status);
-		core_html_appendf(buf, "</a><small>♥ %lld · %lld comment%s"
-		    "</small></li>\n",
+		core_html_appendf(buf, "</a><p class=\"tile-meta\"><a href=\""
+		    "/photos/u/%U\">%s</a> <span>♥ %lld · %lld comment%s"
+		    "</span></p>",
+		    core_db_value(db, i, PH_COL_OWNER),
+		    core_db_value(db, i, PH_COL_OWNER),
 		    (long long)core_db_int(db, i, PH_COL_LIKES),
 		    (long long)core_db_int(db, i, PH_COL_COMMENTS),
 		    core_db_int(db, i, PH_COL_COMMENTS) == 1 ? "" : "s");
+		first_line(buf, core_db_value(db, i, PH_COL_CAPTION));
+		core_html_appendf(buf, "</li>\n");
 	}
 	core_html_appendf(buf, "</ul>\n");
 
 	if (rows == 0)
-		core_html_appendf(buf, "<p>No photos yet.</p>\n");
+		core_html_appendf(buf, "<p class=\"empty\">No photos here yet. "
+		    "<a href=\"/photos/new\">Upload the first one</a>.</p>\n");
 	if (rows > max)
 		core_html_appendf(buf, "<nav class=\"pager\"><a "
 		    "rel=\"next\" href=\"?cursor=%U\">Older photos →</a>"
@@ -135,9 +142,9 @@ photo_media(struct kore_buf *buf, struct core_db *db, const char *status)
 		photos_render_boxes(buf, db);
 		core_html_appendf(buf, "</div>\n");
 	} else if (!strcmp(status, "processing"))
-		core_html_appendf(buf, "<p class=\"photo-status\">Processing: "
-		    "the photo appears here in a moment. Reload to see it."
-		    "</p>\n");
+		core_html_appendf(buf, "<p class=\"photo-status\" "
+		    "role=\"status\">Processing: the photo appears here in a "
+		    "moment.</p>\n");
 	else if (!strcmp(status, "failed"))
 		core_html_appendf(buf, "<p class=\"form-error\">This photo "
 		    "could not be processed: %s</p>\n",
@@ -155,10 +162,9 @@ photo_byline(struct kore_buf *buf, struct core_db *db)
 	size_t		 k;
 
 	core_html_appendf(buf, "<p class=\"meta\">by <a href=\"/photos/u/%U\">"
-	    "%s</a> · <time datetime=\"%s\">%s</time></p>\n",
+	    "%s</a> · %T</p>\n",
 	    core_db_value(db, 0, PH_COL_OWNER),
 	    core_db_value(db, 0, PH_COL_OWNER),
-	    core_db_value(db, 0, PH_COL_CREATED),
 	    core_db_value(db, 0, PH_COL_CREATED));
 	core_html_appendf(buf, "<p class=\"caption\">");
 	caption_html(buf, core_db_value(db, 0, PH_COL_CAPTION));
@@ -248,6 +254,9 @@ photos_render_comments(struct http_request *req, struct kore_buf *buf,
 	for (i = 0; i < core_db_rows(cm); i++)
 		comment_html(req, buf, cm, i, id, moderator ||
 		    core_db_int(cm, i, PH_CM_AUTHOR_ID) == ctx->user.id);
+	if (ctx->user.id == 0 && !strcmp(photos_status(db, 0), "ready"))
+		core_html_appendf(buf, "<p><a href=\"/login?next=/photos/%lld\">"
+		    "Log in</a> to comment.</p>\n", (long long)id);
 	if (ctx->user.id != 0 && !strcmp(photos_status(db, 0), "ready")) {
 		core_form_open(req, buf, action_path(path, sizeof(path),
 		    "/photos/", id, "/comments"), NULL);
@@ -269,7 +278,7 @@ comment_html(struct http_request *req, struct kore_buf *buf,
 
 	hidden = core_db_bool(cm, i, PH_CM_HIDDEN);
 	core_html_appendf(buf, "<article class=\"comment%s\" id=\"c%lld\">"
-	    "<p class=\"meta\"><strong>%s</strong> · %s%s</p><p>%s</p>",
+	    "<p class=\"meta\"><strong>%s</strong> · %T%s</p><p>%s</p>",
 	    hidden ? " hidden-comment" : "",
 	    (long long)core_db_int(cm, i, PH_CM_ID),
 	    core_db_value(cm, i, PH_CM_AUTHOR),
@@ -429,6 +438,28 @@ caption_html(struct kore_buf *buf, const char *s)
 		start = p + 1;
 	}
 	escape_n(buf, start, strlen(start));
+}
+
+/* A tile's caption: its first line, 80 bytes at most, whole characters. */
+static void
+first_line(struct kore_buf *buf, const char *s)
+{
+	size_t		n;
+	int		cut;
+
+	n = strcspn(s, "\r\n");
+	if (n == 0)
+		return;
+	cut = n > 80 || s[n] != '\0';
+	if (n > 80) {
+		n = 80;
+		/* Back to the start of a UTF-8 sequence. */
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+	}
+	core_html_appendf(buf, "<p class=\"tile-caption\">");
+	escape_n(buf, s, n);
+	core_html_appendf(buf, "%s</p>", cut ? "…" : "");
 }
 
 static void

@@ -125,11 +125,6 @@
 		el.append(body.slice(at));
 	}
 
-	function timeText(iso) {
-		const d = new Date(iso);
-		return isNaN(d) ? iso : d.toLocaleString();
-	}
-
 	function messageNode(msg) {
 		const li = document.createElement('li');
 		li.className = 'message' + (msg.author_id === myId ? ' mine' : '');
@@ -142,7 +137,8 @@
 		who.textContent = msg.author;
 		const when = document.createElement('time');
 		when.dateTime = msg.created_at;
-		when.textContent = timeText(msg.created_at);
+		when.textContent = msg.created_at;
+		window.agoraTime.upgrade(when);
 		head.append(who, ' ', when);
 		if (msg.edited_at) {
 			const ed = document.createElement('small');

@@ -1,7 +1,35 @@
-// The photo page: the "Show boxes" button draws what the detector found
-// over the picture, from the fractions the page carries (the site's
-// content security policy admits no inline style, so they are set here).
+// The photo page: while the photo is being processed, the page asks the
+// API every two seconds and shows it (or why it failed) once it is done;
+// the "Show boxes" button draws what the detector found over the picture,
+// from the fractions the page carries (the site's content security
+// policy admits no inline style, so they are set here).
 'use strict';
+
+(function () {
+	const photo = document.querySelector('article.photo');
+	const id = location.pathname.match(/^\/photos\/(\d+)$/)?.[1];
+	if (photo && id && photo.dataset.status === 'processing') {
+		let tries = 0;
+		const poll = async () => {
+			try {
+				const r = await fetch('/api/v1/photos/' + id,
+				    { credentials: 'same-origin' });
+				if (r.ok) {
+					const p = (await r.json()).photo;
+					if (p.status !== 'processing') {
+						location.reload();
+						return;
+					}
+				}
+			} catch (e) {
+				// Offline for a moment: try again.
+			}
+			if (++tries < 90)
+				setTimeout(poll, 2000);
+		};
+		setTimeout(poll, 2000);
+	}
+})();
 
 (function () {
 	const boxes = document.getElementById('photo-boxes');

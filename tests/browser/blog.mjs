@@ -84,6 +84,22 @@ try {
 		expectTrue(await reader.locator('mark.status-pending').count() === 0,
 		    'still marked pending');
 	});
+
+	await check('times read relative, exact on hover', async () => {
+		const t = reader.locator('.post-full time').first();
+		const iso = await t.getAttribute('datetime');
+		const text = (await t.textContent()).trim();
+		expectTrue(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(iso),
+		    'datetime ' + iso);
+		// Written a moment ago: "now" or "N minutes ago", not a date.
+		expectTrue(/now|minute/.test(text), 'text ' + text);
+		expectTrue(text === await reader.evaluate((i) =>
+		    window.agoraTime.text(new Date(i), Date.now()), iso),
+		    'the page and the shared function disagree: ' + text);
+		const title = await t.getAttribute('title');
+		expectTrue(title && title !== iso && /\d/.test(title),
+		    'exact time on hover: ' + title);
+	});
 } finally {
 	await browser.close();
 }

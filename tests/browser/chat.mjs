@@ -83,6 +83,15 @@ try {
 		    undefined, 'script ran');
 		expectTrue(await alice.page.inputValue('#composer textarea') === '',
 		    'composer not cleared');
+		// The message's time in the site's one format.
+		const when = bob.page.locator('#messages .message', {
+		    hasText: 'example.org' }).locator('time');
+		const iso = await when.getAttribute('datetime');
+		expectTrue(await when.textContent() === await bob.page.evaluate(
+		    (i) => window.agoraTime.text(new Date(i), Date.now()), iso),
+		    'the chat writes its times its own way');
+		expectTrue(!!await when.getAttribute('title'),
+		    'no exact time on hover');
 		await bob.page.screenshot({ path: join(shots, 'chat-phone.png'),
 		    fullPage: true });
 	});

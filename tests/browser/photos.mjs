@@ -77,14 +77,10 @@ try {
 		photoUrl = owner.page.url();
 	});
 
-	await check('it is processed and shown', async () => {
-		for (let i = 0; i < 40; i++) {
-			if (await owner.page.locator('article.photo[data-status=ready]')
-			    .count() > 0)
-				break;
-			await owner.page.waitForTimeout(250);
-			await owner.page.reload();
-		}
+	await check('it is processed and shown without a reload', async () => {
+		// The processing view asks the API and refreshes by itself.
+		await owner.page.locator('article.photo[data-status=ready]')
+		    .waitFor({ timeout: 30000 });
 		const img = owner.page.locator('article.photo img');
 		await img.waitFor();
 		const loaded = await img.evaluate((el) => el.complete &&

@@ -85,7 +85,8 @@ def test_a_tabby_lands_in_the_cat_zone(name, owner, anon, photos):
                     page.text)
     assert box, page.text
     assert all(0 <= float(v) <= 1 for v in box.groups())
-    assert '<script src="/static/photos.js" defer>' in page.text
+    assert re.search(r'<script src="/static/photos\.[0-9a-f]{8}\.js" defer>',
+                     page.text)
     # The visitor cannot correct anything.
     assert "Not right: remove" not in page.text
     assert anon.html.get("/static/photos.js").status_code == 200

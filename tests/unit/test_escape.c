@@ -34,6 +34,7 @@ static void	appendf_numbers(void **);
 static void	appendf_strings(void **);
 static void	appendf_percent(void **);
 static void	appendf_unknown(void **);
+static void	appendf_time(void **);
 
 static int
 buf_setup(void **state)
@@ -303,6 +304,32 @@ appendf_unknown(void **state)
 	assert_string_equal(text(state), "%ll");
 }
 
+/* %T: the site's one time format, with anything else kept escaped. */
+static void
+appendf_time(void **state)
+{
+	core_html_appendf(*state, "at %T.", "2026-12-02T03:07:16Z");
+	assert_string_equal(text(state), "at <time datetime="
+	    "\"2026-12-02T03:07:16Z\">2 Dec 2026, 03:07 UTC</time>.");
+
+	reset(state);
+	core_html_appendf(*state, "%T", "2026-01-31T23:59:59Z");
+	assert_string_equal(text(state), "<time datetime="
+	    "\"2026-01-31T23:59:59Z\">31 Jan 2026, 23:59 UTC</time>");
+
+	/* Not a time: written as text, escaped, with no datetime. */
+	reset(state);
+	core_html_appendf(*state, "%T", "<b>2026-13-02T00:00:00Z");
+	assert_string_equal(text(state),
+	    "<time>&lt;b&gt;2026-13-02T00:00:00Z</time>");
+	reset(state);
+	core_html_appendf(*state, "%T", "2026-13-02T00:00:00Z");
+	assert_string_equal(text(state), "<time>2026-13-02T00:00:00Z</time>");
+	reset(state);
+	core_html_appendf(*state, "%T", NULL);
+	assert_string_equal(text(state), "<time></time>");
+}
+
 int
 main(void)
 {
@@ -330,6 +357,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(appendf_percent,
 		    buf_setup, buf_teardown),
 		cmocka_unit_test_setup_teardown(appendf_unknown,
+		    buf_setup, buf_teardown),
+		cmocka_unit_test_setup_teardown(appendf_time,
 		    buf_setup, buf_teardown),
 	};
 

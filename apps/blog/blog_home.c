@@ -1,0 +1,84 @@
+/*
+ * The blog's section of the home page (core_home_register): the latest
+ * published posts, and how many appeared since the viewer's last visit.
+ */
+
+#include "blog/blog.h"
+
+#define HOME_POSTS	5
+
+/* $1 the viewer's previous visit, or ''. */
+static const char sql_home[] =
+	"SELECT p.id, p.slug, p.title, u.username,"
+	"       " CORE_SQL_TS("coalesce(p.published_at, p.created_at)") ","
+	"       (SELECT count(*) FROM posts n WHERE n.status = 'approved'"
+	"         AND $1 <> '' AND n.listed_at > nullif($1, '')::timestamptz)"
+	"  FROM posts p JOIN users u ON u.id = p.author_id"
+	" WHERE p.status = 'approved'"
+	" ORDER BY p.listed_at DESC, p.id DESC LIMIT 5";
+
+enum home_col {
+	HOME_ID,
+	HOME_SLUG,
+	HOME_TITLE,
+	HOME_AUTHOR,
+	HOME_AT,
+	HOME_NEW
+};
+
+static int	home_load(struct http_request *, struct core_ctx *,
+		    struct core_db *, const char *);
+static void	home_render(struct kore_buf *, struct core_ctx *,
+		    struct core_db *, const char *);
+static void	home_register(void) __attribute__((constructor));
+
+static const struct core_home_part blog_home = { 1, home_load, home_render };
+
+static void
+home_register(void)
+{
+	core_home_register(&blog_home);
+}
+
+static int
+home_load(struct http_request *req, struct core_ctx *ctx,
+    struct core_db *db, const char *since)
+{
+	const char	*params[1];
+
+	params[0] = since;
+	return (core_db_run(req, db, sql_home, 1, params));
+}
+
+static void
+home_render(struct kore_buf *buf, struct core_ctx *ctx, struct core_db *db,
+    const char *since)
+{
+	int	i, fresh;
+
+	core_html_appendf(buf, "<article class=\"home-part\"><header><h2><a "
+	    "href=\"/blog\">Blog</a></h2>");
+	fresh = core_db_rows(db) > 0 ? (int)core_db_int(db, 0, HOME_NEW) : 0;
+	if (fresh > 0)
+		core_html_appendf(buf, "<p class=\"fresh\">%d new post%s</p>",
+		    fresh, fresh == 1 ? "" : "s");
+	core_html_appendf(buf, "</header>\n");
+	if (core_db_rows(db) == 0) {
+		core_html_appendf(buf, "<p class=\"empty\">No posts yet. <a "
+		    "href=\"/blog/new\">Write the first one</a>.</p>"
+		    "</article>\n");
+		return;
+	}
+	core_html_appendf(buf, "<ul class=\"home-list\">");
+	for (i = 0; i < core_db_rows(db) && i < HOME_POSTS; i++)
+		core_html_appendf(buf, "<li><a href=\"/blog/%lld-%s\">%s</a> "
+		    "<small>by %s · %T</small></li>",
+		    (long long)core_db_int(db, i, HOME_ID),
+		    core_db_value(db, i, HOME_SLUG),
+		    core_db_value(db, i, HOME_TITLE),
+		    core_db_value(db, i, HOME_AUTHOR),
+		    core_db_value(db, i, HOME_AT));
+	core_html_appendf(buf, "</ul><footer><a href=\"/blog\">All posts"
+	    "</a> · <a href=\"/blog/new\">Write a post</a></footer>"
+	    "</article>\n");
+}

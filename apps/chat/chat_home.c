@@ -1,0 +1,88 @@
+/*
+ * The chat's section of the home page (core_home_register): the public
+ * rooms with the most messages in the last day, and how many messages
+ * were written in public rooms since the viewer's last visit.
+ */
+
+#include "chat/chat.h"
+
+/* $1 the viewer's previous visit, or ''. */
+static const char sql_home[] =
+	"SELECT r.id, r.name, a.n, " CORE_SQL_TS("a.last") ","
+	"       (SELECT count(*) FROM chat_messages m"
+	"          JOIN chat_rooms mr ON mr.id = m.room_id"
+	"         WHERE mr.kind = 'public' AND NOT mr.archived"
+	"           AND NOT m.deleted AND $1 <> ''"
+	"           AND m.created_at > nullif($1, '')::timestamptz)"
+	"  FROM (SELECT m.room_id, count(*) AS n, max(m.created_at) AS last"
+	"          FROM chat_messages m"
+	"         WHERE m.created_at > now() - interval '1 day'"
+	"           AND NOT m.deleted GROUP BY m.room_id) a"
+	"  JOIN chat_rooms r ON r.id = a.room_id"
+	" WHERE r.kind = 'public' AND NOT r.archived"
+	" ORDER BY a.n DESC, a.last DESC LIMIT 5";
+
+enum home_col {
+	HOME_ID,
+	HOME_NAME,
+	HOME_MESSAGES,
+	HOME_LAST,
+	HOME_NEW
+};
+
+static int	home_load(struct http_request *, struct core_ctx *,
+		    struct core_db *, const char *);
+static void	home_render(struct kore_buf *, struct core_ctx *,
+		    struct core_db *, const char *);
+static void	home_register(void) __attribute__((constructor));
+
+static const struct core_home_part chat_home = { 2, home_load, home_render };
+
+static void
+home_register(void)
+{
+	core_home_register(&chat_home);
+}
+
+static int
+home_load(struct http_request *req, struct core_ctx *ctx,
+    struct core_db *db, const char *since)
+{
+	const char	*params[1];
+
+	params[0] = since;
+	return (core_db_run(req, db, sql_home, 1, params));
+}
+
+static void
+home_render(struct kore_buf *buf, struct core_ctx *ctx, struct core_db *db,
+    const char *since)
+{
+	long long	n;
+	int		i, fresh;
+
+	core_html_appendf(buf, "<article class=\"home-part\"><header><h2><a "
+	    "href=\"/chat\">Chat</a></h2>");
+	fresh = core_db_rows(db) > 0 ? (int)core_db_int(db, 0, HOME_NEW) : 0;
+	if (fresh > 0)
+		core_html_appendf(buf, "<p class=\"fresh\">%d new message%s in "
+		    "public rooms</p>", fresh, fresh == 1 ? "" : "s");
+	core_html_appendf(buf, "</header>\n");
+	if (core_db_rows(db) == 0) {
+		core_html_appendf(buf, "<p class=\"empty\">The rooms are quiet "
+		    "today. <a href=\"/chat\">Start a conversation</a>.</p>"
+		    "</article>\n");
+		return;
+	}
+	core_html_appendf(buf, "<ul class=\"home-list\">");
+	for (i = 0; i < core_db_rows(db); i++) {
+		n = core_db_int(db, i, HOME_MESSAGES);
+		core_html_appendf(buf, "<li><a href=\"/chat?room=%lld\">#%s</a> "
+		    "<small>%lld message%s today · last %T</small></li>",
+		    (long long)core_db_int(db, i, HOME_ID),
+		    core_db_value(db, i, HOME_NAME), n, n == 1 ? "" : "s",
+		    core_db_value(db, i, HOME_LAST));
+	}
+	core_html_appendf(buf, "</ul><footer><a href=\"/chat\">Open the chat"
+	    "</a></footer></article>\n");
+}

@@ -1,0 +1,85 @@
+/*
+ * The photos' section of the home page (core_home_register): the newest
+ * photos as a row of thumbnails, and how many were shared since the
+ * viewer's last visit.
+ */
+
+#include "photos/photos.h"
+
+/* $1 the viewer's previous visit, or ''. */
+static const char sql_home[] =
+	"SELECT p.id, m.sha256, p.caption, u.username,"
+	"       (SELECT count(*) FROM photos n"
+	"          JOIN media_files nm ON nm.id = n.media_id"
+	"         WHERE NOT n.hidden AND nm.status = 'ready' AND $1 <> ''"
+	"           AND n.created_at > nullif($1, '')::timestamptz)"
+	"  FROM photos p JOIN media_files m ON m.id = p.media_id"
+	"  JOIN users u ON u.id = p.owner_id"
+	" WHERE NOT p.hidden AND m.status = 'ready'"
+	" ORDER BY p.created_at DESC, p.id DESC LIMIT 6";
+
+enum home_col {
+	HOME_ID,
+	HOME_SHA,
+	HOME_CAPTION,
+	HOME_OWNER,
+	HOME_NEW
+};
+
+static int	home_load(struct http_request *, struct core_ctx *,
+		    struct core_db *, const char *);
+static void	home_render(struct kore_buf *, struct core_ctx *,
+		    struct core_db *, const char *);
+static void	home_register(void) __attribute__((constructor));
+
+static const struct core_home_part photos_home = { 3, home_load,
+	home_render };
+
+static void
+home_register(void)
+{
+	core_home_register(&photos_home);
+}
+
+static int
+home_load(struct http_request *req, struct core_ctx *ctx,
+    struct core_db *db, const char *since)
+{
+	const char	*params[1];
+
+	params[0] = since;
+	return (core_db_run(req, db, sql_home, 1, params));
+}
+
+static void
+home_render(struct kore_buf *buf, struct core_ctx *ctx, struct core_db *db,
+    const char *since)
+{
+	int	i, fresh;
+
+	core_html_appendf(buf, "<article class=\"home-part\"><header><h2><a "
+	    "href=\"/photos\">Photos</a></h2>");
+	fresh = core_db_rows(db) > 0 ? (int)core_db_int(db, 0, HOME_NEW) : 0;
+	if (fresh > 0)
+		core_html_appendf(buf, "<p class=\"fresh\">%d new photo%s</p>",
+		    fresh, fresh == 1 ? "" : "s");
+	core_html_appendf(buf, "</header>\n");
+	if (core_db_rows(db) == 0) {
+		core_html_appendf(buf, "<p class=\"empty\">No photos yet. <a "
+		    "href=\"/photos/new\">Share the first one</a>.</p>"
+		    "</article>\n");
+		return;
+	}
+	core_html_appendf(buf, "<ul class=\"home-photos\">");
+	for (i = 0; i < core_db_rows(db); i++)
+		core_html_appendf(buf, "<li><a href=\"/photos/%lld\"><img "
+		    "src=\"/media/thumb/%s.jpg\" alt=\"%s\" width=\"160\" "
+		    "height=\"160\" loading=\"lazy\"></a></li>",
+		    (long long)core_db_int(db, i, HOME_ID),
+		    core_db_value(db, i, HOME_SHA),
+		    *core_db_value(db, i, HOME_CAPTION) != '\0' ?
+		    core_db_value(db, i, HOME_CAPTION) : "A photo");
+	core_html_appendf(buf, "</ul><footer><a href=\"/photos\">All photos"
+	    "</a> · <a href=\"/photos/cats\">Cat zone</a> · <a href=\""
+	    "/photos/new\">Upload a photo</a></footer></article>\n");
+}
