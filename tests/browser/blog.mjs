@@ -85,7 +85,21 @@ try {
 		    'still marked pending');
 	});
 
+	await check('the home page shows the new post', async () => {
+		const entry = reader.locator('.home-part a', { hasText: title });
+		for (let i = 0; i < 10; i++) {
+			await reader.goto(base + '/');
+			if (await entry.count() > 0)
+				break;
+			await reader.waitForTimeout(300);
+		}
+		await entry.waitFor({ timeout: 1000 });
+		await reader.screenshot({ path: join(shots, 'home.png'),
+		    fullPage: true });
+	});
+
 	await check('times read relative, exact on hover', async () => {
+		await reader.goto(postUrl);
 		const t = reader.locator('.post-full time').first();
 		const iso = await t.getAttribute('datetime');
 		const text = (await t.textContent()).trim();
