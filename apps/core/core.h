@@ -107,7 +107,7 @@ enum core_user_col {
 	" ct.token_hash = decode(" h ", 'hex')) ELSE false END)"
 
 /* The newest migration this build needs (sql/); /readyz checks it. */
-#define CORE_SCHEMA_VERSION	"010_comment_moderation"
+#define CORE_SCHEMA_VERSION	"011_search"
 
 /* Runtime configuration, read once in the parent (config.c). */
 struct core_config {

@@ -8,7 +8,8 @@
 
 /*
  * Open a page: <head>, the navigation (with the signed-in user and a
- * logout form, or login/register links) and <main>.  A request that never
+ * logout form, or login/register links), the search box (its
+ * suggestions by /static/search.js) and <main>.  A request that never
  * resolved its user gets the anonymous navigation.
  */
 void
@@ -26,6 +27,7 @@ core_page_begin(struct http_request *req, struct kore_buf *buf,
 	    "<title>%s · Agora</title>\n"
 	    "<link rel=\"stylesheet\" href=\"/static/pico.min.css\">\n"
 	    "<link rel=\"stylesheet\" href=\"/static/agora.css\">\n"
+	    "<script src=\"/static/search.js\" defer></script>\n"
 	    "</head>\n<body>\n"
 	    "<header class=\"container\">\n<nav class=\"site-nav\">\n"
 	    "<ul><li><a href=\"/\" class=\"brand\"><strong>Agora</strong>"
@@ -54,8 +56,16 @@ core_page_begin(struct http_request *req, struct kore_buf *buf,
 		    "</li>\n");
 	}
 
-	core_html_appendf(buf, "</ul>\n</nav>\n</header>\n"
-	    "<main class=\"container\">\n");
+	core_html_appendf(buf, "</ul>\n</nav>\n"
+	    "<form role=\"search\" action=\"/search\" method=\"get\" "
+	    "class=\"nav-search\" id=\"nav-search\">"
+	    "<input type=\"search\" name=\"q\" maxlength=\"256\" "
+	    "placeholder=\"Search\" aria-label=\"Search the site\" "
+	    "autocomplete=\"off\" aria-autocomplete=\"list\" "
+	    "aria-controls=\"nav-suggest\">"
+	    "<ul id=\"nav-suggest\" class=\"nav-suggest\" role=\"listbox\" "
+	    "aria-label=\"Suggestions\" hidden></ul></form>\n"
+	    "</header>\n<main class=\"container\">\n");
 }
 
 void

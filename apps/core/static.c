@@ -16,6 +16,7 @@ int	asset_serve_pico_min_css(struct http_request *);
 int	asset_serve_agora_css(struct http_request *);
 int	asset_serve_blog_editor_js(struct http_request *);
 int	asset_serve_chat_js(struct http_request *);
+int	asset_serve_search_js(struct http_request *);
 
 static const struct {
 	const char	*path;
@@ -26,6 +27,7 @@ static const struct {
 	{ "/static/agora.css",		asset_serve_agora_css },
 	{ "/static/blog-editor.js",	asset_serve_blog_editor_js },
 	{ "/static/chat.js",		asset_serve_chat_js },
+	{ "/static/search.js",		asset_serve_search_js },
 };
 
 int
