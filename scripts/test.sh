@@ -5,7 +5,7 @@
 # worker dying, a seccomp violation or a sanitizer report in the log.
 #
 # scripts/test.sh [suite ...] runs only the named suites (unit, http,
-# blog, chat, photos, jobs, browser, deploy, setup) against the same
+# blog, chat, photos, search, jobs, browser, deploy, setup) against the same
 # fresh stack.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -195,6 +195,7 @@ want setup && [ -d tests/setup ] && pytest_suite setup tests/setup
 want blog && [ -d tests/blog ] && pytest_suite blog tests/blog
 want chat && [ -d tests/chat ] && pytest_suite chat tests/chat
 want photos && [ -d tests/photos ] && pytest_suite photos tests/photos
+want search && [ -d tests/search ] && pytest_suite search tests/search
 # Last: the job suite stops and restarts the worker and Redis.
 want jobs && [ -d tests/jobs ] && pytest_suite jobs tests/jobs
 
