@@ -14,6 +14,8 @@
 #define SEARCH_PAGE_SIZE	20
 #define SEARCH_LIMIT_MAX	50
 #define SEARCH_SUGGEST_MAX	5	/* of each kind */
+/* The newest matches of each kind that are ranked (ten pages each). */
+#define SEARCH_CANDIDATES	200
 
 /* What a hit is (the statement's kind column, also in the cursor). */
 #define SEARCH_KIND_POST	1

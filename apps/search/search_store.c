@@ -11,7 +11,7 @@
  * anonymous), $3 privileged view, $4 kinds (1 << SEARCH_KIND_*), $5
  * author's name, $6 room name, $7 tags (text[]), $8 and $9 first and
  * last day, $10 $11 $12 the cursor (score, kind, id) or NULL, $13 rows
- * (one more than a page).
+ * (one more than a page), $14 the newest matches of each kind ranked.
  */
 
 #include <stdio.h>
@@ -32,9 +32,25 @@
 	"$5::text IS NULL AND " ROOMLESS " AND " TAGLESS		\
 	" AND $8::date IS NULL AND $9::date IS NULL"
 
-/* Each branch's rows, best first, after the cursor. */
-#define BRANCH(cols)							\
-	"(SELECT h.* FROM (SELECT " cols ") h"				\
+/*
+ * The query as the planner sees it: a constant (the statement runs
+ * with its parameters bound), so the tsvector statistics estimate how
+ * many rows match and the plan is chosen to suit: the GIN index for a
+ * rare word, the newest rows first for a common one.
+ */
+#define TSQ	"websearch_to_tsquery(search_config(), $1::text)"
+#define STSQ	"websearch_to_tsquery('simple', $1::text)"
+
+/*
+ * A branch: `inner` is the newest matches of one kind the viewer may see
+ * (at most $14: a common word ranks the newest of its matches, not all
+ * of them), with their tsvector as `tsv`; they are ranked, cut at the
+ * cursor, and the best $13 go on.
+ */
+#define BRANCH(RANK, q, inner)						\
+	"(SELECT h.* FROM (SELECT c.kind, c.id, " RANK(q) " AS score,"	\
+	"  c.title, c.doc, c.link, c.author, c.at, c.place, c.rid"	\
+	"  FROM f, (SELECT " inner " LIMIT $14) c) h"			\
 	" WHERE $10::float8 IS NULL OR (h.score, h.kind, h.id) <"	\
 	" ($10::float8, $11::int, $12::bigint)"				\
 	" ORDER BY h.score DESC, h.kind DESC, h.id DESC LIMIT $13)"
@@ -48,33 +64,30 @@
 	"left(translate(" d ", E'\\001\\002', '  '), 20000)"
 
 /*
- * `MATCH(tsv)` and `RANK(tsv, at)`: with words, the match on the index
- * and ts_rank_cd with recency; with filters only, every item the
- * filters keep (an exclusion still applies), newest first.
+ * `MATCH(tsv)` and `RANK(q)`: with words, the match on the index and
+ * ts_rank_cd with recency; with filters only, every item the filters
+ * keep (an exclusion still applies), newest first.
  */
 #define SEARCH_SQL(MATCH, RANK)						\
-	"WITH f AS MATERIALIZED (SELECT"				\
-	"  websearch_to_tsquery(search_config(), $1) AS q,"		\
-	"  websearch_to_tsquery('simple', $1) AS sq"			\
-	"), h AS (" BRANCH(						\
-	"1 AS kind, p.id, " RANK("p.search_tsv", "p.listed_at")		\
-	"  AS score, p.title, p.body AS doc,"				\
+	"WITH f AS MATERIALIZED (SELECT " TSQ " AS q, " STSQ " AS sq"	\
+	"), h AS (" BRANCH(RANK, "q",					\
+	"1 AS kind, p.id, p.search_tsv AS tsv, p.title, p.body AS doc," \
 	"  '/blog/' || p.id || '-' || p.slug AS link,"			\
 	"  u.username AS author, p.listed_at AS at,"			\
 	"  ''::text AS place, NULL::bigint AS rid"			\
-	"  FROM f, posts p JOIN users u ON u.id = p.author_id"		\
+	"  FROM posts p JOIN users u ON u.id = p.author_id"		\
 	" WHERE " KINDS(2) " AND " ROOMLESS " AND " TAGLESS		\
 	"   AND " MATCH("p.search_tsv")					\
 	"   AND agora_post_visible(p.status, p.author_id, u.banned, "	\
 	      V ", " A ")"						\
-	"   AND " AUTHOR("u") " AND " DATES("p.listed_at"))		\
-	" UNION ALL " BRANCH(						\
-	"2 AS kind, c.id, " RANK("c.search_tsv", "c.created_at")	\
-	"  AS score, pp.title, c.body AS doc,"				\
+	"   AND " AUTHOR("u") " AND " DATES("p.listed_at")		\
+	" ORDER BY p.id DESC")						\
+	" UNION ALL " BRANCH(RANK, "q",					\
+	"2 AS kind, c.id, c.search_tsv AS tsv, pp.title, c.body AS doc," \
 	"  '/blog/' || pp.id || '-' || pp.slug || '#c' || c.id AS link," \
 	"  u.username AS author, c.created_at AS at, pp.title AS place," \
 	"  NULL::bigint AS rid"						\
-	"  FROM f, comments c JOIN users u ON u.id = c.author_id"	\
+	"  FROM comments c JOIN users u ON u.id = c.author_id"		\
 	"  JOIN posts pp ON pp.id = c.post_id"				\
 	"  JOIN users pu ON pu.id = pp.author_id"			\
 	" WHERE " KINDS(4) " AND " ROOMLESS " AND " TAGLESS		\
@@ -83,15 +96,15 @@
 	      V ", " A ")"						\
 	"   AND agora_post_visible(pp.status, pp.author_id, pu.banned, " \
 	      V ", " A ")"						\
-	"   AND " AUTHOR("u") " AND " DATES("c.created_at"))		\
-	" UNION ALL " BRANCH(						\
-	"3 AS kind, p.id, " RANK("p.search_tsv", "p.created_at")	\
-	"  AS score, 'Photo' AS title, p.caption || CASE"		\
-	"  WHEN p.tag_text = '' THEN '' ELSE ' #' ||"			\
+	"   AND " AUTHOR("u") " AND " DATES("c.created_at")		\
+	" ORDER BY c.id DESC")						\
+	" UNION ALL " BRANCH(RANK, "q",					\
+	"3 AS kind, p.id, p.search_tsv AS tsv, 'Photo' AS title,"	\
+	"  p.caption || CASE WHEN p.tag_text = '' THEN '' ELSE ' #' ||"	\
 	"  replace(p.tag_text, ' ', ' #') END AS doc,"			\
 	"  '/photos/' || p.id AS link, u.username AS author,"		\
 	"  p.created_at AS at, ''::text AS place, NULL::bigint AS rid"	\
-	"  FROM f, photos p JOIN media_files m ON m.id = p.media_id"	\
+	"  FROM photos p JOIN media_files m ON m.id = p.media_id"	\
 	"  JOIN users u ON u.id = p.owner_id"				\
 	" WHERE " KINDS(8) " AND " ROOMLESS				\
 	"   AND " MATCH("p.search_tsv")					\
@@ -101,14 +114,14 @@
 	"        FROM photo_tags t WHERE t.tag = ANY ($7::text[])"	\
 	"        GROUP BY t.photo_id"					\
 	"        HAVING count(*) = cardinality($7::text[])))"		\
-	"   AND " AUTHOR("u") " AND " DATES("p.created_at"))		\
-	" UNION ALL " BRANCH(						\
-	"4 AS kind, m.id, " RANK("m.search_tsv", "m.created_at")	\
-	"  AS score, ''::text AS title, m.body AS doc,"			\
-	"  '/chat?room=' || r.id || '#m' || m.id AS link,"		\
+	"   AND " AUTHOR("u") " AND " DATES("p.created_at")		\
+	" ORDER BY p.id DESC")						\
+	" UNION ALL " BRANCH(RANK, "q",					\
+	"4 AS kind, m.id, m.search_tsv AS tsv, ''::text AS title,"	\
+	"  m.body AS doc, '/chat?room=' || r.id || '#m' || m.id AS link," \
 	"  u.username AS author, m.created_at AS at, ''::text AS place," \
 	"  r.id AS rid"							\
-	"  FROM f, chat_messages m JOIN chat_rooms r ON r.id = m.room_id" \
+	"  FROM chat_messages m JOIN chat_rooms r ON r.id = m.room_id"	\
 	"  JOIN users u ON u.id = m.author_id"				\
 	" WHERE " KINDS(16) " AND " TAGLESS				\
 	"   AND " MATCH("m.search_tsv")					\
@@ -116,26 +129,28 @@
 	"   AND agora_message_visible(m.deleted, u.banned)"		\
 	"   AND ($6::text IS NULL OR (r.kind = 'public' AND"		\
 	"        lower(r.name) = lower($6::text)))"			\
-	"   AND " AUTHOR("u") " AND " DATES("m.created_at"))		\
-	" UNION ALL " BRANCH(						\
-	"5 AS kind, u.id, search_score(ts_rank_cd(u.search_tsv, f.sq)," \
-	"  u.created_at) AS score, u.username AS title, u.username AS doc," \
-	"  '/blog/u/' || u.username AS link, u.username AS author,"	\
-	"  u.created_at AS at, ''::text AS place, NULL::bigint AS rid"	\
-	"  FROM f, users u"						\
+	"   AND " AUTHOR("u") " AND " DATES("m.created_at")		\
+	" ORDER BY m.id DESC")						\
+	" UNION ALL " BRANCH(WORDS_RANK, "sq",				\
+	"5 AS kind, u.id, u.search_tsv AS tsv, u.username AS title,"	\
+	"  u.username AS doc, '/blog/u/' || u.username AS link,"	\
+	"  u.username AS author, u.created_at AS at, ''::text AS place," \
+	"  NULL::bigint AS rid"						\
+	"  FROM users u"						\
 	" WHERE " KINDS(32) " AND " UNFILTERED				\
-	"   AND u.search_tsv @@ f.sq"					\
-	"   AND agora_user_visible(u.banned, " A ")")			\
-	" UNION ALL " BRANCH(						\
-	"6 AS kind, r.id, search_score(ts_rank_cd(r.search_tsv, f.sq)," \
-	"  r.created_at) AS score, '#' || r.name AS title, r.name AS doc," \
-	"  '/chat?room=' || r.id AS link,"				\
+	"   AND u.search_tsv @@ " STSQ					\
+	"   AND agora_user_visible(u.banned, " A ")"			\
+	" ORDER BY u.id DESC")						\
+	" UNION ALL " BRANCH(WORDS_RANK, "sq",				\
+	"6 AS kind, r.id, r.search_tsv AS tsv, '#' || r.name AS title,"	\
+	"  r.name AS doc, '/chat?room=' || r.id AS link,"		\
 	"  coalesce(cu.username, '') AS author, r.created_at AS at,"	\
 	"  ''::text AS place, r.id AS rid"				\
-	"  FROM f, chat_rooms r LEFT JOIN users cu ON cu.id = r.created_by" \
+	"  FROM chat_rooms r LEFT JOIN users cu ON cu.id = r.created_by" \
 	" WHERE " KINDS(64) " AND " UNFILTERED " AND r.kind = 'public'" \
-	"   AND r.search_tsv @@ f.sq AND " V " <> 0"			\
-	"   AND agora_room_readable(r.id, r.kind, " V ")")		\
+	"   AND r.search_tsv @@ " STSQ " AND " V " <> 0"		\
+	"   AND agora_room_readable(r.id, r.kind, " V ")"		\
+	" ORDER BY r.id DESC")						\
 	"), pg AS ("							\
 	"  SELECT * FROM h ORDER BY score DESC, kind DESC, id DESC"	\
 	"   LIMIT $13"							\
@@ -160,10 +175,10 @@
 	"  FROM f LEFT JOIN pg ON true"					\
 	" ORDER BY pg.score DESC, pg.kind DESC, pg.id DESC"
 
-#define WORDS_MATCH(t)		t " @@ f.q"
-#define WORDS_RANK(t, at)	"search_score(ts_rank_cd(" t ", f.q), " at ")"
-#define FILTER_MATCH(t)		"(numnode(f.q) = 0 OR " t " @@ f.q)"
-#define FILTER_RANK(t, at)	"search_score(1, " at ")"
+#define WORDS_MATCH(t)		t " @@ " TSQ
+#define WORDS_RANK(q)		"search_score(ts_rank_cd(c.tsv, f." q "), c.at)"
+#define FILTER_MATCH(t)		"(numnode(" TSQ ") = 0 OR " t " @@ " TSQ ")"
+#define FILTER_RANK(q)		"search_score(1, c.at)"
 
 static const char sql_search_words[] = SEARCH_SQL(WORDS_MATCH, WORDS_RANK);
 static const char sql_search_filters[] =
@@ -200,8 +215,8 @@ int
 search_run(struct http_request *req, struct core_ctx *ctx,
     struct core_db *db, struct search_req *s)
 {
-	struct core_num	 viewer, kinds, kind, rows;
-	const char	*params[13], *sql;
+	struct core_num	 viewer, kinds, kind, rows, cands;
+	const char	*params[14], *sql;
 	char		 tags[SEARCH_TAGS_MAX * (SEARCH_TAG_MAX + 3) + 3];
 	const char	*author;
 	size_t		 len, n;
@@ -235,10 +250,11 @@ search_run(struct http_request *req, struct core_ctx *ctx,
 	params[10] = s->cursor != NULL ? core_num(&kind, s->c_kind) : NULL;
 	params[11] = s->cursor != NULL ? s->c_id : NULL;
 	params[12] = core_num(&rows, s->limit + 1);
+	params[13] = core_num(&cands, SEARCH_CANDIDATES);
 
 	sql = s->query.words > 0 ? sql_search_words : sql_search_filters;
 
-	return (core_db_run(req, db, sql, 13, params));
+	return (core_db_run(req, db, sql, 14, params));
 }
 
 /* The rows of hits in a search's result (the first row may be none). */

@@ -1,7 +1,8 @@
 // Browser test: a new user writes a post, types a word of it in the nav
 // search box, sees the suggestions come (debounced), presses Enter, and
 // opens the result; the highlight is a <mark>, the payload in the post
-// stays text; at phone width the box is there and usable.
+// stays text.  A chat message found the same way opens its room at the
+// message.  At phone width the box is there and usable.
 //   AGORA_TEST_URL, AGORA_SCREENSHOT_DIR
 
 import { join } from 'node:path';
@@ -71,6 +72,31 @@ try {
 		await page.locator('h1', { hasText: title }).waitFor();
 		expectTrue(await page.evaluate(() => window.__xss) === undefined,
 		    'script ran');
+	});
+
+	await check('a chat message is found and opens at itself', async () => {
+		const said = 'zq' + letters(10);
+		await page.goto(base + '/chat');
+		await page.locator('#chat[data-link="live"]').waitFor();
+		await page.fill('#new-room input[name=name]', 'dock-' + letters(6));
+		await page.click('#new-room button');
+		await page.locator('#room-title', { hasText: '#dock-' }).waitFor();
+		await page.fill('#composer textarea', `meet at the ${said} pier`);
+		await page.press('#composer textarea', 'Enter');
+		await page.locator('#messages .message-body', { hasText: said })
+		    .waitFor();
+		const box = page.locator('#nav-search input[name=q]');
+		await box.fill(said);
+		await Promise.all([page.waitForURL(/\/search\?q=/),
+		    box.press('Enter')]);
+		const link = page.locator('.search-results .hit-message h2 a');
+		await link.waitFor();
+		const href = await link.getAttribute('href');
+		expectTrue(/^\/chat\?room=\d+#m\d+$/.test(href), 'href ' + href);
+		await Promise.all([page.waitForURL(/\/chat\?room=/), link.click()]);
+		const target = page.locator('#messages .message.target',
+		    { hasText: said });
+		await target.waitFor({ timeout: 5000 });
 	});
 
 	await check('at phone width the box is there', async () => {

@@ -226,3 +226,8 @@ def test_admin_page_has_the_switch(world, search):
     page = search.page(world.people["admin"], "anything")
     assert 'name="held"' in page
     assert 'name="held"' not in search.page(world.people["other"], "x")
+
+
+def test_admin_area_offers_held_search(world):
+    page = world.people["admin"].html.get("/admin").text
+    assert 'action="/search"' in page and 'name="held"' in page
