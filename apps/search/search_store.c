@@ -158,8 +158,8 @@
 	"SELECT numnode(f.q), pg.kind, pg.id,"				\
 	"  pg.score || '_' || pg.kind || '_' || pg.id,"			\
 	"  CASE pg.kind"						\
-	"   WHEN 1 THEN ts_headline(search_config(), " HL_DOC("pg.title")	\
-	"    , f.q, " HL_ALL ")"					\
+	"   WHEN 1 THEN ts_headline(search_config(),"			\
+	"    " HL_DOC("pg.title") ", f.q, " HL_ALL ")"			\
 	"   WHEN 4 THEN (SELECT CASE r.kind WHEN 'public' THEN"	\
 	"    '#' || r.name ELSE 'Conversation with ' || coalesce((SELECT" \
 	"    ou.username FROM chat_members cm JOIN users ou ON"		\
