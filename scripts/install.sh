@@ -53,7 +53,7 @@ install -d -m 0755 "$root" "$root/bin" "$root/conf/nginx" "$root/scripts" \
     "$root/sql"
 install -m 0644 app.so "$root/app.so"
 install -m 0755 build/agora-worker build/agora-ctl "$root/bin/"
-for app in core blog chat photos admin; do
+for app in core blog chat photos search admin; do
 	install -D -m 0644 "apps/$app/routes.conf" \
 	    "$root/apps/$app/routes.conf"
 done

@@ -5,8 +5,8 @@
 # worker dying, a seccomp violation or a sanitizer report in the log.
 #
 # scripts/test.sh [suite ...] runs only the named suites (unit, http,
-# blog, chat, photos, vision, site, jobs, browser, deploy, setup) against
-# the same fresh stack.
+# blog, chat, photos, vision, search, site, jobs, browser, deploy, setup)
+# against the same fresh stack.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -199,6 +199,7 @@ want photos && [ -d tests/photos ] && pytest_suite photos tests/photos
 want site && [ -d tests/site ] && pytest_suite site tests/site
 # The object detector: its converter, its model, the worker's command.
 want vision && [ -d tests/vision ] && pytest_suite vision tests/vision
+want search && [ -d tests/search ] && pytest_suite search tests/search
 # Last: the job suite stops and restarts the worker and Redis.
 want jobs && [ -d tests/jobs ] && pytest_suite jobs tests/jobs
 

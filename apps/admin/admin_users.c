@@ -34,7 +34,16 @@ CORE_HANDLER_NEED(admin_index, CORE_NEED_ADMIN)
 	    "</p></article>\n"
 	    "<article><header><h2><a href=\"/admin/photos/detection\">"
 	    "Photo detection</a></h2></header><p>Owners' corrections of the "
-	    "object detector; run it again on every photo.</p></article>\n");
+	    "object detector; run it again on every photo.</p></article>\n"
+	    "<article><header><h2><a href=\"/search?held=1\">Search</a>"
+	    "</h2></header><p>Everything, held items included: drafts, "
+	    "items in review, hidden ones, banned users.</p>"
+	    "<form role=\"search\" action=\"/search\" method=\"get\">"
+	    "<input type=\"search\" name=\"q\" maxlength=\"256\" "
+	    "aria-label=\"Search with held items\">"
+	    "<label><input type=\"checkbox\" name=\"held\" value=\"1\" "
+	    "role=\"switch\" checked> Include held items</label>"
+	    "<button type=\"submit\">Search</button></form></article>\n");
 	if (core_cfg.dev)
 		core_html_appendf(buf, "<article><header><h2><a href=\""
 		    "/admin/mail\">Mail</a></h2></header><p>What the "

@@ -60,6 +60,18 @@ enum blog_col {
 #define BLOG_SQL_LIST_COLS	BLOG_SQL_COLS("''", "''")
 
 /*
+ * Who sees a post is agora_post_visible (sql/013_search.sql), the rule
+ * the search uses too.  The public lists: what an anonymous reader
+ * sees (`p` posts, `u` its author).  They also say p.status =
+ * 'approved', for the index.
+ */
+#define BLOG_SQL_PUBLIC							\
+	"agora_post_visible(p.status, p.author_id, u.banned, 0, false)"
+#define BLOG_SQL_VISIBLE(v, a)						\
+	"agora_post_visible(p.status, p.author_id, u.banned, " v	\
+	"::bigint, " a "::bool)"
+
+/*
  * What creating or changing a post returns (blog_post_create,
  * blog_post_update): the row, and the jobs its statement queued.
  */

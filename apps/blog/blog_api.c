@@ -19,7 +19,8 @@
 static const char sql_posts_after[] =
 	"SELECT " BLOG_SQL_LIST_COLS
 	"  FROM posts p JOIN users u ON u.id = p.author_id"
-	" WHERE p.status = 'approved' AND ($1::bigint IS NULL OR"
+	" WHERE p.status = 'approved' AND " BLOG_SQL_PUBLIC
+	"   AND ($1::bigint IS NULL OR"
 	"       (p.listed_at, p.id) < (timestamptz 'epoch' +"
 	"       $1::bigint * interval '1 microsecond', $2::bigint))"
 	" ORDER BY p.listed_at DESC, p.id DESC LIMIT $3";
@@ -27,7 +28,7 @@ static const char sql_posts_after[] =
 static const char sql_posts_page[] =
 	"SELECT " BLOG_SQL_LIST_COLS
 	"  FROM posts p JOIN users u ON u.id = p.author_id"
-	" WHERE p.status = 'approved'"
+	" WHERE p.status = 'approved' AND " BLOG_SQL_PUBLIC
 	" ORDER BY p.listed_at DESC, p.id DESC LIMIT $1 OFFSET $2";
 
 static int	list_params(struct http_request *, long long *, long long *);

@@ -16,8 +16,8 @@
 static const char sql_comments[] =
 	"SELECT " BLOG_SQL_COMMENT_COLS
 	"  FROM comments c JOIN users u ON u.id = c.author_id"
-	" WHERE c.post_id = $1 AND (NOT c.hidden OR c.author_id = $2"
-	"       OR $3::bool)"
+	" WHERE c.post_id = $1 AND agora_comment_visible(c.hidden,"
+	"       c.author_id, u.banned, $2::bigint, $3::bool)"
 	" ORDER BY c.id LIMIT 500";
 
 /* $1 post, $2 author, $3 body, $4 request id; ADD_COL_* come back. */

@@ -11,7 +11,7 @@
 static const char sql_feed[] =
 	"SELECT " BLOG_SQL_POST_COLS
 	"  FROM posts p JOIN users u ON u.id = p.author_id"
-	" WHERE p.status = 'approved'"
+	" WHERE p.status = 'approved' AND " BLOG_SQL_PUBLIC
 	" ORDER BY p.listed_at DESC, p.id DESC LIMIT 20";
 
 CORE_HANDLER(blog_feed)

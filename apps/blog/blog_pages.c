@@ -11,14 +11,14 @@
 static const char sql_index[] =
 	"SELECT " BLOG_SQL_LIST_COLS
 	"  FROM posts p JOIN users u ON u.id = p.author_id"
-	" WHERE p.status = 'approved'"
+	" WHERE p.status = 'approved' AND " BLOG_SQL_PUBLIC
 	" ORDER BY p.listed_at DESC, p.id DESC LIMIT 21 OFFSET $1";
 
-/* An author's posts: every state for the author and admins ($2). */
+/* An author's posts as $4 (admin: $2) may see them: all of them, own. */
 static const char sql_by_user[] =
 	"SELECT " BLOG_SQL_LIST_COLS
 	"  FROM posts p JOIN users u ON u.id = p.author_id"
-	" WHERE u.username = $1 AND (p.status = 'approved' OR $2::bool)"
+	" WHERE u.username = $1 AND " BLOG_SQL_VISIBLE("$4", "$2")
 	" ORDER BY p.listed_at DESC, p.id DESC LIMIT 21 OFFSET $3";
 
 static int	page_number(struct http_request *);
@@ -74,8 +74,8 @@ CORE_HANDLER(blog_user_page)
 {
 	struct kore_buf		*buf, base;
 	struct core_db		*db;
-	struct core_num		 offset;
-	const char		*name, *params[3];
+	struct core_num		 offset, viewer;
+	const char		*name, *params[4];
 	int			 page, own;
 
 	/* The route allows only [a-z0-9_]{1,32} here. */
@@ -85,10 +85,11 @@ CORE_HANDLER(blog_user_page)
 	page = page_number(req);
 	db = &ctx->db[0];
 	params[0] = name;
-	params[1] = own ? "true" : "false";
+	params[1] = ctx->user.role == CORE_ROLE_ADMIN ? "true" : "false";
 	params[2] = core_num(&offset, (page - 1) * BLOG_PAGE_SIZE);
+	params[3] = core_num(&viewer, ctx->user.id);
 	CORE_TRY(core_user_known(req, &ctx->db[1], name));
-	CORE_TRY(core_db_run(req, db, sql_by_user, 3, params));
+	CORE_TRY(core_db_run(req, db, sql_by_user, 4, params));
 
 	buf = core_page_open(req, name);
 	core_html_appendf(buf, "<h1>Posts by %s</h1>\n", name);

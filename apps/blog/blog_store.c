@@ -33,9 +33,12 @@ static const char sql_post_create[] =
 	")"
 	"SELECT " BLOG_SQL_WRITTEN_COLS("j") " FROM p";
 
+/* $1 post, $2 viewer, $3 viewer is an admin: as the viewer may see it. */
 static const char sql_post_get[] =
 	"SELECT " BLOG_SQL_POST_COLS
-	"  FROM posts p JOIN users u ON u.id = p.author_id WHERE p.id = $1";
+	"  FROM posts p JOIN users u ON u.id = p.author_id WHERE p.id = $1"
+	"   AND agora_post_visible(p.status, p.author_id, u.banned,"
+	"       $2::bigint, $3::bool)";
 
 /*
  * $1 id, $2 title, $3 body, $4 requested status (or NULL), $5 editor is
@@ -192,17 +195,16 @@ int
 blog_post_load(struct http_request *req, struct core_ctx *ctx,
     struct core_db *db, int64_t id, int edit)
 {
-	struct core_num	 pid;
-	const char	*params[1];
+	struct core_num	 pid, uid;
+	const char	*params[3];
 
 	params[0] = core_num(&pid, id);
-	CORE_TRY(core_db_run(req, db, sql_post_get, 1, params));
+	params[1] = core_num(&uid, ctx->user.id);
+	params[2] = ctx->user.role == CORE_ROLE_ADMIN ? "true" : "false";
+	CORE_TRY(core_db_run(req, db, sql_post_get, 3, params));
 
+	/* Who sees a post is agora_post_visible (sql/013_search.sql). */
 	if (core_db_rows(db) != 1)
-		return (core_error(req, 404, "There is no such post."));
-
-	if (strcmp(core_db_value(db, 0, BLOG_COL_STATUS), "approved") &&
-	    !blog_can_edit(ctx, db))
 		return (core_error(req, 404, "There is no such post."));
 
 	if (edit && !blog_can_edit(ctx, db))

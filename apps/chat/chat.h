@@ -38,8 +38,11 @@ enum {
 
 /* Whether user $U may read room `r`: public, or one of its two people. */
 #define CHAT_SQL_CAN_READ(r, u)						\
-	"(" r ".kind = 'public' OR EXISTS (SELECT 1 FROM chat_members cm" \
-	" WHERE cm.room_id = " r ".id AND cm.user_id = " u "))"
+	"agora_room_readable(" r ".id, " r ".kind, " u "::bigint)"
+
+/* Which messages a reader of the room sees (`m`, its author `u`). */
+#define CHAT_SQL_MSG_VISIBLE						\
+	"agora_message_visible(m.deleted, u.banned)"
 
 /* Room columns for viewer `u` (CHAT_SQL_ROOM_COLS), in this order. */
 enum {

@@ -23,13 +23,13 @@ enum { CAN_READ_COL_ARCHIVED };
 static const char sql_after[] =
 	"SELECT " CHAT_SQL_MSG_COLS
 	"  FROM chat_messages m JOIN users u ON u.id = m.author_id"
-	" WHERE m.room_id = $1 AND m.id > $2 AND NOT m.deleted"
+	" WHERE m.room_id = $1 AND m.id > $2 AND " CHAT_SQL_MSG_VISIBLE
 	" ORDER BY m.id LIMIT $3";
 
 static const char sql_before[] =
 	"SELECT " CHAT_SQL_MSG_COLS
 	"  FROM chat_messages m JOIN users u ON u.id = m.author_id"
-	" WHERE m.room_id = $1 AND m.id < $2 AND NOT m.deleted"
+	" WHERE m.room_id = $1 AND m.id < $2 AND " CHAT_SQL_MSG_VISIBLE
 	" ORDER BY m.id DESC LIMIT $3";
 
 static const char sql_since[] =

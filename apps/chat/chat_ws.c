@@ -83,7 +83,7 @@ static const char sql_subscribe[] =
 	"      FROM chat_messages m JOIN users u ON u.id = m.author_id"
 	"     WHERE m.room_id = $2 AND EXISTS (SELECT 1 FROM r)"
 	"       AND (($4 = 'since' AND m.version > $3) OR"
-	"            ($4 = 'after' AND m.id > $3 AND NOT m.deleted))"
+	"            ($4 = 'after' AND m.id > $3 AND " CHAT_SQL_MSG_VISIBLE "))"
 	"     ORDER BY CASE WHEN $4 = 'since' THEN m.version ELSE m.id END"
 	"     LIMIT 501"
 	"  ) x ON true";

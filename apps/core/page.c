@@ -14,7 +14,8 @@ static void	nav_link(struct http_request *, struct kore_buf *,
 
 /*
  * Open a page: <head>, the navigation (with the signed-in user and a
- * logout form, or login/register links) and <main>.  A request that never
+ * logout form, or login/register links), the search box (its
+ * suggestions by /static/search.js) and <main>.  A request that never
  * resolved its user gets the anonymous navigation.
  */
 void
@@ -35,6 +36,7 @@ core_page_begin(struct http_request *req, struct kore_buf *buf,
 	    "<link rel=\"stylesheet\" href=\"%s\">\n"
 	    "<link rel=\"stylesheet\" href=\"%s\">\n"
 	    "<script src=\"%s\" defer></script>\n"
+	    "<script src=\"%s\" defer></script>\n"
 	    "</head>\n<body>\n"
 	    "<header class=\"container\">\n<nav class=\"site-nav\">\n"
 	    "<ul><li><a href=\"/\" class=\"brand\"%R><strong>Agora</strong>"
@@ -42,6 +44,7 @@ core_page_begin(struct http_request *req, struct kore_buf *buf,
 	    core_static_url("/static/pico.min.css"),
 	    core_static_url("/static/agora.css"),
 	    core_static_url("/static/time.js"),
+	    core_static_url("/static/search.js"),
 	    req != NULL && !strcmp(req->path, "/") ? CURRENT : "");
 	nav_link(req, buf, "/blog", "Blog");
 	nav_link(req, buf, "/chat", "Chat");
@@ -67,8 +70,16 @@ core_page_begin(struct http_request *req, struct kore_buf *buf,
 		    "</li>\n");
 	}
 
-	core_html_appendf(buf, "</ul>\n</nav>\n</header>\n"
-	    "<main class=\"container\">\n");
+	core_html_appendf(buf, "</ul>\n</nav>\n"
+	    "<form role=\"search\" action=\"/search\" method=\"get\" "
+	    "class=\"nav-search\" id=\"nav-search\">"
+	    "<input type=\"search\" name=\"q\" maxlength=\"256\" "
+	    "placeholder=\"Search\" aria-label=\"Search the site\" "
+	    "autocomplete=\"off\" aria-autocomplete=\"list\" "
+	    "aria-controls=\"nav-suggest\">"
+	    "<ul id=\"nav-suggest\" class=\"nav-suggest\" role=\"listbox\" "
+	    "aria-label=\"Suggestions\" hidden></ul></form>\n"
+	    "</header>\n<main class=\"container\">\n");
 }
 
 /* A nav link to section `path`, marked when the page is in it. */

@@ -38,6 +38,7 @@ ASSET_DECL(blog_editor_js);
 ASSET_DECL(chat_js);
 ASSET_DECL(photos_js);
 ASSET_DECL(time_js);
+ASSET_DECL(search_js);
 ASSET_DECL(favicon_svg);
 ASSET_DECL(favicon_ico);
 
@@ -73,6 +74,8 @@ static struct asset static_assets[] = {
 	ASSET("/static/photos.js", photos_js, "text/javascript; charset=utf-8",
 	    1),
 	ASSET("/static/time.js", time_js, "text/javascript; charset=utf-8", 1),
+	ASSET("/static/search.js", search_js,
+	    "text/javascript; charset=utf-8", 1),
 	ASSET("/favicon.svg", favicon_svg, "image/svg+xml", 0),
 	ASSET("/favicon.ico", favicon_ico, "image/x-icon", 0),
 };

@@ -81,8 +81,8 @@ enum photos_col {
  * owner and admins always.  $V viewer id, $A viewer is an admin.
  */
 #define PHOTOS_SQL_VISIBLE(v, a)					\
-	"((NOT p.hidden AND m.status = 'ready') OR p.owner_id = " v	\
-	" OR " a "::bool)"
+	"agora_photo_visible(p.hidden, m.status, p.owner_id, u.banned, " \
+	v "::bigint, " a "::bool)"
 
 /* Columns of a photo's comments (photos_comments_load), in this order. */
 enum photos_comment_col {

@@ -20,6 +20,7 @@ static const char sql_correct[] =
 	"WITH p AS ("
 	"  SELECT p.id, p.owner_id FROM photos p"
 	"    JOIN media_files m ON m.id = p.media_id"
+	"    JOIN users u ON u.id = p.owner_id"
 	"   WHERE p.id = $1 AND " PHOTOS_SQL_VISIBLE("$2", "$3")
 	"     FOR UPDATE OF p"
 	"), mine AS ("

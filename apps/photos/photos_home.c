@@ -11,11 +11,13 @@ static const char sql_home[] =
 	"SELECT p.id, m.sha256, p.caption, u.username,"
 	"       (SELECT count(*) FROM photos n"
 	"          JOIN media_files nm ON nm.id = n.media_id"
-	"         WHERE NOT n.hidden AND nm.status = 'ready' AND $1 <> ''"
+	"          JOIN users nu ON nu.id = n.owner_id"
+	"         WHERE agora_photo_visible(n.hidden, nm.status, n.owner_id,"
+	"               nu.banned, 0, false) AND $1 <> ''"
 	"           AND n.created_at > nullif($1, '')::timestamptz)"
 	"  FROM photos p JOIN media_files m ON m.id = p.media_id"
 	"  JOIN users u ON u.id = p.owner_id"
-	" WHERE NOT p.hidden AND m.status = 'ready'"
+	" WHERE " PHOTOS_SQL_VISIBLE("0", "false")
 	" ORDER BY p.created_at DESC, p.id DESC LIMIT 6";
 
 enum home_col {

@@ -16,6 +16,7 @@
 static const char sql_like[] =
 	"WITH p AS ("
 	"  SELECT p.id FROM photos p JOIN media_files m ON m.id = p.media_id"
+	"    JOIN users u ON u.id = p.owner_id"
 	"   WHERE p.id = $1 AND " PHOTOS_SQL_VISIBLE("$2", "$3")
 	"     FOR UPDATE OF p"
 	"), i AS ("
@@ -28,6 +29,7 @@ static const char sql_like[] =
 static const char sql_unlike[] =
 	"WITH p AS ("
 	"  SELECT p.id FROM photos p JOIN media_files m ON m.id = p.media_id"
+	"    JOIN users u ON u.id = p.owner_id"
 	"   WHERE p.id = $1 AND " PHOTOS_SQL_VISIBLE("$2", "$3")
 	"     FOR UPDATE OF p"
 	"), d AS ("
@@ -41,8 +43,8 @@ static const char sql_unlike[] =
 static const char sql_comments[] =
 	"SELECT " PHOTOS_SQL_COMMENT_COLS
 	"  FROM photo_comments c JOIN users u ON u.id = c.author_id"
-	" WHERE c.photo_id = $1 AND (NOT c.hidden OR c.author_id = $2"
-	"       OR $3::bool)"
+	" WHERE c.photo_id = $1 AND agora_comment_visible(c.hidden,"
+	"       c.author_id, u.banned, $2::bigint, $3::bool)"
 	" ORDER BY c.id LIMIT 500";
 
 /* $1 photo, $2 author, $3 body, $4 request id; the photo must be public. */
@@ -88,8 +90,11 @@ static const char sql_comment_delete[] =
 	"  SELECT c.id, c.author_id, p.owner_id FROM photo_comments c"
 	"    JOIN photos p ON p.id = c.photo_id"
 	"    JOIN media_files m ON m.id = p.media_id"
-	"   WHERE c.id = $1 AND (NOT c.hidden OR c.author_id = $2 OR"
-	"         $3::bool) AND " PHOTOS_SQL_VISIBLE("$2", "$3")
+	"    JOIN users u ON u.id = p.owner_id"
+	"    JOIN users cu ON cu.id = c.author_id"
+	"   WHERE c.id = $1 AND agora_comment_visible(c.hidden, c.author_id,"
+	"         cu.banned, $2::bigint, $3::bool)"
+	"     AND " PHOTOS_SQL_VISIBLE("$2", "$3")
 	"), ok AS ("
 	"  SELECT id FROM c WHERE author_id = $2 OR owner_id = $2 OR $3::bool"
 	"), q AS ("
@@ -110,7 +115,8 @@ enum comment_delete_col {
 static const char sql_report[] =
 	"SELECT moderation_flag('photo', p.id,"
 	"       'Reported by ' || me.username || ': ' || $4, 'report', $2)"
-	"  FROM photos p JOIN media_files m ON m.id = p.media_id, users me"
+	"  FROM photos p JOIN media_files m ON m.id = p.media_id"
+	"  JOIN users u ON u.id = p.owner_id, users me"
 	" WHERE p.id = $1 AND me.id = $2 AND "
 	PHOTOS_SQL_VISIBLE("$2", "$3");
 

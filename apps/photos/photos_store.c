@@ -31,7 +31,8 @@ static const char sql_photo[] =
 
 static const char sql_feed[] =
 	"SELECT " PHOTOS_SQL_COLS("$1") PHOTOS_SQL_FROM
-	" WHERE NOT p.hidden AND m.status = 'ready' AND $2::bool IS NOT NULL"
+	" WHERE NOT p.hidden AND " PHOTOS_SQL_VISIBLE("0", "false")
+	"   AND $2::bool IS NOT NULL"
 	"   AND $6::text IS NULL" PAGE_AFTER;
 
 static const char sql_by_user[] =
@@ -41,7 +42,8 @@ static const char sql_by_user[] =
 
 static const char sql_by_tag[] =
 	"SELECT " PHOTOS_SQL_COLS("$1") PHOTOS_SQL_FROM
-	" WHERE NOT p.hidden AND m.status = 'ready' AND $2::bool IS NOT NULL"
+	" WHERE NOT p.hidden AND " PHOTOS_SQL_VISIBLE("0", "false")
+	"   AND $2::bool IS NOT NULL"
 	"   AND p.id IN (SELECT t.photo_id FROM photo_tags t WHERE t.tag = $6)"
 	PAGE_AFTER;
 
@@ -103,6 +105,7 @@ static const char sql_delete[] =
 	"WITH p AS ("
 	"  SELECT p.id, p.owner_id, p.media_id FROM photos p"
 	"    JOIN media_files m ON m.id = p.media_id"
+	"    JOIN users u ON u.id = p.owner_id"
 	"   WHERE p.id = $1 AND " PHOTOS_SQL_VISIBLE("$2", "$3")
 	"     FOR UPDATE OF p"
 	"), ok AS ("

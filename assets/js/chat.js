@@ -27,6 +27,9 @@
 	let current = null;		// the open room
 	let version = 0;		// newest change seen in it
 	let oldest = null;		// oldest message id shown
+	// A link to one message (/chat?room=N#mID, as the search gives).
+	let jumpTo = Number((location.hash.match(/^#m([0-9]+)$/) || [])[1]) ||
+	    null;
 	let pollTimer = null;
 	let lastRead = 0;
 	let ws = null;			// open WebSocket, or null: polling
@@ -263,6 +266,11 @@
 			absorb(data.messages);
 			older.hidden = !data.has_more;
 			list.scrollTop = list.scrollHeight;
+			if (jumpTo !== null) {
+				const id = jumpTo;
+				jumpTo = null;
+				await reveal(room, id);
+			}
 		} catch (e) {
 			say(e.message);
 		}
@@ -270,6 +278,27 @@
 			wsSend({ type: 'subscribe', room: room.id, since: version });
 		else
 			schedule();
+	}
+
+	// Load older pages until message `id` is shown (at most 1,000
+	// messages back), then bring it into view.
+	async function reveal(room, id) {
+		for (let i = 0; i < 20 && current === room && oldest !== null &&
+		    !document.getElementById('m' + id) && !older.hidden &&
+		    id < oldest; i++) {
+			const data = await api('GET',
+			    `/api/v1/chat/rooms/${room.id}/messages?before=${oldest}&limit=50`);
+			for (const msg of data.messages)
+				place(msg);
+			older.hidden = !data.has_more;
+		}
+		const node = document.getElementById('m' + id);
+		if (node) {
+			node.classList.add('target');
+			node.scrollIntoView({ block: 'center' });
+		} else {
+			say('That message is no longer here.');
+		}
 	}
 
 	older.addEventListener('click', async () => {

@@ -23,7 +23,7 @@ FUZZ_CPPFLAGS = -Iapps -Ilib -Iworkers -Itests/fuzz \
 	-I/usr/include/postgresql -DKORE_USE_PGSQL -DKORE_USE_TASKS
 
 FUZZ_ALL = form urldecode image_probe markdown cursor job_payload \
-	chat_frame envfile mail_header multipart
+	chat_frame envfile mail_header multipart search_query
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 
 FUZZ_STUB = tests/unit/kore_stub.c apps/core/rules.c
@@ -37,6 +37,7 @@ FUZZ_SRCS_job_payload = lib/job_payload.c $(FUZZ_STUB)
 FUZZ_LIBS_job_payload = -ljansson
 FUZZ_SRCS_chat_frame = apps/chat/chat_frame.c $(FUZZ_STUB)
 FUZZ_LIBS_chat_frame = -ljansson
+FUZZ_SRCS_search_query = apps/search/search_query.c lib/escape.c
 FUZZ_SRCS_envfile = lib/envfile.c
 FUZZ_SRCS_mail_header = workers/mail_message.c workers/mail_templates.c \
 	workers/mbuf.c lib/escape.c
@@ -60,7 +61,7 @@ build/fuzz/kore/%.o: $(FUZZ_KORE_SRC)/%.c tests/fuzz/fuzz.mk
 FUZZ_BINS = $(FUZZ_ALL:%=build/fuzz/%)
 FUZZ_HDRS = tests/fuzz/fuzz.h apps/core/core.h lib/envfile.h lib/escape.h \
 	lib/image_probe.h lib/job_payload.h apps/blog/markdown.h \
-	apps/chat/chat_frame.h workers/worker.h
+	apps/chat/chat_frame.h apps/search/search_query.h workers/worker.h
 
 .SECONDEXPANSION:
 $(FUZZ_BINS): build/fuzz/%: tests/fuzz/%.c $$(FUZZ_SRCS_$$*) $(FUZZ_HDRS) \
