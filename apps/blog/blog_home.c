@@ -29,13 +29,12 @@ enum home_col {
 	HOME_NEW
 };
 
-static int	home_load(struct http_request *, struct core_ctx *,
-		    struct core_db *, const char *);
-static void	home_render(struct kore_buf *, struct core_ctx *,
-		    struct core_db *, const char *);
+static void	home_render(struct kore_buf *, struct core_db *);
 static void	home_register(void) __attribute__((constructor));
 
-static const struct core_home_part blog_home = { 1, home_load, home_render };
+static const struct core_home_part blog_home = {
+	1, "Blog", "/blog", "post", sql_home, HOME_NEW, home_render
+};
 
 static void
 home_register(void)
@@ -43,33 +42,14 @@ home_register(void)
 	core_home_register(&blog_home);
 }
 
-static int
-home_load(struct http_request *req, struct core_ctx *ctx,
-    struct core_db *db, const char *since)
-{
-	const char	*params[1];
-
-	params[0] = since;
-	return (core_db_run(req, db, sql_home, 1, params));
-}
-
 static void
-home_render(struct kore_buf *buf, struct core_ctx *ctx, struct core_db *db,
-    const char *since)
+home_render(struct kore_buf *buf, struct core_db *db)
 {
-	int	i, fresh;
+	int	i;
 
-	core_html_appendf(buf, "<article class=\"home-part\"><header><h2><a "
-	    "href=\"/blog\">Blog</a></h2>");
-	fresh = core_db_rows(db) > 0 ? (int)core_db_int(db, 0, HOME_NEW) : 0;
-	if (fresh > 0)
-		core_html_appendf(buf, "<p class=\"fresh\">%d new post%s</p>",
-		    fresh, fresh == 1 ? "" : "s");
-	core_html_appendf(buf, "</header>\n");
 	if (core_db_rows(db) == 0) {
 		core_html_appendf(buf, "<p class=\"empty\">No posts yet. <a "
-		    "href=\"/blog/new\">Write the first one</a>.</p>"
-		    "</article>\n");
+		    "href=\"/blog/new\">Write the first one</a>.</p>");
 		return;
 	}
 	core_html_appendf(buf, "<ul class=\"home-list\">");
@@ -82,6 +62,5 @@ home_render(struct kore_buf *buf, struct core_ctx *ctx, struct core_db *db,
 		    core_db_value(db, i, HOME_AUTHOR),
 		    core_db_value(db, i, HOME_AT));
 	core_html_appendf(buf, "</ul><footer><a href=\"/blog\">All posts"
-	    "</a> · <a href=\"/blog/new\">Write a post</a></footer>"
-	    "</article>\n");
+	    "</a> · <a href=\"/blog/new\">Write a post</a></footer>");
 }

@@ -33,13 +33,12 @@ enum home_col {
 	HOME_NEW
 };
 
-static int	home_load(struct http_request *, struct core_ctx *,
-		    struct core_db *, const char *);
-static void	home_render(struct kore_buf *, struct core_ctx *,
-		    struct core_db *, const char *);
+static void	home_render(struct kore_buf *, struct core_db *);
 static void	home_register(void) __attribute__((constructor));
 
-static const struct core_home_part chat_home = { 2, home_load, home_render };
+static const struct core_home_part chat_home = {
+	2, "Chat", "/chat", "message", sql_home, HOME_NEW, home_render
+};
 
 static void
 home_register(void)
@@ -47,34 +46,15 @@ home_register(void)
 	core_home_register(&chat_home);
 }
 
-static int
-home_load(struct http_request *req, struct core_ctx *ctx,
-    struct core_db *db, const char *since)
-{
-	const char	*params[1];
-
-	params[0] = since;
-	return (core_db_run(req, db, sql_home, 1, params));
-}
-
 static void
-home_render(struct kore_buf *buf, struct core_ctx *ctx, struct core_db *db,
-    const char *since)
+home_render(struct kore_buf *buf, struct core_db *db)
 {
 	long long	n;
-	int		i, fresh;
+	int		i;
 
-	core_html_appendf(buf, "<article class=\"home-part\"><header><h2><a "
-	    "href=\"/chat\">Chat</a></h2>");
-	fresh = core_db_rows(db) > 0 ? (int)core_db_int(db, 0, HOME_NEW) : 0;
-	if (fresh > 0)
-		core_html_appendf(buf, "<p class=\"fresh\">%d new message%s in "
-		    "public rooms</p>", fresh, fresh == 1 ? "" : "s");
-	core_html_appendf(buf, "</header>\n");
 	if (core_db_rows(db) == 0) {
 		core_html_appendf(buf, "<p class=\"empty\">The rooms are quiet "
-		    "today. <a href=\"/chat\">Start a conversation</a>.</p>"
-		    "</article>\n");
+		    "today. <a href=\"/chat\">Start a conversation</a>.</p>");
 		return;
 	}
 	core_html_appendf(buf, "<ul class=\"home-list\">");
@@ -87,5 +67,5 @@ home_render(struct kore_buf *buf, struct core_ctx *ctx, struct core_db *db,
 		    core_db_value(db, i, HOME_LAST));
 	}
 	core_html_appendf(buf, "</ul><footer><a href=\"/chat\">Open the chat"
-	    "</a></footer></article>\n");
+	    "</a></footer>");
 }

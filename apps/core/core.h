@@ -111,21 +111,24 @@ enum core_user_col {
 
 /*
  * A section an app adds to the home page (site.c), registered from the
- * app's own code (a constructor): `load` runs its statement into the db
- * it is given, `since` the viewer's previous visit (ISO 8601, "" for a
- * first visit or a visitor); `render` writes the section from it.
- * Sections appear by `order`.
+ * app's own code (a constructor).  The site runs `sql` with $1 the
+ * viewer's previous visit (ISO 8601, "" for a first visit or a visitor);
+ * column `fresh_col` of its first row counts what is new since then.
+ * The site writes the section's heading (a link to `href`, and "N new
+ * `what`s" when there are), `render` its body from the rows.  Sections
+ * appear by `order`.
  */
 #define CORE_HOME_PARTS		3
 
-struct core_ctx;
 struct core_db;
 struct core_home_part {
 	int		 order;
-	int		(*load)(struct http_request *, struct core_ctx *,
-			    struct core_db *, const char *);
-	void		(*render)(struct kore_buf *, struct core_ctx *,
-			    struct core_db *, const char *);
+	const char	*title;
+	const char	*href;
+	const char	*what;		/* "post": "3 new posts" */
+	const char	*sql;
+	int		 fresh_col;
+	void		(*render)(struct kore_buf *, struct core_db *);
 };
 
 /* Runtime configuration, read once in the parent (config.c). */

@@ -28,6 +28,8 @@ static int				 home_nparts;
 
 static void	home_greeting(struct kore_buf *, struct core_ctx *,
 		    const char *);
+static void	home_part(struct kore_buf *, const struct core_home_part *,
+		    struct core_db *);
 
 /*
  * Add a section to the home page; an app calls this from a constructor,
@@ -77,17 +79,17 @@ CORE_HANDLER(core_home)
 		kore_buf_append(&parts, cached, len);
 	} else {
 		ctx->stage = 1;
+		params[0] = since;
 		for (i = 0; i < home_nparts; i++) {
-			if ((rc = home_parts[i]->load(req, ctx, &ctx->db[1 + i],
-			    since)) != CORE_OK) {
+			if ((rc = core_db_run(req, &ctx->db[1 + i],
+			    home_parts[i]->sql, 1, params)) != CORE_OK) {
 				kore_buf_cleanup(&parts);
 				return (rc);
 			}
 		}
 		core_html_appendf(&parts, "<div class=\"home grid\">\n");
 		for (i = 0; i < home_nparts; i++)
-			home_parts[i]->render(&parts, ctx, &ctx->db[1 + i],
-			    since);
+			home_part(&parts, home_parts[i], &ctx->db[1 + i]);
 		core_html_appendf(&parts, "</div>\n");
 		if (ctx->user.id == 0)
 			core_cache_put("home:html", parts.data, parts.offset);
@@ -99,6 +101,24 @@ CORE_HANDLER(core_home)
 	kore_buf_cleanup(&parts);
 
 	return (core_page_close(req, 200, buf));
+}
+
+/* One section: its heading with what is new, the app's body. */
+static void
+home_part(struct kore_buf *buf, const struct core_home_part *part,
+    struct core_db *db)
+{
+	long long	fresh;
+
+	fresh = core_db_rows(db) > 0 ? core_db_int(db, 0, part->fresh_col) : 0;
+	core_html_appendf(buf, "<article class=\"home-part\"><header><h2><a "
+	    "href=\"%s\">%s</a></h2>", part->href, part->title);
+	if (fresh > 0)
+		core_html_appendf(buf, "<p class=\"fresh\">%lld new %s%s</p>",
+		    fresh, part->what, fresh == 1 ? "" : "s");
+	core_html_appendf(buf, "</header>\n");
+	part->render(buf, db);
+	core_html_appendf(buf, "</article>\n");
 }
 
 static void
