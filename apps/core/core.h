@@ -407,6 +407,9 @@ void		core_home_register(const struct core_home_part *);
 /* static.c */
 const char	*core_static_url(const char *);
 
+/* avatar.c */
+void		core_html_avatar(struct kore_buf *, const char *);
+
 /* timefmt.c */
 void		core_html_time(struct kore_buf *, const char *);
 

@@ -63,6 +63,7 @@ core_url_escape(struct kore_buf *buf, const char *s)
  *   %U  const char *, percent-encoded for a URL
  *   %R  const char *, raw: only for markup this program built itself
  *   %T  const char *, an ISO 8601 UTC time as the site's <time> (timefmt.c)
+ *   %A  const char *, a username as its avatar (avatar.c)
  *   %d  int, %u unsigned int, %lld long long, %%  a percent sign
  * Anything else is a programming error and is written out literally.
  */
@@ -87,6 +88,9 @@ core_html_appendf(struct kore_buf *buf, const char *fmt, ...)
 			break;
 		case 'U':
 			core_url_escape(buf, va_arg(ap, const char *));
+			break;
+		case 'A':
+			core_html_avatar(buf, va_arg(ap, const char *));
 			break;
 		case 'T':
 			core_html_time(buf, va_arg(ap, const char *));

@@ -254,10 +254,35 @@ def test_tiles_show_the_author_and_the_caption(author, anon, photos_api,
     page = anon.html.get("/photos/u/%s" % author.username)
     tile = re.search(r'<li><a href="/photos/%s">.*?</li>' % pid, page.text,
                      re.S).group(0)
-    assert '<p class="tile-meta"><a href="/photos/u/%s">%s</a>' % (
-        author.username, author.username) in tile
+    assert re.search(r'<p class="tile-meta"><span class="avatar av-[0-7]" '
+                     r'aria-hidden="true">.</span><a href="/photos/u/%s">%s</a>'
+                     % (author.username, author.username), tile), tile
     caption = re.search(r'<p class="tile-caption">(.*?)</p>', tile).group(1)
     assert caption.startswith("Golden hour on the ridge é")
     assert caption.endswith("…") and "second" not in caption
     assert len(caption[:-1].encode()) <= 80
     caption[:-1].encode().decode("utf-8")     # whole characters
+
+
+def test_authors_have_the_same_avatar_everywhere(author, other, anon, blog,
+                                                 photos_api, helpers):
+    post = blog.published(author, title="Avatars %s" % author.username)
+    blog.comment(other, post["id"], body="An avatar beside me")
+    pid = photos_api(author)
+    ready(helpers, author, pid)
+    pages = [anon.html.get("/blog/u/%s" % author.username).text,
+             anon.html.get(urlparse(post["url"]).path).text,
+             anon.html.get("/photos/%s" % pid).text,
+             anon.html.get("/photos/u/%s" % author.username).text]
+    mark = re.compile(r'<span class="avatar (av-[0-7])" aria-hidden="true">'
+                      r'%s</span>(?:<strong>|<a href="[^"]+">)%s<'
+                      % (author.username[0].upper(), author.username))
+    colours = {m for page in pages for m in mark.findall(page)}
+    assert len(colours) == 1, colours
+    for page in pages:
+        assert mark.search(page), page[:200]
+    # The commenter too, in the comments.
+    assert re.search(r'<span class="avatar av-[0-7]" aria-hidden="true">%s'
+                     r'</span><strong>%s</strong>' % (
+                         other.username[0].upper(), other.username),
+                     pages[1])

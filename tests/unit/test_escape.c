@@ -35,6 +35,7 @@ static void	appendf_strings(void **);
 static void	appendf_percent(void **);
 static void	appendf_unknown(void **);
 static void	appendf_time(void **);
+static void	appendf_avatar(void **);
 
 static int
 buf_setup(void **state)
@@ -330,6 +331,30 @@ appendf_time(void **state)
 	assert_string_equal(text(state), "<time></time>");
 }
 
+/* %A: the same colour for the same name, the initial upper-cased. */
+static void
+appendf_avatar(void **state)
+{
+	char	first[128];
+
+	core_html_appendf(*state, "%A", "alice");
+	assert_non_null(strstr(text(state), ">A</span>"));
+	assert_non_null(strstr(text(state), "aria-hidden=\"true\""));
+	assert_int_equal(strncmp(text(state), "<span class=\"avatar av-", 23),
+	    0);
+	assert_true(text(state)[23] >= '0' && text(state)[23] <= '7');
+	(void)snprintf(first, sizeof(first), "%s", text(state));
+	reset(state);
+	core_html_appendf(*state, "%A", "alice");
+	assert_string_equal(text(state), first);
+	reset(state);
+	core_html_appendf(*state, "%A", "_x9");
+	assert_non_null(strstr(text(state), ">_</span>"));
+	reset(state);
+	core_html_appendf(*state, "a%Ab", NULL);
+	assert_string_equal(text(state), "ab");
+}
+
 int
 main(void)
 {
@@ -359,6 +384,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(appendf_unknown,
 		    buf_setup, buf_teardown),
 		cmocka_unit_test_setup_teardown(appendf_time,
+		    buf_setup, buf_teardown),
+		cmocka_unit_test_setup_teardown(appendf_avatar,
 		    buf_setup, buf_teardown),
 	};
 

@@ -43,7 +43,7 @@ unit: $(UNIT_TESTS)
 	[ $$fail -eq 0 ]
 
 build/unit/test_escape: tests/unit/test_escape.c apps/core/escape.c \
-    apps/core/timefmt.c lib/escape.c lib/escape.h tests/unit/kore_stub.c apps/core/core.h
+    apps/core/timefmt.c apps/core/avatar.c lib/escape.c lib/escape.h tests/unit/kore_stub.c apps/core/core.h
 build/unit/test_token: tests/unit/test_token.c apps/core/token.c \
     tests/unit/kore_stub.c apps/core/core.h
 build/unit/test_rules: tests/unit/test_rules.c apps/core/rules.c \
