@@ -61,7 +61,7 @@ home_render(struct kore_buf *buf, struct core_db *db)
 	for (i = 0; i < core_db_rows(db); i++) {
 		n = core_db_int(db, i, HOME_MESSAGES);
 		core_html_appendf(buf, "<li><a href=\"/chat?room=%lld\">#%s</a> "
-		    "<small>%lld message%s today · last %T</small></li>",
+		    "<small>%lld message%s today · %T</small></li>",
 		    (long long)core_db_int(db, i, HOME_ID),
 		    core_db_value(db, i, HOME_NAME), n, n == 1 ? "" : "s",
 		    core_db_value(db, i, HOME_LAST));

@@ -56,10 +56,11 @@ core_page_begin(struct http_request *req, struct kore_buf *buf,
 	if (ctx != NULL && ctx->user.id != 0 &&
 	    ctx->auth == CORE_AUTH_COOKIE) {
 		core_html_appendf(buf,
-		    "<li><span class=\"who\" data-user=\"%s\">%s</span></li>\n"
+		    "<li><span class=\"who\" data-user=\"%s\">%A<span>%s</span></span>"
+		    "</li>\n"
 		    "<li><form method=\"post\" action=\"/logout\" "
 		    "class=\"inline\">", ctx->user.username,
-		    ctx->user.username);
+		    ctx->user.username, ctx->user.username);
 		core_form_csrf(req, buf);
 		core_html_appendf(buf, "<button type=\"submit\" "
 		    "class=\"secondary outline\">Log out</button></form></li>\n");

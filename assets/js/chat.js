@@ -128,6 +128,21 @@
 		el.append(body.slice(at));
 	}
 
+	// The site's default avatar (apps/core/avatar.c): the initial on one
+	// of eight colours picked by the name's FNV-1a hash.
+	function avatar(name) {
+		let h = 2166136261;
+		for (let i = 0; i < name.length; i++) {
+			h ^= name.charCodeAt(i);
+			h = Math.imul(h, 16777619) >>> 0;
+		}
+		const el = document.createElement('span');
+		el.className = 'avatar av-' + (h % 8);
+		el.setAttribute('aria-hidden', 'true');
+		el.textContent = name.charAt(0).toUpperCase();
+		return el;
+	}
+
 	function messageNode(msg) {
 		const li = document.createElement('li');
 		li.className = 'message' + (msg.author_id === myId ? ' mine' : '');
@@ -142,7 +157,7 @@
 		when.dateTime = msg.created_at;
 		when.textContent = msg.created_at;
 		window.agoraTime.upgrade(when);
-		head.append(who, ' ', when);
+		head.append(avatar(msg.author), who, ' ', when);
 		if (msg.edited_at) {
 			const ed = document.createElement('small');
 			ed.textContent = ' (edited)';

@@ -92,6 +92,14 @@ try {
 		    'the chat writes its times its own way');
 		expectTrue(!!await when.getAttribute('title'),
 		    'no exact time on hover');
+		// The author's avatar, the one the server draws in the nav.
+		const face = alice.page.locator('#messages .message', {
+		    hasText: 'example.org' }).locator('.avatar');
+		const nav = alice.page.locator('.site-nav .who .avatar');
+		expectTrue(await face.getAttribute('class') ===
+		    await nav.getAttribute('class') &&
+		    await face.textContent() === await nav.textContent(),
+		    'the chat draws another avatar than the pages');
 		await bob.page.screenshot({ path: join(shots, 'chat-phone.png'),
 		    fullPage: true });
 	});

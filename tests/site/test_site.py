@@ -286,3 +286,18 @@ def test_authors_have_the_same_avatar_everywhere(author, other, anon, blog,
                      r'</span><strong>%s</strong>' % (
                          other.username[0].upper(), other.username),
                      pages[1])
+
+
+def test_the_stylesheet_is_whole(anon):
+    """Every rule of the site's own stylesheet is closed: one missing
+    brace silently drops every rule after it."""
+    css = re.sub(r"/\*.*?\*/", "", anon.html.get("/static/agora.css").text,
+                 flags=re.S)
+    depth = 0
+    for n, line in enumerate(css.splitlines(), 1):
+        depth += line.count("{") - line.count("}")
+        assert 0 <= depth <= 2, (n, line)     # 2: a rule in @media
+    assert depth == 0
+    for rule in (".avatar", ".av-7", ".home-part", ".photo-box", ".seen-tags",
+                 ".nav-search"):
+        assert re.search(r"(^|\n)%s[ ,{]" % re.escape(rule), css), rule
