@@ -32,6 +32,23 @@ def redis_raw(*args):
                           check=True).stdout.rstrip("\n")
 
 
+def job_meta(jid):
+    """A job's claim record (lib/queue_lua.h, agora:meta): attempts, its
+    place in its queue, the process holding it, when it was taken."""
+    m = redis_raw("HGET", "agora:meta", jid)
+    if not m:
+        return None
+    attempts, place, worker, started = m.split(" ")
+    return {"attempts": int(attempts), "place": int(place),
+            "worker": None if worker == "-" else worker,
+            "started_at": int(started)}
+
+
+def job_known(jid):
+    """Whether Redis still owes the job (its payload is kept)."""
+    return redis_raw("HEXISTS", "agora:jobs", jid) == "1"
+
+
 def psql(sql, *params):
     """Run one statement with psql variables :'p1', :'p2'... -> rows."""
     cmd = ["psql", "-X", "-At", "-v", "ON_ERROR_STOP=1", "-F", "|"]
