@@ -87,7 +87,7 @@ def main():
 
     def add(harness, measure, rows):
         if not rows:
-            lines.append(f"| {harness} | {measure} | not measured | | |")
+            lines.append(f"| {harness} | {measure} | not measured yet | | |")
         for g, a, b, r in rows:
             m = f"{measure} {g}".strip()
             lines.append(f"| {harness} | {m} | {a} | {b} | {r} |")
@@ -111,7 +111,8 @@ def main():
         own_lines = [l.strip() for l in open(own) if l.strip()]
     except OSError:
         own_lines = []
-    lines += ["", "The project's own benchmarks in the same run:", ""]
+    lines += ["", "The project's own benchmarks (`bench/queue.sh`, its last run):",
+              ""]
     lines += [f"    {l}" for l in own_lines] or ["    (not run)"]
     lines += ["", END]
 
