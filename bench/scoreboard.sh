@@ -24,11 +24,12 @@ parts=${SCOREBOARD:-blog chat queue own}
 out=var/bench/scoreboard
 mkdir -p "$out"
 scratch=$(mktemp -d /tmp/agora-scoreboard.XXXXXX)
+chmod 755 "$scratch"	# the harnesses run PostgreSQL as postgres
 trap 'rm -rf "$scratch"' EXIT
 want() { case " $parts " in *" $1 "*) return 0;; esac; return 1; }
 
-# The chat and queue harnesses write their report next to themselves:
-# run copies, so the shared folder is only read.
+# The harnesses write their reports and data next to themselves: they
+# run from copies, so the shared folder is only read.
 harness_copy() {	# name
 	cp -r "$peers/$1" "$scratch/$1"
 	chmod -R u+w "$scratch/$1"
@@ -37,7 +38,14 @@ harness_copy() {	# name
 
 if want blog; then
 	echo "scoreboard: blog index (bench/peers.sh)"
-	PEERS_DIR=$peers bench/peers.sh
+	# It keeps its cluster and logs in data/ beside itself: a copy too.
+	mkdir -p "$scratch/blog"
+	for f in "$peers"/*; do
+		case ${f##*/} in chat|queue|data|results.*) ;;
+		*) cp -r "$f" "$scratch/blog/" ;; esac
+	done
+	chmod -R u+w,go+rX "$scratch/blog"
+	PEERS_DIR=$scratch/blog bench/peers.sh
 	cp var/bench/peers-results.md "$out/blog.md"
 fi
 if want chat; then
