@@ -53,7 +53,8 @@ def compare(rows, key, col, higher=True, group=None):
     """Rows: (what, Agora's value, best peer and its value, ratio)."""
     groups = {}
     for r in rows:
-        g = r.get(group, "") if group else ""
+        # "blog ⚠" (a busy machine flagged) is still the blog row.
+        g = r.get(group, "").split(" ")[0] if group else ""
         groups.setdefault(g, []).append(r)
     out = []
     for g, rs in groups.items():
