@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# The scoreboard: Agora's blog index beside the Django, FastAPI and Express
+# Agora's blog index beside the Django, FastAPI and Express
 # versions in ../shared/peers, on the same seeded PostgreSQL, in one run.
 # Builds the prod flavor, lets the peers' script start and stop it.
 #   bench/peers.sh            one round (~5 minutes)
 #   ROUNDS=5 bench/peers.sh   medians of five rounds
+# The strict check wants a no-database route to answer "hello"; /healthz
+# answers "ok", so measuring it (the framework's own ceiling) takes
+# PROJECT_HELLO_PATH=/healthz PROJECT_VERIFY=loose.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
+# ../shared/peers beside the main checkout (a worktree is one level lower).
 peers=${PEERS_DIR:-$root/../shared/peers}
+[ -d "$peers" ] || [ ! -d "$root/../../shared/peers" ] ||
+	peers=$root/../../shared/peers
 [ -x "$peers/run.sh" ] || [ -f "$peers/run.sh" ] || {
 	echo "bench: no peers at $peers (set PEERS_DIR)" >&2
 	exit 1
@@ -52,7 +58,8 @@ PROJECT_NAME=agora PROJECT_URL=http://127.0.0.1:8890 \
     PROJECT_SEED_SQL="$peers/sql/project_seed.example.sql" \
     PROJECT_BLOG_PATH="/blog?page=3" \
     PROJECT_API_PATH="/api/v1/blog/posts?page=3" \
-    PROJECT_HELLO_PATH="" PROJECT_VERIFY=strict \
+    PROJECT_HELLO_PATH="${PROJECT_HELLO_PATH-}" \
+    PROJECT_VERIFY="${PROJECT_VERIFY:-strict}" \
     RESULTS_MD="$root/var/bench/peers-results.md" \
     RESULTS_JSONL="$root/var/bench/peers-results.jsonl" \
     bash "$peers/run.sh"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Job queue benchmark: no-op jobs per second, enqueue -> done, with 1 and
-# 2 worker processes, against a throwaway Redis; then thumbnail time and
-# peak memory for a 24-megapixel JPEG.  Prints a table for the README.
+# 2 worker processes, against a throwaway Redis, enqueued one by one (the
+# site's one-job script, pipelined) and in bulk (the relay's and a
+# backfill's path), with the Redis commands each job cost (INFO
+# commandstats before and after, over the jobs: the same on any machine).
 #   bench/queue.sh [jobs]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,7 +12,7 @@ jobs=${1:-200000}
 scripts/deps.sh
 make -s worker
 mkdir -p build
-cc -O2 -Wall -Wextra -Ilib -o build/queue_bench bench/queue_bench.c -lhiredis
+cc -O2 -Wall -Wextra -o build/queue_bench bench/queue_bench.c -lhiredis
 
 dir=$(mktemp -d /tmp/agora-bench.XXXXXX)
 cleanup() {
@@ -37,12 +39,15 @@ EOF2
 export AGORA_CONFIG=$dir/agora.env
 
 for n in 1 2; do
-	redis-cli -s "$dir/redis.sock" flushall >/dev/null
-	build/agora-worker -c "$n" >"$dir/worker-$n.log" 2>&1 &
-	wpid=$!
-	sleep 0.5
-	printf "%d worker process%s: " "$n" "$([ "$n" = 1 ] && echo "" || echo es)"
-	build/queue_bench "$dir/redis.sock" "$jobs"
-	kill "$wpid"; wait "$wpid" 2>/dev/null || true
-	wpid=
+	for mode in one bulk; do
+		redis-cli -s "$dir/redis.sock" flushall >/dev/null
+		build/agora-worker -c "$n" >"$dir/worker-$n.log" 2>&1 &
+		wpid=$!
+		sleep 0.5
+		printf "%d worker process%s: " "$n" \
+		    "$([ "$n" = 1 ] && echo "" || echo es)"
+		build/queue_bench "$dir/redis.sock" "$jobs" "$mode"
+		kill "$wpid"; wait "$wpid" 2>/dev/null || true
+		wpid=
+	done
 done

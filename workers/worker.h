@@ -20,7 +20,7 @@
 
 #include "job_payload.h"
 
-#define WORKER_FETCH_MAX	16
+#define WORKER_FETCH_MAX	64
 
 /* What a handler reports. */
 #define JOB_OK		0	/* done: acknowledge */
@@ -61,6 +61,14 @@ struct worker_job {
 	int64_t		 outbox_id;		/* 0: not from the outbox */
 };
 
+/* A job to put on the queue (queue_push_many). */
+struct queue_item {
+	const char	*id;
+	const char	*payload;
+	int		 prio;
+	u_int64_t	 run_at;
+};
+
 struct worker;
 
 struct job_type {
@@ -77,7 +85,7 @@ struct worker {
 	char			 sha_fetch[41];
 	char			 sha_ack[41];
 	char			 sha_fail[41];
-	char			 sha_enqueue[41];
+	char			 sha_enqueue_many[41];
 	char			 sha_release[41];
 	char			 sha_extend[41];
 	int			 fetch_size;
@@ -115,11 +123,11 @@ int		queue_fetch(struct worker *, struct worker_job *, int);
 int		queue_ack(struct worker *, const char **, int);
 int		queue_release(struct worker *, const char **, int);
 int		queue_fail(struct worker *, const char *, const char *,
-		    u_int64_t);
+		    const char *, u_int64_t);
 int		queue_enqueue(struct worker *, const char *, const char *,
 		    int, u_int64_t, const char *);
-int		queue_push(struct worker *, const char *, const char *, int,
-		    u_int64_t, const char *);
+int		queue_push_many(struct worker *, const struct queue_item *,
+		    int);
 int		queue_wait(struct worker *, int);
 int		queue_extend(struct worker *, char **, int);
 void		queue_job_free(struct worker_job *);

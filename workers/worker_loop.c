@@ -18,6 +18,13 @@
 #define BACKOFF_CAP_MS		(60 * 60 * 1000)
 #define FAST_JOB_MS		5
 #define ACK_FLUSH_MS		50
+/*
+ * How long an idle process waits between looks at the queue (bulk
+ * enqueues wake it at once; a job enqueued alone does not, since that
+ * would cost a command per job): about 50 commands a second per idle
+ * process.
+ */
+#define IDLE_MS			100
 
 static int	job_noop(struct worker *, struct worker_job *, char *,
 		    size_t);
@@ -73,7 +80,7 @@ worker_loop(struct worker *w)
 			continue;
 		}
 		if (n == 0) {
-			if (queue_wait(w, 500) == -1)
+			if (queue_wait(w, IDLE_MS) == -1)
 				pause_ms(1000);
 			continue;
 		}
@@ -121,7 +128,7 @@ job_type_find(const char *name)
 static int
 run_batch(struct worker *w, struct worker_job *jobs, int n)
 {
-	const char	*acks[WORKER_FETCH_MAX], *rest[WORKER_FETCH_MAX];
+	const char	*acks[2 * WORKER_FETCH_MAX], *rest[WORKER_FETCH_MAX];
 	u_int64_t	 start, last_flush;
 	int		 i, nack, nrest, slow;
 
@@ -134,8 +141,11 @@ run_batch(struct worker *w, struct worker_job *jobs, int n)
 			continue;
 		}
 		start = worker_now_ms();
-		if (run_one(w, &jobs[i]) == JOB_OK)
-			acks[nack++] = jobs[i].id;
+		if (run_one(w, &jobs[i]) == JOB_OK) {
+			acks[2 * nack] = jobs[i].id;
+			acks[2 * nack + 1] = jobs[i].type;
+			nack++;
+		}
 		if (worker_now_ms() - start > FAST_JOB_MS)
 			slow = 1;
 		if (nack > 0 && worker_now_ms() - last_flush >= ACK_FLUSH_MS) {
@@ -196,13 +206,13 @@ run_one(struct worker *w, struct worker_job *job)
 
 	if (rc == JOB_RETRY && t != NULL && job->attempts < t->max_attempts) {
 		worker_log_job(job, "retry", ms, err);
-		(void)queue_fail(w, job->id, err,
+		(void)queue_fail(w, job->id, job->type, err,
 		    worker_now_ms() + backoff(job->attempts));
 		return (rc);
 	}
 
 	worker_log_job(job, "dead", ms, err);
-	(void)queue_fail(w, job->id, err, 0);
+	(void)queue_fail(w, job->id, job->type, err, 0);
 	outbox_done(w, job->outbox_id);
 
 	return (rc);

@@ -7,7 +7,8 @@
  * relay here pushes it: every AGORA_JOB_RELAY_MS one worker process (a
  * Redis lock) takes rows not pushed within a second, plus rows pushed long
  * ago that are still unfinished (in case Redis lost them), and enqueues
- * them; the enqueue script ignores jobs Redis already has.  A job's row is
+ * them, in one pipelined bulk enqueue; the enqueue script ignores jobs
+ * Redis already has.  A job's row is
  * deleted once the job is final (done or dead), so a row exists exactly
  * while its job is owed.
  */
@@ -19,7 +20,9 @@
 #include "job_payload.h"
 #include "worker.h"
 
-#define RELAY_BATCH	500
+/* Rows a relay takes at a time, and batches a relay run goes through. */
+#define RELAY_BATCH	1000
+#define RELAY_ROUNDS	20
 
 static const char sql_outbox_due[] =
 	"SELECT id, type, queue, args::text,"
@@ -29,7 +32,7 @@ static const char sql_outbox_due[] =
 	"  FROM job_outbox"
 	" WHERE (pushed_at IS NULL AND created_at < now() - interval '1 second')"
 	"    OR pushed_at < now() - interval '10 minutes'"
-	" ORDER BY id LIMIT 500";
+	" ORDER BY id LIMIT 1000";
 
 static const char sql_outbox_pushed[] =
 	"UPDATE job_outbox SET pushed_at = now() WHERE id = ANY($1::bigint[])";
@@ -38,7 +41,7 @@ static const char sql_outbox_delete[] =
 	"DELETE FROM job_outbox WHERE id = ANY($1::bigint[])";
 
 static int	relay_lock(struct worker *);
-static int	relay_push(struct worker *, PGresult *, int);
+static int	relay_push(struct worker *, PGresult *);
 static void	id_list(struct mbuf *, int64_t);
 
 /* Push owed jobs that Redis may not have; see the comment above. */
@@ -46,36 +49,26 @@ void
 outbox_relay(struct worker *w)
 {
 	PGresult	*res;
-	struct mbuf	 ids;
-	const char	*params[1];
-	int		 i, pushed;
+	int		 pushed, n, round, rows;
 
 	if (relay_lock(w) != 1)
 		return;
 
-	if ((res = worker_db_exec(w, sql_outbox_due, 0, NULL)) == NULL)
-		return;
-
-	memset(&ids, 0, sizeof(ids));
+	/* A backfill of many rows goes on in full batches at once. */
 	pushed = 0;
-	for (i = 0; i < PQntuples(res); i++) {
-		if (relay_push(w, res, i) == -1)
+	for (round = 0; round < RELAY_ROUNDS && !worker_quit; round++) {
+		if ((res = worker_db_exec(w, sql_outbox_due, 0, NULL)) == NULL)
 			break;
-		id_list(&ids, strtoll(PQgetvalue(res, i, 0), NULL, 10));
-		pushed++;
+		rows = PQntuples(res);
+		n = relay_push(w, res);
+		PQclear(res);
+		pushed += n;
+		if (n < RELAY_BATCH || rows < RELAY_BATCH)
+			break;
 	}
-	PQclear(res);
-
-	if (pushed > 0) {
-		id_list(&ids, -1);
-		params[0] = ids.d;
-		if ((res = worker_db_exec(w, sql_outbox_pushed, 1, params)) !=
-		    NULL)
-			PQclear(res);
+	if (pushed > 0)
 		worker_log("info", "outbox: relayed %d job%s", pushed,
 		    pushed == 1 ? "" : "s");
-	}
-	mbuf_free(&ids);
 }
 
 /*
@@ -86,26 +79,7 @@ outbox_relay(struct worker *w)
 void
 outbox_push_rows(struct worker *w, PGresult *res)
 {
-	PGresult	*r;
-	struct mbuf	 ids;
-	const char	*params[1];
-	int		 i;
-
-	memset(&ids, 0, sizeof(ids));
-	for (i = 0; i < PQntuples(res); i++) {
-		if (relay_push(w, res, i) == -1)
-			break;
-		id_list(&ids, strtoll(PQgetvalue(res, i, 0), NULL, 10));
-	}
-
-	if (ids.len > 0) {
-		id_list(&ids, -1);
-		params[0] = ids.d;
-		if ((r = worker_db_exec(w, sql_outbox_pushed, 1, params)) !=
-		    NULL)
-			PQclear(r);
-	}
-	mbuf_free(&ids);
+	(void)relay_push(w, res);
 }
 
 /* Remember that the job of outbox row `id` is final. */
@@ -169,35 +143,80 @@ relay_lock(struct worker *w)
 	return (got);
 }
 
+/*
+ * Push every row of `res` (the columns of sql_outbox_due) in one
+ * pipelined bulk enqueue and mark the rows pushed.  A row that is not a
+ * valid job is logged and marked too (pushing it again cannot help).
+ * Returns the rows marked, 0 when Redis is unreachable (they stay due).
+ */
 static int
-relay_push(struct worker *w, PGresult *res, int row)
+relay_push(struct worker *w, PGresult *res)
 {
-	json_t		*args;
-	json_error_t	 err;
-	char		 id[32], *text;
-	int		 p, rc;
+	struct queue_item	*items;
+	PGresult		*r;
+	struct mbuf		 ids;
+	json_t			*args;
+	char			**text, (*id)[32];
+	const char		*params[1];
+	int			 i, n, rows, p;
 
-	p = core_job_prio(PQgetvalue(res, row, 2));
-	args = json_loads(PQgetvalue(res, row, 3), 0, &err);
-	text = (p == -1 || args == NULL) ? NULL : core_job_payload(
-	    strtoll(PQgetvalue(res, row, 0), NULL, 10),
-	    PQgetvalue(res, row, 1), PQgetvalue(res, row, 2), args,
-	    strtoll(PQgetvalue(res, row, 4), NULL, 10),
-	    strtoll(PQgetvalue(res, row, 5), NULL, 10),
-	    PQgetvalue(res, row, 6), id, sizeof(id));
-	if (args != NULL)
-		json_decref(args);
-	if (text == NULL) {
-		worker_log("error", "outbox: row %s is not a valid job",
-		    PQgetvalue(res, row, 0));
+	if ((rows = PQntuples(res)) == 0)
+		return (0);
+	items = calloc(rows, sizeof(*items));
+	text = calloc(rows, sizeof(*text));
+	id = calloc(rows, sizeof(*id));
+	if (items == NULL || text == NULL || id == NULL) {
+		free(items);
+		free(text);
+		free(id);
 		return (0);
 	}
 
-	rc = queue_push(w, id, PQgetvalue(res, row, 1), p,
-	    strtoull(PQgetvalue(res, row, 4), NULL, 10), text);
-	free(text);
+	for (i = n = 0; i < rows; i++) {
+		p = core_job_prio(PQgetvalue(res, i, 2));
+		args = json_loads(PQgetvalue(res, i, 3), 0, NULL);
+		text[i] = (p == -1 || args == NULL) ? NULL : core_job_payload(
+		    strtoll(PQgetvalue(res, i, 0), NULL, 10),
+		    PQgetvalue(res, i, 1), PQgetvalue(res, i, 2), args,
+		    strtoll(PQgetvalue(res, i, 4), NULL, 10),
+		    strtoll(PQgetvalue(res, i, 5), NULL, 10),
+		    PQgetvalue(res, i, 6), id[i], sizeof(id[i]));
+		if (args != NULL)
+			json_decref(args);
+		if (text[i] == NULL) {
+			worker_log("error", "outbox: row %s is not a valid job",
+			    PQgetvalue(res, i, 0));
+			continue;
+		}
+		items[n].id = id[i];
+		items[n].payload = text[i];
+		items[n].prio = p;
+		items[n].run_at = strtoull(PQgetvalue(res, i, 4), NULL, 10);
+		n++;
+	}
 
-	return (rc == -1 ? -1 : 0);
+	if (n > 0 && queue_push_many(w, items, n) == -1)
+		rows = 0;
+
+	memset(&ids, 0, sizeof(ids));
+	for (i = 0; i < rows; i++)
+		id_list(&ids, strtoll(PQgetvalue(res, i, 0), NULL, 10));
+	if (rows > 0) {
+		id_list(&ids, -1);
+		params[0] = ids.d;
+		if ((r = worker_db_exec(w, sql_outbox_pushed, 1, params)) !=
+		    NULL)
+			PQclear(r);
+	}
+	mbuf_free(&ids);
+
+	for (i = 0; i < PQntuples(res); i++)
+		free(text[i]);
+	free(items);
+	free(text);
+	free(id);
+
+	return (rows);
 }
 
 /* Build a PostgreSQL array literal "{1,2,3}"; -1 closes it. */

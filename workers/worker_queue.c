@@ -95,7 +95,7 @@ queue_fetch(struct worker *w, struct worker_job *jobs, int max)
 			worker_log("error", "job %s: unreadable payload",
 			    r->element[i]->str);
 			if (jobs[count].id != NULL)
-				(void)queue_fail(w, jobs[count].id,
+				(void)queue_fail(w, jobs[count].id, NULL,
 				    "unreadable payload", 0);
 			queue_job_free(&jobs[count]);
 			continue;
@@ -114,16 +114,19 @@ queue_fetch(struct worker *w, struct worker_job *jobs, int max)
 	return (count);
 }
 
-/* Acknowledge finished jobs.  0, or -1 when Redis is unreachable. */
+/*
+ * Acknowledge finished jobs, in one script call: `pairs` holds id, type
+ * for each of the `n` jobs.  0, or -1 when Redis is unreachable.
+ */
 int
-queue_ack(struct worker *w, const char **ids, int n)
+queue_ack(struct worker *w, const char **pairs, int n)
 {
 	redisReply	*r;
 
 	if (n == 0)
 		return (0);
 
-	if ((r = script_call(w, w->sha_ack, n, ids, 1)) == NULL)
+	if ((r = script_call(w, w->sha_ack, n * 2, pairs, 1)) == NULL)
 		return (-1);
 
 	freeReplyObject(r);
@@ -151,11 +154,11 @@ queue_release(struct worker *w, const char **ids, int n)
  * the dead set.  The error text is kept on the job either way.
  */
 int
-queue_fail(struct worker *w, const char *id, const char *error,
-    u_int64_t retry_at)
+queue_fail(struct worker *w, const char *id, const char *type,
+    const char *error, u_int64_t retry_at)
 {
 	redisReply	*r;
-	const char	*argv[4];
+	const char	*argv[5];
 	char		 at[24], now[24];
 
 	(void)snprintf(at, sizeof(at), "%llu", (unsigned long long)retry_at);
@@ -165,8 +168,9 @@ queue_fail(struct worker *w, const char *id, const char *error,
 	argv[1] = error;
 	argv[2] = at;
 	argv[3] = now;
+	argv[4] = type != NULL ? type : "";
 
-	if ((r = script_call(w, w->sha_fail, 4, argv, 1)) == NULL)
+	if ((r = script_call(w, w->sha_fail, 5, argv, 1)) == NULL)
 		return (-1);
 
 	freeReplyObject(r);
@@ -182,6 +186,7 @@ int
 queue_enqueue(struct worker *w, const char *type, const char *queue,
     int prio, u_int64_t run_at, const char *args)
 {
+	struct queue_item	 item;
 	redisReply	*r;
 	json_t		*payload, *a;
 	json_error_t	 err;
@@ -212,7 +217,11 @@ queue_enqueue(struct worker *w, const char *type, const char *queue,
 	if (text == NULL)
 		return (-1);
 
-	rc = queue_push(w, id, type, prio, run_at, text);
+	item.id = id;
+	item.payload = text;
+	item.prio = prio;
+	item.run_at = run_at;
+	rc = queue_push_many(w, &item, 1);
 	free(text);
 	if (rc == -1)
 		return (-1);
@@ -222,36 +231,97 @@ queue_enqueue(struct worker *w, const char *type, const char *queue,
 }
 
 /*
- * Put a job with a known id and payload (JSON text) on the queue.
- * Returns 1 when enqueued, 0 when Redis already has this id, -1 when
+ * Put jobs with known ids and payloads (JSON text) on the queue: one
+ * script call per QUEUE_BULK_MAX jobs, every call sent before the first
+ * reply is read.  Jobs whose id Redis already has are left out (so a
+ * call may be sent again).  Returns how many were enqueued, or -1 when
  * Redis is unreachable.
  */
 int
-queue_push(struct worker *w, const char *id, const char *type, int prio,
-    u_int64_t run_at, const char *payload)
+queue_push_many(struct worker *w, const struct queue_item *items, int n)
 {
-	redisReply	*r;
-	const char	*argv[6];
-	char		 p[4], at[24], now[24];
-	int		 rc;
+	redisReply	 *r;
+	const char	**av;
+	char		(*num)[24];
+	int		  i, j, k, c, calls, argc, tries, total, noscript;
 
-	(void)snprintf(p, sizeof(p), "%d", prio);
-	(void)snprintf(at, sizeof(at), "%llu", (unsigned long long)run_at);
-	(void)snprintf(now, sizeof(now), "%llu",
-	    (unsigned long long)worker_now_ms());
-	argv[0] = id;
-	argv[1] = payload;
-	argv[2] = p;
-	argv[3] = at;
-	argv[4] = now;
-	argv[5] = type;
-
-	if ((r = script_call(w, w->sha_enqueue, 6, argv, 1)) == NULL)
+	if (n <= 0)
+		return (0);
+	av = calloc(4 + 4 * QUEUE_BULK_MAX, sizeof(*av));
+	num = calloc(1 + 2 * QUEUE_BULK_MAX, sizeof(*num));
+	if (av == NULL || num == NULL) {
+		free(av);
+		free(num);
 		return (-1);
-	rc = (r->type == REDIS_REPLY_INTEGER && r->integer == 1);
-	freeReplyObject(r);
+	}
 
-	return (rc);
+	total = -1;
+	for (tries = 0; tries < 2; tries++) {
+		if (queue_connect(w) == -1)
+			break;
+		calls = 0;
+		for (i = 0; i < n; i += QUEUE_BULK_MAX) {
+			av[0] = "EVALSHA";
+			av[1] = w->sha_enqueue_many;
+			av[2] = "0";
+			(void)snprintf(num[0], sizeof(num[0]), "%llu",
+			    (unsigned long long)worker_now_ms());
+			av[3] = num[0];
+			argc = 4;
+			for (j = i, k = 1; j < n && j < i + QUEUE_BULK_MAX;
+			    j++) {
+				av[argc++] = items[j].id;
+				av[argc++] = items[j].payload;
+				(void)snprintf(num[k], sizeof(num[k]), "%d",
+				    items[j].prio);
+				av[argc++] = num[k++];
+				(void)snprintf(num[k], sizeof(num[k]), "%llu",
+				    (unsigned long long)items[j].run_at);
+				av[argc++] = num[k++];
+			}
+			/* hiredis copies the arguments into its buffer. */
+			if (redisAppendCommandArgv(w->redis, argc, av, NULL) !=
+			    REDIS_OK)
+				break;
+			calls++;
+		}
+		if (i < n) {
+			/* Out of memory: nothing sensible to send again. */
+			queue_drop(w);
+			break;
+		}
+
+		total = 0;
+		noscript = 0;
+		for (c = 0; c < calls; c++) {
+			if (redisGetReply(w->redis, (void **)&r) != REDIS_OK ||
+			    r == NULL) {
+				total = -1;
+				break;
+			}
+			if (r->type == REDIS_REPLY_INTEGER)
+				total += (int)r->integer;
+			else if (r->type == REDIS_REPLY_ERROR) {
+				if (!strncmp(r->str, "NOSCRIPT", 8))
+					noscript = 1;
+				else
+					worker_log("error", "redis script: %s",
+					    r->str);
+			}
+			freeReplyObject(r);
+		}
+		if (total == -1 || noscript || calls == 0) {
+			/* Known ids are skipped: sending again is harmless. */
+			queue_drop(w);
+			total = -1;
+			continue;
+		}
+		break;
+	}
+
+	free(av);
+	free(num);
+	return (total);
 }
 
 /*
@@ -324,7 +394,8 @@ scripts_load(struct worker *w)
 	if (script_load(w, QUEUE_LUA_FETCH, w->sha_fetch) == -1 ||
 	    script_load(w, QUEUE_LUA_ACK, w->sha_ack) == -1 ||
 	    script_load(w, QUEUE_LUA_FAIL, w->sha_fail) == -1 ||
-	    script_load(w, QUEUE_LUA_ENQUEUE, w->sha_enqueue) == -1 ||
+	    script_load(w, QUEUE_LUA_ENQUEUE_MANY,
+	    w->sha_enqueue_many) == -1 ||
 	    script_load(w, QUEUE_LUA_RELEASE, w->sha_release) == -1 ||
 	    script_load(w, QUEUE_LUA_EXTEND, w->sha_extend) == -1)
 		return (-1);

@@ -27,7 +27,23 @@
 #include "job_payload.h"
 #include "queue_lua.h"
 
-static int		push_one(json_t *);
+/*
+ * Jobs pushed with one call of the bulk enqueue script: most statements
+ * queue one or two, a backfill goes through the worker's relay.
+ */
+#define PUSH_BATCH	64
+
+struct push {
+	int		 n;
+	int		 ok;	/* -1: Redis failed, leave the rest */
+	char		 id[PUSH_BATCH][32];
+	char		*payload[PUSH_BATCH];
+	char		 prio[PUSH_BATCH][4];
+	char		 run_at[PUSH_BATCH][24];
+};
+
+static int		push_add(struct push *, json_t *);
+static int		push_send(struct push *);
 static void		dead_args(json_t *, const char *);
 static unsigned long long now_ms(void);
 
@@ -40,6 +56,7 @@ static unsigned long long now_ms(void);
 void
 core_jobs_push(struct core_db *db, int row, int col)
 {
+	struct push	 p;
 	json_t		*list, *job;
 	json_error_t	 err;
 	size_t		 i;
@@ -49,8 +66,9 @@ core_jobs_push(struct core_db *db, int row, int col)
 		return;
 	db->pushed = 1;
 
+	memset(&p, 0, sizeof(p));
 	last = (row == -1) ? core_db_rows(db) - 1 : row;
-	for (r = (row == -1) ? 0 : row; r <= last; r++) {
+	for (r = (row == -1) ? 0 : row; r <= last && p.ok == 0; r++) {
 		if (core_db_isnull(db, r, col))
 			continue;
 		list = json_loads(core_db_value(db, r, col), 0, &err);
@@ -62,11 +80,12 @@ core_jobs_push(struct core_db *db, int row, int col)
 			continue;
 		}
 		json_array_foreach(list, i, job) {
-			if (push_one(job) == -1)
+			if (push_add(&p, job) == -1)
 				break;
 		}
 		json_decref(list);
 	}
+	(void)push_send(&p);
 }
 
 /*
@@ -77,7 +96,7 @@ core_jobs_push(struct core_db *db, int row, int col)
 json_t *
 core_jobs_overview(void)
 {
-	redisReply	*r, *h;
+	redisReply	*r, *h, *pl;
 	json_t		*o, *queues, *dead, *stats, *job;
 	const char	*names[] = { "critical", "default", "bulk" };
 	size_t		 i;
@@ -113,9 +132,11 @@ core_jobs_overview(void)
 	r = core_redis_command("ZREVRANGE agora:dead 0 99");
 	for (i = 0; r != NULL && i < r->elements; i++) {
 		h = core_redis_command("HMGET agora:job:%s type attempts error "
-		    "failed_at payload", r->element[i]->str);
-		if (h == NULL || h->elements != 5)
+		    "failed_at", r->element[i]->str);
+		if (h == NULL || h->elements != 4) {
+			core_redis_free(h);
 			continue;
+		}
 		job = json_pack("{s:s, s:s?, s:I, s:s?, s:I}",
 		    "id", r->element[i]->str,
 		    "type", h->element[0]->str,
@@ -124,8 +145,11 @@ core_jobs_overview(void)
 		    "error", h->element[2]->str,
 		    "failed_at", (json_int_t)(h->element[3]->str != NULL ?
 		    strtoll(h->element[3]->str, NULL, 10) : 0));
-		if (job != NULL)
-			dead_args(job, h->element[4]->str);
+		pl = core_redis_command("HGET agora:jobs %s",
+		    r->element[i]->str);
+		if (job != NULL && pl != NULL)
+			dead_args(job, pl->str);
+		core_redis_free(pl);
 		if (job != NULL)
 			json_array_append_new(dead, job);
 		core_redis_free(h);
@@ -180,16 +204,21 @@ core_jobs_drop(const char *id)
 	return (n == 1);
 }
 
+/*
+ * Add one job to the bulk enqueue under way, sending it when it is full.
+ * -1 once Redis failed (the rest is left to the relay).
+ */
 static int
-push_one(json_t *job)
+push_add(struct push *p, json_t *job)
 {
-	redisReply	*r;
 	json_t		*args;
 	const char	*type, *queue, *rid;
-	char		 id[32], *payload;
+	char		*payload;
 	long long	 run_at;
-	int		 prio;
+	int		 prio, k;
 
+	if (p->ok == -1)
+		return (-1);
 	type = json_string_value(json_object_get(job, "type"));
 	queue = json_string_value(json_object_get(job, "queue"));
 	rid = json_string_value(json_object_get(job, "request_id"));
@@ -198,22 +227,60 @@ push_one(json_t *job)
 	if (type == NULL || (prio = core_job_prio(queue)) == -1)
 		return (0);
 
+	k = p->n;
 	payload = core_job_payload(
 	    json_integer_value(json_object_get(job, "id")), type, queue, args,
 	    run_at, json_integer_value(json_object_get(job, "created_at")),
-	    rid, id, sizeof(id));
+	    rid, p->id[k], sizeof(p->id[k]));
 	if (payload == NULL)
 		return (0);
 
-	r = core_redis_command("EVAL %s 0 %s %s %d %lld %llu %s",
-	    QUEUE_LUA_ENQUEUE, id, payload, prio, run_at,
-	    now_ms(), type);
-	free(payload);
-	if (r == NULL)
-		return (-1);
-	core_redis_free(r);
+	p->payload[k] = payload;
+	(void)snprintf(p->prio[k], sizeof(p->prio[k]), "%d", prio);
+	(void)snprintf(p->run_at[k], sizeof(p->run_at[k]), "%lld", run_at);
+	p->n++;
 
+	if (p->n == PUSH_BATCH)
+		return (push_send(p));
 	return (0);
+}
+
+/* One call of the bulk enqueue script for the jobs added so far. */
+static int
+push_send(struct push *p)
+{
+	redisReply	*r;
+	const char	*av[4 + 4 * PUSH_BATCH];
+	char		 now[24];
+	int		 i, argc;
+
+	if (p->n == 0)
+		return (p->ok);
+
+	(void)snprintf(now, sizeof(now), "%llu", now_ms());
+	av[0] = "EVAL";
+	av[1] = QUEUE_LUA_ENQUEUE_MANY;
+	av[2] = "0";
+	av[3] = now;
+	argc = 4;
+	for (i = 0; i < p->n; i++) {
+		av[argc++] = p->id[i];
+		av[argc++] = p->payload[i];
+		av[argc++] = p->prio[i];
+		av[argc++] = p->run_at[i];
+	}
+
+	if (p->ok == 0) {
+		if ((r = core_redis_argv(argc, av, NULL)) == NULL)
+			p->ok = -1;
+		core_redis_free(r);
+	}
+
+	for (i = 0; i < p->n; i++)
+		free(p->payload[i]);
+	p->n = 0;
+
+	return (p->ok);
 }
 
 /* Show a dead job's args beside its error. */

@@ -158,16 +158,31 @@ core_media_json(struct http_request *req, struct core_db *db, int64_t id,
 }
 
 /*
- * Parent, at start: the media directory and its three parts, so that an
- * empty state directory (a new machine, a fresh volume) just works.
+ * Parent, at start: the media directory, every missing directory above
+ * it, and its three parts, so that an empty state directory (a new
+ * machine, a fresh volume, a fresh clone) just works.  What cannot be
+ * created is named with the setting it comes from.
  */
 void
 core_media_prepare(void)
 {
 	const char	*parts[] = { "", "/orig", "/thumb", "/display" };
-	char		 path[PATH_MAX];
+	char		 path[PATH_MAX], *p;
 	size_t		 i;
 	int		 len;
+
+	len = snprintf(path, sizeof(path), "%s", core_cfg.media_dir);
+	if (len < 0 || (size_t)len >= sizeof(path))
+		fatal("AGORA_MEDIA_DIR is too long");
+	for (p = path + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0755) == -1 && errno != EEXIST)
+			fatal("AGORA_MEDIA_DIR %s: cannot create %s: %s",
+			    core_cfg.media_dir, path, errno_s);
+		*p = '/';
+	}
 
 	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
 		len = snprintf(path, sizeof(path), "%s%s", core_cfg.media_dir,
@@ -175,7 +190,8 @@ core_media_prepare(void)
 		if (len < 0 || (size_t)len >= sizeof(path))
 			fatal("AGORA_MEDIA_DIR is too long");
 		if (mkdir(path, 0755) == -1 && errno != EEXIST)
-			fatal("cannot create %s: %s", path, errno_s);
+			fatal("AGORA_MEDIA_DIR %s: cannot create %s: %s",
+			    core_cfg.media_dir, path, errno_s);
 	}
 }
 

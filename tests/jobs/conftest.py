@@ -3,8 +3,10 @@ sink and worker processes of the test stack (scripts/test.sh)."""
 
 import json
 import os
+import re
 import signal
 import subprocess
+import time
 
 import functools
 
@@ -30,6 +32,65 @@ def redis_raw(*args):
     return subprocess.run(["redis-cli", "-s", os.environ["AGORA_REDIS_SOCK"],
                            "--raw", *args], capture_output=True, text=True,
                           check=True).stdout.rstrip("\n")
+
+
+def job_meta(jid):
+    """A job's claim record (lib/queue_lua.h, agora:meta): attempts, its
+    place in its queue, the process holding it, when it was taken."""
+    m = redis_raw("HGET", "agora:meta", jid)
+    if not m:
+        return None
+    attempts, place, worker, started = m.split(" ")
+    return {"attempts": int(attempts), "place": int(place),
+            "worker": None if worker == "-" else worker,
+            "started_at": int(started)}
+
+
+def _lua_macros():
+    """The macros of lib/queue_lua.h, string literals joined."""
+    with open(os.path.join(ROOT, "lib", "queue_lua.h")) as f:
+        text = f.read().replace("\\\n", " ")
+    macros = {}
+    for m in re.finditer(r"^#define (QUEUE_\w+)[ \t]+(.*)$", text, re.M):
+        macros[m.group(1)] = m.group(2)
+    return macros
+
+
+def lua(name, _cache={}):
+    """The text of script `name` (e.g. "QUEUE_LUA_FETCH") as the C
+    compiler sees it, to run it as the site and the worker do."""
+    if not _cache:
+        _cache.update(_lua_macros())
+
+    def expand(body):
+        out = []
+        for lit, ident in re.findall(r'"((?:[^"\\]|\\.)*)"|(\w+)', body):
+            if ident:
+                out.append(expand(_cache[ident]))
+            else:
+                out.append(lit.encode().decode("unicode_escape"))
+        return "".join(out)
+    return expand(_cache[name])
+
+
+def enqueue_many(jobs, now_ms=None):
+    """The bulk enqueue script on [(id, type, queue, args)]: how many
+    were new."""
+    prio = {"critical": 0, "default": 1, "bulk": 2}
+    now = now_ms or int(time.time() * 1000)
+    argv = [str(now)]
+    for jid, type_, queue, args in jobs:
+        argv += [jid, json.dumps({"id": jid, "type": type_, "queue": queue,
+                                  "args": args, "run_at": now,
+                                  "enqueued_at": now},
+                                 separators=(",", ":")),
+                 str(prio[queue]), str(now)]
+    return int(redis_raw("EVAL", lua("QUEUE_LUA_ENQUEUE_MANY"), "0", *argv))
+
+
+def job_known(jid):
+    """Whether Redis still owes the job (its payload is kept)."""
+    return redis_raw("HEXISTS", "agora:jobs", jid) == "1"
 
 
 def psql(sql, *params):

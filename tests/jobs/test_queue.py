@@ -7,8 +7,8 @@ import time
 
 import requests
 
-from conftest import (BASE, enqueue, record, redis, redis_raw, unique,
-                      wait_for)
+from conftest import (BASE, enqueue, job_known, job_meta, record, redis,
+                      redis_raw, unique, wait_for)
 
 
 def test_enqueued_job_is_processed(workers):
@@ -19,6 +19,8 @@ def test_enqueued_job_is_processed(workers):
     wait_for(lambda: record(name), what="the job to run")
     assert record(name) == [f"{jid}:1"]
     # A finished job leaves nothing behind in Redis.
+    assert not job_known(jid)
+    assert job_meta(jid) is None
     assert redis_raw("EXISTS", f"agora:job:{jid}") == "0"
 
 
@@ -100,7 +102,7 @@ def test_job_of_a_killed_worker_is_delivered_again(workers):
     jid = enqueue("noop", "default", {"sleep_ms": 2000, "record": name})
     wait_for(lambda: redis("ZSCORE", "agora:inflight", jid) != "(nil)",
              what="the job to be taken")
-    holder = redis_raw("HGET", f"agora:job:{jid}", "worker")
+    holder = job_meta(jid)["worker"]
     child = int(holder.split(":")[1])
     assert child in workers.children(p)
     os.kill(child, signal.SIGKILL)

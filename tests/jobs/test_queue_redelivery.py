@@ -13,11 +13,12 @@ import os
 import signal
 import time
 
-from conftest import enqueue, record, redis, redis_raw, unique, wait_for
+from conftest import (enqueue, job_known, job_meta, record, redis, unique,
+                      wait_for)
 
 
 def holder_of(jid):
-    return int(redis_raw("HGET", f"agora:job:{jid}", "worker").split(":")[1])
+    return int(job_meta(jid)["worker"].split(":")[1])
 
 
 def test_a_long_job_is_never_run_twice_at_once(workers):
@@ -26,11 +27,11 @@ def test_a_long_job_is_never_run_twice_at_once(workers):
     jid = enqueue("noop", "default", {"sleep_ms": 7000, "record": name})
     wait_for(lambda: redis("ZSCORE", "agora:inflight", jid) != "(nil)",
              what="the job to be taken")
-    holder = redis_raw("HGET", f"agora:job:{jid}", "worker")
+    holder = job_meta(jid)["worker"]
     # Well past the 3 s timeout the other process has not taken it.
     time.sleep(5)
-    assert redis_raw("HGET", f"agora:job:{jid}", "attempts") == "1"
-    assert redis_raw("HGET", f"agora:job:{jid}", "worker") == holder
+    assert job_meta(jid)["attempts"] == 1
+    assert job_meta(jid)["worker"] == holder
     wait_for(lambda: record(name), timeout=30, what="the long job")
     time.sleep(4)
     assert record(name) == [f"{jid}:1"]
@@ -79,4 +80,4 @@ def test_kill_the_job_processes_again_and_again(workers):
     assert set(done) == set(ids)
     assert len(done) - len(ids) <= kills, done
     for jid in ids:
-        assert redis_raw("EXISTS", f"agora:job:{jid}") == "0", jid
+        assert not job_known(jid), jid

@@ -21,9 +21,9 @@ def redis(*args):
 def thumbnail_in_flight(media_id):
     for jid in filter(None, redis("ZRANGE", "agora:inflight", "0",
                                   "-1").split("\n")):
-        if redis("HGET", f"agora:job:{jid}", "type") == "thumbnail" and \
-                ('"media_id":%d' % media_id) in redis(
-                    "HGET", f"agora:job:{jid}", "payload"):
+        payload = redis("HGET", "agora:jobs", jid)
+        if '"type":"thumbnail"' in payload and \
+                ('"media_id":%d' % media_id) in payload:
             return jid
     return None
 
@@ -49,7 +49,7 @@ def test_photo_deleted_while_its_thumbnail_is_made(owner, photos, media_dir,
     r = owner.delete("%s/%s" % (PHOTOS, photo["id"]))
     assert r.status_code == 204, r.text
 
-    wait_for(lambda: redis("EXISTS", f"agora:job:{jid}") == "0",
+    wait_for(lambda: redis("HEXISTS", "agora:jobs", jid) == "0",
              timeout=60, what="the thumbnail job to finish")
     for d in ("thumb", "display"):
         path = os.path.join(media_dir, d, sha + ".jpg")
