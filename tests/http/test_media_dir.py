@@ -37,8 +37,14 @@ def start_site(tmp_path, media):
     (tmp_path / "kore.conf").write_text(conf)
     asan = subprocess.run(["gcc", "-print-file-name=libasan.so"],
                           capture_output=True, text=True).stdout.strip()
+    # The sanitizers as scripts/test.sh runs the site: a leak fails.
     env = {**os.environ, "AGORA_MEDIA_DIR": str(media),
-           "LD_PRELOAD": asan, "ASAN_OPTIONS": "detect_leaks=0"}
+           "LD_PRELOAD": asan,
+           "ASAN_OPTIONS": "detect_leaks=1:fast_unwind_on_malloc=0:"
+                           "malloc_context_size=16",
+           "LSAN_OPTIONS": "suppressions=%s:print_suppressions=0"
+                           % os.path.join(ROOT, "tests", "lsan.supp"),
+           "UBSAN_OPTIONS": "print_stacktrace=1:halt_on_error=1"}
     log = open(tmp_path / "kore.log", "w")
     p = subprocess.Popen(["stdbuf", "-oL", "-eL", "kore", "-fnrc",
                           str(tmp_path / "kore.conf")],
@@ -47,7 +53,7 @@ def start_site(tmp_path, media):
     return p, port, tmp_path / "kore.log"
 
 
-def stop(p):
+def stop(p, log):
     if p.poll() is None:
         os.killpg(p.pid, signal.SIGTERM)
         try:
@@ -55,6 +61,9 @@ def stop(p):
         except subprocess.TimeoutExpired:
             os.killpg(p.pid, signal.SIGKILL)
             p.wait()
+    out = log.read_text()
+    assert "LeakSanitizer" not in out and "runtime error" not in out and \
+        "ERROR: AddressSanitizer" not in out, out[-3000:]
 
 
 def test_the_site_creates_the_whole_media_path(tmp_path):
@@ -77,7 +86,7 @@ def test_the_site_creates_the_whole_media_path(tmp_path):
         for part in ("orig", "thumb", "display"):
             assert (media / part).is_dir(), part
     finally:
-        stop(p)
+        stop(p, log)
 
 
 def test_a_file_in_the_way_is_named_and_the_site_exits(tmp_path):
@@ -102,4 +111,4 @@ def test_a_file_in_the_way_is_named_and_the_site_exits(tmp_path):
         assert not served
         assert not os.path.exists(tmp_path / "var" / "dev")
     finally:
-        stop(p)
+        stop(p, log)
