@@ -86,6 +86,7 @@ int	search_suggest_run(struct http_request *, struct core_ctx *,
 int	search_hits(struct core_db *);
 
 /* search_pages.c */
+struct search_req *search_req_of(struct core_ctx *);
 int	search_req_read(struct http_request *, struct core_ctx *,
 	    struct search_req *, const char **);
 

@@ -15,11 +15,7 @@ CORE_HANDLER(search_api)
 	const char		*why;
 	int			 status;
 
-	if (ctx->app == NULL) {
-		ctx->app = kore_calloc(1, sizeof(*s));
-		ctx->app_free = kore_free;
-	}
-	s = ctx->app;
+	s = search_req_of(ctx);
 
 	if (ctx->stage == 0) {
 		if ((status = search_req_read(req, ctx, s, &why)) != 0) {

@@ -57,6 +57,18 @@ query_given(struct http_request *req)
 	return (*v != '\0' && *v != '&');
 }
 
+/* The request's search state, made on its first use. */
+struct search_req *
+search_req_of(struct core_ctx *ctx)
+{
+	if (ctx->app == NULL) {
+		ctx->app = kore_calloc(1, sizeof(struct search_req));
+		ctx->app_free = kore_free;
+	}
+
+	return (ctx->app);
+}
+
 /*
  * Read and check the search parameters of `req` into `s`.  0, or the
  * status to answer (400 a parameter, 422 the query) with `*why`.
@@ -172,11 +184,7 @@ CORE_HANDLER(search_page)
 	const char		*why;
 	int			 status;
 
-	if (ctx->app == NULL) {
-		ctx->app = kore_calloc(1, sizeof(*s));
-		ctx->app_free = kore_free;
-	}
-	s = ctx->app;
+	s = search_req_of(ctx);
 
 	if (ctx->stage == 0) {
 		if ((status = search_req_read(req, ctx, s, &why)) != 0) {
