@@ -42,7 +42,8 @@ def start_site(tmp_path, media):
            "LD_PRELOAD": asan,
            "ASAN_OPTIONS": "detect_leaks=1:fast_unwind_on_malloc=0:"
                            "malloc_context_size=16",
-           "LSAN_OPTIONS": "suppressions=%s:print_suppressions=0"
+           # Quoted, as scripts/test.sh does: a clone's path may hold a space.
+           "LSAN_OPTIONS": "suppressions='%s':print_suppressions=0"
                            % os.path.join(ROOT, "tests", "lsan.supp"),
            "UBSAN_OPTIONS": "print_stacktrace=1:halt_on_error=1"}
     log = open(tmp_path / "kore.log", "w")
