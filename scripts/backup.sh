@@ -30,6 +30,9 @@ chmod 700 "$out"
 # repeatable-read transaction open, exports its snapshot to pg_dump, and
 # counts in it afterwards, so a site in use still gives a checkable copy.
 coproc SNAP { "${run[@]}" psql -X -q -A -t -v ON_ERROR_STOP=1 "${conn[@]}"; }
+# Bash unsets SNAP_PID once the session has ended, which it may do before
+# the wait below: keep the process id while it is there.
+snap_pid=$SNAP_PID
 echo "BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT pg_export_snapshot();" \
     >&"${SNAP[1]}"
 read -r snapshot <&"${SNAP[0]}"
@@ -51,7 +54,7 @@ while read -r line <&"${SNAP[0]}"; do
 	esac
 done
 exec {SNAP[1]}>&-
-wait "$SNAP_PID" 2>/dev/null || true
+wait "$snap_pid" 2>/dev/null || true
 
 if [ -d "$AGORA_MEDIA_DIR" ]; then
 	tar -C "$AGORA_MEDIA_DIR" -cf "$out/media.tar" .
