@@ -180,6 +180,8 @@ user_action(struct http_request *req, struct core_ctx *ctx,
 	CORE_TRY(admin_user_apply(req, db, act, uid));
 	if (act == ADMIN_ACT_BAN)
 		core_revoke_user(uid);
+	else if (act == ADMIN_ACT_PROMOTE || act == ADMIN_ACT_DEMOTE)
+		core_revoke_changed(uid);
 
 	return (CORE_OK);
 }

@@ -15,9 +15,6 @@ static const char sql_token_insert[] =
 static const char sql_token_delete[] =
 	"DELETE FROM api_tokens WHERE token_hash = decode($1, 'hex')";
 
-static const char sql_me[] =
-	"SELECT " CORE_SQL_USER_COLS " FROM users u WHERE u.id = $1";
-
 CORE_HANDLER(core_api_register)
 {
 	struct core_signup	 in;
@@ -119,18 +116,12 @@ CORE_HANDLER_NEED(core_api_logout, CORE_NEED_CHANGE)
 	return (CORE_DONE);
 }
 
+/* Who the credential belongs to, as its lookup (or the cache) found. */
 CORE_HANDLER_NEED(core_api_me, CORE_NEED_USER)
 {
-	struct core_num		 id;
-	const char		*params[1];
-
-	params[0] = core_num(&id, ctx->user.id);
-	CORE_TRY(core_db_run(req, &ctx->db[0], sql_me, 1, params));
-
-	if (core_db_rows(&ctx->db[0]) != 1)
-		return (core_problem(req, 401,
-		    "Authentication required", "The account is gone.", NULL));
-
-	return (core_json_send(req, 200,
-	    json_pack("{s:o}", "user", core_json_user(&ctx->db[0], 0))));
+	return (core_json_send(req, 200, json_pack("{s:{s:I,s:s,s:s,s:s,"
+	    "s:b,s:s}}", "user", "id", (json_int_t)ctx->user.id,
+	    "username", ctx->user.username, "email", ctx->user.email,
+	    "role", ctx->user.role == CORE_ROLE_ADMIN ? "admin" : "user",
+	    "banned", 0, "created_at", ctx->user.created_at)));
 }

@@ -63,6 +63,9 @@ core_config_load(void)
 	v = agora_setting("AGORA_TRUSTED_PROXY", "");
 	core_cfg.trusted_proxy = *v != '\0' ? kore_strdup(v) : NULL;
 
+	core_cfg.cred_cache_ms = config_number("AGORA_CREDENTIAL_CACHE_MS",
+	    3000, 0, 10000);
+
 	core_cfg.pwhash_ops = config_number("AGORA_PWHASH_OPS",
 	    crypto_pwhash_OPSLIMIT_INTERACTIVE,
 	    crypto_pwhash_OPSLIMIT_INTERACTIVE, 10);

@@ -152,12 +152,20 @@ struct core_config {
 	char		*trusted_proxy;		/* peer allowed to set XFF */
 	unsigned long long pwhash_ops;
 	size_t		 pwhash_mem;
+	int		 cred_cache_ms;		/* credcache.c; 0: off */
 };
 
+/*
+ * Who is asking, as the credential's lookup found them (session.c) and
+ * the credential cache keeps them (credcache.c).  Whatever changes one
+ * of these fields calls core_revoke_changed() for the user.
+ */
 struct core_user {
 	int64_t		id;			/* 0: anonymous */
 	char		username[CORE_USERNAME_MAX + 1];
 	int		role;
+	char		email[CORE_EMAIL_MAX + 1];
+	char		created_at[24];		/* CORE_SQL_TS */
 };
 
 /* One asynchronous statement whose result the request owns. */
@@ -167,6 +175,7 @@ struct core_db {
 	PGresult		*res;
 	int			 pushed;	/* its jobs went to Redis */
 	int			 quiet;		/* a failure is the caller's */
+	int			 overloaded;	/* failed: the queue was full */
 };
 
 /* A statement with no request behind it (core_dbq_run). */
@@ -206,6 +215,7 @@ struct core_ctx {
 	int			 auth;
 	struct core_user	 user;
 	u_int8_t		 cred_hash[CORE_HASH_BYTES];
+	u_int64_t		 cred_gen;	/* core_credcache_generation */
 	char			 csrf[CORE_HASH_HEX];
 	char			 request_id[40];
 	char			 addr[INET6_ADDRSTRLEN];
@@ -463,6 +473,8 @@ void		 core_metrics_flush(void);
 void		 core_metrics_inflight(int);
 void		 core_metrics_websockets(int);
 void		 core_metrics_pg_wait(void);
+void		 core_metrics_cred(int);
+void		 core_metrics_overload(void);
 void		 core_metrics_request(const char *, int, u_int64_t);
 
 /* metrics_page.c */
@@ -477,6 +489,22 @@ void		 core_cache_put(const char *, const void *, size_t);
 /* pubsub.c */
 int		core_pubsub_listen(const char *,
 		    void (*)(const char *, size_t));
+void		core_pubsub_poll(void);
+u_int64_t	core_pubsub_epoch(void);
+
+/* spread.c */
+void		core_spread_init(void);
+void		core_spread_check(void);
+void		core_spread_start(void);
+
+/* credcache.c */
+void		core_credcache_init(void);
+u_int64_t	core_credcache_generation(void);
+int		core_credcache_get(int, const u_int8_t *, struct core_user *);
+void		core_credcache_put(int, const u_int8_t *,
+		    const struct core_user *, u_int64_t, u_int64_t);
+void		core_credcache_forget_user(int64_t);
+void		core_credcache_forget(const char *);
 
 /* publish.c */
 int		core_publish(const char *, const void *, size_t);
@@ -484,6 +512,8 @@ int		core_publish(const char *, const void *, size_t);
 /* revoke.c */
 void		core_revoke_user(int64_t);
 void		core_revoke_credential(const char *);
+void		core_revoke_changed(int64_t);
+void		core_revoke_start(void);
 int		core_revoke_listen(void (*)(int64_t, const char *));
 const char	*core_credential_kind(int);
 

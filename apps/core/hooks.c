@@ -25,7 +25,8 @@ int	init(int);
  * Parent, before fork and before the sandbox: read the configuration,
  * create the media directories, register the database, load the
  * timezone (glibc's tzset would need a stat() the worker filter refuses)
- * and prepare what every worker shares.
+ * and prepare what every worker shares (the password tasks, the table
+ * that spreads connections).
  */
 void
 kore_parent_configure(int argc, char **argv)
@@ -42,11 +43,13 @@ kore_parent_configure(int argc, char **argv)
 		fatal("cannot register the database");
 
 	core_password_init();
+	core_spread_init();
 }
 
 /*
  * Each worker, sandboxed: libsodium picks its CSPRNG (getrandom); the
- * metrics start counting.
+ * metrics start counting; the credential cache and the revocations that
+ * empty it start.
  */
 void
 kore_worker_configure(void)
@@ -54,6 +57,9 @@ kore_worker_configure(void)
 	if (sodium_init() == -1)
 		fatal("libsodium failed to initialise in a worker");
 	core_metrics_start();
+	core_credcache_init();
+	core_spread_start();
+	core_revoke_start();
 #if defined(AGORA_SANITIZE)
 	/*
 	 * Test build only: once Kore's own clean-up has run, leave without

@@ -39,6 +39,8 @@ struct m_counts {
 	u_int64_t	hist[M_APPS][M_BUCKETS + 1];
 	u_int64_t	sum_ms[M_APPS];
 	u_int64_t	pg_waits;
+	u_int64_t	cred[2];	/* credential cache misses, hits */
+	u_int64_t	overloads;
 };
 
 /* What this worker counted since its last flush. */
@@ -95,6 +97,20 @@ void
 core_metrics_pg_wait(void)
 {
 	pending.pg_waits++;
+}
+
+/* A statement was refused: the queue for a connection was full. */
+void
+core_metrics_overload(void)
+{
+	pending.overloads++;
+}
+
+/* A credential was found in the cache (hit 1) or had to be looked up. */
+void
+core_metrics_cred(int hit)
+{
+	pending.cred[hit != 0]++;
 }
 
 /* Count an answered request. */
@@ -181,6 +197,18 @@ m_flush(void *unused, u_int64_t now)
 	if (pending.pg_waits != 0) {
 		M_ARG("pgwait");
 		M_ARG("%llu", (unsigned long long)pending.pg_waits);
+		n++;
+	}
+	if (pending.overloads != 0) {
+		M_ARG("overload");
+		M_ARG("%llu", (unsigned long long)pending.overloads);
+		n++;
+	}
+	for (i = 0; i < 2; i++) {
+		if (pending.cred[i] == 0)
+			continue;
+		M_ARG("%s", i ? "credhit" : "credmiss");
+		M_ARG("%llu", (unsigned long long)pending.cred[i]);
 		n++;
 	}
 	(void)snprintf(owned[5], 64, "%d", n);

@@ -26,6 +26,8 @@ struct m_totals {
 	u_int64_t	hist[M_APPS][M_BUCKETS + 1];
 	u_int64_t	sum[M_APPS];
 	u_int64_t	waits;
+	u_int64_t	cred[2];	/* credential cache misses, hits */
+	u_int64_t	overloads;
 };
 
 static int	m_allowed(struct http_request *, struct core_ctx *);
@@ -104,6 +106,15 @@ m_counters_read(struct m_totals *t)
 			t->waits = v;
 			continue;
 		}
+		if (!strcmp(r->element[i]->str, "overload")) {
+			t->overloads = v;
+			continue;
+		}
+		if (!strcmp(r->element[i]->str, "credhit") ||
+		    !strcmp(r->element[i]->str, "credmiss")) {
+			t->cred[r->element[i]->str[4] == 'h'] = v;
+			continue;
+		}
 		/* "req|APP|Nxx", "le|APP|BUCKET" or "sum|APP" */
 		if (kore_strlcpy(field, r->element[i]->str, sizeof(field)) >=
 		    sizeof(field))
@@ -174,6 +185,19 @@ m_counters_write(struct kore_buf *buf, const struct m_totals *t)
 	    "that waited for a free PostgreSQL connection.\n"
 	    "# TYPE agora_pgsql_queue_waits_total counter\n"
 	    "agora_pgsql_queue_waits_total %llu\n", (unsigned long long)t->waits);
+	kore_buf_appendf(buf, "# HELP agora_pgsql_overload_total Statements "
+	    "refused because every connection was busy and the queue was "
+	    "full (answered 503 with Retry-After).\n"
+	    "# TYPE agora_pgsql_overload_total counter\n"
+	    "agora_pgsql_overload_total %llu\n",
+	    (unsigned long long)t->overloads);
+	kore_buf_appendf(buf, "# HELP agora_credential_cache_total Signed-in "
+	    "requests whose credential came from the cache (hit) or from "
+	    "PostgreSQL (miss).\n"
+	    "# TYPE agora_credential_cache_total counter\n"
+	    "agora_credential_cache_total{result=\"hit\"} %llu\n"
+	    "agora_credential_cache_total{result=\"miss\"} %llu\n",
+	    (unsigned long long)t->cred[1], (unsigned long long)t->cred[0]);
 }
 
 /*

@@ -8,6 +8,7 @@
  * again.
  */
 
+#include <poll.h>
 #include <string.h>
 
 #include <hiredis/hiredis.h>
@@ -30,6 +31,7 @@ struct pubsub {
 };
 
 static struct pubsub		 sub;
+static u_int64_t		 epoch = 1;	/* connects and drops */
 static struct pubsub_channel	 channels[PUBSUB_CHANNELS];
 static int			 nchannels;
 
@@ -74,6 +76,35 @@ core_pubsub_listen(const char *channel, void (*handler)(const char *, size_t))
 	}
 
 	return (0);
+}
+
+/*
+ * Handle whatever the subscriber has already received, now, rather
+ * than when the event loop comes to it: a cache about to trust what it
+ * remembers reads the revocations first (credcache.c).
+ */
+void
+core_pubsub_poll(void)
+{
+	struct pollfd	pfd;
+
+	if (sub.ctx == NULL || sub.ctx->fd < 0)
+		return;
+	pfd.fd = sub.ctx->fd;
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	if (poll(&pfd, 1, 0) == 1)
+		pubsub_handle(&sub, 0);
+}
+
+/*
+ * Changes whenever the subscriber connects or loses its connection:
+ * events published in between may never have arrived.
+ */
+u_int64_t
+core_pubsub_epoch(void)
+{
+	return (epoch);
 }
 
 /* Write out what redisAppendCommand queued (a few bytes). */
@@ -125,6 +156,7 @@ pubsub_connect(void *unused, u_int64_t now)
 	sub.evt.flags = 0;
 	sub.evt.handle = pubsub_handle;
 	kore_platform_event_level_read(sub.ctx->fd, &sub);
+	epoch++;
 	kore_log(LOG_INFO, "pubsub: listening on %d channel(s)", nchannels);
 }
 
@@ -193,6 +225,7 @@ pubsub_drop(void)
 		    sub.ctx->err ? sub.ctx->errstr : "connection lost");
 		redisFree(sub.ctx);
 		sub.ctx = NULL;
+		epoch++;
 	}
 	if (!sub.retrying) {
 		sub.retrying = 1;

@@ -7,8 +7,14 @@
  * statement that revoked committed; they travel on REVOKE_CHANNEL as
  * {"user_id": N} or {"credential": "<hex of the hash>"}.
  *
+ * Every worker listens from its start (core_revoke_start) so that its
+ * credential cache (credcache.c) forgets what was revoked; a user whose
+ * role changed is announced as {"user_id": N, "changed": true}, which
+ * only the cache acts on.
+ *
  * An event can be lost (Redis away), so whoever acts on an old
- * credential also checks it again (CORE_SQL_CRED_LIVE) before writing.
+ * credential also checks it again (CORE_SQL_CRED_LIVE) before writing,
+ * and the cache trusts an entry for a few seconds only.
  */
 
 #include <stdlib.h>
@@ -25,10 +31,19 @@ static void	revoke_dispatch(const char *, size_t);
 static void	(*handlers[REVOKE_HANDLERS])(int64_t, const char *);
 static int	nhandlers;
 
+/* Per worker: listen for revocations, for the credential cache. */
+void
+core_revoke_start(void)
+{
+	if (core_pubsub_listen(REVOKE_CHANNEL, revoke_dispatch) == -1)
+		kore_log(LOG_WARNING, "revoke: cannot listen");
+}
+
 /* Every session and API token of user `uid` has ended. */
 void
 core_revoke_user(int64_t uid)
 {
+	core_credcache_forget_user(uid);
 	revoke_publish(json_pack("{s:I}", "user_id", (json_int_t)uid));
 }
 
@@ -36,7 +51,20 @@ core_revoke_user(int64_t uid)
 void
 core_revoke_credential(const char *hex)
 {
+	core_credcache_forget(hex);
 	revoke_publish(json_pack("{s:s}", "credential", hex));
+}
+
+/*
+ * What user `uid` may do changed (a role): their credentials stay
+ * valid, but no worker may answer from what it remembers of them.
+ */
+void
+core_revoke_changed(int64_t uid)
+{
+	core_credcache_forget_user(uid);
+	revoke_publish(json_pack("{s:I,s:b}", "user_id", (json_int_t)uid,
+	    "changed", 1));
 }
 
 /*
@@ -103,7 +131,13 @@ revoke_dispatch(const char *data, size_t len)
 	if (hex != NULL && strlen(hex) != CORE_HASH_HEX - 1)
 		hex = NULL;
 
-	if (id != 0 || hex != NULL) {
+	if (id != 0)
+		core_credcache_forget_user(id);
+	else if (hex != NULL)
+		core_credcache_forget(hex);
+
+	if ((id != 0 || hex != NULL) &&
+	    !json_is_true(json_object_get(ev, "changed"))) {
 		for (i = 0; i < nhandlers; i++)
 			handlers[i](id, id != 0 ? NULL : hex);
 	}

@@ -15,7 +15,8 @@
 
 static const char sql_session_lookup[] =
 	"WITH s AS ("
-	"  SELECT s.id, u.id AS uid, u.username, u.role"
+	"  SELECT s.id, u.id AS uid, u.username, u.role, s.expires_at,"
+	"         u.email, " CORE_SQL_TS("u.created_at") " AS created"
 	"    FROM sessions s JOIN users u ON u.id = s.user_id"
 	"   WHERE s.token_hash = decode($1, 'hex') AND s.expires_at > now()"
 	"     AND NOT u.banned"
@@ -25,11 +26,14 @@ static const char sql_session_lookup[] =
 	"         now() + make_interval(secs => $2) - interval '1 hour'"
 	"  RETURNING 1"
 	")"
-	"SELECT uid, username, role, (SELECT count(*) FROM r) FROM s";
+	"SELECT uid, username, role, (SELECT count(*) FROM r),"
+	"       (extract(epoch FROM expires_at) * 1000)::bigint, email, created"
+	"  FROM s";
 
 static const char sql_token_lookup[] =
 	"WITH t AS ("
-	"  SELECT t.id, u.id AS uid, u.username, u.role"
+	"  SELECT t.id, u.id AS uid, u.username, u.role, u.email,"
+	"         " CORE_SQL_TS("u.created_at") " AS created"
 	"    FROM api_tokens t JOIN users u ON u.id = t.user_id"
 	"   WHERE t.token_hash = decode($1, 'hex') AND NOT u.banned"
 	"), r AS ("
@@ -38,7 +42,7 @@ static const char sql_token_lookup[] =
 	"         last_used_at < now() - interval '1 minute')"
 	"  RETURNING 1"
 	")"
-	"SELECT uid, username, role, 0 FROM t";
+	"SELECT uid, username, role, 0, 0, email, created FROM t";
 
 /* What both lookups return. */
 enum {
@@ -46,6 +50,9 @@ enum {
 	SESS_COL_USERNAME,
 	SESS_COL_ROLE,
 	SESS_COL_RENEWED,	/* a session's expiry was pushed back */
+	SESS_COL_EXPIRES_MS,	/* a session's end (ms since the epoch) */
+	SESS_COL_EMAIL,
+	SESS_COL_CREATED_AT,
 };
 
 static const char sql_session_create[] =
@@ -61,11 +68,15 @@ static const char sql_session_delete[] =
 
 static int	session_credential(struct http_request *, struct core_ctx *);
 static void	session_done(struct http_request *, struct core_ctx *);
+static void	session_resolved(struct core_ctx *);
 
 /*
  * Resolve the user of this request into ctx->user.  A bad bearer token is
  * an error (401); a bad or expired session cookie just makes the request
- * anonymous and clears the cookie.
+ * anonymous and clears the cookie.  A credential resolved within the
+ * last moments comes from the worker's cache (credcache.c) without a
+ * statement; a session's sliding renewal then waits for the next lookup,
+ * which is due within the cache's age anyway.
  */
 int
 core_session_load(struct http_request *req, struct core_ctx *ctx)
@@ -77,6 +88,12 @@ core_session_load(struct http_request *req, struct core_ctx *ctx)
 	if (ctx->sess.state == 0 && ctx->auth == CORE_AUTH_NONE) {
 		if ((rc = session_credential(req, ctx)) != CORE_OK)
 			return (rc);
+		if (ctx->auth != CORE_AUTH_NONE &&
+		    core_credcache_get(ctx->auth, ctx->cred_hash, &ctx->user)) {
+			session_done(req, ctx);
+			return (CORE_OK);
+		}
+		ctx->cred_gen = core_credcache_generation();
 	}
 
 	if (ctx->auth == CORE_AUTH_NONE) {
@@ -115,13 +132,29 @@ core_session_load(struct http_request *req, struct core_ctx *ctx)
 	    SESS_COL_USERNAME), sizeof(ctx->user.username));
 	ctx->user.role = !strcmp(core_db_value(&ctx->sess, 0,
 	    SESS_COL_ROLE), "admin") ? CORE_ROLE_ADMIN : CORE_ROLE_USER;
+	kore_strlcpy(ctx->user.email, core_db_value(&ctx->sess, 0,
+	    SESS_COL_EMAIL), sizeof(ctx->user.email));
+	kore_strlcpy(ctx->user.created_at, core_db_value(&ctx->sess, 0,
+	    SESS_COL_CREATED_AT), sizeof(ctx->user.created_at));
 
 	if (ctx->auth == CORE_AUTH_COOKIE && core_db_int(&ctx->sess, 0,
 	    SESS_COL_RENEWED) > 0)
 		core_session_cookie(req, NULL, core_cfg.session_ttl);
 
+	session_resolved(ctx);
 	session_done(req, ctx);
 	return (CORE_OK);
+}
+
+/* What the lookup in ctx->sess found goes into the cache. */
+static void
+session_resolved(struct core_ctx *ctx)
+{
+	int64_t		expires;
+
+	expires = core_db_int(&ctx->sess, 0, SESS_COL_EXPIRES_MS);
+	core_credcache_put(ctx->auth, ctx->cred_hash, &ctx->user,
+	    expires > 0 ? (u_int64_t)expires : 0, ctx->cred_gen);
 }
 
 /*
