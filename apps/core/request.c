@@ -66,6 +66,8 @@ core_request_guard(struct http_request *req)
 	if (req->owner == NULL)
 		return;
 
+	core_spread_check();
+
 	/* Every response: pages, JSON, errors, redirects, media, assets. */
 	http_response_header(req, "x-content-type-options", "nosniff");
 
