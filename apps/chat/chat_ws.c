@@ -191,6 +191,7 @@ static void	peer_send_json(struct chat_peer *, json_t *);
 static void	peer_error(struct chat_peer *, int, const char *,
 		    const char *);
 static void	peer_cut(struct chat_peer *, const char *);
+static void	peer_busy(struct chat_peer *, const char *);
 static void	peer_release(struct chat_peer *);
 static int64_t	json_id(json_t *, const char *);
 
@@ -623,8 +624,12 @@ op_done(struct core_dbq *q, int ok)
 			if (op->kind == OP_SUBSCRIBE &&
 			    (s = sub_find(p, op->room)) != NULL)
 				sub_clear(s);
-			peer_error(p, 500, "Something went wrong on our side.",
-			    op->ref[0] != '\0' ? op->ref : NULL);
+			if (q->db.overloaded)
+				peer_busy(p, op->ref[0] != '\0' ? op->ref : NULL);
+			else
+				peer_error(p, 500,
+				    "Something went wrong on our side.",
+				    op->ref[0] != '\0' ? op->ref : NULL);
 		} else if (op->kind == OP_SUBSCRIBE) {
 			subscribed(op);
 		} else if (op->kind == OP_TYPING) {
@@ -868,6 +873,18 @@ peer_error(struct chat_peer *p, int code, const char *detail,
 	peer_send_json(p, json_pack("{s:s, s:i, s:s, s:s?}", "type", "error",
 	    "code", code, "detail", detail != NULL ? detail : "Error.",
 	    "ref", ref));
+}
+
+/*
+ * Nothing was stored: the database's queue was full.  The client sends
+ * again after retry_after seconds (the page does, once).
+ */
+static void
+peer_busy(struct chat_peer *p, const char *ref)
+{
+	peer_send_json(p, json_pack("{s:s, s:i, s:s, s:i, s:s?}", "type",
+	    "error", "code", 503, "detail", "The chat is busy; sending again "
+	    "in a moment.", "retry_after", 1, "ref", ref));
 }
 
 /*

@@ -21,7 +21,11 @@
 #define DB_FAILED	4
 #define DB_CONFLICT	5
 
+/* What Kore's pgsql layer says when its queue of waiting statements is full. */
+#define DB_QUEUE_FULL	"no available connection"
+
 static int	db_fail(struct http_request *, struct core_db *);
+static int	db_overload(struct http_request *, struct core_db *);
 static void	db_take_result(struct core_db *);
 static void	dbq_submit(struct core_dbq *);
 static void	dbq_event(struct kore_pgsql *, void *);
@@ -55,6 +59,9 @@ core_db_run(struct http_request *req, struct core_db *db, const char *query,
 					core_metrics_pg_wait();
 					return (CORE_WAIT);
 				}
+				if (db->sql.error != NULL &&
+				    !strcmp(db->sql.error, DB_QUEUE_FULL))
+					return (db_overload(req, db));
 				return (db_fail(req, db));
 			}
 			if (!kore_pgsql_query_param_fields(&db->sql, query, 0,
@@ -203,6 +210,26 @@ db_fail(struct http_request *req, struct core_db *db)
 	return (core_error(req, 500, NULL));
 }
 
+/*
+ * Every connection busy and the queue behind them full: nothing ran, so
+ * nothing is half-stored; the client is told when to try again (503
+ * with Retry-After) rather than that something broke.
+ */
+static int
+db_overload(struct http_request *req, struct core_db *db)
+{
+	kore_pgsql_cleanup(&db->sql);
+	db->state = DB_FAILED;
+	db->overloaded = 1;
+	core_metrics_overload();
+	if (db->quiet)
+		return (CORE_OK);
+
+	http_response_header(req, "retry-after", "1");
+	return (core_error(req, 503, "The site is busy. Please try again "
+	    "in a moment."));
+}
+
 static void
 db_take_result(struct core_db *db)
 {
@@ -260,6 +287,11 @@ dbq_submit(struct core_dbq *q)
 		if (q->db.sql.state == KORE_PGSQL_STATE_INIT) {
 			core_metrics_pg_wait();
 			return;
+		}
+		if (q->db.sql.error != NULL &&
+		    !strcmp(q->db.sql.error, DB_QUEUE_FULL)) {
+			q->db.overloaded = 1;
+			core_metrics_overload();
 		}
 		q->failed = 1;
 		dbq_finish_later(q);

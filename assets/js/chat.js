@@ -37,6 +37,7 @@
 	let typingSent = 0;
 	let typingTimer = null;
 	let pendingRef = null;
+	let pendingFrame = null;
 	let roomsTimer = null;
 	let signedOut = false;		// the session ended: stop trying
 
@@ -473,6 +474,22 @@
 			// is harmless; 401 comes just before the close (1008).
 			if (f.code === 401)
 				break;
+			// Busy: nothing was stored; the same frame once more.
+			if (f.code === 503 && f.retry_after && f.ref &&
+			    f.ref === pendingRef && pendingFrame &&
+			    !pendingFrame.retried) {
+				pendingFrame.retried = true;
+				const again = pendingFrame;
+				setTimeout(() => {
+					if (pendingRef === again.ref)
+						wsSend({ type: again.type,
+						    room: again.room,
+						    body: again.body,
+						    ref: again.ref });
+				}, f.retry_after * 1000);
+				say(f.detail);
+				break;
+			}
 			if (f.code !== 409 || f.ref)
 				say(f.detail);
 			if (f.ref && f.ref === pendingRef)
@@ -595,6 +612,8 @@
 		if (ws) {
 			// The box is emptied when the server confirms ("sent").
 			pendingRef = 'c' + Date.now();
+			pendingFrame = { type: 'send', room: current.id,
+			    body: text, ref: pendingRef };
 			wsSend({ type: 'send', room: current.id, body: text,
 			    ref: pendingRef });
 			say('');

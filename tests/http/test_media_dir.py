@@ -26,10 +26,14 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_site(tmp_path, media):
+def start_site(tmp_path, media, conf_edit=None):
+    """The test build on a free port; conf_edit(text) may change its
+    kore.conf (the overload tests shrink the database pool)."""
     port = free_port()
     with open(os.path.join(ROOT, "var", "test", "kore1.conf")) as f:
         conf = f.read()
+    if conf_edit is not None:
+        conf = conf_edit(conf)
     conf = re.sub(r"bind\t\t127\.0\.0\.1 \d+", f"bind\t\t127.0.0.1 {port}",
                   conf)
     conf = re.sub(r"^pidfile\t\t\S+", f"pidfile\t\t{tmp_path}/kore.pid", conf,
