@@ -25,7 +25,8 @@ static const char sql_session_lookup[] =
 	"         now() + make_interval(secs => $2) - interval '1 hour'"
 	"  RETURNING 1"
 	")"
-	"SELECT uid, username, role, (SELECT count(*) FROM r) FROM s";
+	"SELECT uid, username, role, (SELECT count(*) FROM r),"
+	"       notify_unread(uid) FROM s";
 
 static const char sql_token_lookup[] =
 	"WITH t AS ("
@@ -38,7 +39,7 @@ static const char sql_token_lookup[] =
 	"         last_used_at < now() - interval '1 minute')"
 	"  RETURNING 1"
 	")"
-	"SELECT uid, username, role, 0 FROM t";
+	"SELECT uid, username, role, 0, notify_unread(uid) FROM t";
 
 /* What both lookups return. */
 enum {
@@ -46,6 +47,7 @@ enum {
 	SESS_COL_USERNAME,
 	SESS_COL_ROLE,
 	SESS_COL_RENEWED,	/* a session's expiry was pushed back */
+	SESS_COL_UNREAD,	/* notifications not read (the bell) */
 };
 
 static const char sql_session_create[] =
@@ -115,6 +117,7 @@ core_session_load(struct http_request *req, struct core_ctx *ctx)
 	    SESS_COL_USERNAME), sizeof(ctx->user.username));
 	ctx->user.role = !strcmp(core_db_value(&ctx->sess, 0,
 	    SESS_COL_ROLE), "admin") ? CORE_ROLE_ADMIN : CORE_ROLE_USER;
+	ctx->user.unread = core_db_int(&ctx->sess, 0, SESS_COL_UNREAD);
 
 	if (ctx->auth == CORE_AUTH_COOKIE && core_db_int(&ctx->sess, 0,
 	    SESS_COL_RENEWED) > 0)
