@@ -275,3 +275,21 @@ def test_empty_state(inbox, new_user):
     assert 'aria-label="Notifications, 0 unread"' in page
     assert inbox.list(u) == {"notifications": [], "unread": 0,
                              "next_cursor": None}
+
+
+def test_reading_the_room_reads_its_notifications(social, inbox, author,
+                                                  other):
+    dm = social.dm(other, author)
+    first = social.send(other, dm["id"])
+    last = social.send(other, dm["id"])
+    assert len([n for n in inbox.of_kind(author, "dm") if n["unread"]]) == 2
+    r = author.post("/api/v1/chat/rooms/%s/read" % dm["id"],
+                    json={"last_id": first["id"]})
+    assert r.status_code == 204, describe(r)
+    unread = [n for n in inbox.of_kind(author, "dm") if n["unread"]]
+    assert [n["link"] for n in unread] == \
+        ["/chat?room=%s#m%s" % (dm["id"], last["id"])]
+    r = author.post("/api/v1/chat/rooms/%s/read" % dm["id"],
+                    json={"last_id": last["id"]})
+    assert r.status_code == 204, describe(r)
+    assert inbox.unread(author) == 0
