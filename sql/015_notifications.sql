@@ -264,3 +264,90 @@ CREATE TRIGGER moderation_queue_notify AFTER UPDATE OF decided_at
     ON moderation_queue
     FOR EACH ROW WHEN (OLD.decided_at IS NULL AND NEW.decided_at IS NOT NULL)
     EXECUTE FUNCTION notify_decided();
+
+-- What each user wants of each kind: in the site only, in the site and
+-- by email (where the site sends one: comments on one's items, chat
+-- mentions), or nothing.  No row: the default.  Moderation decisions
+-- are not a choice: they are always in the inbox, and mailed as before.
+CREATE TABLE notification_prefs (
+	user_id		bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+	kind		text NOT NULL
+			CHECK (kind IN ('comment', 'mention', 'dm', 'like')),
+	channel		text NOT NULL CHECK (channel IN ('site', 'email', 'off')),
+	PRIMARY KEY (user_id, kind),
+	CHECK (channel <> 'email' OR kind IN ('comment', 'mention'))
+);
+
+CREATE FUNCTION notify_channel(p_user bigint, p_kind text) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+	SELECT coalesce((SELECT channel FROM notification_prefs
+	    WHERE user_id = p_user AND kind = p_kind),
+	    CASE WHEN p_kind IN ('comment', 'mention') THEN 'email'
+	    ELSE 'site' END)
+$$;
+
+CREATE OR REPLACE FUNCTION notify_comment(p_app text, p_comment bigint,
+    p_item bigint, p_actor bigint, p_body text) RETURNS SETOF bigint
+LANGUAGE sql AS $$
+	WITH i AS (
+		SELECT p.author_id AS owner, p.title AS subject,
+		       '/blog/' || p.id || '-' || p.slug || '#c' || p_comment
+		       AS link
+		  FROM posts p WHERE p_app = 'blog' AND p.id = p_item
+		UNION ALL
+		SELECT p.owner_id, 'your photo',
+		       '/photos/' || p.id || '#c' || p_comment
+		  FROM photos p WHERE p_app = 'photos' AND p.id = p_item
+	), r AS (
+		SELECT i.owner AS uid, 'comment' AS kind FROM i
+		UNION
+		SELECT m, 'mention' FROM i, notify_mentioned(p_body) m
+		 WHERE m <> i.owner
+	)
+	INSERT INTO notifications (user_id, actor_id, kind, app, post_id,
+	    comment_id, photo_id, photo_comment_id, subject, excerpt, link)
+	SELECT r.uid, p_actor, r.kind, p_app,
+	       CASE p_app WHEN 'blog' THEN p_item END,
+	       CASE p_app WHEN 'blog' THEN p_comment END,
+	       CASE p_app WHEN 'photos' THEN p_item END,
+	       CASE p_app WHEN 'photos' THEN p_comment END,
+	       left(i.subject, 200), left(p_body, 300), i.link
+	  FROM r, i
+	 WHERE r.uid <> p_actor AND notify_channel(r.uid, r.kind) <> 'off'
+	RETURNING user_id
+$$;
+
+CREATE OR REPLACE FUNCTION notify_message(p_message bigint, p_room bigint,
+    p_actor bigint, p_body text) RETURNS SETOF bigint
+LANGUAGE sql AS $$
+	WITH r AS (
+		SELECT cm.user_id AS uid, 'dm' AS kind
+		  FROM chat_rooms k JOIN chat_members cm ON cm.room_id = k.id
+		 WHERE k.id = p_room AND k.kind = 'dm'
+		UNION ALL
+		SELECT m, 'mention' FROM chat_rooms k, notify_mentioned(p_body) m
+		 WHERE k.id = p_room AND k.kind = 'public'
+	)
+	INSERT INTO notifications (user_id, actor_id, kind, app, message_id,
+	    room_id, subject, excerpt, link)
+	SELECT r.uid, p_actor, r.kind, 'chat', p_message, p_room,
+	       coalesce('#' || k.name, ''), left(p_body, 300),
+	       '/chat?room=' || p_room || '#m' || p_message
+	  FROM r, chat_rooms k
+	 WHERE k.id = p_room AND r.uid <> p_actor
+	   AND notify_channel(r.uid, r.kind) <> 'off'
+	RETURNING user_id
+$$;
+
+CREATE OR REPLACE FUNCTION notify_like(p_photo bigint, p_actor bigint)
+RETURNS SETOF bigint
+LANGUAGE sql AS $$
+	INSERT INTO notifications (user_id, actor_id, kind, app, photo_id,
+	    like_photo_id, subject, excerpt, link)
+	SELECT p.owner_id, p_actor, 'like', 'photos', p.id, p.id,
+	       'your photo', left(p.caption, 300), '/photos/' || p.id
+	  FROM photos p
+	 WHERE p.id = p_photo AND p.owner_id <> p_actor
+	   AND notify_channel(p.owner_id, 'like') <> 'off'
+	RETURNING user_id
+$$;

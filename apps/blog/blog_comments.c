@@ -53,6 +53,7 @@ static const char sql_comment_add[] =
 	"         'excerpt', left(c.body, 300),"
 	"         'path', '/blog/' || p.id || '-' || p.slug), $4"
 	"    FROM c, p, me WHERE p.author_id <> c.author_id"
+	"     AND notify_channel(p.author_id, 'comment') = 'email'"
 	"), k AS ("
 	"  INSERT INTO job_outbox (type, queue, args, request_id)"
 	"  SELECT type, queue, args, $4 FROM j"

@@ -52,6 +52,7 @@ const char chat_sql_post[] =
 	"         'path', '/chat?room=' || m.room_id || '#m' || m.id), $5"
 	"    FROM m, r, users me, users o"
 	"   WHERE me.id = $2 AND o.username = ANY($4::text[])"
+	"     AND notify_channel(o.id, 'mention') = 'email'"
 	"     AND o.id <> $2 AND NOT o.banned"
 	"     AND " CHAT_SQL_CAN_READ("r", "o.id")
 	   CORE_JOB_RETURNING

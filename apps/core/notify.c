@@ -213,7 +213,8 @@ CORE_HANDLER_NEED(core_notifications_page, CORE_NEED_USER)
 		    "value=\"%s\"><button type=\"submit\" class=\"secondary\">"
 		    "Mark all read</button></form>", unread ? "1" : "0");
 	}
-	core_html_appendf(buf, "</div>\n");
+	core_html_appendf(buf, "<a href=\"/settings/notifications\">"
+	    "Settings</a></div>\n");
 
 	if (rows == 0) {
 		core_html_appendf(buf, "<section class=\"empty-state\">"

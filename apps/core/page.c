@@ -118,10 +118,7 @@ nav_bell(struct http_request *req, struct kore_buf *buf,
 	core_html_appendf(buf,
 	    "<li><a href=\"/notifications\" class=\"bell\" id=\"nav-bell\" "
 	    "data-unread=\"%lld\" aria-label=\"Notifications, %lld unread\"%R>"
-	    "<svg aria-hidden=\"true\" viewBox=\"0 0 24 24\" width=\"22\" "
-	    "height=\"22\"><path fill=\"currentColor\" d=\"M12 22a2.5 2.5 0 0 0 "
-	    "2.45-2h-4.9A2.5 2.5 0 0 0 12 22zm7-6V11a7 7 0 0 0-5.5-6.84V3.5"
-	    "a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1z\"/></svg>"
+	    "<span class=\"bell-icon\" aria-hidden=\"true\"></span>"
 	    "<span class=\"bell-count\"%R>%lld</span></a></li>\n",
 	    n, n, in ? CURRENT : "", n > 0 ? "" : " hidden", n);
 }

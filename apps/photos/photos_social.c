@@ -77,6 +77,7 @@ static const char sql_comment_add[] =
 	"         'excerpt', left(c.body, 300), 'path', '/photos/' || p.id),"
 	"         $4"
 	"    FROM c, p, me WHERE p.owner_id <> c.author_id"
+	"     AND notify_channel(p.owner_id, 'comment') = 'email'"
 	"), k AS ("
 	"  INSERT INTO job_outbox (type, queue, args, request_id)"
 	"  SELECT type, queue, args, $4 FROM j"
