@@ -101,6 +101,35 @@ try {
 		    'no comment anchor ' + id);
 	});
 
+	await check("a new DM shows in A's chat sidebar at once", async () => {
+		await a.page.goto(base + '/chat');
+		await a.page.locator('#chat[data-link="live"]').waitFor();
+		const before = Number(await bell.getAttribute('data-unread'));
+		await b.page.goto(base + '/chat');
+		// Well before the sidebar's 10 s poll: only the live event can.
+		await b.page.evaluate(async (name) => {
+			const h = {
+				'X-CSRF-Token':
+				    document.getElementById('chat').dataset.csrf,
+				'Accept': 'application/json',
+				'Content-Type': 'application/json',
+			};
+			const r = await fetch('/api/v1/chat/dm/' + name,
+			    { method: 'POST', headers: h, body: '{}' });
+			const room = (await r.json()).room;
+			await fetch(`/api/v1/chat/rooms/${room.id}/messages`, {
+				method: 'POST', headers: h,
+				body: JSON.stringify({ body: 'hello there' }),
+			});
+		}, a.name);
+		await a.page.locator('#dms a', { hasText: '@' + b.name })
+		    .waitFor({ timeout: 4000 });
+		await a.page.waitForFunction((n) =>
+		    Number(document.getElementById('nav-bell').dataset.unread) > n,
+		    before, { timeout: 4000 });
+		await a.page.screenshot({ path: join(shots, 'notify-dm-phone.png') });
+	});
+
 	await check('no server or script errors', async () => {
 		expectTrue(problems.length === 0, problems.slice(0, 3).join('; '));
 	});
