@@ -46,19 +46,25 @@ static const char sql_queue[] =
 
 /* $1 queue ids (array), $2 decision, $3 reason, $4 admin, $5 request. */
 static const char sql_decide_ids[] =
-	"SELECT moderation_decide(q.id, $2, $3, $4, $5)"
+	"SELECT moderation_decide(q.id, $2, $3, $4, $5),"
+	"       array_to_json(notify_recipients(q.kind, q.item_id))"
 	"  FROM moderation_queue q"
 	" WHERE q.id = ANY($1::bigint[]) AND q.decided_at IS NULL";
 
 /* $1 kind, $2 item, then as above. */
 static const char sql_decide_item[] =
-	"SELECT moderation_decide(q.id, $3, $4, $5, $6)"
+	"SELECT moderation_decide(q.id, $3, $4, $5, $6),"
+	"       array_to_json(notify_recipients(q.kind, q.item_id))"
 	"  FROM moderation_queue q"
 	" WHERE q.kind = $1 AND q.item_id = $2 AND q.decided_at IS NULL";
 
-/* Each decision's row: the jobs it queued, for core_jobs_push. */
+/*
+ * Each decision's row: the jobs it queued, for core_jobs_push, and who
+ * it notified (the author; a comment's readers again once approved).
+ */
 enum decide_col {
-	DECIDE_JOBS
+	DECIDE_JOBS,
+	DECIDE_NOTIFY
 };
 
 /* $1 outbox id. */
@@ -159,6 +165,7 @@ admin_decide(struct http_request *req, struct core_ctx *ctx,
 		    "there."));
 
 	core_jobs_push(db, -1, DECIDE_JOBS);
+	core_notify_push(db, -1, DECIDE_NOTIFY);
 	return (CORE_OK);
 }
 

@@ -24,7 +24,8 @@ static const char sql_comments[] =
 enum add_col {
 	ADD_COL_ID,
 	ADD_COL_CREATED,
-	ADD_COL_JOBS
+	ADD_COL_JOBS,
+	ADD_COL_NOTIFY		/* who was notified, core_notify_push */
 };
 
 static const char sql_comment_add[] =
@@ -52,13 +53,17 @@ static const char sql_comment_add[] =
 	"         'excerpt', left(c.body, 300),"
 	"         'path', '/blog/' || p.id || '-' || p.slug), $4"
 	"    FROM c, p, me WHERE p.author_id <> c.author_id"
+	"     AND notify_channel(p.author_id, 'comment') = 'email'"
 	"), k AS ("
 	"  INSERT INTO job_outbox (type, queue, args, request_id)"
 	"  SELECT type, queue, args, $4 FROM j"
 	   CORE_JOB_RETURNING
+	"), n AS ("
+	"  SELECT notify_comment('blog', c.id, c.post_id, c.author_id,"
+	"         c.body) AS uid FROM c"
 	")"
 	"SELECT c.id, " CORE_SQL_TS("c.created_at") ", "
-	CORE_JOBS_JSON("k") " FROM c";
+	CORE_JOBS_JSON("k") ", " CORE_NOTIFY_JSON("n") " FROM c";
 
 /*
  * $1 comment, $2 user, $3 is admin: the comment's or post's author.
@@ -331,6 +336,7 @@ comment_add(struct http_request *req, struct core_ctx *ctx,
 		    "comment on here."));
 
 	core_jobs_push(db, 0, ADD_COL_JOBS);
+	core_notify_push(db, 0, ADD_COL_NOTIFY);
 	return (CORE_OK);
 }
 

@@ -75,6 +75,7 @@ enum {
 	CHAT_POST_COL_ALLOWED,	/* f: over the rate limit */
 	CHAT_POST_COL_JOBS,
 	CHAT_POST_COL_LIVE,	/* f: the credential has ended */
+	CHAT_POST_COL_NOTIFY,	/* who was notified, core_notify_push */
 	CHAT_POST_COL_MSG,	/* CHAT_SQL_MSG_COLS, NULL if none */
 };
 

@@ -272,6 +272,7 @@ message_post(struct http_request *req, struct core_ctx *ctx,
 	}
 
 	core_jobs_push(db, 0, CHAT_POST_COL_JOBS);
+	core_notify_push(db, 0, CHAT_POST_COL_NOTIFY);
 	chat_publish(json_pack("{s:s, s:o}", "type", "message", "message",
 	    chat_message_json(db, 0, CHAT_POST_COL_MSG)));
 	(void)snprintf(loc, sizeof(loc), "/api/v1/chat/messages/%lld",

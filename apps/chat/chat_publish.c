@@ -52,14 +52,19 @@ const char chat_sql_post[] =
 	"         'path', '/chat?room=' || m.room_id || '#m' || m.id), $5"
 	"    FROM m, r, users me, users o"
 	"   WHERE me.id = $2 AND o.username = ANY($4::text[])"
+	"     AND notify_channel(o.id, 'mention') = 'email'"
 	"     AND o.id <> $2 AND NOT o.banned"
 	"     AND " CHAT_SQL_CAN_READ("r", "o.id")
 	   CORE_JOB_RETURNING
+	"), n AS ("
+	"  SELECT notify_message(m.id, m.room_id, m.author_id, m.body) AS uid"
+	"    FROM m"
 	")"
 	"SELECT (SELECT count(*) FROM r),"
 	"       coalesce((SELECT bool_or(archived) FROM r), false),"
 	"       coalesce((SELECT bool_or(ok) FROM t), false),"
 	"       " CORE_JOBS_JSON("j") ", (SELECT live FROM a), "
+	"       " CORE_NOTIFY_JSON("n") ", "
 	        CHAT_SQL_MSG_COLS
 	"  FROM (SELECT 1) one"
 	"  LEFT JOIN (m JOIN users u ON u.id = m.author_id) ON true";

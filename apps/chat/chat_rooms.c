@@ -48,17 +48,29 @@ static const char sql_room_archive[] =
 
 enum { ARCHIVE_COL_ID };
 
-/* $1 viewer, $2 room, $3 last id read.  Never moves backwards. */
+/*
+ * $1 viewer, $2 room, $3 last id read.  Never moves backwards.  The
+ * room's messages read are read in the inbox too (a DM, a mention);
+ * READ_COL_NOTIFY names the viewer when that changed the inbox.
+ */
 static const char sql_room_read[] =
-	"INSERT INTO chat_reads (user_id, room_id, last_read_id)"
-	"SELECT $1, r.id, $3 FROM chat_rooms r"
-	" WHERE r.id = $2 AND " CHAT_SQL_CAN_READ("r", "$1")
-	"    ON CONFLICT (user_id, room_id) DO UPDATE"
-	"   SET last_read_id = greatest(chat_reads.last_read_id,"
-	"       EXCLUDED.last_read_id)"
-	"RETURNING room_id";
+	"WITH x AS ("
+	"  INSERT INTO chat_reads (user_id, room_id, last_read_id)"
+	"  SELECT $1, r.id, $3 FROM chat_rooms r"
+	"   WHERE r.id = $2 AND " CHAT_SQL_CAN_READ("r", "$1")
+	"      ON CONFLICT (user_id, room_id) DO UPDATE"
+	"     SET last_read_id = greatest(chat_reads.last_read_id,"
+	"         EXCLUDED.last_read_id)"
+	"  RETURNING room_id"
+	"), n AS ("
+	"  UPDATE notifications SET read_at = now()"
+	"   WHERE user_id = $1 AND room_id IN (SELECT room_id FROM x)"
+	"     AND message_id <= $3 AND read_at IS NULL"
+	"  RETURNING user_id AS uid"
+	")"
+	"SELECT room_id, " CORE_NOTIFY_JSON("n") " FROM x";
 
-enum { READ_COL_ROOM };
+enum { READ_COL_ROOM, READ_COL_NOTIFY };
 
 /*
  * $1 viewer, $2 the other user's name.  The conversation of a pair is
@@ -259,6 +271,7 @@ room_read(struct http_request *req, struct core_ctx *ctx,
 	CORE_TRY(core_db_run(req, db, sql_room_read, 3, params));
 	if (core_db_rows(db) != 1)
 		return (core_error(req, 404, "No such room."));
+	core_notify_push(db, 0, READ_COL_NOTIFY);
 
 	http_response(req, 204, NULL, 0);
 	return (CORE_DONE);

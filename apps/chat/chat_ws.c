@@ -12,7 +12,8 @@
  *           {"type":"deleted","room_id":1,"id":7,"version":V},
  *           {"type":"typing","room_id":1,"user":"..."},
  *           {"type":"sent","ref":"r1","message":{...}}, {"type":"pong"},
- *           {"type":"error","code":429,"detail":"...","ref":"r1"}
+ *           {"type":"error","code":429,"detail":"...","ref":"r1"},
+ *           {"type":"notify"} (the user's notifications changed)
  *
  * Messages are stored first and then published on the Redis channel
  * agora:chat; every Kore worker of every instance hears each event once
@@ -169,6 +170,7 @@ static int			 sweeping;
 static int	origin_ok(struct http_request *);
 static void	fanout(const char *, size_t);
 static void	revoked(int64_t, const char *);
+static void	notified(const char *, size_t);
 static void	sweep(void *, u_int64_t);
 static void	swept(struct core_dbq *, int);
 static void	frame_subscribe(struct chat_peer *, json_t *);
@@ -208,6 +210,7 @@ CORE_HANDLER(chat_ws)
 		    "WebSocket connections with a session cookie must come "
 		    "from this site's pages."));
 	if (core_pubsub_listen(CHAT_CHANNEL, fanout) == -1 ||
+	    core_pubsub_listen(CORE_NOTIFY_CHANNEL, notified) == -1 ||
 	    core_revoke_listen(revoked) == -1)
 		return (core_error(req, 503, NULL));
 
@@ -372,6 +375,33 @@ fanout(const char *data, size_t len)
 			sub_hold(p, s, data, len);
 		else
 			peer_send(p, data, len);
+	}
+}
+
+/*
+ * The inbox of a user changed (core notify): {"type":"notify"} to each
+ * of their local connections, whatever rooms they follow; the page asks
+ * for the new count (/static/notify.js).
+ */
+static void
+notified(const char *data, size_t len)
+{
+	static const char	 frame[] = "{\"type\":\"notify\"}";
+	struct chat_peer	*p, *next;
+	json_t			*ev;
+	int64_t			 uid;
+
+	if ((ev = json_loadb(data, len, 0, NULL)) == NULL)
+		return;
+	uid = json_id(ev, "user");
+	json_decref(ev);
+	if (uid <= 0)
+		return;
+
+	for (p = TAILQ_FIRST(&peers); p != NULL; p = next) {
+		next = TAILQ_NEXT(p, list);
+		if (p->uid == uid)
+			peer_send(p, frame, sizeof(frame) - 1);
 	}
 }
 
@@ -734,6 +764,7 @@ sent(struct chat_op *op)
 	}
 
 	core_jobs_push(db, 0, CHAT_POST_COL_JOBS);
+	core_notify_push(db, 0, CHAT_POST_COL_NOTIFY);
 	chat_publish(json_pack("{s:s, s:o}", "type", "message", "message",
 	    chat_message_json(db, 0, CHAT_POST_COL_MSG)));
 	peer_send_json(p, json_pack("{s:s, s:s?, s:o}", "type", "sent",

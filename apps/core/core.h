@@ -106,8 +106,12 @@ enum core_user_col {
 	" FROM api_tokens ct WHERE ct.user_id = cu.id AND"		\
 	" ct.token_hash = decode(" h ", 'hex')) ELSE false END)"
 
+/* SQL: the user ids a CTE of notify_*() calls returned, for core_notify_push. */
+#define CORE_NOTIFY_JSON(cte)						\
+	"(SELECT coalesce(json_agg(uid), '[]') FROM " cte ")"
+
 /* The newest migration this build needs (sql/); /readyz checks it. */
-#define CORE_SCHEMA_VERSION	"013_search"
+#define CORE_SCHEMA_VERSION	"015_notifications"
 
 /*
  * A section an app adds to the home page (site.c), registered from the
@@ -166,6 +170,7 @@ struct core_user {
 	int		role;
 	char		email[CORE_EMAIL_MAX + 1];
 	char		created_at[24];		/* CORE_SQL_TS */
+	int64_t		unread;			/* notifications (the bell) */
 };
 
 /* One asynchronous statement whose result the request owns. */
@@ -174,6 +179,7 @@ struct core_db {
 	struct kore_pgsql	sql;
 	PGresult		*res;
 	int			 pushed;	/* its jobs went to Redis */
+	int			 notified;	/* its live events went out */
 	int			 quiet;		/* a failure is the caller's */
 	int			 overloaded;	/* failed: the queue was full */
 };
@@ -508,6 +514,11 @@ void		core_credcache_forget(const char *);
 
 /* publish.c */
 int		core_publish(const char *, const void *, size_t);
+
+/* notify.c: "the inbox of user N changed", for their open pages. */
+#define CORE_NOTIFY_CHANNEL	"agora:notify"
+
+void		core_notify_push(struct core_db *, int, int);
 
 /* revoke.c */
 void		core_revoke_user(int64_t);

@@ -2,6 +2,7 @@
  * The one page layout every app renders into, and its CSRF form fields.
  */
 
+#include <stdio.h>
 #include <string.h>
 
 #include "core/core.h"
@@ -11,6 +12,8 @@
 
 static void	nav_link(struct http_request *, struct kore_buf *,
 		    const char *, const char *);
+static void	nav_bell(struct http_request *, struct kore_buf *,
+		    struct core_ctx *);
 
 /*
  * Open a page: <head>, the navigation (with the signed-in user and a
@@ -23,6 +26,20 @@ core_page_begin(struct http_request *req, struct kore_buf *buf,
     const char *title)
 {
 	struct core_ctx		*ctx = http_state_get(req);
+	char			 unread[32], live[160];
+
+	/* The count in the tab's title too: "(3) Blog · Agora". */
+	unread[0] = '\0';
+	if (ctx != NULL && ctx->user.id != 0 && ctx->user.unread > 0)
+		(void)snprintf(unread, sizeof(unread), "(%lld) ",
+		    (long long)ctx->user.unread);
+
+	/* Signed-in pages keep the bell live (notify.js). */
+	live[0] = '\0';
+	if (ctx != NULL && ctx->user.id != 0 && ctx->auth == CORE_AUTH_COOKIE)
+		(void)snprintf(live, sizeof(live),
+		    "<script src=\"%s\" defer></script>\n",
+		    core_static_url("/static/notify.js"));
 
 	core_html_appendf(buf,
 	    "<!doctype html>\n<html lang=\"en\">\n<head>\n"
@@ -30,21 +47,21 @@ core_page_begin(struct http_request *req, struct kore_buf *buf,
 	    "<meta name=\"viewport\" content=\"width=device-width, "
 	    "initial-scale=1\">\n"
 	    "<meta name=\"color-scheme\" content=\"light dark\">\n"
-	    "<title>%s · Agora</title>\n"
+	    "<title>%R%s · Agora</title>\n"
 	    "<link rel=\"icon\" href=\"/favicon.svg\" "
 	    "type=\"image/svg+xml\">\n"
 	    "<link rel=\"stylesheet\" href=\"%s\">\n"
 	    "<link rel=\"stylesheet\" href=\"%s\">\n"
 	    "<script src=\"%s\" defer></script>\n"
 	    "<script src=\"%s\" defer></script>\n"
-	    "</head>\n<body>\n"
+	    "%R</head>\n<body>\n"
 	    "<header class=\"container\">\n<nav class=\"site-nav\">\n"
 	    "<ul><li><a href=\"/\" class=\"brand\"%R><strong>Agora</strong>"
-	    "</a></li></ul>\n<ul>\n", title,
+	    "</a></li></ul>\n<ul>\n", unread, title,
 	    core_static_url("/static/pico.min.css"),
 	    core_static_url("/static/agora.css"),
 	    core_static_url("/static/time.js"),
-	    core_static_url("/static/search.js"),
+	    core_static_url("/static/search.js"), live,
 	    req != NULL && !strcmp(req->path, "/") ? CURRENT : "");
 	nav_link(req, buf, "/blog", "Blog");
 	nav_link(req, buf, "/chat", "Chat");
@@ -55,6 +72,7 @@ core_page_begin(struct http_request *req, struct kore_buf *buf,
 
 	if (ctx != NULL && ctx->user.id != 0 &&
 	    ctx->auth == CORE_AUTH_COOKIE) {
+		nav_bell(req, buf, ctx);
 		core_html_appendf(buf,
 		    "<li><span class=\"who\" data-user=\"%s\">%A<span>%s</span></span>"
 		    "</li>\n"
@@ -81,6 +99,28 @@ core_page_begin(struct http_request *req, struct kore_buf *buf,
 	    "<ul id=\"nav-suggest\" class=\"nav-suggest\" role=\"listbox\" "
 	    "aria-label=\"Suggestions\" hidden></ul></form>\n"
 	    "</header>\n<main class=\"container\">\n");
+}
+
+/*
+ * The bell: the unread count the session lookup brought (one indexed
+ * count in the same statement, no query of its own), kept current
+ * without a reload by /static/notify.js.
+ */
+static void
+nav_bell(struct http_request *req, struct kore_buf *buf,
+    struct core_ctx *ctx)
+{
+	long long	n;
+	int		in;
+
+	n = ctx->user.unread;
+	in = req != NULL && !strcmp(req->path, "/notifications");
+	core_html_appendf(buf,
+	    "<li><a href=\"/notifications\" class=\"bell\" id=\"nav-bell\" "
+	    "data-unread=\"%lld\" aria-label=\"Notifications, %lld unread\"%R>"
+	    "<span class=\"bell-icon\" aria-hidden=\"true\"></span>"
+	    "<span class=\"bell-count\"%R>%lld</span></a></li>\n",
+	    n, n, in ? CURRENT : "", n > 0 ? "" : " hidden", n);
 }
 
 /* A nav link to section `path`, marked when the page is in it. */

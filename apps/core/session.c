@@ -27,8 +27,8 @@ static const char sql_session_lookup[] =
 	"  RETURNING 1"
 	")"
 	"SELECT uid, username, role, (SELECT count(*) FROM r),"
-	"       (extract(epoch FROM expires_at) * 1000)::bigint, email, created"
-	"  FROM s";
+	"       (extract(epoch FROM expires_at) * 1000)::bigint, email, created,"
+	"       notify_unread(uid) FROM s";
 
 static const char sql_token_lookup[] =
 	"WITH t AS ("
@@ -42,7 +42,8 @@ static const char sql_token_lookup[] =
 	"         last_used_at < now() - interval '1 minute')"
 	"  RETURNING 1"
 	")"
-	"SELECT uid, username, role, 0, 0, email, created FROM t";
+	"SELECT uid, username, role, 0, 0, email, created, notify_unread(uid)"
+	"  FROM t";
 
 /* What both lookups return. */
 enum {
@@ -53,6 +54,7 @@ enum {
 	SESS_COL_EXPIRES_MS,	/* a session's end (ms since the epoch) */
 	SESS_COL_EMAIL,
 	SESS_COL_CREATED_AT,
+	SESS_COL_UNREAD,	/* notifications not read (the bell) */
 };
 
 static const char sql_session_create[] =
@@ -136,6 +138,7 @@ core_session_load(struct http_request *req, struct core_ctx *ctx)
 	    SESS_COL_EMAIL), sizeof(ctx->user.email));
 	kore_strlcpy(ctx->user.created_at, core_db_value(&ctx->sess, 0,
 	    SESS_COL_CREATED_AT), sizeof(ctx->user.created_at));
+	ctx->user.unread = core_db_int(&ctx->sess, 0, SESS_COL_UNREAD);
 
 	if (ctx->auth == CORE_AUTH_COOKIE && core_db_int(&ctx->sess, 0,
 	    SESS_COL_RENEWED) > 0)

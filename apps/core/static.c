@@ -39,6 +39,7 @@ ASSET_DECL(chat_js);
 ASSET_DECL(photos_js);
 ASSET_DECL(time_js);
 ASSET_DECL(search_js);
+ASSET_DECL(notify_js);
 ASSET_DECL(favicon_svg);
 ASSET_DECL(favicon_ico);
 
@@ -75,6 +76,8 @@ static struct asset static_assets[] = {
 	    1),
 	ASSET("/static/time.js", time_js, "text/javascript; charset=utf-8", 1),
 	ASSET("/static/search.js", search_js,
+	    "text/javascript; charset=utf-8", 1),
+	ASSET("/static/notify.js", notify_js,
 	    "text/javascript; charset=utf-8", 1),
 	ASSET("/favicon.svg", favicon_svg, "image/svg+xml", 0),
 	ASSET("/favicon.ico", favicon_ico, "image/x-icon", 0),

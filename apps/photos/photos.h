@@ -103,7 +103,8 @@ enum photos_comment_col {
 enum photos_comment_new_col {
 	PH_CMNEW_ID,
 	PH_CMNEW_CREATED,
-	PH_CMNEW_JOBS
+	PH_CMNEW_JOBS,
+	PH_CMNEW_NOTIFY
 };
 
 /* What core_media_upload() leaves in ctx->db[3] (core/media.c). */
@@ -114,7 +115,8 @@ enum photos_upload_col {
 
 /* What photos_like() leaves in its db. */
 enum photos_like_col {
-	PH_LIKE_COUNT
+	PH_LIKE_COUNT,
+	PH_LIKE_NOTIFY
 };
 
 /* photos_store.c */

@@ -21,10 +21,14 @@ static const char sql_like[] =
 	"     FOR UPDATE OF p"
 	"), i AS ("
 	"  INSERT INTO photo_likes (photo_id, user_id)"
-	"  SELECT id, $2 FROM p ON CONFLICT DO NOTHING RETURNING 1"
+	"  SELECT id, $2 FROM p ON CONFLICT DO NOTHING"
+	"  RETURNING photo_id, user_id"
+	"), n AS ("
+	"  SELECT notify_like(i.photo_id, i.user_id) AS uid FROM i"
 	")"
 	"UPDATE photos SET like_count = like_count + (SELECT count(*) FROM i)"
-	" WHERE id IN (SELECT id FROM p) RETURNING like_count";
+	" WHERE id IN (SELECT id FROM p)"
+	" RETURNING like_count, " CORE_NOTIFY_JSON("n");
 
 static const char sql_unlike[] =
 	"WITH p AS ("
@@ -73,13 +77,17 @@ static const char sql_comment_add[] =
 	"         'excerpt', left(c.body, 300), 'path', '/photos/' || p.id),"
 	"         $4"
 	"    FROM c, p, me WHERE p.owner_id <> c.author_id"
+	"     AND notify_channel(p.owner_id, 'comment') = 'email'"
 	"), k AS ("
 	"  INSERT INTO job_outbox (type, queue, args, request_id)"
 	"  SELECT type, queue, args, $4 FROM j"
 	   CORE_JOB_RETURNING
+	"), n AS ("
+	"  SELECT notify_comment('photos', c.id, c.photo_id, c.author_id,"
+	"         c.body) AS uid FROM c"
 	")"
 	"SELECT c.id, " CORE_SQL_TS("c.created_at") ", " CORE_JOBS_JSON("k")
-	"  FROM c";		/* enum photos_comment_new_col */
+	", " CORE_NOTIFY_JSON("n") "  FROM c";		/* enum photos_comment_new_col */
 
 /*
  * $1 comment, $2 viewer, $3 admin.  Its author, the photo's owner or an
@@ -165,6 +173,8 @@ photos_like(struct http_request *req, struct core_ctx *ctx,
 	CORE_TRY(core_db_run(req, db, on ? sql_like : sql_unlike, 3, a.v));
 	if (core_db_rows(db) != 1)
 		return (core_error(req, 404, "No such photo."));
+	if (on)
+		core_notify_push(db, 0, PH_LIKE_NOTIFY);
 
 	return (CORE_OK);
 }
@@ -216,6 +226,7 @@ photos_comment_add(struct http_request *req, struct core_ctx *ctx,
 		return (core_error(req, 404, "No such photo."));
 
 	core_jobs_push(db, 0, PH_CMNEW_JOBS);
+	core_notify_push(db, 0, PH_CMNEW_NOTIFY);
 	return (CORE_OK);
 }
 

@@ -446,6 +446,12 @@
 	function onFrame(f) {
 		const room = f.message ? f.message.room_id : f.room_id;
 		switch (f.type) {
+		case 'notify':
+			// A new conversation or mention: the sidebar at once,
+			// the bell (notify.js) too.
+			loadRooms();
+			window.dispatchEvent(new Event('agora:notify'));
+			break;
 		case 'sent':
 			if (f.ref && f.ref === pendingRef) {
 				composer.elements.body.value = '';
