@@ -157,7 +157,7 @@ list_page_load(struct http_request *req, struct core_db *db, long long n,
 	params[0] = core_num(&limit, n + 1);
 	params[1] = core_num(&offset, (page - 1) * n);
 
-	return (core_db_run(req, db, sql_posts_page, 2, params));
+	return (core_db_run_prepared(req, db, sql_posts_page, 2, params));
 }
 
 /* The page as {posts, page}, kept in the page cache when it is a full one. */
@@ -203,7 +203,7 @@ list_after_load(struct http_request *req, struct core_db *db, long long n)
 	}
 	params[2] = core_num(&limit, n + 1);
 
-	return (core_db_run(req, db, sql_posts_after, 3, params));
+	return (core_db_run_prepared(req, db, sql_posts_after, 3, params));
 }
 
 /* The rows as {posts, next_cursor}; null when none follow. */

@@ -45,7 +45,7 @@ CORE_HANDLER(blog_index)
 	if (cached == NULL) {
 		ctx->stage = 1;
 		params[0] = core_num(&offset, (page - 1) * BLOG_PAGE_SIZE);
-		CORE_TRY(core_db_run(req, db, sql_index, 1, params));
+		CORE_TRY(core_db_run_prepared(req, db, sql_index, 1, params));
 	}
 
 	buf = core_page_open(req, "Blog");

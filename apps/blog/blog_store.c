@@ -201,7 +201,7 @@ blog_post_load(struct http_request *req, struct core_ctx *ctx,
 	params[0] = core_num(&pid, id);
 	params[1] = core_num(&uid, ctx->user.id);
 	params[2] = ctx->user.role == CORE_ROLE_ADMIN ? "true" : "false";
-	CORE_TRY(core_db_run(req, db, sql_post_get, 3, params));
+	CORE_TRY(core_db_run_prepared(req, db, sql_post_get, 3, params));
 
 	/* Who sees a post is agora_post_visible (sql/013_search.sql). */
 	if (core_db_rows(db) != 1)

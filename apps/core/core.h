@@ -182,6 +182,7 @@ struct core_db {
 	int			 notified;	/* its live events went out */
 	int			 quiet;		/* a failure is the caller's */
 	int			 overloaded;	/* failed: the queue was full */
+	int			 retried;	/* re-prepared once (26000) */
 };
 
 /* A statement with no request behind it (core_dbq_run). */
@@ -348,6 +349,16 @@ int		core_db_rows(struct core_db *);
 const char	*core_db_value(struct core_db *, int, int);
 int		core_db_isnull(struct core_db *, int, int);
 int64_t		core_db_int(struct core_db *, int, int);
+int		core_db_run_prepared(struct http_request *, struct core_db *,
+		    const char *, int, const char **);
+
+/* dbprep.c */
+#define CORE_DBPREP_EXEC	1
+#define CORE_DBPREP_PREPARE	2
+int		core_dbprep_send(struct kore_pgsql *, const char *, int,
+		    const char **);
+void		core_dbprep_done(struct kore_pgsql *, const char *);
+void		core_dbprep_forget(struct kore_pgsql *);
 const char	*core_db_sqlstate(struct core_db *);
 int		core_db_bool(struct core_db *, int, int);
 

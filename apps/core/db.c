@@ -20,10 +20,17 @@
 #define DB_DONE		3
 #define DB_FAILED	4
 #define DB_CONFLICT	5
+#define DB_PREPARING	6
 
 /* What Kore's pgsql layer says when its queue of waiting statements is full. */
 #define DB_QUEUE_FULL	"no available connection"
 
+static int	db_run(struct http_request *, struct core_db *, const char *,
+		    int, const char **, int);
+static int	db_prepared(struct http_request *, struct core_db *,
+		    const char *);
+static void	db_restart(struct http_request *, struct core_db *);
+static int	db_state_is(struct kore_pgsql *, const char *);
 static int	db_fail(struct http_request *, struct core_db *);
 static int	db_overload(struct http_request *, struct core_db *);
 static void	db_take_result(struct core_db *);
@@ -44,6 +51,27 @@ int
 core_db_run(struct http_request *req, struct core_db *db, const char *query,
     int count, const char **params)
 {
+	return (db_run(req, db, query, count, params, 0));
+}
+
+/*
+ * core_db_run() for a statement on a hot path, prepared once per
+ * connection (dbprep.c).  `query` must be a constant: its address
+ * names it.
+ */
+int
+core_db_run_prepared(struct http_request *req, struct core_db *db,
+    const char *query, int count, const char **params)
+{
+	return (db_run(req, db, query, count, params, 1));
+}
+
+static int
+db_run(struct http_request *req, struct core_db *db, const char *query,
+    int count, const char **params, int prepared)
+{
+	int		rc;
+
 	for (;;) {
 		switch (db->state) {
 		case DB_IDLE:
@@ -64,11 +92,24 @@ core_db_run(struct http_request *req, struct core_db *db, const char *query,
 					return (db_overload(req, db));
 				return (db_fail(req, db));
 			}
+			if (prepared) {
+				rc = core_dbprep_send(&db->sql, query, count,
+				    params);
+				if (rc == -1)
+					return (db_fail(req, db));
+				db->state = rc == CORE_DBPREP_PREPARE ?
+				    DB_PREPARING : DB_RUNNING;
+				return (CORE_WAIT);
+			}
 			if (!kore_pgsql_query_param_fields(&db->sql, query, 0,
 			    count, params, NULL, NULL))
 				return (db_fail(req, db));
 			db->state = DB_RUNNING;
 			return (CORE_WAIT);
+		case DB_PREPARING:
+			if ((rc = db_prepared(req, db, query)) != CORE_OK)
+				return (rc);
+			break;
 		case DB_RUNNING:
 			switch (db->sql.state) {
 			case KORE_PGSQL_STATE_WAIT:
@@ -85,6 +126,14 @@ core_db_run(struct http_request *req, struct core_db *db, const char *query,
 				db->state = DB_DONE;
 				break;
 			case KORE_PGSQL_STATE_ERROR:
+				/* A replaced connection lost its statements. */
+				if (prepared && !db->retried &&
+				    db_state_is(&db->sql, "26000")) {
+					core_dbprep_forget(&db->sql);
+					db->retried = 1;
+					db_restart(req, db);
+					break;
+				}
 				return (db_fail(req, db));
 			default:
 				kore_pgsql_continue(&db->sql);
@@ -100,6 +149,63 @@ core_db_run(struct http_request *req, struct core_db *db, const char *query,
 			return (CORE_DONE);
 		}
 	}
+}
+
+/*
+ * The statement is being prepared on the connection db->sql holds.
+ * CORE_OK once it is (db_run then sends it again, on whichever
+ * connection the pool gives), CORE_WAIT meanwhile, or what db_fail says.
+ */
+static int
+db_prepared(struct http_request *req, struct core_db *db, const char *query)
+{
+	for (;;) {
+		switch (db->sql.state) {
+		case KORE_PGSQL_STATE_WAIT:
+			return (CORE_WAIT);
+		case KORE_PGSQL_STATE_DONE:
+			core_dbprep_done(&db->sql, query);
+			kore_pgsql_continue(&db->sql);
+			break;
+		case KORE_PGSQL_STATE_COMPLETE:
+			db_restart(req, db);
+			return (CORE_OK);
+		case KORE_PGSQL_STATE_ERROR:
+			/* Prepared already (this worker forgot it had). */
+			if (db_state_is(&db->sql, "42P05")) {
+				core_dbprep_done(&db->sql, query);
+				kore_pgsql_continue(&db->sql);
+				break;
+			}
+			return (db_fail(req, db));
+		default:
+			kore_pgsql_continue(&db->sql);
+			return (CORE_WAIT);
+		}
+	}
+}
+
+/* Whether the statement in `sql` failed with SQLSTATE `code`. */
+static int
+db_state_is(struct kore_pgsql *sql, const char *code)
+{
+	const char	*s;
+
+	if (sql->result == NULL)
+		return (0);
+	s = PQresultErrorField(sql->result, PG_DIAG_SQLSTATE);
+
+	return (s != NULL && !strcmp(s, code));
+}
+
+/* Start the statement over: a connection from the pool, then send. */
+static void
+db_restart(struct http_request *req, struct core_db *db)
+{
+	kore_pgsql_cleanup(&db->sql);
+	kore_pgsql_init(&db->sql);
+	kore_pgsql_bind_request(&db->sql, req);
+	db->state = DB_SETUP;
 }
 
 /* Whether a quiet statement (db->quiet) failed. */

@@ -109,9 +109,11 @@ core_session_load(struct http_request *req, struct core_ctx *ctx)
 	params[1] = ttl;
 
 	if (ctx->auth == CORE_AUTH_BEARER)
-		rc = core_db_run(req, &ctx->sess, sql_token_lookup, 1, params);
+		rc = core_db_run_prepared(req, &ctx->sess, sql_token_lookup, 1,
+		    params);
 	else
-		rc = core_db_run(req, &ctx->sess, sql_session_lookup, 2, params);
+		rc = core_db_run_prepared(req, &ctx->sess, sql_session_lookup,
+		    2, params);
 	if (rc != CORE_OK)
 		return (rc);
 
