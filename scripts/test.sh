@@ -5,7 +5,8 @@
 # worker dying, a seccomp violation or a sanitizer report in the log.
 #
 # scripts/test.sh [suite ...] runs only the named suites (unit, http,
-# blog, chat, photos, vision, search, site, jobs, browser, deploy, setup)
+# blog, chat, photos, vision, search, people, site, jobs, browser, deploy,
+# setup)
 # against the same fresh stack.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -200,6 +201,8 @@ want site && [ -d tests/site ] && pytest_suite site tests/site
 # The object detector: its converter, its model, the worker's command.
 want vision && [ -d tests/vision ] && pytest_suite vision tests/vision
 want search && [ -d tests/search ] && pytest_suite search tests/search
+# People: the greeting, profiles, settings, sessions and tokens.
+want people && [ -d tests/people ] && pytest_suite people tests/people
 # Last: the job suite stops and restarts the worker and Redis.
 want jobs && [ -d tests/jobs ] && pytest_suite jobs tests/jobs
 
