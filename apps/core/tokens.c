@@ -1,6 +1,5 @@
 /*
- * API tokens: list, create and revoke (/api/v1/tokens), and the public
- * profile of a user (/api/v1/users/{id}).
+ * API tokens: list, create and revoke (/api/v1/tokens).
  */
 
 #include <string.h>
@@ -36,11 +35,6 @@ static const char sql_token_revoke[] =
 	"DELETE FROM api_tokens WHERE id = $1 AND user_id = $2"
 	"  RETURNING id, encode(token_hash, 'hex')";
 enum { REVOKE_ID, REVOKE_HASH };
-
-static const char sql_user_public[] =
-	"SELECT u.id, u.username, " CORE_SQL_TS("u.created_at")
-	"  FROM users u WHERE u.id = $1 AND NOT u.banned";
-enum { PUBLIC_ID, PUBLIC_USERNAME, PUBLIC_CREATED_AT };
 
 /* GET lists the caller's tokens; POST {name} creates one. */
 CORE_HANDLER_NEED(core_api_tokens, CORE_NEED_USER)
@@ -78,32 +72,6 @@ CORE_HANDLER_NEED(core_api_token, CORE_NEED_USER)
 
 	http_response(req, 204, NULL, 0);
 	return (CORE_DONE);
-}
-
-/* GET /api/v1/users/{id}: what anyone may know about an account. */
-CORE_HANDLER(core_api_user)
-{
-	struct core_num		 uid;
-	struct core_db		*db;
-	const char		*params[1], *rest;
-	int64_t			 id;
-
-	if (core_path_id(req, "/api/v1/users/", &id, &rest) == -1 ||
-	    *rest != '\0')
-		return (core_error(req, 404, NULL));
-
-	db = &ctx->db[0];
-	params[0] = core_num(&uid, id);
-	CORE_TRY(core_db_run(req, db, sql_user_public, 1, params));
-
-	if (core_db_rows(db) != 1)
-		return (core_error(req, 404, "No such user."));
-
-	return (core_json_send(req, 200, json_pack(
-	    "{s:{s:I, s:s, s:s}}", "user",
-	    "id", (json_int_t)core_db_int(db, 0, PUBLIC_ID),
-	    "username", core_db_value(db, 0, PUBLIC_USERNAME),
-	    "created_at", core_db_value(db, 0, PUBLIC_CREATED_AT))));
 }
 
 static int

@@ -35,3 +35,55 @@ def away(psql):
         psql("UPDATE users SET home_seen_at = home_seen_at - "
              "interval '1 hour' WHERE username = :'p1'", actor.username)
     return go
+
+
+def jpeg():
+    """A small JPEG of a random colour (each upload a new file)."""
+    import io
+    import os
+    from PIL import Image
+    img = Image.new("RGB", (64, 48), tuple(os.urandom(3)))
+    out = io.BytesIO()
+    img.save(out, "JPEG")
+    return out.getvalue()
+
+
+@pytest.fixture
+def photo(admin, helpers):
+    """photo(actor, caption) -> the id of a processed photo of actor's."""
+    made = []
+
+    def upload(actor, caption="A photo"):
+        r = actor.post("/api/v1/photos", files={
+            "file": ("p.jpg", jpeg(), "image/jpeg"),
+            "caption": (None, caption)})
+        assert r.status_code == 201, r.text
+        pid = r.json()["photo"]["id"]
+        made.append(pid)
+        helpers.wait_for(lambda: actor.get("/api/v1/photos/%s" % pid)
+                         .json()["photo"]["status"] == "ready",
+                         what="the photo to be processed")
+        return pid
+    yield upload
+    for pid in made:
+        admin.delete("/api/v1/photos/%s" % pid)
+
+
+@pytest.fixture
+def set_profile(psql):
+    """set_profile(actor, display_name=, bio=, website=): straight into the
+    database, for what the settings would refuse."""
+    def go(actor, display_name="", bio="", website=""):
+        psql("UPDATE users SET display_name = :'p2', bio = :'p3',"
+             " website = :'p4' WHERE username = :'p1'",
+             actor.username, display_name, bio, website)
+    return go
+
+
+@pytest.fixture
+def ban(admin):
+    def go(actor, undo=False):
+        r = admin.post("/api/v1/admin/users/%s/%s" %
+                       (actor.id, "unban" if undo else "ban"), json={})
+        assert r.status_code == 200, r.text
+    return go

@@ -268,7 +268,7 @@ def test_tiles_show_the_author_and_the_caption(author, anon, photos_api,
     tile = re.search(r'<li><a href="/photos/%s">.*?</li>' % pid, page.text,
                      re.S).group(0)
     assert re.search(r'<p class="tile-meta"><span class="avatar av-[0-7]" '
-                     r'aria-hidden="true">.</span><a href="/photos/u/%s">%s</a>'
+                     r'aria-hidden="true">.</span><a href="/u/%s">%s</a>'
                      % (author.username, author.username), tile), tile
     caption = re.search(r'<p class="tile-caption">(.*?)</p>', tile).group(1)
     assert caption.startswith("Golden hour on the ridge é")
@@ -296,9 +296,9 @@ def test_authors_have_the_same_avatar_everywhere(author, other, anon, blog,
         assert mark.search(page), page[:200]
     # The commenter too, in the comments.
     assert re.search(r'<span class="avatar av-[0-7]" aria-hidden="true">%s'
-                     r'</span><strong>%s</strong>' % (
-                         other.username[0].upper(), other.username),
-                     pages[1])
+                     r'</span><a href="/u/%s"><strong>%s</strong>' % (
+                         other.username[0].upper(), other.username,
+                         other.username), pages[1])
 
 
 def test_the_stylesheet_is_whole(anon):
