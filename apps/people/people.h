@@ -46,9 +46,35 @@ struct people_profile {
 	struct core_db	*rooms;
 };
 
+/* The columns of the user's own fields (people_account.c). */
+enum people_me_col {
+	ME_USERNAME,
+	ME_EMAIL,
+	ME_DISPLAY_NAME,
+	ME_BIO,
+	ME_WEBSITE
+};
+
+/* What a profile change sets; NULL leaves a field as it is. */
+struct people_fields {
+	const char	*display_name;
+	const char	*bio;
+	const char	*website;
+};
+
 /* people_store.c */
 int		people_profile_load(struct http_request *, struct core_ctx *,
 		    const char *, struct people_profile *);
+
+/* people_account.c */
+int		people_me_load(struct http_request *, struct core_ctx *,
+		    struct core_db *);
+int		people_profile_save(struct http_request *, struct core_ctx *,
+		    struct core_db *, struct people_fields *, json_t **);
+int		people_password_change(struct http_request *,
+		    struct core_ctx *, const char *, const char *, int, int *,
+		    json_t **);
+json_t		*people_json_me(struct core_db *);
 
 /* people_rules.c */
 int		people_rule_display_name(const char *, const char **);

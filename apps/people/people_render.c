@@ -271,3 +271,15 @@ people_json_profile(struct people_profile *pr)
 	    "rooms", (json_int_t)core_db_int(u, 0, PROFILE_ROOMS),
 	    "posts", posts, "photos", photos, "rooms", rooms));
 }
+
+/* The user's own fields (people_me_col), as the API gives them. */
+json_t *
+people_json_me(struct core_db *db)
+{
+	return (json_pack("{s:s, s:s, s:s, s:s, s:s}",
+	    "username", core_db_value(db, 0, ME_USERNAME),
+	    "email", core_db_value(db, 0, ME_EMAIL),
+	    "display_name", core_db_value(db, 0, ME_DISPLAY_NAME),
+	    "bio", core_db_value(db, 0, ME_BIO),
+	    "website", core_db_value(db, 0, ME_WEBSITE)));
+}
