@@ -76,6 +76,24 @@ int		people_password_change(struct http_request *,
 		    json_t **);
 json_t		*people_json_me(struct core_db *);
 
+/* people_sessions.c */
+enum people_session_col {
+	SESS_ID,
+	SESS_CREATED,
+	SESS_SEEN,
+	SESS_ADDRESS,
+	SESS_AGENT,
+	SESS_CURRENT
+};
+
+int		people_sessions_load(struct http_request *, struct core_ctx *,
+		    struct core_db *);
+int		people_sessions_end(struct http_request *, struct core_ctx *,
+		    struct core_db *, int64_t);
+void		people_render_sessions(struct http_request *,
+		    struct kore_buf *, struct core_db *);
+json_t		*people_json_sessions(struct core_db *);
+
 /* people_rules.c */
 int		people_rule_display_name(const char *, const char **);
 int		people_rule_bio(const char *, const char **);

@@ -37,6 +37,10 @@ CORE_HANDLER_NEED(people_settings_page, CORE_NEED_USER)
 	else if (saved != NULL && !strcmp(saved, "password-tokens"))
 		notice = "Your password was changed. Every other browser was "
 		    "signed out and your API tokens were revoked.";
+	else if (saved != NULL && !strcmp(saved, "session"))
+		notice = "That browser was signed out.";
+	else if (saved != NULL && !strcmp(saved, "sessions"))
+		notice = "Every other browser was signed out.";
 
 	return (settings_render(req, ctx, 200, &f, NULL, notice, NULL));
 }
@@ -85,7 +89,10 @@ CORE_HANDLER_NEED(people_settings_password, CORE_NEED_CHANGE)
 	}
 
 	/* The profile fields as they are, for the page around the form. */
-	CORE_TRY(people_me_load(req, ctx, &ctx->db[2]));
+	if ((rc = people_me_load(req, ctx, &ctx->db[2])) != CORE_OK) {
+		json_decref(errors);
+		return (rc);
+	}
 	f.display_name = core_db_value(&ctx->db[2], 0, ME_DISPLAY_NAME);
 	f.bio = core_db_value(&ctx->db[2], 0, ME_BIO);
 	f.website = core_db_value(&ctx->db[2], 0, ME_WEBSITE);
@@ -108,6 +115,9 @@ settings_render(struct http_request *req, struct core_ctx *ctx, int status,
 {
 	struct kore_buf		*buf;
 
+	/* Slot 3: the other slots are the forms' own. */
+	CORE_TRY(people_sessions_load(req, ctx, &ctx->db[3]));
+
 	buf = core_page_open(req, "Settings");
 	core_html_appendf(buf, "<div class=\"settings\">\n<hgroup><h1>Settings"
 	    "</h1><p>Your profile is at <a href=\"/u/%U\">/u/%s</a>.</p>"
@@ -121,6 +131,7 @@ settings_render(struct http_request *req, struct core_ctx *ctx, int status,
 	core_html_appendf(buf, "<nav class=\"settings-nav\" aria-label=\""
 	    "Settings\"><ul><li><a href=\"#profile\">Profile</a></li>"
 	    "<li><a href=\"#password\">Password</a></li>"
+	    "<li><a href=\"#sessions\">Sessions</a></li>"
 	    "<li><a href=\"/settings/tokens\">API tokens</a></li></ul></nav>\n");
 
 	/* The profile. */
@@ -168,6 +179,8 @@ settings_render(struct http_request *req, struct core_ctx *ctx, int status,
 	    "name=\"keep_tokens\" value=\"1\"> Keep my API tokens (otherwise "
 	    "they are revoked)</label>\n<button type=\"submit\">Change "
 	    "password</button>\n</form>\n</section>\n", CORE_PASSWORD_MIN);
+
+	people_render_sessions(req, buf, &ctx->db[3]);
 
 	core_html_appendf(buf, "</div>\n");
 
