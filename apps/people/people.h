@@ -64,7 +64,7 @@ struct people_fields {
 
 /* people_store.c */
 int		people_profile_load(struct http_request *, struct core_ctx *,
-		    const char *, struct people_profile *);
+		    const char *, int, struct people_profile *);
 
 /* people_account.c */
 int		people_me_load(struct http_request *, struct core_ctx *,

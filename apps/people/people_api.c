@@ -12,7 +12,7 @@ CORE_HANDLER(people_api_user)
 	struct people_profile	 pr;
 
 	CORE_TRY(people_profile_load(req, ctx,
-	    req->path + strlen("/api/v1/users/"), &pr));
+	    req->path + strlen("/api/v1/users/"), 1, &pr));
 
 	return (core_json_send(req, 200, json_pack("{s:o}", "user",
 	    people_json_profile(&pr))));

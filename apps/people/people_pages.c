@@ -13,7 +13,7 @@ CORE_HANDLER(people_profile_page)
 	const char		*name;
 
 	name = req->path + strlen("/u/");
-	CORE_TRY(people_profile_load(req, ctx, name, &pr));
+	CORE_TRY(people_profile_load(req, ctx, name, 0, &pr));
 
 	buf = core_page_open(req, core_db_value(pr.user, 0,
 	    PROFILE_USERNAME));

@@ -67,12 +67,13 @@ static const char sql_rooms[] =
 
 /*
  * Load the profile of `name` as the request's viewer sees it, into
- * statement slots 0 to 3 (named in `out`).  CORE_OK, CORE_WAIT, or
+ * statement slots 0 to 3 (named in `out`); with `by_id`, an all-digit
+ * `name` that names nobody is an id.  CORE_OK, CORE_WAIT, or
  * CORE_DONE after a 404 when there is nobody of that name to show.
  */
 int
 people_profile_load(struct http_request *req, struct core_ctx *ctx,
-    const char *name, struct people_profile *out)
+    const char *name, int by_id, struct people_profile *out)
 {
 	struct core_num	 viewer, uid, num;
 	const char	*params[4];
@@ -88,7 +89,7 @@ people_profile_load(struct http_request *req, struct core_ctx *ctx,
 	for (p = name; isdigit((unsigned char)*p); p++)
 		;
 	id = 0;
-	if (*p == '\0' && p != name) {
+	if (by_id && *p == '\0' && p != name) {
 		id = kore_strtonum(name, 10, 1, INT64_MAX, &err);
 		if (err != KORE_RESULT_OK)
 			id = 0;

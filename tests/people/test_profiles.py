@@ -39,6 +39,8 @@ def test_the_api_gives_the_profile_by_name_and_by_id(new_user, anon):
     assert by_name["profile_url"] == "/u/%s" % user.username
     assert "email" not in by_name
     assert profile(anon, user.id)["username"] == user.username
+    # The page has one address per person: its name.
+    assert anon.html.get("/u/%s" % user.id).status_code == 404
 
 
 def test_unknown_people_are_404(anon, new_user):
