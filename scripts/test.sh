@@ -5,9 +5,8 @@
 # worker dying, a seccomp violation or a sanitizer report in the log.
 #
 # scripts/test.sh [suite ...] runs only the named suites (unit, http,
-# blog, chat, photos, vision, search, notify, site, jobs, browser, deploy,
-# setup)
-# against the same fresh stack.
+# blog, chat, photos, vision, search, notify, people, site, jobs, browser,
+# deploy, setup) against the same fresh stack.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -202,6 +201,8 @@ want site && [ -d tests/site ] && pytest_suite site tests/site
 want vision && [ -d tests/vision ] && pytest_suite vision tests/vision
 want search && [ -d tests/search ] && pytest_suite search tests/search
 want notify && [ -d tests/notify ] && pytest_suite notify tests/notify
+# People: the greeting, profiles, settings, sessions and tokens.
+want people && [ -d tests/people ] && pytest_suite people tests/people
 # Last: the job suite stops and restarts the worker and Redis.
 want jobs && [ -d tests/jobs ] && pytest_suite jobs tests/jobs
 

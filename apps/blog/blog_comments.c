@@ -129,10 +129,12 @@ blog_render_comments(struct http_request *req, struct kore_buf *buf,
 	for (i = 0; i < n; i++) {
 		hidden = core_db_bool(db, i, BLOG_CCOL_HIDDEN);
 		core_html_appendf(buf, "<article class=\"comment%s\" id=\"c%lld\">"
-		    "<header>%A<strong>%s</strong> · %T%R</header>\n"
+		    "<header>%A<a href=\"/u/%U\"><strong>%s</strong></a> · %T%R"
+		    "</header>\n"
 		    "<p class=\"comment-body\">%s</p>\n",
 		    hidden ? " hidden-comment" : "",
 		    (long long)core_db_int(db, i, BLOG_CCOL_ID),
+		    core_db_value(db, i, BLOG_CCOL_AUTHOR),
 		    core_db_value(db, i, BLOG_CCOL_AUTHOR),
 		    core_db_value(db, i, BLOG_CCOL_AUTHOR),
 		    core_db_value(db, i, BLOG_CCOL_CREATED),

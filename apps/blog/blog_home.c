@@ -55,10 +55,11 @@ home_render(struct kore_buf *buf, struct core_db *db)
 	core_html_appendf(buf, "<ul class=\"home-list\">");
 	for (i = 0; i < core_db_rows(db) && i < HOME_POSTS; i++)
 		core_html_appendf(buf, "<li><a href=\"/blog/%lld-%s\">%s</a> "
-		    "<small>by %s · %T</small></li>",
+		    "<small>by <a href=\"/u/%U\">%s</a> · %T</small></li>",
 		    (long long)core_db_int(db, i, HOME_ID),
 		    core_db_value(db, i, HOME_SLUG),
 		    core_db_value(db, i, HOME_TITLE),
+		    core_db_value(db, i, HOME_AUTHOR),
 		    core_db_value(db, i, HOME_AUTHOR),
 		    core_db_value(db, i, HOME_AT));
 	core_html_appendf(buf, "</ul><footer><a href=\"/blog\">All posts"

@@ -58,7 +58,7 @@ blog_render_list(struct http_request *req, struct kore_buf *buf,
 			status_badge(buf, core_db_value(db, i,
 			    BLOG_COL_STATUS));
 		core_html_appendf(buf, "</h2>\n<p class=\"meta\"><span>by "
-		    "</span>%A<a href=\"/blog/u/%U\">%s</a> <span>·</span> "
+		    "</span>%A<a href=\"/u/%U\">%s</a> <span>·</span> "
 		    "%T <span>· %d min read · %d comment%s</span></p>\n",
 		    core_db_value(db, i, BLOG_COL_AUTHOR),
 		    core_db_value(db, i, BLOG_COL_AUTHOR),
@@ -89,7 +89,7 @@ blog_render_post(struct http_request *req, struct kore_buf *buf,
 	if (strcmp(status, "approved"))
 		status_badge(buf, status);
 	core_html_appendf(buf, "</h1>\n<p class=\"meta\">by %A<a href=\""
-	    "/blog/u/%U\">%s</a> · %T · %d min read</p>\n",
+	    "/u/%U\">%s</a> · %T · %d min read</p>\n",
 	    core_db_value(db, 0, BLOG_COL_AUTHOR),
 	    core_db_value(db, 0, BLOG_COL_AUTHOR),
 	    core_db_value(db, 0, BLOG_COL_AUTHOR), shown_at(db, 0),

@@ -53,6 +53,7 @@
 #define CORE_PASSWORD_MIN	8
 #define CORE_PASSWORD_MAX	128
 #define CORE_PWHASH_MAX		128	/* crypto_pwhash_STRBYTES */
+#define CORE_AGENT_MAX		256	/* a session's User-Agent, kept */
 
 #define CORE_SESSION_COOKIE	"agora_session"
 #define CORE_CSRF_COOKIE	"agora_csrf"
@@ -95,7 +96,7 @@ enum core_user_col {
 /*
  * SQL: whether the credential whose hash is the hex text `h`, of kind
  * `k` ('session' or 'token', core_credential_kind), still signs in user
- * `u`: it exists, a session has not expired, the user is not banned.
+ * `u`: it exists and has not expired, the user is not banned.
  */
 #define CORE_SQL_CRED_LIVE(u, k, h)					\
 	"EXISTS (SELECT 1 FROM users cu WHERE cu.id = " u		\
@@ -104,7 +105,8 @@ enum core_user_col {
 	" AND cs.token_hash = decode(" h ", 'hex') AND"		\
 	" cs.expires_at > now()) WHEN 'token' THEN EXISTS (SELECT 1"	\
 	" FROM api_tokens ct WHERE ct.user_id = cu.id AND"		\
-	" ct.token_hash = decode(" h ", 'hex')) ELSE false END)"
+	" ct.token_hash = decode(" h ", 'hex') AND (ct.expires_at IS NULL" \
+	" OR ct.expires_at > now())) ELSE false END)"
 
 /* SQL: the user ids a CTE of notify_*() calls returned, for core_notify_push. */
 #define CORE_NOTIFY_JSON(cte)						\
@@ -554,6 +556,29 @@ void		core_jobs_push(struct core_db *, int, int);
 json_t		*core_jobs_overview(void);
 int		core_jobs_revive(const char *);
 int		core_jobs_drop(const char *);
+
+/* tokens.c */
+#define CORE_TOKEN_DAYS_MAX	3650
+
+/* The columns of core_tokens_load. */
+enum core_token_col {
+	CORE_TOKEN_COL_ID,
+	CORE_TOKEN_COL_NAME,
+	CORE_TOKEN_COL_CREATED,
+	CORE_TOKEN_COL_USED,
+	CORE_TOKEN_COL_CURRENT,
+	CORE_TOKEN_COL_EXPIRES,
+	CORE_TOKEN_COL_EXPIRED
+};
+
+int		core_tokens_load(struct http_request *, struct core_ctx *,
+		    struct core_db *);
+int		core_token_create(struct http_request *, struct core_ctx *,
+		    struct core_db *, const char *, int);
+int		core_token_revoke(struct http_request *, struct core_ctx *,
+		    struct core_db *, int64_t);
+int		core_token_rules(const char *, int, const char **,
+		    const char **);
 
 /* media.c */
 int		core_media_upload(struct http_request *, struct core_ctx *,

@@ -42,4 +42,7 @@
 #define LIMIT_TOKENS_ALIVE		50	/* API tokens at once */
 #define LIMIT_TOKENS_RETRY		3600	/* Retry-After when at it */
 
+/* Home views further apart than this are two visits (site.c). */
+#define CORE_VISIT_GAP			"30 minutes"
+
 #endif

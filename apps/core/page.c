@@ -16,8 +16,9 @@ static void	nav_bell(struct http_request *, struct kore_buf *,
 		    struct core_ctx *);
 
 /*
- * Open a page: <head>, the navigation (with the signed-in user and a
- * logout form, or login/register links), the search box (its
+ * Open a page: <head>, the navigation (the signed-in user's menu, a
+ * <details> that needs no script: profile, settings and the logout
+ * form; or login/register links), the search box (its
  * suggestions by /static/search.js) and <main>.  A request that never
  * resolved its user gets the anonymous navigation.
  */
@@ -74,14 +75,20 @@ core_page_begin(struct http_request *req, struct kore_buf *buf,
 	    ctx->auth == CORE_AUTH_COOKIE) {
 		nav_bell(req, buf, ctx);
 		core_html_appendf(buf,
-		    "<li><span class=\"who\" data-user=\"%s\">%A<span>%s</span></span>"
-		    "</li>\n"
+		    "<li><details class=\"dropdown user-menu\">"
+		    "<summary class=\"who\" data-user=\"%s\" "
+		    "aria-label=\"Account menu of %s\">%A<span>%s</span>"
+		    "</summary>\n<ul dir=\"rtl\">"
+		    "<li><a href=\"/u/%U\" dir=\"ltr\">Profile</a></li>"
+		    "<li><a href=\"/settings\" dir=\"ltr\">Settings</a></li>"
 		    "<li><form method=\"post\" action=\"/logout\" "
-		    "class=\"inline\">", ctx->user.username,
+		    "class=\"menu-form\" dir=\"ltr\">", ctx->user.username,
+		    ctx->user.username, ctx->user.username,
 		    ctx->user.username, ctx->user.username);
 		core_form_csrf(req, buf);
 		core_html_appendf(buf, "<button type=\"submit\" "
-		    "class=\"secondary outline\">Log out</button></form></li>\n");
+		    "class=\"secondary outline\">Log out</button></form></li>"
+		    "</ul></details></li>\n");
 	} else {
 		core_html_appendf(buf,
 		    "<li><a href=\"/login\">Log in</a></li>\n"

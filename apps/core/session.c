@@ -13,37 +13,50 @@
 
 #include "core/core.h"
 
+/*
+ * $1 hash, $2 lifetime (s), $3 the client's address.  One update both
+ * slides the expiry (in the last hour of slack) and records the last
+ * use for the sessions list (at most once a minute).
+ */
 static const char sql_session_lookup[] =
 	"WITH s AS ("
 	"  SELECT s.id, u.id AS uid, u.username, u.role, s.expires_at,"
-	"         u.email, " CORE_SQL_TS("u.created_at") " AS created"
+	"         u.email, " CORE_SQL_TS("u.created_at") " AS created,"
+	"         s.expires_at < now() + make_interval(secs => $2)"
+	"             - interval '1 hour' AS renew,"
+	"         s.last_seen_at < now() - interval '1 minute' AS seen"
 	"    FROM sessions s JOIN users u ON u.id = s.user_id"
 	"   WHERE s.token_hash = decode($1, 'hex') AND s.expires_at > now()"
 	"     AND NOT u.banned"
 	"), r AS ("
-	"  UPDATE sessions SET expires_at = now() + make_interval(secs => $2)"
-	"   WHERE id = (SELECT id FROM s) AND expires_at <"
-	"         now() + make_interval(secs => $2) - interval '1 hour'"
+	"  UPDATE sessions SET expires_at = CASE WHEN (SELECT renew FROM s)"
+	"         THEN now() + make_interval(secs => $2) ELSE expires_at END,"
+	"         last_seen_at = now(), address = $3"
+	"   WHERE id = (SELECT id FROM s)"
+	"     AND ((SELECT renew FROM s) OR (SELECT seen FROM s))"
 	"  RETURNING 1"
 	")"
-	"SELECT uid, username, role, (SELECT count(*) FROM r),"
+	"SELECT uid, username, role,"
+	"       CASE WHEN renew THEN (SELECT count(*) FROM r) ELSE 0 END,"
 	"       (extract(epoch FROM expires_at) * 1000)::bigint, email, created,"
 	"       notify_unread(uid) FROM s";
 
 static const char sql_token_lookup[] =
 	"WITH t AS ("
 	"  SELECT t.id, u.id AS uid, u.username, u.role, u.email,"
-	"         " CORE_SQL_TS("u.created_at") " AS created"
+	"         " CORE_SQL_TS("u.created_at") " AS created, t.expires_at"
 	"    FROM api_tokens t JOIN users u ON u.id = t.user_id"
 	"   WHERE t.token_hash = decode($1, 'hex') AND NOT u.banned"
+	"     AND (t.expires_at IS NULL OR t.expires_at > now())"
 	"), r AS ("
 	"  UPDATE api_tokens SET last_used_at = now()"
 	"   WHERE id = (SELECT id FROM t) AND (last_used_at IS NULL OR"
 	"         last_used_at < now() - interval '1 minute')"
 	"  RETURNING 1"
 	")"
-	"SELECT uid, username, role, 0, 0, email, created, notify_unread(uid)"
-	"  FROM t";
+	"SELECT uid, username, role, 0,"
+	"       coalesce((extract(epoch FROM expires_at) * 1000)::bigint, 0),"
+	"       email, created, notify_unread(uid) FROM t";
 
 /* What both lookups return. */
 enum {
@@ -62,8 +75,10 @@ static const char sql_session_create[] =
 	"  DELETE FROM sessions WHERE token_hash = decode($3, 'hex')"
 	"      OR (user_id = $1 AND expires_at < now())"
 	")"
-	"INSERT INTO sessions (user_id, token_hash, expires_at)"
-	"  VALUES ($1, decode($2, 'hex'), now() + make_interval(secs => $4))";
+	"INSERT INTO sessions (user_id, token_hash, expires_at, address,"
+	"    user_agent)"
+	"  VALUES ($1, decode($2, 'hex'), now() + make_interval(secs => $4),"
+	"    $5, $6)";
 
 static const char sql_session_delete[] =
 	"DELETE FROM sessions WHERE token_hash = decode($1, 'hex')";
@@ -71,6 +86,7 @@ static const char sql_session_delete[] =
 static int	session_credential(struct http_request *, struct core_ctx *);
 static void	session_done(struct http_request *, struct core_ctx *);
 static void	session_resolved(struct core_ctx *);
+static const char *session_agent(struct http_request *, char *, size_t);
 
 /*
  * Resolve the user of this request into ctx->user.  A bad bearer token is
@@ -83,7 +99,7 @@ static void	session_resolved(struct core_ctx *);
 int
 core_session_load(struct http_request *req, struct core_ctx *ctx)
 {
-	const char	*params[2];
+	const char	*params[3];
 	char		 hex[CORE_HASH_HEX], ttl[16];
 	int		 rc;
 
@@ -107,13 +123,14 @@ core_session_load(struct http_request *req, struct core_ctx *ctx)
 	(void)snprintf(ttl, sizeof(ttl), "%d", core_cfg.session_ttl);
 	params[0] = hex;
 	params[1] = ttl;
+	params[2] = ctx->addr;
 
 	if (ctx->auth == CORE_AUTH_BEARER)
 		rc = core_db_run_prepared(req, &ctx->sess, sql_token_lookup, 1,
 		    params);
 	else
 		rc = core_db_run_prepared(req, &ctx->sess, sql_session_lookup,
-		    2, params);
+		    3, params);
 	if (rc != CORE_OK)
 		return (rc);
 
@@ -199,9 +216,10 @@ int
 core_session_start(struct http_request *req, struct core_ctx *ctx,
     struct core_db *db, int64_t uid)
 {
-	const char	*params[4];
+	const char	*params[6];
 	struct core_num	 id, ttl;
 	char		 hex[CORE_HASH_HEX], old[CORE_HASH_HEX];
+	char		 agent[CORE_AGENT_MAX + 1];
 	int		 rc;
 
 	if (ctx->new_token[0] == '\0')
@@ -214,8 +232,10 @@ core_session_start(struct http_request *req, struct core_ctx *ctx,
 	params[1] = hex;
 	params[2] = (ctx->auth == CORE_AUTH_COOKIE) ? old : NULL;
 	params[3] = core_num(&ttl, core_cfg.session_ttl);
+	params[4] = ctx->addr;
+	params[5] = session_agent(req, agent, sizeof(agent));
 
-	if ((rc = core_db_run(req, db, sql_session_create, 4, params)) !=
+	if ((rc = core_db_run(req, db, sql_session_create, 6, params)) !=
 	    CORE_OK)
 		return (rc);
 
@@ -299,4 +319,24 @@ static void
 session_done(struct http_request *req, struct core_ctx *ctx)
 {
 	ctx->loaded = 1;
+}
+
+/*
+ * The User-Agent for the sessions list: printable ASCII only (anything
+ * else becomes '?', so the text is always valid), at most `len` - 1
+ * bytes.  Returns `out`.
+ */
+static const char *
+session_agent(struct http_request *req, char *out, size_t len)
+{
+	const char	*ua;
+	size_t		 i;
+
+	out[0] = '\0';
+	if (!http_request_header(req, "user-agent", &ua))
+		return (out);
+	for (i = 0; ua[i] != '\0' && i < len - 1; i++)
+		out[i] = (ua[i] >= 0x20 && ua[i] < 0x7f) ? ua[i] : '?';
+	out[i] = '\0';
+	return (out);
 }

@@ -13,14 +13,20 @@ static const char sql_schema[] =
 	"SELECT coalesce(max(version), '') FROM schema_migrations";
 enum { SCHEMA_VERSION };
 
-/* $1 viewer: the previous visit to the home page, and this one. */
+/*
+ * $1 viewer: what is new is counted since the previous visit.  A home
+ * view more than CORE_VISIT_GAP after the last one starts a visit, whose
+ * baseline (home_since) is that last view; views within a visit keep it.
+ * A new account has none until it comes back ("Welcome", not "Welcome
+ * back").
+ */
 static const char sql_visit[] =
-	"WITH old AS ("
-	"  SELECT home_seen_at FROM users WHERE id = $1"
-	"), now AS ("
-	"  UPDATE users SET home_seen_at = now() WHERE id = $1"
-	")"
-	"SELECT coalesce(" CORE_SQL_TS("home_seen_at") ", '') FROM old";
+	"UPDATE users SET home_since = CASE WHEN home_seen_at < now() -"
+	"       interval '" CORE_VISIT_GAP "' THEN home_seen_at"
+	"       ELSE home_since END,"
+	"       home_seen_at = now()"
+	" WHERE id = $1"
+	" RETURNING coalesce(" CORE_SQL_TS("home_since") ", '')";
 enum { VISIT_PREVIOUS };
 
 static const struct core_home_part	*home_parts[CORE_HOME_PARTS];

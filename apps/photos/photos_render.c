@@ -89,7 +89,7 @@ photos_render_grid(struct kore_buf *buf, struct core_db *db, int max)
 			core_html_appendf(buf, "<span class=\"photo-status\">"
 			    "%s</span>", status);
 		core_html_appendf(buf, "</a><p class=\"tile-meta\">%A<a href=\""
-		    "/photos/u/%U\">%s</a> <span>♥ %lld · %lld comment%s"
+		    "/u/%U\">%s</a> <span>♥ %lld · %lld comment%s"
 		    "</span></p>",
 		    core_db_value(db, i, PH_COL_OWNER),
 		    core_db_value(db, i, PH_COL_OWNER),
@@ -162,8 +162,8 @@ photo_byline(struct kore_buf *buf, struct core_db *db)
 	json_t		*people, *name;
 	size_t		 k;
 
-	core_html_appendf(buf, "<p class=\"meta\">by %A<a href=\"/photos/u/"
-	    "%U\">%s</a> · %T</p>\n",
+	core_html_appendf(buf, "<p class=\"meta\">by %A<a href=\"/u/%U\">%s"
+	    "</a> · %T</p>\n",
 	    core_db_value(db, 0, PH_COL_OWNER),
 	    core_db_value(db, 0, PH_COL_OWNER),
 	    core_db_value(db, 0, PH_COL_OWNER),
@@ -280,9 +280,11 @@ comment_html(struct http_request *req, struct kore_buf *buf,
 
 	hidden = core_db_bool(cm, i, PH_CM_HIDDEN);
 	core_html_appendf(buf, "<article class=\"comment%s\" id=\"c%lld\">"
-	    "<p class=\"meta\">%A<strong>%s</strong> · %T%s</p><p>%s</p>",
+	    "<p class=\"meta\">%A<a href=\"/u/%U\"><strong>%s</strong></a> · "
+	    "%T%s</p><p>%s</p>",
 	    hidden ? " hidden-comment" : "",
 	    (long long)core_db_int(cm, i, PH_CM_ID),
+	    core_db_value(cm, i, PH_CM_AUTHOR),
 	    core_db_value(cm, i, PH_CM_AUTHOR),
 	    core_db_value(cm, i, PH_CM_AUTHOR),
 	    core_db_value(cm, i, PH_CM_CREATED),

@@ -152,8 +152,12 @@
 		li.dataset.version = msg.version;
 		const head = document.createElement('div');
 		head.className = 'message-head';
-		const who = document.createElement('strong');
-		who.textContent = msg.author;
+		const who = document.createElement('a');
+		who.className = 'author';
+		who.href = '/u/' + encodeURIComponent(msg.author);
+		const name = document.createElement('strong');
+		name.textContent = msg.author;
+		who.append(name);
 		const when = document.createElement('time');
 		when.dateTime = msg.created_at;
 		when.textContent = msg.created_at;
@@ -272,6 +276,7 @@
 			say('This room is archived: it can be read, not written to.');
 		const url = new URL(location.href);
 		url.searchParams.set('room', room.id);
+		url.searchParams.delete('dm');
 		history.replaceState(null, '', url.pathname + url.search);
 		drawRooms();
 		try {
@@ -698,8 +703,23 @@
 		connect();
 		await loadRooms();
 		roomsTimer = setInterval(loadRooms, ROOMS_MS);
-		const want = Number(new URL(location.href).searchParams.get('room'));
+		const url = new URL(location.href);
+		const want = Number(url.searchParams.get('room'));
 		let room = rooms.find((r) => r.id === want);
+		// ?dm=name (a profile's "Message" button): that conversation.
+		const dm = (url.searchParams.get('dm') || '').toLowerCase();
+		if (!room && /^[a-z0-9_]{1,32}$/.test(dm)) {
+			try {
+				const data = await api('POST',
+				    '/api/v1/chat/dm/' + encodeURIComponent(dm));
+				await loadRooms();
+				room = rooms.find((r) => r.id === data.room.id) ||
+				    data.room;
+			} catch (e) {
+				say(e.status === 404 ? 'No user of that name.' :
+				    e.message);
+			}
+		}
 		if (!room && want) {
 			try {
 				room = (await api('GET', `/api/v1/chat/rooms/${want}`)).room;

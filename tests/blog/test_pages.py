@@ -101,7 +101,7 @@ def test_post_page_renders_markdown(author, anon, blog, helpers):
                  '<a href="https://example.org/x">a link</a>',
                  'src="/static/x.png"'):
         assert frag in html, frag
-    assert '<a href="/blog/u/%s">%s</a>' % (author.username, author.username) \
+    assert '<a href="/u/%s">%s</a>' % (author.username, author.username) \
         in page.text
     assert '<time datetime="%s">' % post["created_at"] in page.text
     assert "1 min read" in page.text

@@ -130,6 +130,7 @@ try {
 	    async () => {
 		const other = await alice.page.context().newPage();
 		await other.goto(base + '/');
+		await other.click('.site-nav .user-menu summary');
 		await Promise.all([other.waitForURL(base + '/'),
 		    other.click('form[action="/logout"] button')]);
 		await alice.page.locator('#chat[data-link="signed-out"]')

@@ -198,6 +198,7 @@ try {
 	});
 
 	await step('log out from the navigation', async () => {
+		await page.locator('.site-nav .user-menu summary').click();
 		await clickTo(page, page.locator('form[action="/logout"] button'),
 		    HOME);
 		await navLink(page, 'Log in').waitFor();

@@ -8,6 +8,7 @@ import gzip
 import io
 import os
 import re
+import subprocess
 
 from urllib.parse import urlparse
 
@@ -104,6 +105,17 @@ def photos_api(admin):
         admin.delete("/api/v1/photos/%s" % pid)
 
 
+def come_back_later(actor):
+    """As if the actor's last home view was an hour ago: the next one
+    starts a new visit."""
+    subprocess.run(
+        ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-v",
+         "name=" + actor.username],
+        input="UPDATE users SET home_seen_at = home_seen_at -"
+        " interval '1 hour' WHERE username = :'name'",
+        text=True, check=True, timeout=30)
+
+
 def test_a_new_account_is_welcomed_then_welcomed_back(new_user, blog, author,
                                                       photos_api, helpers):
     fresh = new_user("nw_")
@@ -119,6 +131,7 @@ def test_a_new_account_is_welcomed_then_welcomed_back(new_user, blog, author,
                      .json()["photo"]["status"] == "ready",
                      what="the photo")
 
+    come_back_later(fresh)
     again = fresh.html.get("/")
     assert "Welcome back, %s" % fresh.username in again.text
     assert "new since your last visit" in again.text
@@ -255,7 +268,7 @@ def test_tiles_show_the_author_and_the_caption(author, anon, photos_api,
     tile = re.search(r'<li><a href="/photos/%s">.*?</li>' % pid, page.text,
                      re.S).group(0)
     assert re.search(r'<p class="tile-meta"><span class="avatar av-[0-7]" '
-                     r'aria-hidden="true">.</span><a href="/photos/u/%s">%s</a>'
+                     r'aria-hidden="true">.</span><a href="/u/%s">%s</a>'
                      % (author.username, author.username), tile), tile
     caption = re.search(r'<p class="tile-caption">(.*?)</p>', tile).group(1)
     assert caption.startswith("Golden hour on the ridge é")
@@ -283,9 +296,9 @@ def test_authors_have_the_same_avatar_everywhere(author, other, anon, blog,
         assert mark.search(page), page[:200]
     # The commenter too, in the comments.
     assert re.search(r'<span class="avatar av-[0-7]" aria-hidden="true">%s'
-                     r'</span><strong>%s</strong>' % (
-                         other.username[0].upper(), other.username),
-                     pages[1])
+                     r'</span><a href="/u/%s"><strong>%s</strong>' % (
+                         other.username[0].upper(), other.username,
+                         other.username), pages[1])
 
 
 def test_the_stylesheet_is_whole(anon):

@@ -1,0 +1,108 @@
+/*
+ * People: the profile of each user (/u/{username} and
+ * /api/v1/users/{username}) and the account's own settings (/settings,
+ * PATCH /api/v1/me, the password, sessions and API tokens).
+ *
+ * A profile reads every app's tables, as the search does, through the
+ * agora_*_visible functions of sql/013_search.sql: it shows a viewer
+ * only what the apps' own pages would.
+ */
+
+#ifndef __H_AGORA_PEOPLE_H
+#define __H_AGORA_PEOPLE_H
+
+#include "core/core.h"
+
+#define PEOPLE_DISPLAY_NAME_MAX	50	/* characters */
+#define PEOPLE_BIO_MAX		500
+#define PEOPLE_WEBSITE_MAX	200
+
+#define PEOPLE_RECENT_POSTS	5
+#define PEOPLE_RECENT_PHOTOS	9
+#define PEOPLE_RECENT_ROOMS	10
+
+/* The columns of people_sql_profile. */
+enum people_profile_col {
+	PROFILE_ID,
+	PROFILE_USERNAME,
+	PROFILE_DISPLAY_NAME,
+	PROFILE_BIO,
+	PROFILE_WEBSITE,
+	PROFILE_CREATED_AT,
+	PROFILE_POSTS,
+	PROFILE_PHOTOS,
+	PROFILE_ROOMS
+};
+
+enum people_post_col { PPOST_ID, PPOST_SLUG, PPOST_TITLE, PPOST_AT };
+enum people_photo_col { PPHOTO_ID, PPHOTO_SHA, PPHOTO_CAPTION };
+enum people_room_col { PROOM_ID, PROOM_NAME, PROOM_MESSAGES, PROOM_LAST };
+
+/* A profile as a viewer may see it: the statements' results. */
+struct people_profile {
+	struct core_db	*user;
+	struct core_db	*posts;
+	struct core_db	*photos;
+	struct core_db	*rooms;
+};
+
+/* The columns of the user's own fields (people_account.c). */
+enum people_me_col {
+	ME_USERNAME,
+	ME_EMAIL,
+	ME_DISPLAY_NAME,
+	ME_BIO,
+	ME_WEBSITE
+};
+
+/* What a profile change sets; NULL leaves a field as it is. */
+struct people_fields {
+	const char	*display_name;
+	const char	*bio;
+	const char	*website;
+};
+
+/* people_store.c */
+int		people_profile_load(struct http_request *, struct core_ctx *,
+		    const char *, int, struct people_profile *);
+
+/* people_account.c */
+int		people_me_load(struct http_request *, struct core_ctx *,
+		    struct core_db *);
+int		people_profile_save(struct http_request *, struct core_ctx *,
+		    struct core_db *, struct people_fields *, json_t **);
+int		people_password_change(struct http_request *,
+		    struct core_ctx *, const char *, const char *, int, int *,
+		    json_t **);
+json_t		*people_json_me(struct core_db *);
+
+/* people_sessions.c */
+enum people_session_col {
+	SESS_ID,
+	SESS_CREATED,
+	SESS_SEEN,
+	SESS_ADDRESS,
+	SESS_AGENT,
+	SESS_CURRENT
+};
+
+int		people_sessions_load(struct http_request *, struct core_ctx *,
+		    struct core_db *);
+int		people_sessions_end(struct http_request *, struct core_ctx *,
+		    struct core_db *, int64_t);
+void		people_render_sessions(struct http_request *,
+		    struct kore_buf *, struct core_db *);
+json_t		*people_json_sessions(struct core_db *);
+
+/* people_rules.c */
+int		people_rule_display_name(const char *, const char **);
+int		people_rule_bio(const char *, const char **);
+int		people_rule_website(const char *, const char **);
+
+/* people_render.c */
+void		people_render_profile(struct kore_buf *, struct core_ctx *,
+		    struct people_profile *);
+json_t		*people_json_profile(struct people_profile *);
+void		people_html_text_links(struct kore_buf *, const char *);
+
+#endif /* !__H_AGORA_PEOPLE_H */
