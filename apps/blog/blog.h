@@ -39,7 +39,19 @@ enum blog_col {
 	BLOG_COL_EXCERPT,
 	BLOG_COL_CURSOR,
 	BLOG_COL_MORE,
-	BLOG_COL_PUBLISHED	/* "" when never published */
+	BLOG_COL_PUBLISHED,	/* "" when never published */
+	/*
+	 * A single post's load (blog_post_load) adds its pending edit, for
+	 * its author and admins only (NULL for everyone else and when there
+	 * is none), and how many revisions it has.
+	 */
+	BLOG_COL_EDIT_ID,
+	BLOG_COL_EDIT_STATUS,
+	BLOG_COL_EDIT_REASON,
+	BLOG_COL_EDIT_AT,
+	BLOG_COL_EDIT_TITLE,
+	BLOG_COL_EDIT_BODY,
+	BLOG_COL_REVISIONS
 };
 
 /*
@@ -58,6 +70,15 @@ enum blog_col {
 #define BLOG_SQL_POST_COLS						\
 	BLOG_SQL_COLS("p.body", CORE_SQL_TS("p.updated_at"))
 #define BLOG_SQL_LIST_COLS	BLOG_SQL_COLS("''", "''")
+
+/* The BLOG_COL_EDIT_* columns: `er` the edit's revision, if the viewer may. */
+#define BLOG_SQL_EDIT_COLS(v, a)					\
+	"er.id, CASE WHEN er.id IS NOT NULL THEN p.edit_status END, "	\
+	"CASE WHEN er.id IS NOT NULL THEN p.edit_reason END, "		\
+	CORE_SQL_TS("er.created_at") ", er.title, er.body, "		\
+	"CASE WHEN p.author_id = " v "::bigint OR " a "::bool THEN "	\
+	"(SELECT count(*) FROM post_revisions r WHERE r.post_id = p.id) "	\
+	"ELSE 0 END"
 
 /*
  * Who sees a post is agora_post_visible (sql/013_search.sql), the rule
@@ -102,6 +123,7 @@ struct blog_post_in {
 	const char	*title;
 	const char	*body;
 	const char	*status;	/* "draft" or "pending" */
+	int64_t		 restored;	/* the revision restored, or 0 */
 };
 
 #define BLOG_CACHE_HTML		0
@@ -133,6 +155,8 @@ void	 blog_render_post(struct http_request *, struct kore_buf *,
 	    struct core_ctx *, struct core_db *);
 void	 blog_render_form(struct http_request *, struct kore_buf *,
 	    const char *, struct blog_post_in *, json_t *);
+void	 blog_render_edit_state(struct kore_buf *, struct core_ctx *,
+	    struct core_db *);
 
 /*
  * blog_json.c: rows as the API's JSON (and the reading time both forms

@@ -22,7 +22,7 @@ blog_reading_minutes(int64_t words)
 json_t *
 blog_post_json(struct core_db *db, int row, int full)
 {
-	json_t		*o;
+	json_t		*o, *edit;
 	const char	*body;
 	char		*html, url[128];
 
@@ -66,6 +66,26 @@ blog_post_json(struct core_db *db, int row, int full)
 		    html : ""));
 		free(html);
 	}
+
+	/* A single post's load: its edit that is not public yet. */
+	if (full && !core_db_isnull(db, row, BLOG_COL_EDIT_ID)) {
+		edit = json_pack("{s:I, s:s, s:s, s:s, s:s}",
+		    "revision", (json_int_t)core_db_int(db, row,
+		    BLOG_COL_EDIT_ID),
+		    "status", core_db_value(db, row, BLOG_COL_EDIT_STATUS),
+		    "created_at", core_db_value(db, row, BLOG_COL_EDIT_AT),
+		    "title", core_db_value(db, row, BLOG_COL_EDIT_TITLE),
+		    "body", core_db_value(db, row, BLOG_COL_EDIT_BODY));
+		if (edit != NULL && !core_db_isnull(db, row,
+		    BLOG_COL_EDIT_REASON))
+			json_object_set_new(edit, "reason", json_string(
+			    core_db_value(db, row, BLOG_COL_EDIT_REASON)));
+		if (edit != NULL)
+			json_object_set_new(o, "edit", edit);
+	}
+	if (full && core_db_int(db, row, BLOG_COL_REVISIONS) > 0)
+		json_object_set_new(o, "revision_count", json_integer(
+		    (json_int_t)core_db_int(db, row, BLOG_COL_REVISIONS)));
 
 	return (o);
 }

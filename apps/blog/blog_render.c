@@ -12,6 +12,7 @@ static void	status_badge(struct kore_buf *, const char *);
 static void	post_url(struct kore_buf *, struct core_db *, int);
 static const char *shown_at(struct core_db *, int);
 static void	empty_list(struct http_request *, struct kore_buf *);
+static void	edit_notice(struct kore_buf *, struct core_db *);
 
 /* No posts: and what the reader can do about it. */
 static void
@@ -102,6 +103,8 @@ blog_render_post(struct http_request *req, struct kore_buf *buf,
 	else if (!strcmp(status, "pending"))
 		core_html_appendf(buf, "<p class=\"notice\">Waiting for an "
 		    "admin's review; only you and the admins can see it.</p>\n");
+	if (!core_db_isnull(db, 0, BLOG_COL_EDIT_ID))
+		edit_notice(buf, db);
 	core_html_appendf(buf, "</header>\n");
 
 	body = core_db_value(db, 0, BLOG_COL_BODY);
@@ -115,7 +118,9 @@ blog_render_post(struct http_request *req, struct kore_buf *buf,
 		(void)snprintf(action, sizeof(action), "/blog/%lld/delete", id);
 		core_html_appendf(buf, "<footer class=\"actions\"><a "
 		    "href=\"/blog/%lld/edit\" role=\"button\" "
-		    "class=\"outline\">Edit</a> ", id);
+		    "class=\"outline\">Edit</a> <a href=\"/blog/%lld/history\" "
+		    "role=\"button\" class=\"secondary outline\">History</a> ",
+		    id, id);
 		core_form_button(req, buf, action, "inline",
 		    "secondary outline", "Delete");
 		core_html_appendf(buf, "</footer>\n");
@@ -161,6 +166,65 @@ blog_render_form(struct http_request *req, struct kore_buf *buf,
 	    "</small>\n</form>\n");
 	core_html_appendf(buf, "<script src=\"%s\" defer></script>\n",
 	    core_static_url("/static/blog-editor.js"));
+}
+
+/*
+ * The edit of a published post that is not public yet, as its author and
+ * admins see it above the published version (BLOG_COL_EDIT_* set).
+ */
+static void
+edit_notice(struct kore_buf *buf, struct core_db *db)
+{
+	const char	*es;
+	long long	 id;
+
+	es = core_db_value(db, 0, BLOG_COL_EDIT_STATUS);
+	id = (long long)core_db_int(db, 0, BLOG_COL_ID);
+	if (!strcmp(es, "pending"))
+		core_html_appendf(buf, "<p class=\"notice\" role=\"status\">"
+		    "Your edit of %T is waiting for an admin's review; readers "
+		    "see the published version below until it is approved. "
+		    "<a href=\"/blog/%lld/edit\">Go on editing</a></p>\n",
+		    core_db_value(db, 0, BLOG_COL_EDIT_AT), id);
+	else if (!strcmp(es, "draft"))
+		core_html_appendf(buf, "<p class=\"notice\" role=\"status\">"
+		    "You have a draft of an edit, saved %T; readers see the "
+		    "published version below. <a href=\"/blog/%lld/edit\">Go "
+		    "on editing</a></p>\n",
+		    core_db_value(db, 0, BLOG_COL_EDIT_AT), id);
+	else
+		core_html_appendf(buf, "<p class=\"form-error\">Your edit of "
+		    "%T was not published: %s <a href=\"/blog/%lld/edit\">"
+		    "Change it</a></p>\n",
+		    core_db_value(db, 0, BLOG_COL_EDIT_AT),
+		    core_db_value(db, 0, BLOG_COL_EDIT_REASON), id);
+}
+
+/*
+ * Above the editor of a loaded post (blog_post_load): what a save will
+ * do to what readers see.
+ */
+void
+blog_render_edit_state(struct kore_buf *buf, struct core_ctx *ctx,
+    struct core_db *db)
+{
+	const char	*status;
+
+	status = core_db_value(db, 0, BLOG_COL_STATUS);
+	if (!core_db_isnull(db, 0, BLOG_COL_EDIT_ID)) {
+		edit_notice(buf, db);
+		return;
+	}
+	if (strcmp(status, "approved"))
+		return;
+	if (ctx->user.role == CORE_ROLE_ADMIN)
+		core_html_appendf(buf, "<p class=\"notice\">This post is "
+		    "published: your changes replace it as soon as you "
+		    "publish them.</p>\n");
+	else
+		core_html_appendf(buf, "<p class=\"notice\">This post is "
+		    "published and stays up while you edit: your changes "
+		    "replace it once an admin has reviewed them.</p>\n");
 }
 
 static void

@@ -107,7 +107,7 @@ enum core_user_col {
 	" ct.token_hash = decode(" h ", 'hex')) ELSE false END)"
 
 /* The newest migration this build needs (sql/); /readyz checks it. */
-#define CORE_SCHEMA_VERSION	"013_search"
+#define CORE_SCHEMA_VERSION	"016_revisions"
 
 /*
  * A section an app adds to the home page (site.c), registered from the
