@@ -51,21 +51,30 @@ enum blog_col {
 	BLOG_COL_EDIT_AT,
 	BLOG_COL_EDIT_TITLE,
 	BLOG_COL_EDIT_BODY,
-	BLOG_COL_REVISIONS
+	BLOG_COL_REVISIONS,
+	BLOG_COL_LIVE_REV	/* the published revision (same viewers) */
 };
 
 /*
+ * An excerpt is the plain text (blog_markdown_text) of the first
+ * BLOG_EXCERPT_SOURCE characters of the Markdown, at most
+ * BLOG_EXCERPT_MAX bytes of it.
+ */
+#define BLOG_EXCERPT_SOURCE	"2000"
+#define BLOG_EXCERPT_MAX	240
+
+/*
  * A post's columns; lists leave the text and the update time out
- * (BLOG_COL_BODY and BLOG_COL_UPDATED are "") and carry only the first
- * 200 characters and whether there is more.
+ * (BLOG_COL_BODY and BLOG_COL_UPDATED are "") and carry only the start
+ * of the Markdown for the excerpt and whether there is more.
  */
 #define BLOG_SQL_COLS(body, updated)					\
 	"p.id, p.slug, p.title, " body ", p.status, p.reject_reason, "	\
 	CORE_SQL_TS("p.created_at") ", " updated			\
 	", p.author_id, u.username, p.word_count, p.comment_count, "	\
-	"left(p.body, 200), "						\
+	"left(p.body, " BLOG_EXCERPT_SOURCE "), "			\
 	"(extract(epoch FROM p.listed_at) * 1000000)::bigint || '.' || p.id, " \
-	"char_length(p.body) > 200, "					\
+	"char_length(p.body) > " BLOG_EXCERPT_SOURCE ", "		\
 	"coalesce(" CORE_SQL_TS("p.published_at") ", '')"
 #define BLOG_SQL_POST_COLS						\
 	BLOG_SQL_COLS("p.body", CORE_SQL_TS("p.updated_at"))
@@ -78,7 +87,7 @@ enum blog_col {
 	CORE_SQL_TS("er.created_at") ", er.title, er.body, "		\
 	"CASE WHEN p.author_id = " v "::bigint OR " a "::bool THEN "	\
 	"(SELECT count(*) FROM post_revisions r WHERE r.post_id = p.id) "	\
-	"ELSE 0 END"
+	"ELSE 0 END, CASE WHEN er.id IS NOT NULL THEN p.live_revision END"
 
 /*
  * Who sees a post is agora_post_visible (sql/013_search.sql), the rule
@@ -164,6 +173,7 @@ void	 blog_render_edit_state(struct kore_buf *, struct core_ctx *,
  * `db`; the rows stay where they are.
  */
 int	 blog_reading_minutes(int64_t);
+char	*blog_excerpt(struct core_db *, int, int *);
 json_t	*blog_post_json(struct core_db *, int, int);
 json_t	*blog_posts_json(struct core_db *, int);
 json_t	*blog_comment_json(struct core_db *, int, int64_t);

@@ -37,7 +37,8 @@ void
 blog_render_list(struct http_request *req, struct kore_buf *buf,
     struct core_db *db, int max, int badges)
 {
-	int		i, n, comments;
+	char		*excerpt;
+	int		 i, n, comments, more;
 
 	n = core_db_rows(db);
 	if (n > max)
@@ -66,11 +67,11 @@ blog_render_list(struct http_request *req, struct kore_buf *buf,
 		    core_db_value(db, i, BLOG_COL_AUTHOR), shown_at(db, i),
 		    blog_reading_minutes(core_db_int(db, i, BLOG_COL_WORDS)),
 		    comments, comments == 1 ? "" : "s");
-		core_html_appendf(buf, "<p class=\"excerpt\">%s</p>%R\n"
-		    "</article></li>\n",
-		    core_db_value(db, i, BLOG_COL_EXCERPT),
-		    core_db_bool(db, i, BLOG_COL_MORE) ?
-		    "<p class=\"more\">…</p>" : "");
+		excerpt = blog_excerpt(db, i, &more);
+		core_html_appendf(buf, "<p class=\"excerpt\">%s%R</p>\n"
+		    "</article></li>\n", excerpt != NULL ? excerpt : "",
+		    more ? "…" : "");
+		free(excerpt);
 	}
 	core_html_appendf(buf, "</ul>\n");
 }
@@ -182,22 +183,27 @@ edit_notice(struct kore_buf *buf, struct core_db *db)
 	id = (long long)core_db_int(db, 0, BLOG_COL_ID);
 	if (!strcmp(es, "pending"))
 		core_html_appendf(buf, "<p class=\"notice\" role=\"status\">"
-		    "Your edit of %T is waiting for an admin's review; readers "
-		    "see the published version below until it is approved. "
-		    "<a href=\"/blog/%lld/edit\">Go on editing</a></p>\n",
-		    core_db_value(db, 0, BLOG_COL_EDIT_AT), id);
+		    "The edit of %T is waiting for an admin's review; readers "
+		    "see the published version until it is approved. ",
+		    core_db_value(db, 0, BLOG_COL_EDIT_AT));
 	else if (!strcmp(es, "draft"))
 		core_html_appendf(buf, "<p class=\"notice\" role=\"status\">"
-		    "You have a draft of an edit, saved %T; readers see the "
-		    "published version below. <a href=\"/blog/%lld/edit\">Go "
-		    "on editing</a></p>\n",
-		    core_db_value(db, 0, BLOG_COL_EDIT_AT), id);
+		    "There is a draft of an edit, saved %T; readers see the "
+		    "published version. ",
+		    core_db_value(db, 0, BLOG_COL_EDIT_AT));
 	else
-		core_html_appendf(buf, "<p class=\"form-error\">Your edit of "
-		    "%T was not published: %s <a href=\"/blog/%lld/edit\">"
-		    "Change it</a></p>\n",
+		core_html_appendf(buf, "<p class=\"form-error\">The edit of "
+		    "%T was not published: %s ",
 		    core_db_value(db, 0, BLOG_COL_EDIT_AT),
-		    core_db_value(db, 0, BLOG_COL_EDIT_REASON), id);
+		    core_db_value(db, 0, BLOG_COL_EDIT_REASON));
+	core_html_appendf(buf, "<a href=\"/blog/%lld/edit\">Go on editing</a>",
+	    id);
+	if (!core_db_isnull(db, 0, BLOG_COL_LIVE_REV))
+		core_html_appendf(buf, " · <a href=\"/blog/%lld/diff?from=%lld"
+		    "&amp;to=%lld\">See the changes</a>", id,
+		    (long long)core_db_int(db, 0, BLOG_COL_LIVE_REV),
+		    (long long)core_db_int(db, 0, BLOG_COL_EDIT_ID));
+	core_html_appendf(buf, "</p>\n");
 }
 
 /*

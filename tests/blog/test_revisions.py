@@ -88,6 +88,11 @@ def test_a_published_post_stays_up_while_its_edit_waits(
     assert "is waiting for an admin&#39;s review" in page or \
         "is waiting for an admin's review" in page
     assert old in page
+    live = revisions(author, pid)[1]["id"]
+    changes = "/blog/%s/diff?from=%s&amp;to=%s" % (
+        pid, live, got["edit"]["revision"])
+    assert changes in page
+    assert changes in admin.html.get(page_of(post)).text
     editor = author.html.get("/blog/%s/edit" % pid).text
     assert "waiting for an admin" in editor
     assert new in editor and title in editor
@@ -147,7 +152,7 @@ def test_a_drafted_edit_waits_for_no_one(author, anon, blog):
     assert blog.queue_item("post", post["id"]) is None
     assert blog.get(anon, post["id"])["body"] == post["body"]
     page = author.html.get(page_of(post)).text
-    assert "draft of an edit" in page
+    assert "a draft of an edit" in page
     # Sent: in review.  Back to the published text: nothing waits.
     got = edit(author, post["id"], status="pending")
     assert got["edit"]["status"] == "pending"
