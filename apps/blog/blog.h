@@ -40,6 +40,7 @@ enum blog_col {
 	BLOG_COL_CURSOR,
 	BLOG_COL_MORE,
 	BLOG_COL_PUBLISHED,	/* "" when never published */
+	BLOG_COL_EDIT_STATE,	/* an edit not public yet: its status, or "" */
 	/*
 	 * A single post's load (blog_post_load) adds its pending edit, for
 	 * its author and admins only (NULL for everyone else and when there
@@ -75,7 +76,8 @@ enum blog_col {
 	"left(p.body, " BLOG_EXCERPT_SOURCE "), "			\
 	"(extract(epoch FROM p.listed_at) * 1000000)::bigint || '.' || p.id, " \
 	"char_length(p.body) > " BLOG_EXCERPT_SOURCE ", "		\
-	"coalesce(" CORE_SQL_TS("p.published_at") ", '')"
+	"coalesce(" CORE_SQL_TS("p.published_at") ", ''), "		\
+	"coalesce(p.edit_status, '')"
 #define BLOG_SQL_POST_COLS						\
 	BLOG_SQL_COLS("p.body", CORE_SQL_TS("p.updated_at"))
 #define BLOG_SQL_LIST_COLS	BLOG_SQL_COLS("''", "''")

@@ -13,6 +13,7 @@ static void	post_url(struct kore_buf *, struct core_db *, int);
 static const char *shown_at(struct core_db *, int);
 static void	empty_list(struct http_request *, struct kore_buf *);
 static void	edit_notice(struct kore_buf *, struct core_db *);
+static void	edit_badge(struct kore_buf *, const char *);
 
 /* No posts: and what the reader can do about it. */
 static void
@@ -56,9 +57,12 @@ blog_render_list(struct http_request *req, struct kore_buf *buf,
 		post_url(buf, db, i);
 		core_html_appendf(buf, "\">%s</a>",
 		    core_db_value(db, i, BLOG_COL_TITLE));
-		if (badges)
+		if (badges) {
 			status_badge(buf, core_db_value(db, i,
 			    BLOG_COL_STATUS));
+			edit_badge(buf, core_db_value(db, i,
+			    BLOG_COL_EDIT_STATE));
+		}
 		core_html_appendf(buf, "</h2>\n<p class=\"meta\"><span>by "
 		    "</span>%A<a href=\"/blog/u/%U\">%s</a> <span>·</span> "
 		    "%T <span>· %d min read · %d comment%s</span></p>\n",
@@ -183,7 +187,7 @@ edit_notice(struct kore_buf *buf, struct core_db *db)
 	id = (long long)core_db_int(db, 0, BLOG_COL_ID);
 	if (!strcmp(es, "pending"))
 		core_html_appendf(buf, "<p class=\"notice\" role=\"status\">"
-		    "The edit of %T is waiting for an admin's review; readers "
+		    "An edit saved %T is waiting for an admin's review; readers "
 		    "see the published version until it is approved. ",
 		    core_db_value(db, 0, BLOG_COL_EDIT_AT));
 	else if (!strcmp(es, "draft"))
@@ -192,7 +196,7 @@ edit_notice(struct kore_buf *buf, struct core_db *db)
 		    "published version. ",
 		    core_db_value(db, 0, BLOG_COL_EDIT_AT));
 	else
-		core_html_appendf(buf, "<p class=\"form-error\">The edit of "
+		core_html_appendf(buf, "<p class=\"form-error\">An edit saved "
 		    "%T was not published: %s ",
 		    core_db_value(db, 0, BLOG_COL_EDIT_AT),
 		    core_db_value(db, 0, BLOG_COL_EDIT_REASON));
@@ -231,6 +235,21 @@ blog_render_edit_state(struct kore_buf *buf, struct core_ctx *ctx,
 		core_html_appendf(buf, "<p class=\"notice\">This post is "
 		    "published and stays up while you edit: your changes "
 		    "replace it once an admin has reviewed them.</p>\n");
+}
+
+/* In the author's own list: a published post with an edit not public. */
+static void
+edit_badge(struct kore_buf *buf, const char *state)
+{
+	if (!strcmp(state, "pending"))
+		core_html_appendf(buf, " <mark class=\"status status-edit\">"
+		    "edit waiting for review</mark>");
+	else if (!strcmp(state, "draft"))
+		core_html_appendf(buf, " <mark class=\"status status-edit\">"
+		    "draft of an edit</mark>");
+	else if (!strcmp(state, "rejected"))
+		core_html_appendf(buf, " <mark class=\"status status-edit\">"
+		    "edit not published</mark>");
 }
 
 static void

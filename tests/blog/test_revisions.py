@@ -93,6 +93,11 @@ def test_a_published_post_stays_up_while_its_edit_waits(
         pid, live, got["edit"]["revision"])
     assert changes in page
     assert changes in admin.html.get(page_of(post)).text
+    own = helpers.list_item(author.html.get(
+        "/blog/u/%s" % author.username).text, pid)
+    assert "edit waiting for review</mark>" in own
+    assert "edit waiting" not in helpers.list_item(anon.html.get(
+        "/blog/u/%s" % author.username).text, pid)
     editor = author.html.get("/blog/%s/edit" % pid).text
     assert "waiting for an admin" in editor
     assert new in editor and title in editor
