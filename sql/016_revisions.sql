@@ -49,6 +49,20 @@ WITH r AS (
 UPDATE posts p SET live_revision = r.id
   FROM r WHERE r.post_id = p.id AND p.status = 'approved';
 
+-- A post keeps its newest 200 revisions, and whatever their age the one
+-- readers see and the one waiting, so that a writer saving in a loop
+-- cannot fill the disk.
+CREATE FUNCTION blog_post_prune(p posts) RETURNS void
+LANGUAGE sql AS $$
+	DELETE FROM post_revisions r
+	 WHERE r.post_id = p.id
+	   AND r.id < (SELECT k.id FROM post_revisions k
+	                WHERE k.post_id = p.id
+	                ORDER BY k.id DESC OFFSET 199 LIMIT 1)
+	   AND r.id IS DISTINCT FROM p.live_revision
+	   AND r.id IS DISTINCT FROM p.edit_revision
+$$;
+
 -- The newest revision of a post.
 CREATE FUNCTION blog_post_head(p_post bigint) RETURNS bigint
 LANGUAGE sql STABLE AS $$
@@ -187,6 +201,10 @@ BEGIN
 		ELSE
 			PERFORM blog_post_unreview(p.id);
 		END IF;
+	END IF;
+
+	IF edited THEN
+		PERFORM blog_post_prune(p);
 	END IF;
 
 	id := p.id;

@@ -291,3 +291,19 @@ def test_search_indexes_the_public_version_only(author, admin, anon, blog):
     edit(author, post["id"], title="Edited %s" % secret)
     for actor in (anon, author, admin):
         assert ("post", post["id"]) not in found(actor, secret)
+
+
+def test_a_post_keeps_its_newest_200_revisions_and_the_published_one(
+        author, blog):
+    post = blog.published(author, body="The published text.")
+    published = revisions(author, post["id"])[0]["id"]
+    for i in range(205):
+        edit(author, post["id"], body="Save %d" % i, status="draft")
+    revs = revisions(author, post["id"])
+    assert len(revs) == 200
+    assert revs[0]["state"] == "draft"
+    r = author.get("/api/v1/blog/posts/%s/revisions/%s"
+                   % (post["id"], published))
+    assert r.status_code == 200 and r.json()["revision"]["state"] == \
+        "published"
+    assert blog.get(author, post["id"])["revision_count"] == 201
