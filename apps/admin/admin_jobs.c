@@ -128,7 +128,7 @@ dead_row(struct http_request *req, struct kore_buf *buf, json_t *job)
 	args = json_dumps(json_object_get(job, "args"),
 	    JSON_COMPACT | JSON_ENCODE_ANY);
 	core_html_appendf(buf, "<tr><td>%s</td><td>%s</td><td>%lld"
-	    "</td><td>%s</td><td>%s</td><td><code>%s</code></td>"
+	    "</td><td>%T</td><td>%s</td><td><code>%s</code></td>"
 	    "<td class=\"actions\">", id,
 	    json_string_value(json_object_get(job, "type")),
 	    (long long)json_integer_value(json_object_get(job, "attempts")),
@@ -231,5 +231,5 @@ ms_text(json_int_t ms, char *out, size_t len)
 
 	t = (time_t)(ms / 1000);
 	gmtime_r(&t, &tm);
-	strftime(out, len, "%Y-%m-%d %H:%M:%S", &tm);
+	strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }

@@ -39,25 +39,57 @@ enum blog_col {
 	BLOG_COL_EXCERPT,
 	BLOG_COL_CURSOR,
 	BLOG_COL_MORE,
-	BLOG_COL_PUBLISHED	/* "" when never published */
+	BLOG_COL_PUBLISHED,	/* "" when never published */
+	BLOG_COL_EDIT_STATE,	/* an edit not public yet: its status, or "" */
+	/*
+	 * A single post's load (blog_post_load) adds its pending edit, for
+	 * its author and admins only (NULL for everyone else and when there
+	 * is none), and how many revisions it has.
+	 */
+	BLOG_COL_EDIT_ID,
+	BLOG_COL_EDIT_STATUS,
+	BLOG_COL_EDIT_REASON,
+	BLOG_COL_EDIT_AT,
+	BLOG_COL_EDIT_TITLE,
+	BLOG_COL_EDIT_BODY,
+	BLOG_COL_REVISIONS,
+	BLOG_COL_LIVE_REV	/* the published revision (same viewers) */
 };
 
 /*
+ * An excerpt is the plain text (blog_markdown_text) of the first
+ * BLOG_EXCERPT_SOURCE characters of the Markdown, at most
+ * BLOG_EXCERPT_MAX bytes of it.
+ */
+#define BLOG_EXCERPT_SOURCE	"2000"
+#define BLOG_EXCERPT_MAX	240
+
+/*
  * A post's columns; lists leave the text and the update time out
- * (BLOG_COL_BODY and BLOG_COL_UPDATED are "") and carry only the first
- * 200 characters and whether there is more.
+ * (BLOG_COL_BODY and BLOG_COL_UPDATED are "") and carry only the start
+ * of the Markdown for the excerpt and whether there is more.
  */
 #define BLOG_SQL_COLS(body, updated)					\
 	"p.id, p.slug, p.title, " body ", p.status, p.reject_reason, "	\
 	CORE_SQL_TS("p.created_at") ", " updated			\
 	", p.author_id, u.username, p.word_count, p.comment_count, "	\
-	"left(p.body, 200), "						\
+	"left(p.body, " BLOG_EXCERPT_SOURCE "), "			\
 	"(extract(epoch FROM p.listed_at) * 1000000)::bigint || '.' || p.id, " \
-	"char_length(p.body) > 200, "					\
-	"coalesce(" CORE_SQL_TS("p.published_at") ", '')"
+	"char_length(p.body) > " BLOG_EXCERPT_SOURCE ", "		\
+	"coalesce(" CORE_SQL_TS("p.published_at") ", ''), "		\
+	"coalesce(p.edit_status, '')"
 #define BLOG_SQL_POST_COLS						\
 	BLOG_SQL_COLS("p.body", CORE_SQL_TS("p.updated_at"))
 #define BLOG_SQL_LIST_COLS	BLOG_SQL_COLS("''", "''")
+
+/* The BLOG_COL_EDIT_* columns: `er` the edit's revision, if the viewer may. */
+#define BLOG_SQL_EDIT_COLS(v, a)					\
+	"er.id, CASE WHEN er.id IS NOT NULL THEN p.edit_status END, "	\
+	"CASE WHEN er.id IS NOT NULL THEN p.edit_reason END, "		\
+	CORE_SQL_TS("er.created_at") ", er.title, er.body, "		\
+	"CASE WHEN p.author_id = " v "::bigint OR " a "::bool THEN "	\
+	"(SELECT count(*) FROM post_revisions r WHERE r.post_id = p.id) "	\
+	"ELSE 0 END, CASE WHEN er.id IS NOT NULL THEN p.live_revision END"
 
 /*
  * Who sees a post is agora_post_visible (sql/013_search.sql), the rule
@@ -102,6 +134,7 @@ struct blog_post_in {
 	const char	*title;
 	const char	*body;
 	const char	*status;	/* "draft" or "pending" */
+	int64_t		 restored;	/* the revision restored, or 0 */
 };
 
 #define BLOG_CACHE_HTML		0
@@ -133,6 +166,8 @@ void	 blog_render_post(struct http_request *, struct kore_buf *,
 	    struct core_ctx *, struct core_db *);
 void	 blog_render_form(struct http_request *, struct kore_buf *,
 	    const char *, struct blog_post_in *, json_t *);
+void	 blog_render_edit_state(struct kore_buf *, struct core_ctx *,
+	    struct core_db *);
 
 /*
  * blog_json.c: rows as the API's JSON (and the reading time both forms
@@ -140,6 +175,7 @@ void	 blog_render_form(struct http_request *, struct kore_buf *,
  * `db`; the rows stay where they are.
  */
 int	 blog_reading_minutes(int64_t);
+char	*blog_excerpt(struct core_db *, int, int *);
 json_t	*blog_post_json(struct core_db *, int, int);
 json_t	*blog_posts_json(struct core_db *, int);
 json_t	*blog_comment_json(struct core_db *, int, int64_t);

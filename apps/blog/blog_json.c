@@ -18,13 +18,33 @@ blog_reading_minutes(int64_t words)
 	return (words <= 200 ? 1 : (int)((words + 199) / 200));
 }
 
+/*
+ * The excerpt of row `row` (BLOG_COL_EXCERPT, BLOG_COL_MORE) as plain
+ * text, to free() with free(); `*more` says whether the post goes on.
+ * NULL when cmark runs out of memory.
+ */
+char *
+blog_excerpt(struct core_db *db, int row, int *more)
+{
+	const char	*md;
+	char		*text;
+
+	md = core_db_value(db, row, BLOG_COL_EXCERPT);
+	text = blog_markdown_text(md, strlen(md), BLOG_EXCERPT_MAX, more);
+	if (core_db_bool(db, row, BLOG_COL_MORE))
+		*more = 1;
+
+	return (text);
+}
+
 /* The API's view of a post; `full` adds the text and its HTML. */
 json_t *
 blog_post_json(struct core_db *db, int row, int full)
 {
-	json_t		*o;
+	json_t		*o, *edit;
 	const char	*body;
-	char		*html, url[128];
+	char		*html, *excerpt, url[128];
+	int		 more;
 
 	(void)snprintf(url, sizeof(url), "/blog/%lld-%s",
 	    (long long)core_db_int(db, row, BLOG_COL_ID),
@@ -46,8 +66,10 @@ blog_post_json(struct core_db *db, int row, int full)
 	if (o == NULL)
 		return (json_object());
 
-	json_object_set_new(o, "excerpt",
-	    json_string(core_db_value(db, row, BLOG_COL_EXCERPT)));
+	excerpt = blog_excerpt(db, row, &more);
+	json_object_set_new(o, "excerpt", json_string(excerpt != NULL ?
+	    excerpt : ""));
+	free(excerpt);
 	json_object_set_new(o, "published_at",
 	    *core_db_value(db, row, BLOG_COL_PUBLISHED) == '\0' ? json_null() :
 	    json_string(core_db_value(db, row, BLOG_COL_PUBLISHED)));
@@ -66,6 +88,26 @@ blog_post_json(struct core_db *db, int row, int full)
 		    html : ""));
 		free(html);
 	}
+
+	/* A single post's load: its edit that is not public yet. */
+	if (full && !core_db_isnull(db, row, BLOG_COL_EDIT_ID)) {
+		edit = json_pack("{s:I, s:s, s:s, s:s, s:s}",
+		    "revision", (json_int_t)core_db_int(db, row,
+		    BLOG_COL_EDIT_ID),
+		    "status", core_db_value(db, row, BLOG_COL_EDIT_STATUS),
+		    "created_at", core_db_value(db, row, BLOG_COL_EDIT_AT),
+		    "title", core_db_value(db, row, BLOG_COL_EDIT_TITLE),
+		    "body", core_db_value(db, row, BLOG_COL_EDIT_BODY));
+		if (edit != NULL && !core_db_isnull(db, row,
+		    BLOG_COL_EDIT_REASON))
+			json_object_set_new(edit, "reason", json_string(
+			    core_db_value(db, row, BLOG_COL_EDIT_REASON)));
+		if (edit != NULL)
+			json_object_set_new(o, "edit", edit);
+	}
+	if (full && core_db_int(db, row, BLOG_COL_REVISIONS) > 0)
+		json_object_set_new(o, "revision_count", json_integer(
+		    (json_int_t)core_db_int(db, row, BLOG_COL_REVISIONS)));
 
 	return (o);
 }

@@ -208,13 +208,21 @@ CORE_HANDLER_NEED(blog_edit_page, CORE_NEED_USER)
 			return (CORE_DONE);
 		}
 		status = 422;
+	} else if (!core_db_isnull(post, 0, BLOG_COL_EDIT_ID)) {
+		/* Go on with the edit that is not public yet. */
+		in.title = core_db_value(post, 0, BLOG_COL_EDIT_TITLE);
+		in.body = core_db_value(post, 0, BLOG_COL_EDIT_BODY);
 	} else {
 		in.title = core_db_value(post, 0, BLOG_COL_TITLE);
 		in.body = core_db_value(post, 0, BLOG_COL_BODY);
 	}
 
 	buf = core_page_open(req, "Edit post");
-	core_html_appendf(buf, "<h1>Edit post</h1>\n");
+	core_html_appendf(buf, "<div class=\"page-head\"><h1>Edit post</h1>"
+	    "<a href=\"/blog/%lld/history\">History (%lld)</a></div>\n",
+	    (long long)id, (long long)core_db_int(post, 0,
+	    BLOG_COL_REVISIONS));
+	blog_render_edit_state(buf, ctx, post);
 	(void)snprintf(loc, sizeof(loc), "/blog/%lld/edit", (long long)id);
 	blog_render_form(req, buf, loc, &in, errors);
 	rc = core_page_close(req, status, buf);

@@ -12,6 +12,8 @@ static void	status_badge(struct kore_buf *, const char *);
 static void	post_url(struct kore_buf *, struct core_db *, int);
 static const char *shown_at(struct core_db *, int);
 static void	empty_list(struct http_request *, struct kore_buf *);
+static void	edit_notice(struct kore_buf *, struct core_db *);
+static void	edit_badge(struct kore_buf *, const char *);
 
 /* No posts: and what the reader can do about it. */
 static void
@@ -36,7 +38,8 @@ void
 blog_render_list(struct http_request *req, struct kore_buf *buf,
     struct core_db *db, int max, int badges)
 {
-	int		i, n, comments;
+	char		*excerpt;
+	int		 i, n, comments, more;
 
 	n = core_db_rows(db);
 	if (n > max)
@@ -54,9 +57,12 @@ blog_render_list(struct http_request *req, struct kore_buf *buf,
 		post_url(buf, db, i);
 		core_html_appendf(buf, "\">%s</a>",
 		    core_db_value(db, i, BLOG_COL_TITLE));
-		if (badges)
+		if (badges) {
 			status_badge(buf, core_db_value(db, i,
 			    BLOG_COL_STATUS));
+			edit_badge(buf, core_db_value(db, i,
+			    BLOG_COL_EDIT_STATE));
+		}
 		core_html_appendf(buf, "</h2>\n<p class=\"meta\"><span>by "
 		    "</span>%A<a href=\"/u/%U\">%s</a> <span>·</span> "
 		    "%T <span>· %d min read · %d comment%s</span></p>\n",
@@ -65,11 +71,11 @@ blog_render_list(struct http_request *req, struct kore_buf *buf,
 		    core_db_value(db, i, BLOG_COL_AUTHOR), shown_at(db, i),
 		    blog_reading_minutes(core_db_int(db, i, BLOG_COL_WORDS)),
 		    comments, comments == 1 ? "" : "s");
-		core_html_appendf(buf, "<p class=\"excerpt\">%s</p>%R\n"
-		    "</article></li>\n",
-		    core_db_value(db, i, BLOG_COL_EXCERPT),
-		    core_db_bool(db, i, BLOG_COL_MORE) ?
-		    "<p class=\"more\">…</p>" : "");
+		excerpt = blog_excerpt(db, i, &more);
+		core_html_appendf(buf, "<p class=\"excerpt\">%s%R</p>\n"
+		    "</article></li>\n", excerpt != NULL ? excerpt : "",
+		    more ? "…" : "");
+		free(excerpt);
 	}
 	core_html_appendf(buf, "</ul>\n");
 }
@@ -102,6 +108,8 @@ blog_render_post(struct http_request *req, struct kore_buf *buf,
 	else if (!strcmp(status, "pending"))
 		core_html_appendf(buf, "<p class=\"notice\">Waiting for an "
 		    "admin's review; only you and the admins can see it.</p>\n");
+	if (!core_db_isnull(db, 0, BLOG_COL_EDIT_ID))
+		edit_notice(buf, db);
 	core_html_appendf(buf, "</header>\n");
 
 	body = core_db_value(db, 0, BLOG_COL_BODY);
@@ -115,7 +123,9 @@ blog_render_post(struct http_request *req, struct kore_buf *buf,
 		(void)snprintf(action, sizeof(action), "/blog/%lld/delete", id);
 		core_html_appendf(buf, "<footer class=\"actions\"><a "
 		    "href=\"/blog/%lld/edit\" role=\"button\" "
-		    "class=\"outline\">Edit</a> ", id);
+		    "class=\"outline\">Edit</a> <a href=\"/blog/%lld/history\" "
+		    "role=\"button\" class=\"secondary outline\">History</a> ",
+		    id, id);
 		core_form_button(req, buf, action, "inline",
 		    "secondary outline", "Delete");
 		core_html_appendf(buf, "</footer>\n");
@@ -161,6 +171,85 @@ blog_render_form(struct http_request *req, struct kore_buf *buf,
 	    "</small>\n</form>\n");
 	core_html_appendf(buf, "<script src=\"%s\" defer></script>\n",
 	    core_static_url("/static/blog-editor.js"));
+}
+
+/*
+ * The edit of a published post that is not public yet, as its author and
+ * admins see it above the published version (BLOG_COL_EDIT_* set).
+ */
+static void
+edit_notice(struct kore_buf *buf, struct core_db *db)
+{
+	const char	*es;
+	long long	 id;
+
+	es = core_db_value(db, 0, BLOG_COL_EDIT_STATUS);
+	id = (long long)core_db_int(db, 0, BLOG_COL_ID);
+	if (!strcmp(es, "pending"))
+		core_html_appendf(buf, "<p class=\"notice\" role=\"status\">"
+		    "An edit saved %T is waiting for an admin's review; readers "
+		    "see the published version until it is approved. ",
+		    core_db_value(db, 0, BLOG_COL_EDIT_AT));
+	else if (!strcmp(es, "draft"))
+		core_html_appendf(buf, "<p class=\"notice\" role=\"status\">"
+		    "There is a draft of an edit, saved %T; readers see the "
+		    "published version. ",
+		    core_db_value(db, 0, BLOG_COL_EDIT_AT));
+	else
+		core_html_appendf(buf, "<p class=\"form-error\">An edit saved "
+		    "%T was not published: %s ",
+		    core_db_value(db, 0, BLOG_COL_EDIT_AT),
+		    core_db_value(db, 0, BLOG_COL_EDIT_REASON));
+	core_html_appendf(buf, "<a href=\"/blog/%lld/edit\">Go on editing</a>",
+	    id);
+	if (!core_db_isnull(db, 0, BLOG_COL_LIVE_REV))
+		core_html_appendf(buf, " · <a href=\"/blog/%lld/diff?from=%lld"
+		    "&amp;to=%lld\">See the changes</a>", id,
+		    (long long)core_db_int(db, 0, BLOG_COL_LIVE_REV),
+		    (long long)core_db_int(db, 0, BLOG_COL_EDIT_ID));
+	core_html_appendf(buf, "</p>\n");
+}
+
+/*
+ * Above the editor of a loaded post (blog_post_load): what a save will
+ * do to what readers see.
+ */
+void
+blog_render_edit_state(struct kore_buf *buf, struct core_ctx *ctx,
+    struct core_db *db)
+{
+	const char	*status;
+
+	status = core_db_value(db, 0, BLOG_COL_STATUS);
+	if (!core_db_isnull(db, 0, BLOG_COL_EDIT_ID)) {
+		edit_notice(buf, db);
+		return;
+	}
+	if (strcmp(status, "approved"))
+		return;
+	if (ctx->user.role == CORE_ROLE_ADMIN)
+		core_html_appendf(buf, "<p class=\"notice\">This post is "
+		    "published: your changes replace it as soon as you "
+		    "publish them.</p>\n");
+	else
+		core_html_appendf(buf, "<p class=\"notice\">This post is "
+		    "published and stays up while you edit: your changes "
+		    "replace it once an admin has reviewed them.</p>\n");
+}
+
+/* In the author's own list: a published post with an edit not public. */
+static void
+edit_badge(struct kore_buf *buf, const char *state)
+{
+	if (!strcmp(state, "pending"))
+		core_html_appendf(buf, " <mark class=\"status status-edit\">"
+		    "edit waiting for review</mark>");
+	else if (!strcmp(state, "draft"))
+		core_html_appendf(buf, " <mark class=\"status status-edit\">"
+		    "draft of an edit</mark>");
+	else if (!strcmp(state, "rejected"))
+		core_html_appendf(buf, " <mark class=\"status status-edit\">"
+		    "edit not published</mark>");
 }
 
 static void

@@ -2,96 +2,43 @@
  * Posts: the rules and statements shared by the pages and the API.
  *
  * A user's new post waits for review (pending); an admin's is published
- * at once.  Editing a published post sends it back to review unless an
- * admin edits it.  Only published posts are public: anyone else's draft,
- * pending or rejected post does not exist for the reader (404).  Each
- * change and the jobs it causes (review queue entry, moderate job) are
- * one statement, so they commit together.
+ * at once.  Every save that changes the text is a revision.  A user's
+ * edit of a published post waits for review as a revision while the
+ * published version stays up; an admin's is published at once.  Only
+ * published posts are public: anyone else's draft, pending or rejected
+ * post does not exist for the reader (404).  Each change and the jobs it
+ * causes (review queue entry, moderate job) are one statement, so they
+ * commit together.
  */
 
 #include <string.h>
 
 #include "blog/blog.h"
 
+/* $1 author, $2 title, $3 body, $4 status, $5 request id. */
 static const char sql_post_create[] =
-	"WITH p AS ("
-	"  INSERT INTO posts (author_id, title, slug, body, status)"
-	"  VALUES ($1, $2, slugify($2), $3, $4) RETURNING *"
-	"), m AS ("
-	"  INSERT INTO moderation_queue (kind, item_id, reason, source,"
-	"         author_id, preview_title, preview_body, link)"
-	"  SELECT 'post', p.id, 'New post awaiting approval.', 'review',"
-	"         p.author_id, p.title, left(p.body, 500), '/blog/' || p.id"
-	"    FROM p WHERE p.status = 'pending'"
-	"), j AS ("
-	"  INSERT INTO job_outbox (type, queue, args, request_id)"
-	"  SELECT 'moderate', 'default', jsonb_build_object('kind', 'post',"
-	"         'id', p.id, 'user_id', p.author_id,"
-	"         'text', p.title || E'\\n\\n' || p.body), $5"
-	"    FROM p WHERE p.status = 'pending'"
-	   CORE_JOB_RETURNING
-	")"
-	"SELECT " BLOG_SQL_WRITTEN_COLS("j") " FROM p";
+	"SELECT id, slug, status, jobs FROM blog_post_new($1, $2, $3, $4, $5)";
 
 /* $1 post, $2 viewer, $3 viewer is an admin: as the viewer may see it. */
 static const char sql_post_get[] =
-	"SELECT " BLOG_SQL_POST_COLS
-	"  FROM posts p JOIN users u ON u.id = p.author_id WHERE p.id = $1"
+	"SELECT " BLOG_SQL_POST_COLS ", " BLOG_SQL_EDIT_COLS("$2", "$3")
+	"  FROM posts p JOIN users u ON u.id = p.author_id"
+	"  LEFT JOIN post_revisions er ON er.id = p.edit_revision"
+	"   AND (p.author_id = $2::bigint OR $3::bool)"
+	" WHERE p.id = $1"
 	"   AND agora_post_visible(p.status, p.author_id, u.banned,"
 	"       $2::bigint, $3::bool)";
 
 /*
  * $1 id, $2 title, $3 body, $4 requested status (or NULL), $5 editor is
- * an admin, $6 request id.  A non-admin's change to the title or body of
- * a published or rejected post sends it back to review; an admin's
- * "submit" publishes.
+ * an admin, $6 request id, $7 editor, $8 the revision restored (or
+ * NULL).  The rules are blog_post_save's (sql/016_revisions.sql): an
+ * edit of a published post waits as a revision while the published
+ * version stays up, unless an admin makes it.
  */
 static const char sql_post_update[] =
-	"WITH e AS ("
-	"  SELECT id, status, ($2::text IS NOT NULL AND $2 <> title) OR"
-	"         ($3::text IS NOT NULL AND $3 <> body) AS edited"
-	"    FROM posts WHERE id = $1"
-	"), s AS ("
-	"  SELECT id, edited, CASE"
-	"      WHEN $4 = 'draft' THEN 'draft'"
-	"      WHEN $5::bool AND $4 = 'pending' THEN 'approved'"
-	"      WHEN $5::bool THEN status"
-	"      WHEN $4 = 'pending' THEN 'pending'"
-	"      WHEN status IN ('approved', 'rejected') AND edited THEN 'pending'"
-	"      ELSE status END AS ns"
-	"    FROM e"
-	"), p AS ("
-	"  UPDATE posts SET"
-	"    title = coalesce($2, title),"
-	"    slug = slugify(coalesce($2, title)),"
-	"    body = coalesce($3, body),"
-	"    status = s.ns,"
-	"    reject_reason = CASE WHEN s.ns = 'rejected' THEN reject_reason END,"
-	"    updated_at = CASE WHEN s.edited OR s.ns <> posts.status"
-	"                      THEN now() ELSE updated_at END"
-	"   FROM s WHERE posts.id = s.id RETURNING posts.*"
-	"), m AS ("
-	"  INSERT INTO moderation_queue (kind, item_id, reason, source,"
-	"         author_id, preview_title, preview_body, link)"
-	"  SELECT 'post', p.id, 'Edited post awaiting approval.', 'review',"
-	"         p.author_id, p.title, left(p.body, 500), '/blog/' || p.id"
-	"    FROM p WHERE p.status = 'pending'"
-	"  ON CONFLICT (kind, item_id) WHERE decided_at IS NULL"
-	"  DO UPDATE SET preview_title = EXCLUDED.preview_title,"
-	"                preview_body = EXCLUDED.preview_body"
-	"), d AS ("
-	"  DELETE FROM moderation_queue"
-	"   WHERE kind = 'post' AND decided_at IS NULL"
-	"     AND item_id = (SELECT id FROM p WHERE status <> 'pending')"
-	"), j AS ("
-	"  INSERT INTO job_outbox (type, queue, args, request_id)"
-	"  SELECT 'moderate', 'default', jsonb_build_object('kind', 'post',"
-	"         'id', p.id, 'user_id', p.author_id,"
-	"         'text', p.title || E'\\n\\n' || p.body), $6"
-	"    FROM p WHERE p.status = 'pending'"
-	   CORE_JOB_RETURNING
-	")"
-	"SELECT " BLOG_SQL_WRITTEN_COLS("j") " FROM p";
+	"SELECT id, slug, status, jobs FROM blog_post_save($1, $7, $5::bool,"
+	"       $2, $3, $4, $8, $6)";
 
 static const char sql_post_delete[] =
 	"WITH m AS ("
@@ -233,8 +180,8 @@ int
 blog_post_update(struct http_request *req, struct core_ctx *ctx,
     struct core_db *db, int64_t id, struct blog_post_in *in)
 {
-	struct core_num	 pid;
-	const char	*params[6];
+	struct core_num	 pid, uid, rid;
+	const char	*params[8];
 
 	params[0] = core_num(&pid, id);
 	params[1] = in->title;
@@ -242,7 +189,9 @@ blog_post_update(struct http_request *req, struct core_ctx *ctx,
 	params[3] = in->status;
 	params[4] = ctx->user.role == CORE_ROLE_ADMIN ? "true" : "false";
 	params[5] = ctx->request_id;
-	CORE_TRY(core_db_run(req, db, sql_post_update, 6, params));
+	params[6] = core_num(&uid, ctx->user.id);
+	params[7] = in->restored != 0 ? core_num(&rid, in->restored) : NULL;
+	CORE_TRY(core_db_run(req, db, sql_post_update, 8, params));
 
 	if (core_db_rows(db) != 1)
 		return (core_error(req, 404, "There is no such post."));

@@ -20,6 +20,17 @@
 static int	url_allowed(const char *);
 static void	html_to_text(cmark_node *);
 
+/* The plain text being gathered by blog_markdown_text. */
+struct text_out {
+	char		*s;
+	size_t		 len;
+	size_t		 max;
+	int		 space;		/* a space is owed before more text */
+	int		 full;
+};
+
+static void	text_add(struct text_out *, const char *);
+
 /*
  * Render `len` bytes of Markdown.  Returns a NUL-terminated string to
  * free() with free(), or NULL when out of memory.
@@ -120,4 +131,132 @@ html_to_text(cmark_node *node)
 	cmark_node_append_child(para, text);
 	cmark_node_replace(node, para);
 	cmark_node_free(node);
+}
+
+/*
+ * The text of `len` bytes of Markdown as a reader sees it, without its
+ * markup (headings, emphasis, links, list marks, code fences): the
+ * words of every block, runs of white space and the breaks between
+ * blocks as one space.  Raw HTML is text, as blog_markdown_html shows
+ * it.  At most `max` bytes, cut after the last whole word that fits
+ * (whole UTF-8 characters); `*more` says whether anything was cut.
+ * Returns a NUL-terminated string to free() with free(), or NULL when
+ * out of memory.
+ */
+char *
+blog_markdown_text(const char *md, size_t len, size_t max, int *more)
+{
+	struct text_out		 out;
+	cmark_node		*doc, *node;
+	cmark_iter		*it;
+	cmark_event_type	 ev;
+	cmark_node_type		 type;
+	const char		*lit;
+
+	*more = 0;
+	if ((doc = cmark_parse_document(md, len, CMARK_OPT_VALIDATE_UTF8)) ==
+	    NULL)
+		return (NULL);
+	if ((out.s = malloc(max + 1)) == NULL) {
+		cmark_node_free(doc);
+		return (NULL);
+	}
+	out.len = 0;
+	out.max = max;
+	out.space = 0;
+	out.full = 0;
+
+	it = cmark_iter_new(doc);
+	while (!out.full && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		node = cmark_iter_get_node(it);
+		type = cmark_node_get_type(node);
+		if (ev == CMARK_EVENT_EXIT) {
+			if (type >= CMARK_NODE_FIRST_BLOCK &&
+			    type <= CMARK_NODE_LAST_BLOCK)
+				out.space = 1;
+			continue;
+		}
+		switch (type) {
+		case CMARK_NODE_TEXT:
+		case CMARK_NODE_CODE:
+		case CMARK_NODE_CODE_BLOCK:
+		case CMARK_NODE_HTML_INLINE:
+		case CMARK_NODE_HTML_BLOCK:
+			if ((lit = cmark_node_get_literal(node)) != NULL)
+				text_add(&out, lit);
+			if (type == CMARK_NODE_CODE_BLOCK ||
+			    type == CMARK_NODE_HTML_BLOCK)
+				out.space = 1;
+			break;
+		case CMARK_NODE_SOFTBREAK:
+		case CMARK_NODE_LINEBREAK:
+			out.space = 1;
+			break;
+		default:
+			break;
+		}
+	}
+	cmark_iter_free(it);
+	cmark_node_free(doc);
+
+	*more = out.full;
+	out.s[out.len] = '\0';
+	return (out.s);
+}
+
+/*
+ * Append `t` with its white space collapsed; once the next character
+ * does not fit, cut back to the end of the last whole word and stop.
+ */
+static void
+text_add(struct text_out *out, const char *t)
+{
+	size_t		 k, need;
+	int		 starts;
+	unsigned char	 lead;
+
+	for (; *t != '\0'; t++) {
+		if (isspace((unsigned char)*t)) {
+			out->space = 1;
+			continue;
+		}
+		starts = out->space || out->len == 0;
+		if (out->space && out->len > 0) {
+			if (out->len + 1 > out->max)
+				goto full;
+			out->s[out->len++] = ' ';
+		}
+		out->space = 0;
+		if (out->len + 1 > out->max) {
+			if (!starts)
+				goto cut;
+			goto full;
+		}
+		out->s[out->len++] = *t;
+	}
+	return;
+
+cut:
+	/* In the middle of a word: back to the space before it. */
+	for (k = out->len; k > 0 && out->s[k - 1] != ' '; k--)
+		;
+	if (k > 0) {
+		out->len = k;
+	} else {
+		/* One word longer than `max`: whole characters of it. */
+		for (k = out->len; k > 0 &&
+		    ((unsigned char)out->s[k - 1] & 0xc0) == 0x80; k--)
+			;
+		if (k > 0) {
+			lead = (unsigned char)out->s[k - 1];
+			need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 :
+			    lead >= 0xc0 ? 2 : 1;
+			if (k - 1 + need > out->len)
+				out->len = k - 1;
+		}
+	}
+full:
+	out->full = 1;
+	while (out->len > 0 && out->s[out->len - 1] == ' ')
+		out->len--;
 }

@@ -167,8 +167,7 @@ render_hit(struct kore_buf *buf, struct core_db *db, int i)
 		core_html_appendf(buf, "by <a href=\"/blog/u/%U\">%s</a> · ",
 		    core_db_value(db, i, SEARCH_COL_AUTHOR),
 		    core_db_value(db, i, SEARCH_COL_AUTHOR));
-	core_html_appendf(buf, "<time datetime=\"%s\">%s</time></p>\n"
-	    "</article></li>\n", core_db_value(db, i, SEARCH_COL_AT),
+	core_html_appendf(buf, "%T</p>\n</article></li>\n",
 	    core_db_value(db, i, SEARCH_COL_AT));
 
 	kore_free(title);

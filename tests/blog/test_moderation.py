@@ -224,7 +224,7 @@ def test_single_decisions_through_the_page(author, admin, blog, mailbox,
     helpers.assert_html(r, 404)
 
 
-def test_author_edit_of_published_post_goes_back_to_review(
+def test_author_edit_of_published_post_waits_with_the_post_up(
         author, anon, admin, blog, helpers):
     post = blog.published(author)
     pid = post["id"]
@@ -234,31 +234,31 @@ def test_author_edit_of_published_post_goes_back_to_review(
     r = author.patch("/api/v1/blog/posts/%s" % pid,
                      json={"title": title, "body": "Changed text."})
     got = helpers.assert_json(r, 200)["post"]
-    assert got["status"] == "pending" and got["title"] == title
+    assert got["status"] == "approved" and got["title"] == post["title"]
+    assert got["edit"]["status"] == "pending"
 
     q = blog.queue_item("post", pid)
     assert q is not None
     assert q["preview_title"] == title and q["preview_body"] == "Changed text."
-    helpers.assert_problem(anon.get("/api/v1/blog/posts/%s" % pid), 404)
-    helpers.assert_html(anon.html.get(got["url"]), 404)
-    helpers.wait_for(lambda: not on_index(anon, pid, helpers),
-                     what="the post to leave /blog")
-    assert not in_api_list(anon, pid, helpers)
+    assert blog.get(anon, pid)["title"] == post["title"]
+    helpers.assert_html(anon.html.get(got["url"]), 200)
+    assert on_index(anon, pid, helpers)
+    assert in_api_list(anon, pid, helpers)
 
     blog.approve("post", pid)
     assert blog.get(anon, pid)["title"] == title
 
 
-def test_author_edit_through_the_form_goes_back_to_review(
+def test_author_edit_through_the_form_waits_with_the_post_up(
         author, anon, blog, helpers):
     post = blog.published(author)
     path = "/blog/%s/edit" % post["id"]
     r = author.form(path, {"title": post["title"], "body": "Form edit.",
                            "status": "pending"}, page=path)
     assert r.status_code == 303, helpers.describe(r)
-    assert blog.get(author, post["id"])["status"] == "pending"
+    assert blog.get(author, post["id"])["edit"]["status"] == "pending"
     assert blog.queue_item("post", post["id"]) is not None
-    helpers.assert_problem(anon.get("/api/v1/blog/posts/%s" % post["id"]), 404)
+    helpers.assert_json(anon.get("/api/v1/blog/posts/%s" % post["id"]), 200)
 
 
 @pytest.mark.parametrize("how", ("api", "form"))

@@ -16,7 +16,8 @@ def test_post_json_shape(author, blog, helpers):
     assert str(post["author_id"]) == str(author.id)
     assert post["reading_minutes"] == 3
     assert post["comment_count"] == 0
-    assert post["excerpt"] == body[:200]
+    # Plain text, cut at a word.
+    assert post["excerpt"] == " ".join(["word"] * 48)
     assert post["body"] == body
     assert post["html"].startswith("<p>word word")
     for key in ("created_at", "updated_at"):
@@ -103,7 +104,9 @@ def test_post_page_renders_markdown(author, anon, blog, helpers):
         assert frag in html, frag
     assert '<a href="/u/%s">%s</a>' % (author.username, author.username) \
         in page.text
-    assert '<time datetime="%s">' % post["created_at"] in page.text
+    # The time a reader sees is the publication's (a second after the
+    # creation's when the approval falls in the next second).
+    assert '<time datetime="%s">' % post["published_at"] in page.text
     assert "1 min read" in page.text
 
 
@@ -147,3 +150,23 @@ def test_post_api_sends_no_reject_reason_unless_rejected(author, blog):
     # An edit sends it back for review and drops the old reason.
     author.patch("/api/v1/blog/posts/%s" % post["id"], json={"body": "2"})
     assert "reject_reason" not in blog.get(author, post["id"])
+
+
+def test_excerpts_are_plain_text(author, anon, admin, blog, helpers):
+    body = ("## Why we walk\n\nUp the **north ridge** with "
+            "[a map](https://example.org/map) & <b>care</b>.\n\n"
+            "- water\n- bread\n")
+    post = blog.create(admin, title=blog.new_title("Plain"), body=body)
+    text = "Why we walk Up the north ridge with a map & <b>care</b>. " \
+        "water bread"
+    r = anon.get("/api/v1/blog/posts?limit=100")
+    listed = [p for p in r.json()["posts"] if p["id"] == post["id"]]
+    assert listed and listed[0]["excerpt"] == text
+
+    def entry():
+        return helpers.list_item(anon.html.get("/blog").text, post["id"])
+    item = helpers.wait_for(entry, what="the post on /blog")
+    assert '<p class="excerpt">Why we walk Up the north ridge with a map ' \
+        '&amp; &lt;b&gt;care&lt;/b&gt;. water bread</p>' in item
+    for mark in ("##", "**", "](", "- water"):
+        assert mark not in item, mark

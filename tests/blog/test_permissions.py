@@ -37,10 +37,11 @@ HTML_DELETE = table((303, 303, 403, 303), (303, 303, 404, 303))
 HTML_COMMENT = table((303, 303, 303, 303), (303, 404, 404, 404))
 
 # The status after a successful PATCH {title} (no status given): a user's
-# edit of a published or rejected post goes back to review; an admin's
-# keeps the state.
+# edit of a rejected post goes back to review, of a published one waits
+# for review as an edit while the post stays published; an admin's keeps
+# the state.
 PATCH_RESULT = {
-    ("approved", "author"): "pending", ("approved", "admin"): "approved",
+    ("approved", "author"): "approved", ("approved", "admin"): "approved",
     ("pending", "author"): "pending", ("pending", "admin"): "pending",
     ("draft", "author"): "draft", ("draft", "admin"): "draft",
     ("rejected", "author"): "pending", ("rejected", "admin"): "rejected",
@@ -149,7 +150,11 @@ def test_api_patch_post(state, who, people, post_in, blog, admin, helpers):
     expected = API_PATCH[state][who]
     assert_status(r, helpers, expected)
     now = blog.get(admin, post["id"])
-    if expected == 200:
+    if expected == 200 and (state, who) == ("approved", "author"):
+        assert r.json()["post"]["edit"]["title"] == title
+        assert now["title"] == post["title"] and now["edit"]["title"] == title
+        assert now["status"] == "approved", now
+    elif expected == 200:
         assert r.json()["post"]["title"] == title
         assert now["title"] == title
         assert now["status"] == PATCH_RESULT[(state, who)], now
@@ -362,7 +367,12 @@ def test_html_edit_submit(state, who, people, post_in, blog, admin, helpers):
         assert helpers.location(r) == now["url"]
     else:
         helpers.assert_html(r, expected)
-    if expected == 303 and who != "anon":
+    if expected == 303 and (state, who) == ("approved", "author"):
+        # The edit of a published post waits; the post stays up.
+        assert now["title"] == post["title"] and now["status"] == "approved"
+        assert now["edit"]["title"] == title
+        assert now["edit"]["body"] == "New text."
+    elif expected == 303 and who != "anon":
         assert now["title"] == title and now["body"] == "New text."
         # "Publish": a user's post goes to review, an admin's is published.
         assert now["status"] == ("approved" if who == "admin" else "pending")

@@ -45,7 +45,7 @@ def test_republishing_keeps_the_first_publication_time(author, blog, helpers):
     post = blog.published(author)
     r = author.patch("/api/v1/blog/posts/%s" % post["id"],
                      json={"body": "A real change."})
-    assert helpers.assert_json(r, 200)["post"]["status"] == "pending"
+    assert helpers.assert_json(r, 200)["post"]["edit"]["status"] == "pending"
     blog.approve("post", post["id"])
     again = blog.get(author, post["id"])
     assert again["status"] == "approved"

@@ -85,6 +85,64 @@ try {
 		    'still marked pending');
 	});
 
+	await check('the post reads at about 70 characters a line', async () => {
+		await reader.setViewportSize({ width: 1440, height: 900 });
+		await reader.goto(postUrl);
+		const m = await reader.evaluate(() => {
+			const body = document.querySelector('.post-body');
+			const para = body.querySelector('p');
+			// The width of "0" in the text's font (a span would
+			// wrap: long words break in this stylesheet).
+			const g = document.createElement('canvas')
+			    .getContext('2d');
+			g.font = getComputedStyle(para).font;
+			const ch = g.measureText('0'.repeat(100)).width / 100;
+			const pad = parseFloat(getComputedStyle(body).paddingLeft) +
+			    parseFloat(getComputedStyle(body).paddingRight);
+			const size = (sel) => parseFloat(getComputedStyle(
+			    document.querySelector(sel)).fontSize);
+			return { chars: (body.getBoundingClientRect().width - pad) /
+			    ch,
+			    title: size('.post-full > header h1'),
+			    h2: size('.post-body h2'),
+			    text: size('.post-body p') };
+		});
+		expectTrue(m.chars >= 55 && m.chars <= 75,
+		    `${Math.round(m.chars)} characters a line`);
+		expectTrue(m.h2 < m.title && m.h2 > m.text,
+		    `title ${m.title}px, heading ${m.h2}px, text ${m.text}px`);
+		await reader.screenshot({ path: join(shots, 'post.png'),
+		    fullPage: true });
+	});
+
+	await check('the post page at phone width', async () => {
+		const phone = await (await browser.newContext({
+		    viewport: { width: 390, height: 844 } })).newPage();
+		await phone.goto(postUrl);
+		const wide = await phone.evaluate(() =>
+		    document.scrollingElement.scrollWidth);
+		expectTrue(wide <= 390, `the page is ${wide}px wide`);
+		await phone.screenshot({ path: join(shots, 'post-phone.png'),
+		    fullPage: true });
+		await phone.context().close();
+	});
+
+	await check('fixing a typo keeps the post up', async () => {
+		await writer.goto(postUrl.replace(/-[^/]*$/, '/edit'));
+		await writer.locator('text=stays up while you edit').waitFor();
+		await writer.fill('textarea[name=body]',
+		    '## Morning\n\nWe left **early**, fixed.');
+		await Promise.all([writer.waitForURL(/\/blog\/\d+-/),
+		    writer.click('button[value=pending]')]);
+		await writer.locator('text=waiting for an admin').waitFor();
+		const res = await reader.goto(postUrl);
+		expectTrue(res.status() === 200, `status ${res.status()}`);
+		expectTrue(!(await reader.textContent('.post-body'))
+		    .includes('fixed'), 'the edit is public before review');
+		await writer.screenshot({ path: join(shots, 'post-edit-waits.png'),
+		    fullPage: true });
+	});
+
 	await check('the home page shows the new post', async () => {
 		const entry = reader.locator('.home-part a', { hasText: title });
 		for (let i = 0; i < 10; i++) {

@@ -1,6 +1,7 @@
 /*
  * blog_markdown_html (apps/blog/markdown.c): user Markdown to HTML, and
- * what may never come out of it.  The output is read as a browser would
+ * what may never come out of it; and blog_markdown_text, the excerpt,
+ * never longer than asked.  The output is read as a browser would
  * read its tags: only the elements cmark itself writes, no event handler
  * attribute (on...=), no <script, and every href and src relative or
  * http, https or mailto once entities are decoded and the characters a
@@ -26,11 +27,25 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
 	char		*html;
+	char		*text;
+	size_t		 max, n;
+	int		 more;
 
 	if ((html = blog_markdown_html((const char *)data, len)) == NULL)
 		return (0);
 	check_html(html);
 	free(html);
+
+	/* The excerpt: at most `max` bytes, no space at either end. */
+	max = len > 0 ? data[0] : 0;
+	if ((text = blog_markdown_text((const char *)data, len, max,
+	    &more)) == NULL)
+		return (0);
+	n = strlen(text);
+	FUZZ_CHECK(n <= max, "excerpt of %zu bytes over %zu", n, max);
+	FUZZ_CHECK(n == 0 || (text[0] != ' ' && text[n - 1] != ' '),
+	    "excerpt with a space at an end: '%s'", text);
+	free(text);
 
 	return (0);
 }

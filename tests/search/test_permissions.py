@@ -4,8 +4,8 @@ person by person, against what the pages show the same person.
 The people: anonymous, the author, another user, the two members of a
 conversation, a user outside it (non-member) and an admin (with and
 without the "include held items" switch).  The items: a published post,
-a draft, a post waiting for review, a post sent back to review by an
-edit, a comment, a comment held for review, a comment rejected, a photo,
+a draft, a post waiting for review, a published post whose edit waits
+for review (found by its published words only), a comment, a comment held for review, a comment rejected, a photo,
 a message in a public room, a direct message, a deleted message, the
 post, message and name of a user who was banned after writing them, and
 a room.  Every item has a word of its own; each case searches for it.
@@ -33,11 +33,12 @@ MATRIX = {
     "post_published": ("post", EVERYONE, True),
     "post_draft": ("post", {"author"}, True),
     "post_pending": ("post", {"author"}, True),
-    "post_back_to_review": ("post", {"author"}, True),
+    "post_edit_waiting": ("post", EVERYONE, True),
+    "post_edit_text": ("post", set(), False),
     "comment": ("comment", EVERYONE, True),
     "comment_held": ("comment", {"other"}, True),
     "comment_rejected": ("comment", {"other"}, True),
-    "comment_on_draft": ("comment", {"author"}, True),
+    "comment_on_edited": ("comment", EVERYONE, True),
     "photo": ("photo", EVERYONE, True),
     "message_public": ("message", SIGNED, True),
     "message_dm": ("message", {"alice", "bob"}, False),
@@ -88,8 +89,9 @@ def world(make_user, _session_api, admin, anon_module, chat, search):
     assert blog.get(admin, w.items["post_pending"])["status"] == "pending"
 
     back = blog.published(author, body="Soon edited " +
-                          text("post_back_to_review"))
-    w.items["post_back_to_review"] = back["id"]
+                          text("post_edit_waiting"))
+    w.items["post_edit_waiting"] = back["id"]
+    w.items["post_edit_text"] = back["id"]
 
     c = blog.comment(other, published, "Kind words " + text("comment"))
     w.items["comment"], w.where["comment"] = c["id"], published
@@ -99,10 +101,10 @@ def world(make_user, _session_api, admin, anon_module, chat, search):
                      text("comment_rejected"))
     w.items["comment_rejected"] = c["id"]
     w.where["comment_rejected"] = published
-    # A comment on a post that then goes back to review.
-    c = blog.comment(other, back["id"], "Early " + text("comment_on_draft"))
-    w.items["comment_on_draft"] = c["id"]
-    w.where["comment_on_draft"] = back["id"]
+    # A comment on a post that is then edited.
+    c = blog.comment(other, back["id"], "Early " + text("comment_on_edited"))
+    w.items["comment_on_edited"] = c["id"]
+    w.where["comment_on_edited"] = back["id"]
 
     ph = photos.published(author, "Sunset " + text("photo"))
     w.items["photo"] = ph["id"]
@@ -130,14 +132,15 @@ def world(make_user, _session_api, admin, anon_module, chat, search):
     w.words["person_banned"] = victim.username
 
     # Everything is indexed: now the states change.
-    for name in ("post_back_to_review", "message_deleted", "post_banned",
-                 "message_banned", "person_banned", "comment_on_draft"):
+    for name in ("post_edit_waiting", "message_deleted", "post_banned",
+                 "message_banned", "person_banned", "comment_on_edited"):
         assert search.found(other, w.words[name]), \
             "%s not found before its change" % name
     r = author.patch("/api/v1/blog/posts/%s" % back["id"],
-                     json={"body": "Edited " + w.words["post_back_to_review"]})
+                     json={"body": "Edited " + text("post_edit_text")})
     assert r.status_code == 200, describe(r)
-    assert r.json()["post"]["status"] == "pending"
+    assert r.json()["post"]["status"] == "approved"
+    assert r.json()["post"]["edit"]["status"] == "pending"
     r = alice.delete("/api/v1/chat/messages/%s" % w.items["message_deleted"])
     assert r.status_code == 204, describe(r)
     r = admin.post("/api/v1/admin/users/%s/ban" % victim.id, json={})
@@ -158,9 +161,11 @@ def page_sees(w, chat, kind, name, who):
     actor = w.people[who]
     item = w.items[name]
     if kind == "post":
+        # What readers of the post see: its public version's words.
         r = actor.get("/api/v1/blog/posts/%s" % item)
         assert r.status_code in (200, 404), describe(r)
-        return r.status_code == 200
+        return r.status_code == 200 and w.words[name] in (
+            r.json()["post"]["title"] + r.json()["post"]["body"])
     if kind == "comment":
         r = actor.get("/api/v1/blog/posts/%s/comments" % w.where[name])
         if r.status_code == 404:

@@ -89,6 +89,47 @@ def test_one_time_format_in_blog_photos_and_admin(author, admin, blog,
     assert '<script src="/static/time.' in page.text
 
 
+def test_no_raw_iso_time_in_any_page(author, admin, blog, photos_api,
+                                     helpers):
+    """Every page that shows a time shows it in the one format: the ISO
+    form only in datetime attributes, never as text."""
+    post = blog.published(author, body="First.\n\nLine.")
+    r = author.patch("/api/v1/blog/posts/%s" % post["id"],
+                     json={"body": "Second.\n\nLine."})
+    assert r.status_code == 200, r.text
+    revs = author.get("/api/v1/blog/posts/%s/revisions"
+                      % post["id"]).json()["revisions"]
+    blog.comment(author, post["id"], body="A comment with a time")
+    pid = photos_api(author)
+    ready(helpers, author, pid)
+    room = author.post("/api/v1/chat/rooms",
+                       json={"name": "iso-" + author.username[-8:]})
+    assert room.status_code == 201, room.text
+    pages = {
+        author: ["/", "/blog", "/blog/u/%s" % author.username,
+                 urlparse(post["url"]).path,
+                 "/blog/%s/edit" % post["id"],
+                 "/blog/%s/history" % post["id"],
+                 "/blog/%s/revisions/%s" % (post["id"], revs[0]["id"]),
+                 "/blog/%s/diff?from=%s&to=%s" % (post["id"], revs[1]["id"],
+                                                 revs[0]["id"]),
+                 "/photos", "/photos/%s" % pid,
+                 "/photos/u/%s" % author.username, "/chat",
+                 "/search?q=comment"],
+        admin: ["/admin", "/admin/users", "/admin/jobs",
+                "/admin/moderation", "/admin/photos/detection"],
+    }
+    timed = 0
+    for actor, paths in pages.items():
+        for path in paths:
+            r = actor.html.get(path)
+            assert r.status_code == 200, path
+            raw = ISO.search(visible_text(r.text))
+            assert not raw, (path, raw and raw.group(0))
+            timed += bool(TIME.search(r.text))
+    assert timed >= 10
+
+
 @pytest.fixture
 def photos_api(admin):
     made = []

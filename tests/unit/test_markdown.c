@@ -112,11 +112,65 @@ attributes_escaped(void **state)
 	assert_null(strstr(out, "<script"));
 }
 
+static char	*text;
+
+static const char *
+plain(const char *md, size_t max, int *more)
+{
+	free(text);
+	text = blog_markdown_text(md, strlen(md), max, more);
+	assert_non_null(text);
+	assert_true(strlen(text) <= max);
+	return (text);
+}
+
+static void
+excerpt_is_plain_text(void **state)
+{
+	int		more;
+
+	(void)state;
+	assert_string_equal(plain("## Why we walk\n\nUp the **north ridge**,"
+	    " then [the lake](https://example.org).\n\n- water\n- bread\n",
+	    200, &more), "Why we walk Up the north ridge, then the lake. "
+	    "water bread");
+	assert_false(more);
+	assert_string_equal(plain("```\ncode  here\n```\nand `x`  <b>y</b>",
+	    200, &more), "code here and x <b>y</b>");
+	assert_string_equal(plain("", 10, &more), "");
+	assert_false(more);
+}
+
+static void
+excerpt_cuts_at_a_word(void **state)
+{
+	int		more;
+
+	(void)state;
+	assert_string_equal(plain("one two three", 9, &more), "one two");
+	assert_true(more);
+	assert_string_equal(plain("one two three", 8, &more), "one two");
+	assert_true(more);
+	assert_string_equal(plain("one two three", 7, &more), "one two");
+	assert_true(more);
+	assert_string_equal(plain("one **two** three", 13, &more),
+	    "one two three");
+	assert_false(more);
+	/* One long word: whole characters of it. */
+	assert_string_equal(plain("\xc3\xa9\xc3\xa9\xc3\xa9", 5, &more),
+	    "\xc3\xa9\xc3\xa9");
+	assert_true(more);
+	assert_string_equal(plain("a\xe2\x82\xac", 3, &more), "a");
+}
+
 static int
 teardown(void **state)
 {
+	(void)state;
 	free(html);
 	html = NULL;
+	free(text);
+	text = NULL;
 	return (0);
 }
 
@@ -128,6 +182,8 @@ main(void)
 		cmocka_unit_test(raw_html_is_text),
 		cmocka_unit_test(only_safe_urls),
 		cmocka_unit_test(attributes_escaped),
+		cmocka_unit_test(excerpt_is_plain_text),
+		cmocka_unit_test(excerpt_cuts_at_a_word),
 	};
 
 	return (cmocka_run_group_tests_name("markdown", tests, NULL, teardown));
