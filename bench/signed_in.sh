@@ -5,6 +5,10 @@
 # token; first with the credential cache on (the default age), then off
 # (AGORA_CREDENTIAL_CACHE_MS=0), beside the database's own ceiling for
 # the credential lookup (pgbench, 8 clients, the site's statement).
+# Then the public lists with the page cache off too
+# (AGORA_PAGE_CACHE_MS=0), beside pgbench running the site's own index
+# statement (bench/blog_sql.c prints it) prepared, with 8 clients: the
+# site's 2 workers hold 4 connections each.
 # Prod build on BENCH_PORT (8894); 1,000 users and 10,000 published
 # posts in a database of its own.
 #   bench/signed_in.sh		writes var/bench/signed-in-results.md
@@ -54,10 +58,11 @@ q "INSERT INTO api_tokens (user_id, token_hash, name)
    SELECT id, '\\x$(blake "$tok")', 'bench'
      FROM users WHERE username = 'si_1'" >/dev/null
 
-start_site() {	# cache age in ms
+start_site() {	# credential cache age (ms) [page cache age (ms)]
 	[ -z "$kpid" ] || { kill -TERM "$kpid"; wait "$kpid" 2>/dev/null || true; }
 	bench_site signed "$db" "$port" \
-	    "\$a AGORA_CREDENTIAL_CACHE_MS=$1"
+	    "\$a AGORA_CREDENTIAL_CACHE_MS=$1" \
+	    "\$a AGORA_PAGE_CACHE_MS=${2:-1000}"
 	redis-cli -s "$AGORA_REDIS_SOCK" flushall >/dev/null
 	AGORA_CONFIG=var/bench/signed.env kore -fnrc \
 	    var/bench/signed-kore.conf >var/bench/signed-kore.log 2>&1 &
@@ -109,6 +114,11 @@ start_site 3000
 run_all on
 start_site 0
 run_all off
+start_site 3000 0
+for p in "/blog?page=3" "/api/v1/blog/posts?page=3"; do
+	res[uncached,$p]=$(measure "$p")
+	echo "uncached $p: ${res[uncached,$p]}"
+done
 
 # The credential lookup alone, as PostgreSQL runs it (8 clients).
 cat >var/bench/signed-lookup.sql <<EOF
@@ -119,6 +129,19 @@ SELECT u.id, u.username, u.role, u.email
 EOF
 ceiling=$(PGDATABASE=$db pgbench -n -c8 -j2 -T10 -f var/bench/signed-lookup.sql \
     2>/dev/null | awk '/^tps/ { printf "%.0f", $3 }')
+
+# The index statement, page 3 (pgbench would read ":MI" in its time
+# format as a variable: the colons are spelt chr(58) there).
+cc -O1 -w -Iapps -Ilib -I/usr/include/postgresql -DKORE_USE_PGSQL \
+    -DKORE_USE_TASKS -o build/blog_sql bench/blog_sql.c
+{
+	echo '\set off 40'
+	build/blog_sql | sed -e 's/\$1/:off/' \
+	    -e "s/HH24:MI:SS/HH24' || chr(58) || 'MI' || chr(58) || 'SS/g"
+	echo ';'
+} >var/bench/signed-index.sql
+index_ceiling=$(PGDATABASE=$db pgbench -n -M prepared -c8 -j2 -T10 \
+    -f var/bench/signed-index.sql 2>/dev/null | awk '/^tps/ { printf "%.0f", $3 }')
 
 rate() { echo "${res[$1]}" | cut -d' ' -f1; }
 pct() {	# signed-in key, anonymous key
@@ -147,4 +170,15 @@ pct() {	# signed-in key, anonymous key
 	echo
 	echo "The session lookup alone in PostgreSQL (pgbench, 8 clients): $ceiling/s."
 	echo "/api/v1/me signed out is its 401 answer."
+	echo
+	echo "| the public lists, page cache off | requests/s | p50 | p99 | non-2xx | of the database's ceiling |"
+	echo "|---|---:|---:|---:|---:|---:|"
+	for p in "/blog?page=3" "/api/v1/blog/posts?page=3"; do
+		set -- ${res[uncached,$p]}
+		share=$(awk -v a="$1" -v b="$index_ceiling" \
+		    'BEGIN { printf "%.0f%%", (b > 0 ? 100 * a / b : 0) }')
+		echo "| \`$p\` | $1 | $2 | $3 | $4 | $share |"
+	done
+	echo
+	echo "The index statement alone in PostgreSQL (pgbench -M prepared, 8 clients): $index_ceiling/s."
 } | tee "$out"

@@ -104,6 +104,16 @@ enum blog_col {
 	"::bigint, " a "::bool)"
 
 /*
+ * The index: newest published first; OFFSET pages (numbered links) up
+ * to 1000.  A macro so that bench/blog_sql.c prints what the site runs.
+ */
+#define BLOG_SQL_INDEX							\
+	"SELECT " BLOG_SQL_LIST_COLS					\
+	"  FROM posts p JOIN users u ON u.id = p.author_id"		\
+	" WHERE p.status = 'approved' AND " BLOG_SQL_PUBLIC		\
+	" ORDER BY p.listed_at DESC, p.id DESC LIMIT 21 OFFSET $1"
+
+/*
  * What creating or changing a post returns (blog_post_create,
  * blog_post_update): the row, and the jobs its statement queued.
  */

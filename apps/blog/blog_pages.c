@@ -7,12 +7,7 @@
 
 #include "blog/blog.h"
 
-/* Newest published first; OFFSET pages (numbered links) up to 1000. */
-static const char sql_index[] =
-	"SELECT " BLOG_SQL_LIST_COLS
-	"  FROM posts p JOIN users u ON u.id = p.author_id"
-	" WHERE p.status = 'approved' AND " BLOG_SQL_PUBLIC
-	" ORDER BY p.listed_at DESC, p.id DESC LIMIT 21 OFFSET $1";
+static const char sql_index[] = BLOG_SQL_INDEX;
 
 /* An author's posts as $4 (admin: $2) may see them: all of them, own. */
 static const char sql_by_user[] =

@@ -6,7 +6,8 @@
  * so a busy worker asks PostgreSQL for each at most once a second.  When
  * an entry expires, one request refreshes it while the others are served
  * the previous copy, so an expiry never sends a crowd of identical
- * queries to the database.  Changes show within about a second.  The
+ * queries to the database.  Changes show within about a second (the
+ * age is AGORA_PAGE_CACHE_MS; 0 turns the cache off).  The
  * table is small and fixed; when it is full the entry closest to expiry
  * makes room.
  */
@@ -16,7 +17,6 @@
 #include "core/core.h"
 
 #define CACHE_SLOTS		128
-#define CACHE_TTL_MS		1000
 #define CACHE_REFRESH_MS	5000	/* a refresher that died is replaced */
 
 struct cache_entry {
@@ -43,7 +43,8 @@ core_cache_get(const char *key, size_t *len)
 	struct cache_entry	*e;
 	u_int64_t		 now;
 
-	if ((e = cache_find(key, 0)) == NULL || e->data == NULL)
+	if (core_cfg.page_cache_ms == 0 ||
+	    (e = cache_find(key, 0)) == NULL || e->data == NULL)
 		return (NULL);
 
 	now = kore_time_ms();
@@ -56,20 +57,20 @@ core_cache_get(const char *key, size_t *len)
 	return (e->data);
 }
 
-/* Keep `len` bytes under `key` for a second. */
+/* Keep `len` bytes under `key` for a second (core_cfg.page_cache_ms). */
 void
 core_cache_put(const char *key, const void *data, size_t len)
 {
 	struct cache_entry	*e;
 
-	if ((e = cache_find(key, 1)) == NULL)
+	if (core_cfg.page_cache_ms == 0 || (e = cache_find(key, 1)) == NULL)
 		return;
 
 	kore_free(e->data);
 	e->data = kore_malloc(len);
 	memcpy(e->data, data, len);
 	e->len = len;
-	e->expires = kore_time_ms() + CACHE_TTL_MS;
+	e->expires = kore_time_ms() + core_cfg.page_cache_ms;
 	e->refreshing = 0;
 }
 

@@ -66,6 +66,9 @@ core_config_load(void)
 	core_cfg.cred_cache_ms = config_number("AGORA_CREDENTIAL_CACHE_MS",
 	    3000, 0, 10000);
 
+	core_cfg.page_cache_ms = config_number("AGORA_PAGE_CACHE_MS",
+	    1000, 0, 60000);
+
 	core_cfg.pwhash_ops = config_number("AGORA_PWHASH_OPS",
 	    crypto_pwhash_OPSLIMIT_INTERACTIVE,
 	    crypto_pwhash_OPSLIMIT_INTERACTIVE, 10);

@@ -159,6 +159,7 @@ struct core_config {
 	unsigned long long pwhash_ops;
 	size_t		 pwhash_mem;
 	int		 cred_cache_ms;		/* credcache.c; 0: off */
+	int		 page_cache_ms;		/* cache.c; 0: off */
 };
 
 /*

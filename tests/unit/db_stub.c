@@ -128,3 +128,32 @@ void
 core_metrics_pg_wait(void)
 {
 }
+
+void
+core_metrics_overload(void)
+{
+}
+
+int
+core_dbprep_send(struct kore_pgsql *sql, const char *query, int count,
+    const char **params)
+{
+	fatal("core_dbprep_send: not in unit tests");
+	return (-1);
+}
+
+void
+core_dbprep_done(struct kore_pgsql *sql, const char *query)
+{
+}
+
+void
+core_dbprep_forget(struct kore_pgsql *sql)
+{
+}
+
+void
+http_response_header(struct http_request *req, const char *name,
+    const char *value)
+{
+}
