@@ -46,7 +46,7 @@ core_dbprep_send(struct kore_pgsql *sql, const char *query, int count,
     const char **params)
 {
 	struct prep_conn	*pc;
-	char			 name[16];
+	char			 name[24];
 	int			 i, ok, rc;
 
 	if ((i = prep_index(query)) == -1) {
