@@ -8,6 +8,7 @@
  * again.
  */
 
+#include <fcntl.h>
 #include <poll.h>
 #include <string.h>
 
@@ -125,7 +126,7 @@ pubsub_connect(void *unused, u_int64_t now)
 {
 	struct timeval	 tv;
 	redisReply	*r;
-	int		 i;
+	int		 i, flags;
 
 	sub.retrying = 0;
 	if (sub.ctx != NULL || nchannels == 0)
@@ -151,6 +152,18 @@ pubsub_connect(void *unused, u_int64_t now)
 		}
 		freeReplyObject(r);
 	}
+
+	/*
+	 * From here on it is read when readable, by the event loop or by
+	 * core_pubsub_poll(), which can take what the loop was told of:
+	 * a read must never wait.
+	 */
+	if ((flags = fcntl(sub.ctx->fd, F_GETFL)) == -1 ||
+	    fcntl(sub.ctx->fd, F_SETFL, flags | O_NONBLOCK) == -1) {
+		pubsub_drop();
+		return;
+	}
+	sub.ctx->flags &= ~REDIS_BLOCK;
 
 	sub.evt.type = 0;		/* none of Kore's own */
 	sub.evt.flags = 0;
