@@ -53,7 +53,9 @@ install -d -m 0755 "$root" "$root/bin" "$root/conf/nginx" "$root/scripts" \
     "$root/sql"
 install -m 0644 app.so "$root/app.so"
 install -m 0755 build/agora-worker build/agora-ctl "$root/bin/"
-for app in core blog chat photos search admin; do
+# Every app whose routes kore.prod.conf includes, read from it.
+for app in $(sed -n 's|^[[:space:]]*include[[:space:]]*apps/\([a-z]*\)/routes\.conf.*|\1|p' \
+    conf/kore.prod.conf); do
 	install -D -m 0644 "apps/$app/routes.conf" \
 	    "$root/apps/$app/routes.conf"
 done

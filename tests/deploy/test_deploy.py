@@ -158,6 +158,7 @@ def test_make_install_laid_out_the_production_build():
               "scripts/prod-db.sh", "var/models/centernet.pb",
               "apps/core/routes.conf", "apps/blog/routes.conf",
               "apps/chat/routes.conf", "apps/photos/routes.conf",
+              "apps/search/routes.conf", "apps/people/routes.conf",
               "apps/admin/routes.conf"):
         assert os.path.isfile(os.path.join(PREFIX, f)), f
     assert os.access(os.path.join(PREFIX, "bin/agora-worker"), os.X_OK)
