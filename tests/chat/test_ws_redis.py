@@ -8,7 +8,7 @@ import os
 import subprocess
 import time
 
-from test_ws import Client, run
+from test_ws import BASE, BASE2, Client, run
 
 
 def restart_redis():
@@ -78,3 +78,29 @@ def test_a_slow_redis_delays_live_events_but_loses_none(alice, bob, chat):
         assert got == sent
         await b.close()
     run(go())
+
+
+def numsub(*channels):
+    out = subprocess.run(["redis-cli", "-s", os.environ["AGORA_REDIS_SOCK"],
+                          "pubsub", "numsub"] + list(channels),
+                         check=True, capture_output=True, text=True).stdout
+    words = out.split()
+    return dict(zip(words[0::2], map(int, words[1::2])))
+
+
+def test_every_worker_hears_every_channel_after_redis_trouble(alice):
+    """After the restart and the stall above, every worker that hears
+    the chat's channel hears the notifications' too: a worker that
+    believes it listens to a channel Redis never confirmed would leave
+    its sockets deaf to it."""
+    async def go():
+        socks = [await Client.open(alice, base)
+                 for base in (BASE, BASE2 or BASE) for _ in range(8)]
+        await asyncio.sleep(1.5)
+        subs = numsub("agora:chat", "agora:notify")
+        for c in socks:
+            await c.close()
+        return subs
+    subs = run(go())
+    assert subs["agora:chat"] >= 1
+    assert subs["agora:notify"] == subs["agora:chat"], subs

@@ -41,10 +41,6 @@ def run(coro):
 
 
 @pytest.mark.skipif(not BASE2, reason="needs the second instance")
-@pytest.mark.xfail(strict=False, reason="known defect: in a full run, after "
-                   "the chat suite restarts Redis, one instance's socket "
-                   "sometimes misses the event (both got it in every "
-                   "notify-only run); open, see the README")
 def test_comment_reaches_the_other_instance(blog, inbox, author, other,
                                             new_user):
     post = blog.published(author)
