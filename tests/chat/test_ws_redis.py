@@ -88,19 +88,52 @@ def numsub(*channels):
     return dict(zip(words[0::2], map(int, words[1::2])))
 
 
-def test_every_worker_hears_every_channel_after_redis_trouble(alice):
-    """After the restart and the stall above, every worker that hears
-    the chat's channel hears the notifications' too: a worker that
-    believes it listens to a channel Redis never confirmed would leave
-    its sockets deaf to it."""
+def clients():
+    out = subprocess.run(["redis-cli", "-s", os.environ["AGORA_REDIS_SOCK"],
+                          "client", "list"],
+                         check=True, capture_output=True, text=True).stdout
+    return [" ".join(w for w in line.split()
+                     if w.split("=")[0] in ("id", "age", "sub", "cmd"))
+            for line in out.splitlines() if " sub=0 " not in line]
+
+
+def test_every_worker_hears_every_channel_after_a_busy_restart(alice):
+    """Redis restarts while events pour in on the chat's channel, so the
+    workers subscribe again in the middle of traffic: afterwards every
+    worker that hears the chat's channel hears the notifications' too.
+    A worker that took a chat message for a confirmation, and so never
+    sent its last SUBSCRIBE, would leave its sockets deaf to it."""
+    sock = os.environ["AGORA_REDIS_SOCK"]
+
     async def go():
         socks = [await Client.open(alice, base)
                  for base in (BASE, BASE2 or BASE) for _ in range(8)]
-        await asyncio.sleep(1.5)
-        subs = numsub("agora:chat", "agora:notify")
+        seen = []
+        for _ in range(3):
+            await asyncio.get_running_loop().run_in_executor(None,
+                                                             restart_redis)
+            flood = subprocess.Popen(
+                ["redis-cli", "-s", sock, "-r", "20000", "-i", "0.0002",
+                 "publish", "agora:chat", "{}"],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                await asyncio.sleep(2.5)
+            finally:
+                flood.kill()
+                flood.wait()
+            # Subscribing again takes a worker up to its next retry.
+            deadline = time.time() + 5
+            while True:
+                subs = numsub("agora:chat", "agora:notify")
+                if (subs["agora:notify"] == subs["agora:chat"] or
+                        time.time() > deadline):
+                    break
+                await asyncio.sleep(0.2)
+            seen.append((subs, clients()))
         for c in socks:
             await c.close()
-        return subs
-    subs = run(go())
-    assert subs["agora:chat"] >= 1
-    assert subs["agora:notify"] == subs["agora:chat"], subs
+        return seen
+
+    for subs, who in run(go()):
+        assert subs["agora:chat"] >= 1, (subs, who)
+        assert subs["agora:notify"] == subs["agora:chat"], (subs, who)
