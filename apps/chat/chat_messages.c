@@ -249,7 +249,7 @@ message_post(struct http_request *req, struct core_ctx *ctx,
 	core_hex(ctx->cred_hash, sizeof(ctx->cred_hash), hex);
 	params[5] = core_credential_kind(ctx->auth);
 	params[6] = hex;
-	rc = core_db_run(req, db, chat_sql_post, 7, params);
+	rc = core_db_run_prepared(req, db, chat_sql_post, 7, params);
 	kore_buf_cleanup(&offline);
 	if (rc != CORE_OK)
 		return (rc);

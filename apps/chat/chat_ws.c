@@ -639,7 +639,7 @@ op_start(struct chat_peer *p, int kind, int64_t room, const char *ref,
 		(void)kore_strlcpy(op->ref, ref, sizeof(op->ref));
 	op->q.done = op_done;
 	p->refs++;
-	core_dbq_run(&op->q, sql, count, params);
+	core_dbq_run_prepared(&op->q, sql, count, params);
 }
 
 static void

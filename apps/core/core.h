@@ -198,6 +198,8 @@ struct core_dbq {
 	char		 *params[CORE_DBQ_PARAMS];
 	int		  failed;
 	int		  finishing;
+	int		  prepared;	/* core_dbq_run_prepared */
+	int		  resend;	/* to be sent again, prepared anew */
 	void		(*done)(struct core_dbq *, int);
 	void		 *arg;
 };
@@ -346,6 +348,8 @@ int		core_db_run(struct http_request *, struct core_db *,
 void		core_db_cleanup(struct core_db *);
 int		core_db_failed(struct core_db *);
 void		core_dbq_run(struct core_dbq *, const char *, int,
+		    const char **);
+void		core_dbq_run_prepared(struct core_dbq *, const char *, int,
 		    const char **);
 void		core_dbq_cleanup(struct core_dbq *);
 int		core_db_rows(struct core_db *);

@@ -34,8 +34,12 @@ static int	db_state_is(struct kore_pgsql *, const char *);
 static int	db_fail(struct http_request *, struct core_db *);
 static int	db_overload(struct http_request *, struct core_db *);
 static void	db_take_result(struct core_db *);
+static void	dbq_start(struct core_dbq *, const char *, int,
+		    const char **, int);
 static void	dbq_submit(struct core_dbq *);
 static void	dbq_event(struct kore_pgsql *, void *);
+static void	dbq_error(struct core_dbq *, struct kore_pgsql *);
+static void	dbq_resend(void *, u_int64_t);
 static void	dbq_finish(void *, u_int64_t);
 static void	dbq_finish_later(struct core_dbq *);
 
@@ -358,8 +362,27 @@ void
 core_dbq_run(struct core_dbq *q, const char *query, int count,
     const char **params)
 {
+	dbq_start(q, query, count, params, 0);
+}
+
+/*
+ * As core_dbq_run, with `query` prepared once per connection (see
+ * core_db_run_prepared): a static string, for the hot paths.
+ */
+void
+core_dbq_run_prepared(struct core_dbq *q, const char *query, int count,
+    const char **params)
+{
+	dbq_start(q, query, count, params, 1);
+}
+
+static void
+dbq_start(struct core_dbq *q, const char *query, int count,
+    const char **params, int prepared)
+{
 	int		i;
 
+	q->prepared = prepared;
 	q->query = query;
 	q->count = count < CORE_DBQ_PARAMS ? count : CORE_DBQ_PARAMS;
 	for (i = 0; i < q->count; i++)
@@ -386,7 +409,7 @@ static void
 dbq_submit(struct core_dbq *q)
 {
 	const char	*values[CORE_DBQ_PARAMS];
-	int		 i;
+	int		 i, rc;
 
 	if (!kore_pgsql_setup(&q->db.sql, CORE_DB_NAME, KORE_PGSQL_ASYNC)) {
 		/* Every connection busy: queued, dbq_event(INIT) follows. */
@@ -405,14 +428,21 @@ dbq_submit(struct core_dbq *q)
 	}
 	for (i = 0; i < q->count; i++)
 		values[i] = q->params[i];
-	if (!kore_pgsql_query_param_fields(&q->db.sql, q->query, 0, q->count,
-	    values, NULL, NULL)) {
-		q->failed = 1;
-		kore_pgsql_cleanup(&q->db.sql);
-		dbq_finish_later(q);
+	if (q->prepared) {
+		rc = core_dbprep_send(&q->db.sql, q->query, q->count, values);
+		if (rc != -1) {
+			q->db.state = rc == CORE_DBPREP_PREPARE ?
+			    DB_PREPARING : DB_RUNNING;
+			return;
+		}
+	} else if (kore_pgsql_query_param_fields(&q->db.sql, q->query, 0,
+	    q->count, values, NULL, NULL)) {
+		q->db.state = DB_RUNNING;
 		return;
 	}
-	q->db.state = DB_RUNNING;
+	q->failed = 1;
+	kore_pgsql_cleanup(&q->db.sql);
+	dbq_finish_later(q);
 }
 
 static void
@@ -428,24 +458,69 @@ dbq_event(struct kore_pgsql *sql, void *arg)
 		break;
 	case KORE_PGSQL_STATE_RESULT:
 	case KORE_PGSQL_STATE_DONE:
-		db_take_result(&q->db);
+		if (q->db.state == DB_PREPARING)
+			core_dbprep_done(sql, q->query);
+		else
+			db_take_result(&q->db);
 		kore_pgsql_continue(sql);
 		break;
 	case KORE_PGSQL_STATE_ERROR:
-		db_take_result(&q->db);
-		if (strncmp(core_db_sqlstate(&q->db), "23", 2))
-			kore_log(LOG_NOTICE, "pgsql: %s",
-			    sql->error != NULL ? sql->error : "unknown error");
-		q->failed = 1;
+		dbq_error(q, sql);
 		kore_pgsql_continue(sql);
 		break;
 	case KORE_PGSQL_STATE_COMPLETE:
-		dbq_finish_later(q);
+		/* Prepared, or to prepare again: sent anew from a timer. */
+		if (!q->failed && (q->db.state == DB_PREPARING || q->resend))
+			kore_timer_add(dbq_resend, 0, q, KORE_TIMER_ONESHOT);
+		else
+			dbq_finish_later(q);
 		break;
 	default:
 		kore_pgsql_continue(sql);
 		break;
 	}
+}
+
+/*
+ * A statement failed.  Preparing what another worker's view of the
+ * connection had already prepared (42P05) counts as prepared; a
+ * prepared statement the connection lost (26000: the server process
+ * behind it was replaced) is prepared again, once.
+ */
+static void
+dbq_error(struct core_dbq *q, struct kore_pgsql *sql)
+{
+	if (q->db.state == DB_PREPARING && db_state_is(sql, "42P05")) {
+		core_dbprep_done(sql, q->query);
+		return;
+	}
+	if (q->prepared && q->db.state == DB_RUNNING && !q->db.retried &&
+	    db_state_is(sql, "26000")) {
+		core_dbprep_forget(sql);
+		q->db.retried = 1;
+		q->resend = 1;
+		return;
+	}
+
+	db_take_result(&q->db);
+	if (strncmp(core_db_sqlstate(&q->db), "23", 2))
+		kore_log(LOG_NOTICE, "pgsql: %s",
+		    sql->error != NULL ? sql->error : "unknown error");
+	q->failed = 1;
+}
+
+/* Send the statement again on a fresh handle (after preparing it). */
+static void
+dbq_resend(void *arg, u_int64_t now)
+{
+	struct core_dbq		*q = arg;
+
+	kore_pgsql_cleanup(&q->db.sql);
+	kore_pgsql_init(&q->db.sql);
+	kore_pgsql_bind_callback(&q->db.sql, dbq_event, q);
+	q->resend = 0;
+	q->db.state = DB_SETUP;
+	dbq_submit(q);
 }
 
 /* Kore is still using q->db.sql on the way out: finish from a timer. */
