@@ -174,6 +174,6 @@ void		 photos_render_comments(struct http_request *,
 		    struct kore_buf *, struct core_ctx *, struct core_db *,
 		    struct core_db *);
 void		 photos_render_new_form(struct http_request *,
-		    struct kore_buf *, const char *, const char *);
+		    struct kore_buf *, const char *, json_t *);
 
 #endif /* !__H_AGORA_PHOTOS_H */

@@ -152,7 +152,7 @@ CORE_HANDLER_NEED(photos_comment_delete_page, CORE_NEED_CHANGE)
 	return (CORE_DONE);
 }
 
-/* The upload: a bad caption shows the form again, else the new photo. */
+/* The upload: a bad caption or file shows the form again, else the photo. */
 static int
 new_photo(struct http_request *req, struct core_ctx *ctx)
 {
@@ -165,8 +165,7 @@ new_photo(struct http_request *req, struct core_ctx *ctx)
 	caption = core_form_get(req, "caption");
 	if (photos_caption_check(caption, &errors) == -1) {
 		buf = core_page_open(req, "New photo");
-		photos_render_new_form(req, buf, caption, json_string_value(
-		    json_object_get(errors, "caption")));
+		photos_render_new_form(req, buf, caption, errors);
 		json_decref(errors);
 		return (core_page_close(req, 422, buf));
 	}
@@ -178,14 +177,17 @@ new_photo(struct http_request *req, struct core_ctx *ctx)
 	return (redirect_photo(req, id, ""));
 }
 
-/* A refused file: the form again, saying why, with the caption kept. */
+/* A refused file: the form again, the reason beside it, the caption kept. */
 static int
 new_photo_refused(struct http_request *req, int status, const char *why)
 {
 	struct kore_buf		*buf;
+	json_t			*errors;
 
+	errors = json_pack("{s:s}", "file", why);
 	buf = core_page_open(req, "New photo");
-	photos_render_new_form(req, buf, core_form_get(req, "caption"), why);
+	photos_render_new_form(req, buf, core_form_get(req, "caption"), errors);
+	json_decref(errors);
 
 	return (core_page_close(req, status, buf));
 }

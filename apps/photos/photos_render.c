@@ -302,27 +302,50 @@ comment_html(struct http_request *req, struct kore_buf *buf,
 	core_html_appendf(buf, "</article>\n");
 }
 
-/* The upload form, with `caption` kept and `error` (or NULL) above it. */
+/*
+ * The upload form, with `caption` kept and the reasons in `errors` (a
+ * JSON object by field: file, caption; or NULL) beside their fields.
+ */
 void
 photos_render_new_form(struct http_request *req, struct kore_buf *buf,
-    const char *caption, const char *error)
+    const char *caption, json_t *errors)
 {
+	const char	*msg;
+
 	core_html_appendf(buf, "<h1>Upload a photo</h1>\n");
-	if (error != NULL)
-		core_html_appendf(buf, "<p class=\"form-error\">%s</p>\n", error);
+	if (errors != NULL)
+		core_html_appendf(buf, "<p class=\"form-error\" role=\"alert\">"
+		    "Nothing was posted: please correct the marked field."
+		    "</p>\n");
 	/* core_form_open() has no enctype: the form is written here. */
 	core_html_appendf(buf, "<form method=\"post\" action=\"/photos/new\" "
-	    "enctype=\"multipart/form-data\" class=\"photo-upload\">");
+	    "enctype=\"multipart/form-data\" class=\"photo-upload\" "
+	    "data-max-bytes=\"%lld\">",
+	    (long long)core_cfg.upload_max_bytes);
 	core_form_csrf(req, buf);
-	core_html_appendf(buf, "<label>Photo (JPEG, PNG or WebP, up to %lld MB)"
-	    "<input type=\"file\" name=\"file\" accept=\"image/jpeg,image/png,"
-	    "image/webp\" required></label>"
-	    "<label>Caption<textarea name=\"caption\" rows=\"3\" "
-	    "maxlength=\"2000\" placeholder=\"Say something; #tags and "
-	    "@names work\">%s</textarea></label>"
-	    "<button type=\"submit\">Upload</button></form>\n",
+	msg = json_string_value(json_object_get(errors, "file"));
+	core_html_appendf(buf, "<label for=\"photo-file\">Photo (JPEG, PNG or "
+	    "WebP, up to %lld MB)</label><input type=\"file\" id=\"photo-file\" "
+	    "name=\"file\" accept=\"image/jpeg,image/png,image/webp\" required "
+	    "aria-describedby=\"file-error\"%R>"
+	    "<small class=\"field-error\" id=\"file-error\"%R>%s</small>",
 	    (long long)(core_cfg.upload_max_bytes / (1024 * 1024)),
-	    caption != NULL ? caption : "");
+	    msg != NULL ? " aria-invalid=\"true\"" : "",
+	    msg != NULL ? "" : " hidden", msg != NULL ? msg : "");
+	msg = json_string_value(json_object_get(errors, "caption"));
+	core_html_appendf(buf, "<label for=\"photo-caption\">Caption</label>"
+	    "<textarea id=\"photo-caption\" name=\"caption\" rows=\"3\" "
+	    "maxlength=\"2000\" aria-describedby=\"caption-error\" "
+	    "placeholder=\"Say something; #tags and @names work\"%R>%s"
+	    "</textarea><small class=\"field-error\" id=\"caption-error\"%R>"
+	    "%s</small>",
+	    msg != NULL ? " aria-invalid=\"true\"" : "",
+	    caption != NULL ? caption : "",
+	    msg != NULL ? "" : " hidden", msg != NULL ? msg : "");
+	core_html_appendf(buf, "<button type=\"submit\">Upload</button>"
+	    "</form>\n");
+	core_html_appendf(buf, "<script src=\"%s\" defer></script>\n",
+	    core_static_url("/static/photos.js"));
 }
 
 /* A photo row as JSON; `owner_view` adds why processing failed. */

@@ -1,5 +1,7 @@
 // The photo page: while the photo is being processed, the page asks the
 // API every two seconds and shows it (or why it failed) once it is done;
+// the upload form is sent by fetch, so that a refused file or caption
+// shows its reason beside the field with the chosen file still there;
 // the "Show boxes" button draws what the detector found over the picture,
 // from the fractions the page carries (the site's content security
 // policy admits no inline style, so they are set here).
@@ -26,6 +28,10 @@
 			}
 			if (++tries < 90)
 				setTimeout(poll, 2000);
+			else
+				photo.querySelector('.photo-status').textContent =
+				    'Still processing. Reload the page in a ' +
+				    'minute to see it.';
 		};
 		setTimeout(poll, 2000);
 	}
@@ -52,5 +58,88 @@
 		boxes.hidden = !show;
 		button.setAttribute('aria-pressed', show ? 'true' : 'false');
 		button.textContent = show ? 'Hide boxes' : 'Show boxes';
+	});
+})();
+
+(function () {
+	const form = document.querySelector('form.photo-upload');
+	if (!form || !window.fetch || !window.DOMParser)
+		return;
+	const max = Number(form.dataset.maxBytes) || 0;
+	const file = form.querySelector('input[type=file]');
+
+	// The page's answer, drawn into this form: its errors by field.
+	const show = (doc) => {
+		const got = doc.querySelector('form.photo-upload');
+		let alert = form.parentNode.querySelector('.form-error');
+		const theirs = doc.querySelector('.form-error');
+		if (theirs && !alert) {
+			alert = document.createElement('p');
+			alert.className = 'form-error';
+			alert.setAttribute('role', 'alert');
+			form.before(alert);
+		}
+		if (alert)
+			alert.textContent = theirs ? theirs.textContent : '';
+		for (const small of form.querySelectorAll('.field-error')) {
+			const other = got && got.querySelector('#' + small.id);
+			const field = form.querySelector(
+			    '[aria-describedby="' + small.id + '"]');
+			const msg = other && !other.hidden ?
+			    other.textContent : '';
+			small.textContent = msg;
+			small.hidden = msg === '';
+			if (field && msg)
+				field.setAttribute('aria-invalid', 'true');
+			else if (field)
+				field.removeAttribute('aria-invalid');
+		}
+		const bad = form.querySelector('[aria-invalid=true]');
+		if (bad)
+			bad.focus();
+	};
+
+	const local = (field, msg) => {
+		const doc = document.implementation.createHTMLDocument('');
+		doc.body.innerHTML = '<p class="form-error">Nothing was ' +
+		    'posted: please correct the marked field.</p><form ' +
+		    'class="photo-upload"><small class="field-error" id="' +
+		    field + '-error"></small></form>';
+		doc.getElementById(field + '-error').textContent = msg;
+		show(doc);
+	};
+
+	form.addEventListener('submit', async (ev) => {
+		ev.preventDefault();
+		const f = file.files[0];
+		if (f && max > 0 && f.size > max) {
+			local('file', 'The file is larger than the upload ' +
+			    'limit (' + Math.floor(max / 1048576) + ' MB).');
+			return;
+		}
+		const button = form.querySelector('button[type=submit]');
+		button.setAttribute('aria-busy', 'true');
+		button.disabled = true;
+		try {
+			const r = await fetch(form.action, { method: 'POST',
+			    body: new FormData(form),
+			    credentials: 'same-origin' });
+			if (r.ok && r.redirected) {
+				location.assign(r.url);
+				return;
+			}
+			const text = await r.text();
+			show(new DOMParser().parseFromString(text,
+			    'text/html'));
+			if (!form.querySelector('[aria-invalid=true]'))
+				local('file', 'The upload failed (' +
+				    r.status + '). Try again.');
+		} catch (e) {
+			local('file', 'The upload did not reach the site. ' +
+			    'Check the connection and try again.');
+		} finally {
+			button.removeAttribute('aria-busy');
+			button.disabled = false;
+		}
 	});
 })();

