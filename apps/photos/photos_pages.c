@@ -18,6 +18,10 @@ static int	photo_action(struct http_request *, struct core_ctx *,
 		    int64_t, const char *);
 static int	redirect_photo(struct http_request *, int64_t,
 		    const char *);
+static int	photo_page(struct http_request *, struct core_ctx *,
+		    int64_t, const struct photos_edit_in *, int);
+static int	edit_photo(struct http_request *, struct core_ctx *,
+		    int64_t);
 
 CORE_HANDLER(photos_feed_page)
 {
@@ -47,22 +51,78 @@ CORE_HANDLER(photos_cats_page)
 /* /photos/{id} */
 CORE_HANDLER(photos_photo_page)
 {
-	struct kore_buf		*buf;
 	const char		*rest;
 	int64_t			 id;
 
 	if (core_path_id(req, "/photos/", &id, &rest) == -1 || *rest != '\0')
 		return (core_error(req, 404, NULL));
+
+	return (photo_page(req, ctx, id, NULL, 200));
+}
+
+/* Photo `id`'s page, answered `status`; `in` a refused edit or NULL. */
+static int
+photo_page(struct http_request *req, struct core_ctx *ctx, int64_t id,
+    const struct photos_edit_in *in, int status)
+{
+	struct kore_buf		*buf;
+
 	CORE_TRY(photos_load(req, ctx, &ctx->db[0], id));
 	CORE_TRY(photos_comments_load(req, ctx, &ctx->db[1], id));
 
 	buf = core_page_open(req, "Photo");
-	photos_render_photo(req, buf, ctx, &ctx->db[0]);
+	photos_render_photo(req, buf, ctx, &ctx->db[0], in);
 	photos_render_comments(req, buf, ctx, &ctx->db[0], &ctx->db[1]);
 	core_html_appendf(buf, "<script src=\"%s\" defer></script>\n",
 	    core_static_url("/static/photos.js"));
 
-	return (core_page_close(req, 200, buf));
+	return (core_page_close(req, status, buf));
+}
+
+/*
+ * The owner's edit of the caption and alt text: back to the photo, or
+ * its page again (422) with the reason beside the field and the text
+ * kept.
+ */
+static int
+edit_photo(struct http_request *req, struct core_ctx *ctx, int64_t id)
+{
+	struct photos_edit_in	 in;
+	json_t			*errors;
+	int			 rc;
+
+	/* Others learn nothing from the form: only the owner edits. */
+	CORE_TRY(photos_load(req, ctx, &ctx->db[0], id));
+	if (core_db_int(&ctx->db[0], 0, PH_COL_OWNER_ID) != ctx->user.id)
+		return (core_error(req, 403, "Only its owner can edit a "
+		    "photo's caption and alt text."));
+
+	/* The form sends both: an absent one held control characters. */
+	in.caption = core_form_get(req, "caption");
+	in.alt = core_form_get(req, "alt_text");
+	errors = NULL;
+	if (in.caption == NULL)
+		errors = json_pack("{s:s}", "caption", "A caption cannot hold "
+		    "control characters.");
+	else if (in.alt == NULL)
+		errors = json_pack("{s:s}", "alt_text", "Alt text is one line "
+		    "of plain text, without control characters.");
+	else if (photos_caption_check(in.caption, &errors) == 0)
+		(void)photos_alt_check(in.alt, &errors);
+	if (in.caption == NULL)
+		in.caption = "";
+	if (in.alt == NULL)
+		in.alt = "";
+	if (errors != NULL) {
+		/* Made again if the request sleeps and runs from the top. */
+		in.errors = errors;
+		rc = photo_page(req, ctx, id, &in, 422);
+		json_decref(errors);
+		return (rc);
+	}
+	CORE_TRY(photos_edit(req, ctx, &ctx->db[2], id, in.caption, in.alt));
+
+	return (redirect_photo(req, id, ""));
 }
 
 /* GET and POST /photos/new (multipart: file, caption, _csrf) */
@@ -74,7 +134,7 @@ CORE_HANDLER_NEED(photos_new_page, CORE_NEED_USER)
 		return (new_photo(req, ctx));
 
 	buf = core_page_open(req, "New photo");
-	photos_render_new_form(req, buf, "", NULL);
+	photos_render_new_form(req, buf, "", "", NULL);
 
 	return (core_page_close(req, 200, buf));
 }
@@ -92,6 +152,8 @@ CORE_HANDLER_NEED(photos_action_page, CORE_NEED_CHANGE)
 		core_redirect(req, "/photos");
 		return (CORE_DONE);
 	}
+	if (!strcmp(rest, "/edit"))
+		return (edit_photo(req, ctx, id));
 	CORE_TRY(photo_action(req, ctx, id, rest));
 
 	return (redirect_photo(req, id,
@@ -158,21 +220,24 @@ new_photo(struct http_request *req, struct core_ctx *ctx)
 {
 	struct kore_buf		*buf;
 	json_t			*errors;
-	const char		*caption;
+	const char		*caption, *alt;
 	int64_t			 id;
 
 	CORE_TRY(core_csrf_check(req, ctx));
 	caption = core_form_get(req, "caption");
-	if (photos_caption_check(caption, &errors) == -1) {
+	alt = core_form_get(req, "alt_text");
+	if (photos_caption_check(caption, &errors) == 0)
+		(void)photos_alt_check(alt, &errors);
+	if (errors != NULL) {
 		buf = core_page_open(req, "New photo");
-		photos_render_new_form(req, buf, caption, errors);
+		photos_render_new_form(req, buf, caption, alt, errors);
 		json_decref(errors);
 		return (core_page_close(req, 422, buf));
 	}
 	ctx->upload.refuse = new_photo_refused;
 	CORE_TRY(core_media_upload(req, ctx, &ctx->db[3], "file"));
 	CORE_TRY(photos_create(req, ctx, &ctx->db[0], &ctx->db[3],
-	    caption != NULL ? caption : "", &id));
+	    caption != NULL ? caption : "", alt != NULL ? alt : "", &id));
 
 	return (redirect_photo(req, id, ""));
 }
@@ -186,7 +251,8 @@ new_photo_refused(struct http_request *req, int status, const char *why)
 
 	errors = json_pack("{s:s}", "file", why);
 	buf = core_page_open(req, "New photo");
-	photos_render_new_form(req, buf, core_form_get(req, "caption"), errors);
+	photos_render_new_form(req, buf, core_form_get(req, "caption"),
+	    core_form_get(req, "alt_text"), errors);
 	json_decref(errors);
 
 	return (core_page_close(req, status, buf));

@@ -16,7 +16,8 @@ static void	photo_byline(struct kore_buf *, struct core_db *);
 static void	photo_likes(struct http_request *, struct kore_buf *,
 		    struct core_ctx *, struct core_db *);
 static void	photo_manage(struct http_request *, struct kore_buf *,
-		    struct core_ctx *, struct core_db *);
+		    struct core_ctx *, struct core_db *,
+		    const struct photos_edit_in *);
 static void	comment_html(struct http_request *, struct kore_buf *,
 		    struct core_db *, int, int64_t, int);
 static void	json_urls(json_t *, struct core_db *, int);
@@ -84,7 +85,7 @@ photos_render_grid(struct kore_buf *buf, struct core_db *db, int max)
 			    "alt=\"%s\" loading=\"lazy\" width=\"320\" "
 			    "height=\"320\">",
 			    core_db_value(db, i, PH_COL_SHA),
-			    core_db_value(db, i, PH_COL_CAPTION));
+			    core_db_value(db, i, PH_COL_ALT));
 		else
 			core_html_appendf(buf, "<span class=\"photo-status\">"
 			    "%s</span>", status);
@@ -111,10 +112,13 @@ photos_render_grid(struct kore_buf *buf, struct core_db *db, int max)
 		    "</nav>\n", core_db_value(db, max - 1, PH_COL_CURSOR));
 }
 
-/* Photo row 0 of `db`: the image, byline, caption, likes, actions. */
+/*
+ * Photo row 0 of `db`: the image, byline, caption, likes, actions; `in`
+ * (or NULL) an edit of its owner's that was refused, to show again.
+ */
 void
 photos_render_photo(struct http_request *req, struct kore_buf *buf,
-    struct core_ctx *ctx, struct core_db *db)
+    struct core_ctx *ctx, struct core_db *db, const struct photos_edit_in *in)
 {
 	const char	*status;
 
@@ -125,7 +129,7 @@ photos_render_photo(struct http_request *req, struct kore_buf *buf,
 	photo_byline(buf, db);
 	photo_likes(req, buf, ctx, db);
 	photos_render_seen(req, buf, ctx, db);
-	photo_manage(req, buf, ctx, db);
+	photo_manage(req, buf, ctx, db, in);
 	core_html_appendf(buf, "</article>\n");
 }
 
@@ -137,7 +141,7 @@ photo_media(struct kore_buf *buf, struct core_db *db, const char *status)
 		    "<img src=\"/media/display/%s.jpg\" "
 		    "alt=\"%s\" width=\"%lld\" height=\"%lld\">",
 		    core_db_value(db, 0, PH_COL_SHA),
-		    core_db_value(db, 0, PH_COL_CAPTION),
+		    core_db_value(db, 0, PH_COL_ALT),
 		    (long long)core_db_int(db, 0, PH_COL_WIDTH),
 		    (long long)core_db_int(db, 0, PH_COL_HEIGHT));
 		photos_render_boxes(buf, db);
@@ -163,11 +167,12 @@ photo_byline(struct kore_buf *buf, struct core_db *db)
 	size_t		 k;
 
 	core_html_appendf(buf, "<p class=\"meta\">by %A<a href=\"/u/%U\">%s"
-	    "</a> · %T</p>\n",
+	    "</a> · %T%s</p>\n",
 	    core_db_value(db, 0, PH_COL_OWNER),
 	    core_db_value(db, 0, PH_COL_OWNER),
 	    core_db_value(db, 0, PH_COL_OWNER),
-	    core_db_value(db, 0, PH_COL_CREATED));
+	    core_db_value(db, 0, PH_COL_CREATED),
+	    *core_db_value(db, 0, PH_COL_EDITED) != '\0' ? " · edited" : "");
 	core_html_appendf(buf, "<p class=\"caption\">");
 	caption_html(buf, core_db_value(db, 0, PH_COL_CAPTION));
 	core_html_appendf(buf, "</p>\n");
@@ -209,12 +214,21 @@ photo_likes(struct http_request *req, struct kore_buf *buf,
 /* Delete for its owner and admins, report for other signed-in users. */
 static void
 photo_manage(struct http_request *req, struct kore_buf *buf,
-    struct core_ctx *ctx, struct core_db *db)
+    struct core_ctx *ctx, struct core_db *db, const struct photos_edit_in *in)
 {
 	char		path[64];
 	int64_t		id;
 
 	id = core_db_int(db, 0, PH_COL_ID);
+	if (core_db_int(db, 0, PH_COL_OWNER_ID) == ctx->user.id) {
+		if (in != NULL)
+			photos_render_edit_form(req, buf, db, in->caption,
+			    in->alt, in->errors);
+		else
+			photos_render_edit_form(req, buf, db,
+			    core_db_value(db, 0, PH_COL_CAPTION),
+			    core_db_value(db, 0, PH_COL_ALT_TEXT), NULL);
+	}
 	if (core_db_int(db, 0, PH_COL_OWNER_ID) == ctx->user.id ||
 	    ctx->user.role == CORE_ROLE_ADMIN) {
 		core_form_button(req, buf, action_path(path, sizeof(path),
@@ -303,12 +317,13 @@ comment_html(struct http_request *req, struct kore_buf *buf,
 }
 
 /*
- * The upload form, with `caption` kept and the reasons in `errors` (a
- * JSON object by field: file, caption; or NULL) beside their fields.
+ * The upload form, with `caption` and `alt` kept and the reasons in
+ * `errors` (a JSON object by field: file, caption, alt_text; or NULL)
+ * beside their fields.
  */
 void
 photos_render_new_form(struct http_request *req, struct kore_buf *buf,
-    const char *caption, json_t *errors)
+    const char *caption, const char *alt, json_t *errors)
 {
 	const char	*msg;
 
@@ -342,10 +357,66 @@ photos_render_new_form(struct http_request *req, struct kore_buf *buf,
 	    msg != NULL ? " aria-invalid=\"true\"" : "",
 	    caption != NULL ? caption : "",
 	    msg != NULL ? "" : " hidden", msg != NULL ? msg : "");
+	photos_render_alt_field(buf, alt, json_string_value(
+	    json_object_get(errors, "alt_text")));
 	core_html_appendf(buf, "<button type=\"submit\">Upload</button>"
 	    "</form>\n");
 	core_html_appendf(buf, "<script src=\"%s\" defer></script>\n",
 	    core_static_url("/static/photos.js"));
+}
+
+/* The alt text field of the upload and edit forms, `error` beside it. */
+void
+photos_render_alt_field(struct kore_buf *buf, const char *alt,
+    const char *error)
+{
+	core_html_appendf(buf, "<label for=\"photo-alt\">Alt text "
+	    "<small id=\"alt-help\">(what the picture shows, for people who "
+	    "cannot see it; one line)</small></label>"
+	    "<input id=\"photo-alt\" name=\"alt_text\" maxlength=\"500\" "
+	    "value=\"%s\" aria-describedby=\"alt-help alt_text-error\"%R>"
+	    "<small class=\"field-error\" id=\"alt_text-error\"%R>%s</small>",
+	    alt != NULL ? alt : "",
+	    error != NULL ? " aria-invalid=\"true\"" : "",
+	    error != NULL ? "" : " hidden", error != NULL ? error : "");
+}
+
+/*
+ * The owner's form to change the caption and alt text of photo row 0 of
+ * `db`, open when `errors` says what was wrong with an attempt.
+ */
+void
+photos_render_edit_form(struct http_request *req, struct kore_buf *buf,
+    struct core_db *db, const char *caption, const char *alt,
+    json_t *errors)
+{
+	char		 path[64];
+	const char	*msg;
+
+	if (core_db_bool(db, 0, PH_COL_EDIT_HELD))
+		core_html_appendf(buf, "<p class=\"form-error\" role=\"status\">"
+		    "Your last edit is held for a moderator's review: until it "
+		    "is approved, the photo shows what it said before.</p>\n");
+	core_html_appendf(buf, "<details class=\"photo-edit\"%R><summary>"
+	    "Edit caption and alt text</summary>", errors != NULL ? " open" : "");
+	if (errors != NULL)
+		core_html_appendf(buf, "<p class=\"form-error\" role=\"alert\">"
+		    "Nothing was changed: please correct the marked field."
+		    "</p>");
+	core_form_open(req, buf, action_path(path, sizeof(path), "/photos/",
+	    core_db_int(db, 0, PH_COL_ID), "/edit"), "photo-edit-form");
+	msg = json_string_value(json_object_get(errors, "caption"));
+	core_html_appendf(buf, "<label for=\"photo-caption\">Caption</label>"
+	    "<textarea id=\"photo-caption\" name=\"caption\" rows=\"3\" "
+	    "maxlength=\"2000\" aria-describedby=\"caption-error\"%R>%s"
+	    "</textarea><small class=\"field-error\" id=\"caption-error\"%R>"
+	    "%s</small>", msg != NULL ? " aria-invalid=\"true\"" : "",
+	    caption, msg != NULL ? "" : " hidden", msg != NULL ? msg : "");
+	photos_render_alt_field(buf, alt, json_string_value(
+	    json_object_get(errors, "alt_text")));
+	core_html_appendf(buf, "<small>Edits are checked like comments; one "
+	    "that is flagged waits for a moderator.</small>"
+	    "<button type=\"submit\">Save</button></form></details>\n");
 }
 
 /* A photo row as JSON; `owner_view` adds why processing failed. */
@@ -369,6 +440,16 @@ photos_json(struct core_db *db, int row, int owner_view)
 	if (o == NULL)
 		return (json_object());
 
+	json_object_set_new(o, "alt_text", json_string(core_db_value(db, row,
+	    PH_COL_ALT_TEXT)));
+	json_object_set_new(o, "alt", json_string(core_db_value(db, row,
+	    PH_COL_ALT)));
+	json_object_set_new(o, "edited_at", *core_db_value(db, row,
+	    PH_COL_EDITED) != '\0' ? json_string(core_db_value(db, row,
+	    PH_COL_EDITED)) : json_null());
+	if (owner_view)
+		json_object_set_new(o, "edit_held", json_boolean(core_db_bool(db,
+		    row, PH_COL_EDIT_HELD)));
 	photos_detect_json(o, db, row);
 	json_object_set_new(o, "people", json_loads(core_db_value(db, row,
 	    PH_COL_PEOPLE), 0, NULL));

@@ -292,7 +292,10 @@ def test_a_refused_upload_keeps_the_caption(kind, author):
     assert r.status_code == 422, r.text
     assert '<form method="post" action="/photos/new"' in r.text
     assert "Dusk &lt;b&gt;over&lt;/b&gt; the bay #sky</textarea>" in r.text
-    why = re.search(r'<p class="form-error">([^<]+)</p>', r.text).group(1)
+    # The reason sits beside the file field, which is marked.
+    why = re.search(r'<small class="field-error" id="file-error">([^<]+)'
+                    r'</small>', r.text).group(1)
+    assert 'aria-invalid="true"' in r.text
     if kind == "not-an-image":
         assert why.startswith("Not a JPEG, PNG or WebP image"), why
     else:
