@@ -186,7 +186,8 @@ json_t		*photos_json(struct core_db *, int, int);
 json_t		*photos_comment_json(struct core_db *, int, int64_t);
 void		 photos_render_heading(struct kore_buf *, struct core_ctx *,
 		    const char *, const char *, const char *);
-void		 photos_render_grid(struct kore_buf *, struct core_db *, int);
+void		 photos_render_grid(struct http_request *, struct kore_buf *,
+		    struct core_ctx *, struct core_db *, int, const char *);
 void		 photos_render_photo(struct http_request *, struct kore_buf *,
 		    struct core_ctx *, struct core_db *,
 		    const struct photos_edit_in *);

@@ -11,7 +11,9 @@
 static int	grid_page(struct http_request *, struct core_ctx *,
 		    const char *, const char *, const char *);
 static int	grid_list(struct http_request *, struct core_ctx *,
-		    const char *, const char *, struct kore_buf *);
+		    const char *, const char *, const char *,
+		    struct kore_buf *);
+static int	safe_back(const char *);
 static int	new_photo(struct http_request *, struct core_ctx *);
 static int	new_photo_refused(struct http_request *, int, const char *);
 static int	photo_action(struct http_request *, struct core_ctx *,
@@ -139,10 +141,11 @@ CORE_HANDLER_NEED(photos_new_page, CORE_NEED_USER)
 	return (core_page_close(req, 200, buf));
 }
 
-/* POST /photos/{id}/{like,unlike,comments,delete,report} */
+/* POST /photos/{id}/{like,unlike,comments,delete,report,edit} */
 CORE_HANDLER_NEED(photos_action_page, CORE_NEED_CHANGE)
 {
-	const char		*rest;
+	struct kore_buf		 loc;
+	const char		*rest, *back;
 	int64_t			 id;
 
 	if (core_path_id(req, "/photos/", &id, &rest) == -1)
@@ -155,6 +158,17 @@ CORE_HANDLER_NEED(photos_action_page, CORE_NEED_CHANGE)
 	if (!strcmp(rest, "/edit"))
 		return (edit_photo(req, ctx, id));
 	CORE_TRY(photo_action(req, ctx, id, rest));
+
+	/* A like from a grid goes back to the tile. */
+	back = core_form_get(req, "back");
+	if ((!strcmp(rest, "/like") || !strcmp(rest, "/unlike")) &&
+	    back != NULL && safe_back(back)) {
+		kore_buf_init(&loc, 128);
+		kore_buf_appendf(&loc, "%s#p%lld", back, (long long)id);
+		core_redirect(req, kore_buf_stringify(&loc, NULL));
+		kore_buf_cleanup(&loc);
+		return (CORE_DONE);
+	}
 
 	return (redirect_photo(req, id,
 	    !strcmp(rest, "/report") ? "?reported=1" : ""));
@@ -316,7 +330,7 @@ grid_page(struct http_request *req, struct core_ctx *ctx, const char *mode,
 		CORE_TRY(core_user_known(req, &ctx->db[1], arg));
 
 	kore_buf_init(&list, 16384);
-	if ((rc = grid_list(req, ctx, mode, arg, &list)) != CORE_OK) {
+	if ((rc = grid_list(req, ctx, mode, arg, title, &list)) != CORE_OK) {
 		kore_buf_cleanup(&list);
 		return (rc);
 	}
@@ -331,19 +345,21 @@ grid_page(struct http_request *req, struct core_ctx *ctx, const char *mode,
 
 /*
  * The grid itself, in `list`.  The feed's first page is the same for
- * everyone: it comes from the core's one-second cache.
+ * everyone signed out: it comes from the core's one-second cache.
+ * Signed in, its like buttons are the viewer's own.
  */
 static int
 grid_list(struct http_request *req, struct core_ctx *ctx, const char *mode,
-    const char *arg, struct kore_buf *list)
+    const char *arg, const char *title, struct kore_buf *list)
 {
+	struct kore_buf		 in;
 	const u_int8_t		*cached;
 	const char		*cursor;
 	size_t			 len;
 	int			 shared;
 
 	cursor = core_form_get(req, "cursor");
-	shared = !strcmp(mode, "feed") && cursor == NULL;
+	shared = !strcmp(mode, "feed") && cursor == NULL && ctx->user.id == 0;
 	/* Once this request set out to build the grid, it finishes it. */
 	if (shared && ctx->stage == 0 &&
 	    (cached = core_cache_get("photos:feed:html", &len)) != NULL) {
@@ -354,9 +370,42 @@ grid_list(struct http_request *req, struct core_ctx *ctx, const char *mode,
 	ctx->stage = 1;
 	CORE_TRY(photos_list(req, ctx, &ctx->db[0], mode, arg, cursor,
 	    PHOTOS_PAGE));
-	photos_render_grid(list, &ctx->db[0], PHOTOS_PAGE);
+	/* The viewer's list: usernames and tags are [a-z0-9_] (routes). */
+	kore_buf_init(&in, 64);
+	if (!strcmp(mode, "user"))
+		kore_buf_appendf(&in, "in=user&u=%s", arg);
+	else if (!strcmp(mode, "tag") && title != NULL)
+		kore_buf_appendf(&in, "in=cats");
+	else if (!strcmp(mode, "tag"))
+		kore_buf_appendf(&in, "in=tag&t=%s", arg);
+	else
+		kore_buf_appendf(&in, "in=feed");
+	photos_render_grid(req, list, ctx, &ctx->db[0], PHOTOS_PAGE,
+	    kore_buf_stringify(&in, NULL));
+	kore_buf_cleanup(&in);
 	if (shared)
 		core_cache_put("photos:feed:html", list->data, list->offset);
 
 	return (CORE_OK);
+}
+
+/*
+ * Whether `back` is a page of the photos or a profile on this site to
+ * return to: a path under /photos or /u/ with an optional query, of
+ * characters that need no escaping in a Location header.
+ */
+static int
+safe_back(const char *back)
+{
+	size_t		len;
+
+	len = strlen(back);
+	if (len == 0 || len > 300 || strstr(back, "..") != NULL)
+		return (0);
+	if (strcmp(back, "/photos") && strncmp(back, "/photos/", 8) &&
+	    strncmp(back, "/photos?", 8) && strncmp(back, "/u/", 3))
+		return (0);
+
+	return (strspn(back, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/?&=._-%") == len);
 }

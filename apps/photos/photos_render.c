@@ -13,6 +13,8 @@
 
 static void	photo_media(struct kore_buf *, struct core_db *, const char *);
 static void	photo_byline(struct kore_buf *, struct core_db *);
+static void	tile_actions(struct http_request *, struct kore_buf *,
+		    struct core_ctx *, struct core_db *, int, const char *);
 static void	photo_likes(struct http_request *, struct kore_buf *,
 		    struct core_ctx *, struct core_db *);
 static void	photo_manage(struct http_request *, struct kore_buf *,
@@ -65,21 +67,31 @@ photos_render_heading(struct kore_buf *buf, struct core_ctx *ctx,
 
 /*
  * The photos of `db` (PHOTOS_SQL_COLS) as a grid of at most `max`, and
- * a link to the next page when `db` holds more.
+ * a link to the next page when `db` holds more.  Each tile opens the
+ * viewer within the list `in` ("in=feed", "in=user&u=…", …); a signed-in
+ * viewer gets a like button that comes back to the grid (`req`'s URL).
  */
 void
-photos_render_grid(struct kore_buf *buf, struct core_db *db, int max)
+photos_render_grid(struct http_request *req, struct kore_buf *buf,
+    struct core_ctx *ctx, struct core_db *db, int max, const char *in)
 {
+	struct kore_buf	 back;
 	const char	*status;
 	int		 i, n, rows;
 
+	kore_buf_init(&back, 128);
+	kore_buf_appendf(&back, "%s", req->path);
+	if (req->query_string != NULL && *req->query_string != '\0')
+		kore_buf_appendf(&back, "?%s", req->query_string);
 	rows = core_db_rows(db);
 	n = rows < max ? rows : max;
 	core_html_appendf(buf, "<ul class=\"photo-grid\">\n");
 	for (i = 0; i < n; i++) {
 		status = photos_status(db, i);
-		core_html_appendf(buf, "<li><a href=\"/photos/%lld\">",
-		    (long long)core_db_int(db, i, PH_COL_ID));
+		core_html_appendf(buf, "<li id=\"p%lld\"><a href=\"/photos/%lld?"
+		    "%s\" class=\"tile-link\">",
+		    (long long)core_db_int(db, i, PH_COL_ID),
+		    (long long)core_db_int(db, i, PH_COL_ID), in);
 		if (!strcmp(status, "ready"))
 			core_html_appendf(buf, "<img src=\"/media/thumb/%s.jpg\" "
 			    "alt=\"%s\" loading=\"lazy\" width=\"320\" "
@@ -90,18 +102,17 @@ photos_render_grid(struct kore_buf *buf, struct core_db *db, int max)
 			core_html_appendf(buf, "<span class=\"photo-status\">"
 			    "%s</span>", status);
 		core_html_appendf(buf, "</a><p class=\"tile-meta\">%A<a href=\""
-		    "/u/%U\">%s</a> <span>♥ %lld · %lld comment%s"
-		    "</span></p>",
+		    "/u/%U\">%s</a></p>",
 		    core_db_value(db, i, PH_COL_OWNER),
 		    core_db_value(db, i, PH_COL_OWNER),
-		    core_db_value(db, i, PH_COL_OWNER),
-		    (long long)core_db_int(db, i, PH_COL_LIKES),
-		    (long long)core_db_int(db, i, PH_COL_COMMENTS),
-		    core_db_int(db, i, PH_COL_COMMENTS) == 1 ? "" : "s");
+		    core_db_value(db, i, PH_COL_OWNER));
 		first_line(buf, core_db_value(db, i, PH_COL_CAPTION));
+		tile_actions(req, buf, ctx, db, i,
+		    kore_buf_stringify(&back, NULL));
 		core_html_appendf(buf, "</li>\n");
 	}
 	core_html_appendf(buf, "</ul>\n");
+	kore_buf_cleanup(&back);
 
 	if (rows == 0)
 		core_html_appendf(buf, "<p class=\"empty\">No photos here yet. "
@@ -110,6 +121,45 @@ photos_render_grid(struct kore_buf *buf, struct core_db *db, int max)
 		core_html_appendf(buf, "<nav class=\"pager\"><a "
 		    "rel=\"next\" href=\"?cursor=%U\">Older photos →</a>"
 		    "</nav>\n", core_db_value(db, max - 1, PH_COL_CURSOR));
+}
+
+/*
+ * A tile's likes and comments: for a signed-in viewer a like button (a
+ * form back to `back`, sent by photos.js through the API), for others
+ * the count.
+ */
+static void
+tile_actions(struct http_request *req, struct kore_buf *buf,
+    struct core_ctx *ctx, struct core_db *db, int i, const char *back)
+{
+	char		 path[64];
+	long long	 likes, comments;
+	int		 liked;
+
+	likes = core_db_int(db, i, PH_COL_LIKES);
+	comments = core_db_int(db, i, PH_COL_COMMENTS);
+	liked = core_db_bool(db, i, PH_COL_LIKED);
+	core_html_appendf(buf, "<div class=\"tile-actions\">");
+	if (ctx->user.id != 0 && !strcmp(photos_status(db, i), "ready")) {
+		core_form_open(req, buf, action_path(path, sizeof(path),
+		    "/photos/", core_db_int(db, i, PH_COL_ID),
+		    liked ? "/unlike" : "/like"), "inline like-form");
+		core_html_appendf(buf, "<input type=\"hidden\" name=\"back\" "
+		    "value=\"%s\"><button type=\"submit\" class=\"like-button%s\" "
+		    "aria-pressed=\"%s\" aria-label=\"Like the photo by %s\" "
+		    "data-photo=\"%lld\"><span aria-hidden=\"true\">♥</span> "
+		    "<span class=\"like-n\">%lld</span></button></form>",
+		    back, liked ? " liked" : "", liked ? "true" : "false",
+		    core_db_value(db, i, PH_COL_OWNER),
+		    (long long)core_db_int(db, i, PH_COL_ID), likes);
+	} else
+		core_html_appendf(buf, "<span class=\"like-count\">♥ %lld"
+		    "<span class=\"visually-hidden\"> like%s</span></span>",
+		    likes, likes == 1 ? "" : "s");
+	core_html_appendf(buf, " <a href=\"/photos/%lld#comments\" "
+	    "class=\"tile-comments\">%lld comment%s</a></div>",
+	    (long long)core_db_int(db, i, PH_COL_ID), comments,
+	    comments == 1 ? "" : "s");
 }
 
 /*

@@ -143,3 +143,42 @@
 		}
 	});
 })();
+
+// A grid's like buttons: the form posts and comes back to the grid; with
+// scripts, the API toggles the like in place.
+(function () {
+	document.addEventListener('submit', async (ev) => {
+		const form = ev.target;
+		if (!form.classList || !form.classList.contains('like-form') ||
+		    !window.fetch)
+			return;
+		ev.preventDefault();
+		const button = form.querySelector('button');
+		const csrf = form.querySelector('input[name=_csrf]').value;
+		const liked = button.getAttribute('aria-pressed') === 'true';
+		button.disabled = true;
+		try {
+			const r = await fetch('/api/v1/photos/' +
+			    button.dataset.photo + '/like', {
+				method: liked ? 'DELETE' : 'POST',
+				headers: { 'X-CSRF-Token': csrf },
+				credentials: 'same-origin' });
+			if (!r.ok) {
+				form.submit();
+				return;
+			}
+			const got = await r.json();
+			button.setAttribute('aria-pressed',
+			    got.liked ? 'true' : 'false');
+			button.classList.toggle('liked', got.liked);
+			button.querySelector('.like-n').textContent =
+			    got.like_count;
+			form.action = form.action.replace(/\/(un)?like$/,
+			    got.liked ? '/unlike' : '/like');
+		} catch (e) {
+			form.submit();
+		} finally {
+			button.disabled = false;
+		}
+	});
+})();

@@ -102,6 +102,52 @@ try {
 		    .waitFor({ timeout: 30000 });
 	});
 
+	const liker = await person(browser, 'pl_', problems,
+	    { viewport: PHONE });
+	const grid = base + '/photos/u/' + owner.name;
+	let ids = [];
+
+	await check('two more photos are posted', async () => {
+		const p = owner.page;
+		for (const f of good.slice(1)) {
+			await p.goto(base + '/photos/new');
+			await p.setInputFiles('input[name=file]', f);
+			await p.fill('input[name=alt_text]', 'Stripes ' + f.slice(-5));
+			await Promise.all([p.waitForURL(/\/photos\/\d+$/),
+			    p.click('form.photo-upload button[type=submit]')]);
+			await p.locator('article.photo[data-status=ready]')
+			    .waitFor({ timeout: 30000 });
+		}
+		await p.goto(grid);
+		ids = await p.$$eval('.photo-grid li', (li) =>
+		    li.map((x) => x.id.slice(1)));
+		expectTrue(ids.length === 3, `${ids.length} tiles, not 3`);
+	});
+
+	await check('a like from the grid at phone width, in place', async () => {
+		const p = liker.page;
+		await p.goto(grid);
+		const button = p.locator(`#p${ids[1]} .like-button`);
+		const box = await button.boundingBox();
+		expectTrue(box.width >= 44 && box.height >= 44,
+		    `the like button is ${box.width}x${box.height}`);
+		expectTrue(await button.getAttribute('aria-label') ===
+		    `Like the photo by ${owner.name}`, 'the button has no label');
+		await button.click();
+		await p.waitForFunction((id) => document.querySelector(
+		    `#p${id} .like-button`).getAttribute('aria-pressed') ===
+		    'true', ids[1]);
+		expectTrue(p.url() === grid, 'the page left the grid');
+		expectTrue(await button.locator('.like-n').textContent() === '1',
+		    'the count did not change');
+		await p.screenshot({ path: join(shots, 'grid-liked-phone.png'),
+		    fullPage: true });
+		await p.reload();
+		expectTrue(await p.locator(`#p${ids[1]} .like-button`)
+		    .getAttribute('aria-pressed') === 'true',
+		    'the like was not kept');
+	});
+
 	await check('no script errors or server errors', async () => {
 		expectTrue(problems.length === 0, problems.join('; '));
 	});

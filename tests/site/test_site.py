@@ -309,8 +309,9 @@ def test_tiles_show_the_author_and_the_caption(author, anon, photos_api,
     pid = photos_api(author, caption=long + "\nand a second line")
     ready(helpers, author, pid)
     page = anon.html.get("/photos/u/%s" % author.username)
-    tile = re.search(r'<li><a href="/photos/%s">.*?</li>' % pid, page.text,
-                     re.S).group(0)
+    tile = re.search(r'<li id="p%s"><a href="/photos/%s\?in=user&amp;u=%s" '
+                     r'class="tile-link">.*?</li>'
+                     % (pid, pid, author.username), page.text, re.S).group(0)
     assert re.search(r'<p class="tile-meta"><span class="avatar av-[0-7]" '
                      r'aria-hidden="true">.</span><a href="/u/%s">%s</a>'
                      % (author.username, author.username), tile), tile
