@@ -180,6 +180,10 @@ void		 photos_render_boxes(struct kore_buf *, struct core_db *);
 void		 photos_render_seen(struct http_request *, struct kore_buf *,
 		    struct core_ctx *, struct core_db *);
 
+/* photos_viewer.c */
+int		 photos_viewer_page(struct http_request *, struct core_ctx *,
+		    int64_t);
+
 /* photos_render.c */
 const char	*photos_status(struct core_db *, int);
 json_t		*photos_json(struct core_db *, int, int);

@@ -50,7 +50,7 @@ CORE_HANDLER(photos_cats_page)
 	return (grid_page(req, ctx, "tag", "cat", "Cat zone"));
 }
 
-/* /photos/{id} */
+/* /photos/{id}, and ?in=… the viewer within a list (photos_viewer.c) */
 CORE_HANDLER(photos_photo_page)
 {
 	const char		*rest;
@@ -58,6 +58,9 @@ CORE_HANDLER(photos_photo_page)
 
 	if (core_path_id(req, "/photos/", &id, &rest) == -1 || *rest != '\0')
 		return (core_error(req, 404, NULL));
+	http_populate_get(req);
+	if (core_form_get(req, "in") != NULL)
+		return (photos_viewer_page(req, ctx, id));
 
 	return (photo_page(req, ctx, id, NULL, 200));
 }
@@ -339,6 +342,8 @@ grid_page(struct http_request *req, struct core_ctx *ctx, const char *mode,
 	photos_render_heading(buf, ctx, mode, arg, title);
 	kore_buf_append(buf, list.data, list.offset);
 	kore_buf_cleanup(&list);
+	core_html_appendf(buf, "<script src=\"%s\" defer></script>\n",
+	    core_static_url("/static/photos.js"));
 
 	return (core_page_close(req, 200, buf));
 }

@@ -48,9 +48,9 @@ static const char sql_by_tag[] =
 	PAGE_AFTER;
 
 /*
- * $1 owner, $2 media, $3 caption, $4 request id, $5 alt text.  Tags and mentions
- * come from the caption: #[A-Za-z0-9_]{1,50} and @[a-z0-9_]{3,32} not
- * preceded by a word character.
+ * $1 owner, $2 media, $3 caption, $4 request id, $5 alt text.  Tags
+ * and mentions come from the caption: #[A-Za-z0-9_]{1,50} and
+ * @[a-z0-9_]{3,32} not preceded by a word character.
  */
 static const char sql_create[] =
 	"WITH p AS ("

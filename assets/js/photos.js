@@ -182,3 +182,104 @@
 		}
 	});
 })();
+
+// The full-screen viewer (/photos/{id}?in=…): the arrow keys and a swipe
+// go to the previous or next photo of the list, Escape closes it (back
+// to the grid page it was opened from), the focus stays in it, and the
+// page under it is inert.  A grid remembers itself when a tile opens it.
+(function () {
+	for (const a of document.querySelectorAll('.photo-grid a.tile-link'))
+		a.addEventListener('click', () => {
+			try {
+				sessionStorage.setItem('viewer-from', location.href);
+			} catch (e) {
+				// No storage: the close link goes to the grid's start.
+			}
+		});
+
+	const viewer = document.getElementById('viewer');
+	if (!viewer)
+		return;
+	for (let el = viewer; el && el !== document.body; el = el.parentElement)
+		for (const sib of el.parentElement.children)
+			if (sib !== el && sib.tagName !== 'SCRIPT')
+				sib.inert = true;
+	document.documentElement.classList.add('viewer-open');
+
+	const close = viewer.querySelector('.viewer-close');
+	const prev = viewer.querySelector('a.viewer-prev');
+	const next = viewer.querySelector('a.viewer-next');
+	try {
+		const from = new URL(sessionStorage.getItem('viewer-from') || '',
+		    location.href);
+		if (from.origin === location.origin &&
+		    from.pathname === viewer.dataset.grid)
+			close.href = from.pathname + from.search + close.hash;
+	} catch (e) {
+		// Nothing remembered: the close link stays as it is.
+	}
+
+	// Within the viewer, moving on replaces the entry: Back is the grid.
+	const go = (a) => {
+		if (a)
+			location.replace(a.href);
+	};
+	for (const a of [prev, next])
+		if (a)
+			a.addEventListener('click', (ev) => {
+				ev.preventDefault();
+				go(a);
+			});
+
+	document.addEventListener('keydown', (ev) => {
+		if (ev.altKey || ev.ctrlKey || ev.metaKey)
+			return;
+		if (ev.key === 'ArrowLeft' && prev) {
+			ev.preventDefault();
+			go(prev);
+		} else if (ev.key === 'ArrowRight' && next) {
+			ev.preventDefault();
+			go(next);
+		} else if (ev.key === 'Escape') {
+			ev.preventDefault();
+			location.assign(close.href);
+		} else if (ev.key === 'Tab') {
+			// Keep the focus within the viewer.
+			const all = [...viewer.querySelectorAll('a[href], button')];
+			const i = all.indexOf(document.activeElement);
+			if (all.length === 0)
+				return;
+			if (ev.shiftKey && i <= 0) {
+				ev.preventDefault();
+				all[all.length - 1].focus();
+			} else if (!ev.shiftKey && (i === -1 ||
+			    i === all.length - 1)) {
+				ev.preventDefault();
+				all[0].focus();
+			}
+		}
+	});
+
+	// A swipe: a mostly sideways move of 50 px or more.
+	const stage = viewer.querySelector('.viewer-stage');
+	let start = null;
+	stage.addEventListener('pointerdown', (ev) => {
+		start = { x: ev.clientX, y: ev.clientY };
+	});
+	stage.addEventListener('pointercancel', () => {
+		start = null;
+	});
+	stage.addEventListener('pointerup', (ev) => {
+		if (!start)
+			return;
+		const dx = ev.clientX - start.x;
+		const dy = ev.clientY - start.y;
+		start = null;
+		if (Math.abs(dx) >= 50 && Math.abs(dx) > 1.5 * Math.abs(dy))
+			go(dx > 0 ? prev : next);
+	});
+	for (const img of stage.querySelectorAll('img'))
+		img.draggable = false;
+
+	viewer.focus();
+})();

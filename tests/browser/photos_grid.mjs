@@ -148,6 +148,66 @@ try {
 		    'the like was not kept');
 	});
 
+	await check('a tile opens the viewer, focused, full screen', async () => {
+		const p = liker.page;
+		await p.goto(grid);
+		await Promise.all([p.waitForURL(/\?in=user/),
+		    p.click(`#p${ids[1]} a.tile-link`)]);
+		const url = new URL(p.url());
+		expectTrue(url.pathname === `/photos/${ids[1]}` &&
+		    url.search === `?in=user&u=${owner.name}`,
+		    `the viewer's URL is ${p.url()}`);
+		await p.locator('#viewer img').waitFor();
+		expectTrue(await p.evaluate(() =>
+		    document.activeElement.id === 'viewer'),
+		    'the viewer does not have the focus');
+		const box = await p.locator('#viewer').boundingBox();
+		expectTrue(box.width === PHONE.width && box.height === PHONE.height,
+		    `the viewer is ${box.width}x${box.height}`);
+		expectTrue(await p.locator('#viewer img').getAttribute('alt') ===
+		    'Stripes ' + good[1].slice(-5), 'the alt text is not used');
+		await p.screenshot({ path: join(shots, 'viewer-phone.png') });
+	});
+
+	await check('arrow keys go to the next and previous photo', async () => {
+		const p = liker.page;
+		await Promise.all([p.waitForURL(new RegExp(`/photos/${ids[2]}\\?`)),
+		    p.keyboard.press('ArrowRight')]);
+		await p.locator('#viewer img').waitFor();
+		expectTrue(await p.locator('span.viewer-next[aria-disabled=true]')
+		    .count() === 1, 'the last photo offers a next one');
+		await Promise.all([p.waitForURL(new RegExp(`/photos/${ids[1]}\\?`)),
+		    p.keyboard.press('ArrowLeft')]);
+		await Promise.all([p.waitForURL(new RegExp(`/photos/${ids[0]}\\?`)),
+		    p.keyboard.press('ArrowLeft')]);
+	});
+
+	await check('a swipe goes to the next photo', async () => {
+		const p = liker.page;
+		const box = await p.locator('.viewer-stage').boundingBox();
+		const y = box.y + box.height / 2;
+		await p.mouse.move(box.x + box.width * 0.8, y);
+		await p.mouse.down();
+		await p.mouse.move(box.x + box.width * 0.2, y + 5, { steps: 5 });
+		await Promise.all([p.waitForURL(new RegExp(`/photos/${ids[1]}\\?`)),
+		    p.mouse.up()]);
+	});
+
+	await check('Tab stays in the viewer, Escape closes it', async () => {
+		const p = liker.page;
+		await p.locator('#viewer img').waitFor();
+		for (let i = 0; i < 8; i++) {
+			await p.keyboard.press('Tab');
+			expectTrue(await p.evaluate(() => document.getElementById(
+			    'viewer').contains(document.activeElement)),
+			    'the focus left the viewer');
+		}
+		await Promise.all([p.waitForURL((u) => u.pathname ===
+		    new URL(grid).pathname && u.hash === `#p${ids[1]}`),
+		    p.keyboard.press('Escape')]);
+		await p.locator(`#p${ids[1]}`).waitFor();
+	});
+
 	await check('no script errors or server errors', async () => {
 		expectTrue(problems.length === 0, problems.join('; '));
 	});
