@@ -50,7 +50,8 @@ CORE_HANDLER(photos_api_tag)
 }
 
 /*
- * GET, DELETE /api/v1/photos/{id}; POST, DELETE …/like; GET, POST
+ * GET, PATCH {caption, alt_text}, DELETE /api/v1/photos/{id}; POST,
+ * DELETE …/like; GET, POST
  * …/comments; POST …/report {reason}; POST …/people {username};
  * POST …/corrections {tag, action: "remove" | "add"} (add: "cat" only).
  */
@@ -106,6 +107,9 @@ api_change(struct http_request *req, struct core_ctx *ctx, int64_t id,
 		return (CORE_DONE);
 	}
 	if (!strcmp(rest, "/like")) {
+		if (req->method != HTTP_METHOD_POST &&
+		    req->method != HTTP_METHOD_DELETE)
+			return (core_error(req, 405, NULL));
 		CORE_TRY(photos_like(req, ctx, &ctx->db[1], id,
 		    req->method == HTTP_METHOD_POST));
 		return (core_json_send(req, 200, json_pack("{s:I, s:b}",
