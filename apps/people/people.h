@@ -35,7 +35,7 @@ enum people_profile_col {
 };
 
 enum people_post_col { PPOST_ID, PPOST_SLUG, PPOST_TITLE, PPOST_AT };
-enum people_photo_col { PPHOTO_ID, PPHOTO_SHA, PPHOTO_CAPTION };
+enum people_photo_col { PPHOTO_ID, PPHOTO_SHA, PPHOTO_CAPTION, PPHOTO_ALT };
 enum people_room_col { PROOM_ID, PROOM_NAME, PROOM_MESSAGES, PROOM_LAST };
 
 /* A profile as a viewer may see it: the statements' results. */

@@ -109,7 +109,6 @@ render_posts(struct kore_buf *buf, struct core_db *db, const char *name)
 static void
 render_photos(struct kore_buf *buf, struct core_db *db, const char *name)
 {
-	const char	*caption;
 	int		 i;
 
 	core_html_appendf(buf, "<section id=\"photos\" class=\"profile-part\">"
@@ -122,13 +121,12 @@ render_photos(struct kore_buf *buf, struct core_db *db, const char *name)
 	}
 	core_html_appendf(buf, "<ul class=\"profile-photos\">");
 	for (i = 0; i < core_db_rows(db); i++) {
-		caption = core_db_value(db, i, PPHOTO_CAPTION);
 		core_html_appendf(buf, "<li><a href=\"/photos/%lld\"><img "
 		    "src=\"/media/thumb/%s.jpg\" alt=\"%s\" width=\"160\" "
 		    "height=\"160\" loading=\"lazy\"></a></li>",
 		    (long long)core_db_int(db, i, PPHOTO_ID),
 		    core_db_value(db, i, PPHOTO_SHA),
-		    *caption != '\0' ? caption : "A photo");
+		    core_db_value(db, i, PPHOTO_ALT));
 	}
 	core_html_appendf(buf, "</ul><p><a href=\"/photos/u/%U\">All photos "
 	    "by %s</a></p></section>\n", name, name);
@@ -241,9 +239,10 @@ people_json_profile(struct people_profile *pr)
 	for (i = 0; i < core_db_rows(db); i++) {
 		(void)snprintf(url, sizeof(url), "/media/thumb/%s.jpg",
 		    core_db_value(db, i, PPHOTO_SHA));
-		json_array_append_new(photos, json_pack("{s:I, s:s, s:s}",
+		json_array_append_new(photos, json_pack("{s:I, s:s, s:s, s:s}",
 		    "id", (json_int_t)core_db_int(db, i, PPHOTO_ID),
 		    "caption", core_db_value(db, i, PPHOTO_CAPTION),
+		    "alt", core_db_value(db, i, PPHOTO_ALT),
 		    "thumb_url", url));
 	}
 	rooms = json_array();

@@ -47,7 +47,7 @@ static const char sql_posts[] =
 
 /* $1 user, $2 viewer, $3 admin: the newest photos with a thumbnail. */
 static const char sql_photos[] =
-	"SELECT p.id, m.sha256, p.caption"
+	"SELECT p.id, m.sha256, p.caption, photo_alt(p.alt_text, u.username)"
 	"  FROM photos p JOIN media_files m ON m.id = p.media_id"
 	"  JOIN users u ON u.id = p.owner_id"
 	" WHERE p.owner_id = $1 AND m.status = 'ready'"

@@ -15,6 +15,7 @@
 #define PHOTOS_CAPTION_MAX	2000
 #define PHOTOS_COMMENT_MAX	2000
 #define PHOTOS_PEOPLE_MAX	20
+#define PHOTOS_ALT_MAX		500
 
 /* Statement parameters: an item's id, the viewer, and two more. */
 struct photos_args {
@@ -46,7 +47,11 @@ enum photos_col {
 	PH_COL_CAT_SCORE,	/* NULL until the detector looked */
 	PH_COL_CAT_BOXES,
 	PH_COL_DETECTIONS,	/* JSON array, best first */
-	PH_COL_DETECTED_AT	/* '' until the detector looked */
+	PH_COL_DETECTED_AT,	/* '' until the detector looked */
+	PH_COL_ALT_TEXT,	/* the owner's alt text, maybe '' */
+	PH_COL_ALT,		/* what its <img alt> says (photo_alt) */
+	PH_COL_EDITED,		/* '' unless edited after posting */
+	PH_COL_EDIT_HELD	/* its latest edit waits for a moderator */
 };
 
 /* `p` photos, `m` its media, `u` its owner; $V the viewer's id (or 0). */
@@ -70,7 +75,11 @@ enum photos_col {
 	" 'w', d.w, 'h', d.h) ORDER BY d.score DESC)"			\
 	" FROM photo_detections d WHERE d.photo_id = p.id), '[]'), "	\
 	"coalesce(to_char(p.cat_checked_at AT TIME ZONE 'UTC',"		\
-	" 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), '')"
+	" 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), ''), "			\
+	"p.alt_text, photo_alt(p.alt_text, u.username), "		\
+	"coalesce(" CORE_SQL_TS("p.edited_at") ", ''), "			\
+	"coalesce((SELECT e.status = 'held' FROM photo_edits e"		\
+	" WHERE e.photo_id = p.id ORDER BY e.id DESC LIMIT 1), false)"
 
 #define PHOTOS_SQL_FROM							\
 	" FROM photos p JOIN media_files m ON m.id = p.media_id"	\
@@ -83,6 +92,13 @@ enum photos_col {
 #define PHOTOS_SQL_VISIBLE(v, a)					\
 	"agora_photo_visible(p.hidden, m.status, p.owner_id, u.banned, " \
 	v "::bigint, " a "::bool)"
+
+/* An owner's edit of a photo, refused and shown again. */
+struct photos_edit_in {
+	const char	*caption;
+	const char	*alt;
+	json_t		*errors;
+};
 
 /* Columns of a photo's comments (photos_comments_load), in this order. */
 enum photos_comment_col {
@@ -126,9 +142,12 @@ int		 photos_caption_check(const char *, json_t **);
 int		 photos_list(struct http_request *, struct core_ctx *,
 		    struct core_db *, const char *, const char *,
 		    const char *, int);
+int		 photos_alt_check(const char *, json_t **);
 int		 photos_create(struct http_request *, struct core_ctx *,
 		    struct core_db *, struct core_db *, const char *,
-		    int64_t *);
+		    const char *, int64_t *);
+int		 photos_edit(struct http_request *, struct core_ctx *,
+		    struct core_db *, int64_t, const char *, const char *);
 int		 photos_delete(struct http_request *, struct core_ctx *,
 		    struct core_db *, int64_t);
 void		 photos_args(struct core_ctx *, int64_t,
@@ -161,19 +180,30 @@ void		 photos_render_boxes(struct kore_buf *, struct core_db *);
 void		 photos_render_seen(struct http_request *, struct kore_buf *,
 		    struct core_ctx *, struct core_db *);
 
+/* photos_viewer.c */
+int		 photos_viewer_page(struct http_request *, struct core_ctx *,
+		    int64_t);
+
 /* photos_render.c */
 const char	*photos_status(struct core_db *, int);
 json_t		*photos_json(struct core_db *, int, int);
 json_t		*photos_comment_json(struct core_db *, int, int64_t);
 void		 photos_render_heading(struct kore_buf *, struct core_ctx *,
 		    const char *, const char *, const char *);
-void		 photos_render_grid(struct kore_buf *, struct core_db *, int);
+void		 photos_render_grid(struct http_request *, struct kore_buf *,
+		    struct core_ctx *, struct core_db *, int, const char *);
 void		 photos_render_photo(struct http_request *, struct kore_buf *,
-		    struct core_ctx *, struct core_db *);
+		    struct core_ctx *, struct core_db *,
+		    const struct photos_edit_in *);
 void		 photos_render_comments(struct http_request *,
 		    struct kore_buf *, struct core_ctx *, struct core_db *,
 		    struct core_db *);
 void		 photos_render_new_form(struct http_request *,
-		    struct kore_buf *, const char *, const char *);
+		    struct kore_buf *, const char *, const char *, json_t *);
+void		 photos_render_alt_field(struct kore_buf *, const char *,
+		    const char *);
+void		 photos_render_edit_form(struct http_request *,
+		    struct kore_buf *, struct core_db *, const char *,
+		    const char *, json_t *);
 
 #endif /* !__H_AGORA_PHOTOS_H */

@@ -22,6 +22,8 @@ static int	api_photo_send(struct http_request *, struct core_ctx *,
 static int	list_limit(struct http_request *, int *);
 static int	api_correct(struct http_request *, struct core_ctx *,
 		    int64_t, json_t *);
+static int	api_edit(struct http_request *, struct core_ctx *,
+		    int64_t);
 
 /* GET ?cursor=&limit=&user= and POST (multipart: file, caption) */
 CORE_HANDLER(photos_api_photos)
@@ -48,7 +50,8 @@ CORE_HANDLER(photos_api_tag)
 }
 
 /*
- * GET, DELETE /api/v1/photos/{id}; POST, DELETE …/like; GET, POST
+ * GET, PATCH {caption, alt_text}, DELETE /api/v1/photos/{id}; POST,
+ * DELETE …/like; GET, POST
  * …/comments; POST …/report {reason}; POST …/people {username};
  * POST …/corrections {tag, action: "remove" | "add"} (add: "cat" only).
  */
@@ -96,12 +99,17 @@ api_change(struct http_request *req, struct core_ctx *ctx, int64_t id,
 {
 	json_t		*body;
 
+	if (*rest == '\0' && req->method == HTTP_METHOD_PATCH)
+		return (api_edit(req, ctx, id));
 	if (*rest == '\0' && req->method == HTTP_METHOD_DELETE) {
 		CORE_TRY(photos_delete(req, ctx, &ctx->db[1], id));
 		http_response(req, 204, NULL, 0);
 		return (CORE_DONE);
 	}
 	if (!strcmp(rest, "/like")) {
+		if (req->method != HTTP_METHOD_POST &&
+		    req->method != HTTP_METHOD_DELETE)
+			return (core_error(req, 405, NULL));
 		CORE_TRY(photos_like(req, ctx, &ctx->db[1], id,
 		    req->method == HTTP_METHOD_POST));
 		return (core_json_send(req, 200, json_pack("{s:I, s:b}",
@@ -202,6 +210,47 @@ api_correct(struct http_request *req, struct core_ctx *ctx, int64_t id,
 	    PHOTOS_CORRECT_REMOVE));
 }
 
+/*
+ * PATCH /api/v1/photos/{id} {caption?, alt_text?}: the owner's edit; a
+ * field left out keeps its value.
+ */
+static int
+api_edit(struct http_request *req, struct core_ctx *ctx, int64_t id)
+{
+	json_t		*body, *errors, *v;
+	const char	*caption, *alt;
+
+	CORE_TRY(core_json_body(req, ctx, &body));
+	CORE_TRY(photos_load(req, ctx, &ctx->db[0], id));
+	if (core_db_int(&ctx->db[0], 0, PH_COL_OWNER_ID) != ctx->user.id)
+		return (core_error(req, 403, "Only its owner can edit a "
+		    "photo's caption and alt text."));
+
+	caption = core_db_value(&ctx->db[0], 0, PH_COL_CAPTION);
+	alt = core_db_value(&ctx->db[0], 0, PH_COL_ALT_TEXT);
+	if ((v = json_object_get(body, "caption")) != NULL) {
+		if (!json_is_string(v))
+			return (core_bad_param(req, "caption", "A string."));
+		caption = json_string_value(v);
+	}
+	if ((v = json_object_get(body, "alt_text")) != NULL) {
+		if (!json_is_string(v))
+			return (core_bad_param(req, "alt_text", "A string."));
+		alt = json_string_value(v);
+	}
+	if (photos_caption_check(caption, &errors) == -1)
+		return (core_problem(req, 422, "Invalid input",
+		    "The caption is not valid.", errors));
+	if (photos_alt_check(alt, &errors) == -1)
+		return (core_problem(req, 422, "Invalid input",
+		    "The alt text is not valid.", errors));
+
+	CORE_TRY(photos_edit(req, ctx, &ctx->db[1], id, caption, alt));
+	CORE_TRY(photos_load(req, ctx, &ctx->db[2], id));
+
+	return (api_photo_send(req, ctx, &ctx->db[2], 200));
+}
+
 static int
 list_limit(struct http_request *req, int *limit)
 {
@@ -223,20 +272,24 @@ api_create(struct http_request *req, struct core_ctx *ctx)
 {
 	struct core_num	 n;
 	json_t		*errors;
-	const char	*caption;
+	const char	*caption, *alt;
 	char		 loc[64];
 	int64_t		 id;
 
-	/* The caption is checked before the file is stored. */
+	/* The caption and alt text are checked before the file is stored. */
 	CORE_TRY(core_form_load(req, ctx));
 	caption = core_form_get(req, "caption");
+	alt = core_form_get(req, "alt_text");
 	if (photos_caption_check(caption, &errors) == -1)
 		return (core_problem(req, 422, "Invalid input",
 		    "The caption is not valid.", errors));
+	if (photos_alt_check(alt, &errors) == -1)
+		return (core_problem(req, 422, "Invalid input",
+		    "The alt text is not valid.", errors));
 
 	CORE_TRY(core_media_upload(req, ctx, &ctx->db[3], "file"));
 	CORE_TRY(photos_create(req, ctx, &ctx->db[0], &ctx->db[3],
-	    caption != NULL ? caption : "", &id));
+	    caption != NULL ? caption : "", alt != NULL ? alt : "", &id));
 	CORE_TRY(photos_load(req, ctx, &ctx->db[1], id));
 
 	(void)snprintf(loc, sizeof(loc), "/api/v1/photos/%s",

@@ -8,7 +8,7 @@
 
 /* $1 the viewer's previous visit, or ''. */
 static const char sql_home[] =
-	"SELECT p.id, m.sha256, p.caption, u.username,"
+	"SELECT p.id, m.sha256, photo_alt(p.alt_text, u.username), u.username,"
 	"       (SELECT count(*) FROM photos n"
 	"          JOIN media_files nm ON nm.id = n.media_id"
 	"          JOIN users nu ON nu.id = n.owner_id"
@@ -23,7 +23,7 @@ static const char sql_home[] =
 enum home_col {
 	HOME_ID,
 	HOME_SHA,
-	HOME_CAPTION,
+	HOME_ALT,
 	HOME_OWNER,
 	HOME_NEW
 };
@@ -58,8 +58,7 @@ home_render(struct kore_buf *buf, struct core_db *db)
 		    "height=\"160\" loading=\"lazy\"></a></li>",
 		    (long long)core_db_int(db, i, HOME_ID),
 		    core_db_value(db, i, HOME_SHA),
-		    *core_db_value(db, i, HOME_CAPTION) != '\0' ?
-		    core_db_value(db, i, HOME_CAPTION) : "A photo");
+		    core_db_value(db, i, HOME_ALT));
 	core_html_appendf(buf, "</ul><footer><a href=\"/photos\">All photos"
 	    "</a> · <a href=\"/photos/cats\">Cat zone</a> · <a href=\""
 	    "/photos/new\">Upload a photo</a></footer>");

@@ -11,13 +11,19 @@
 static int	grid_page(struct http_request *, struct core_ctx *,
 		    const char *, const char *, const char *);
 static int	grid_list(struct http_request *, struct core_ctx *,
-		    const char *, const char *, struct kore_buf *);
+		    const char *, const char *, const char *,
+		    struct kore_buf *);
+static int	safe_back(const char *);
 static int	new_photo(struct http_request *, struct core_ctx *);
 static int	new_photo_refused(struct http_request *, int, const char *);
 static int	photo_action(struct http_request *, struct core_ctx *,
 		    int64_t, const char *);
 static int	redirect_photo(struct http_request *, int64_t,
 		    const char *);
+static int	photo_page(struct http_request *, struct core_ctx *,
+		    int64_t, const struct photos_edit_in *, int);
+static int	edit_photo(struct http_request *, struct core_ctx *,
+		    int64_t);
 
 CORE_HANDLER(photos_feed_page)
 {
@@ -44,25 +50,84 @@ CORE_HANDLER(photos_cats_page)
 	return (grid_page(req, ctx, "tag", "cat", "Cat zone"));
 }
 
-/* /photos/{id} */
+/* /photos/{id}, and ?in=… the viewer within a list (photos_viewer.c) */
 CORE_HANDLER(photos_photo_page)
 {
-	struct kore_buf		*buf;
 	const char		*rest;
 	int64_t			 id;
 
 	if (core_path_id(req, "/photos/", &id, &rest) == -1 || *rest != '\0')
 		return (core_error(req, 404, NULL));
+	http_populate_get(req);
+	if (core_form_get(req, "in") != NULL)
+		return (photos_viewer_page(req, ctx, id));
+
+	return (photo_page(req, ctx, id, NULL, 200));
+}
+
+/* Photo `id`'s page, answered `status`; `in` a refused edit or NULL. */
+static int
+photo_page(struct http_request *req, struct core_ctx *ctx, int64_t id,
+    const struct photos_edit_in *in, int status)
+{
+	struct kore_buf		*buf;
+
 	CORE_TRY(photos_load(req, ctx, &ctx->db[0], id));
 	CORE_TRY(photos_comments_load(req, ctx, &ctx->db[1], id));
 
 	buf = core_page_open(req, "Photo");
-	photos_render_photo(req, buf, ctx, &ctx->db[0]);
+	photos_render_photo(req, buf, ctx, &ctx->db[0], in);
 	photos_render_comments(req, buf, ctx, &ctx->db[0], &ctx->db[1]);
 	core_html_appendf(buf, "<script src=\"%s\" defer></script>\n",
 	    core_static_url("/static/photos.js"));
 
-	return (core_page_close(req, 200, buf));
+	return (core_page_close(req, status, buf));
+}
+
+/*
+ * The owner's edit of the caption and alt text: back to the photo, or
+ * its page again (422) with the reason beside the field and the text
+ * kept.
+ */
+static int
+edit_photo(struct http_request *req, struct core_ctx *ctx, int64_t id)
+{
+	struct photos_edit_in	 in;
+	json_t			*errors;
+	int			 rc;
+
+	/* Others learn nothing from the form: only the owner edits. */
+	CORE_TRY(photos_load(req, ctx, &ctx->db[0], id));
+	if (core_db_int(&ctx->db[0], 0, PH_COL_OWNER_ID) != ctx->user.id)
+		return (core_error(req, 403, "Only its owner can edit a "
+		    "photo's caption and alt text."));
+
+	/* The form sends both: an absent one held control characters. */
+	in.caption = core_form_get(req, "caption");
+	in.alt = core_form_get(req, "alt_text");
+	errors = NULL;
+	if (in.caption == NULL)
+		errors = json_pack("{s:s}", "caption", "A caption cannot hold "
+		    "control characters.");
+	else if (in.alt == NULL)
+		errors = json_pack("{s:s}", "alt_text", "Alt text is one line "
+		    "of plain text, without control characters.");
+	else if (photos_caption_check(in.caption, &errors) == 0)
+		(void)photos_alt_check(in.alt, &errors);
+	if (in.caption == NULL)
+		in.caption = "";
+	if (in.alt == NULL)
+		in.alt = "";
+	if (errors != NULL) {
+		/* Made again if the request sleeps and runs from the top. */
+		in.errors = errors;
+		rc = photo_page(req, ctx, id, &in, 422);
+		json_decref(errors);
+		return (rc);
+	}
+	CORE_TRY(photos_edit(req, ctx, &ctx->db[2], id, in.caption, in.alt));
+
+	return (redirect_photo(req, id, ""));
 }
 
 /* GET and POST /photos/new (multipart: file, caption, _csrf) */
@@ -74,15 +139,16 @@ CORE_HANDLER_NEED(photos_new_page, CORE_NEED_USER)
 		return (new_photo(req, ctx));
 
 	buf = core_page_open(req, "New photo");
-	photos_render_new_form(req, buf, "", NULL);
+	photos_render_new_form(req, buf, "", "", NULL);
 
 	return (core_page_close(req, 200, buf));
 }
 
-/* POST /photos/{id}/{like,unlike,comments,delete,report} */
+/* POST /photos/{id}/{like,unlike,comments,delete,report,edit} */
 CORE_HANDLER_NEED(photos_action_page, CORE_NEED_CHANGE)
 {
-	const char		*rest;
+	struct kore_buf		 loc;
+	const char		*rest, *back;
 	int64_t			 id;
 
 	if (core_path_id(req, "/photos/", &id, &rest) == -1)
@@ -92,7 +158,20 @@ CORE_HANDLER_NEED(photos_action_page, CORE_NEED_CHANGE)
 		core_redirect(req, "/photos");
 		return (CORE_DONE);
 	}
+	if (!strcmp(rest, "/edit"))
+		return (edit_photo(req, ctx, id));
 	CORE_TRY(photo_action(req, ctx, id, rest));
+
+	/* A like from a grid goes back to the tile. */
+	back = core_form_get(req, "back");
+	if ((!strcmp(rest, "/like") || !strcmp(rest, "/unlike")) &&
+	    back != NULL && safe_back(back)) {
+		kore_buf_init(&loc, 128);
+		kore_buf_appendf(&loc, "%s#p%lld", back, (long long)id);
+		core_redirect(req, kore_buf_stringify(&loc, NULL));
+		kore_buf_cleanup(&loc);
+		return (CORE_DONE);
+	}
 
 	return (redirect_photo(req, id,
 	    !strcmp(rest, "/report") ? "?reported=1" : ""));
@@ -152,40 +231,46 @@ CORE_HANDLER_NEED(photos_comment_delete_page, CORE_NEED_CHANGE)
 	return (CORE_DONE);
 }
 
-/* The upload: a bad caption shows the form again, else the new photo. */
+/* The upload: a bad caption or file shows the form again, else the photo. */
 static int
 new_photo(struct http_request *req, struct core_ctx *ctx)
 {
 	struct kore_buf		*buf;
 	json_t			*errors;
-	const char		*caption;
+	const char		*caption, *alt;
 	int64_t			 id;
 
 	CORE_TRY(core_csrf_check(req, ctx));
 	caption = core_form_get(req, "caption");
-	if (photos_caption_check(caption, &errors) == -1) {
+	alt = core_form_get(req, "alt_text");
+	if (photos_caption_check(caption, &errors) == 0)
+		(void)photos_alt_check(alt, &errors);
+	if (errors != NULL) {
 		buf = core_page_open(req, "New photo");
-		photos_render_new_form(req, buf, caption, json_string_value(
-		    json_object_get(errors, "caption")));
+		photos_render_new_form(req, buf, caption, alt, errors);
 		json_decref(errors);
 		return (core_page_close(req, 422, buf));
 	}
 	ctx->upload.refuse = new_photo_refused;
 	CORE_TRY(core_media_upload(req, ctx, &ctx->db[3], "file"));
 	CORE_TRY(photos_create(req, ctx, &ctx->db[0], &ctx->db[3],
-	    caption != NULL ? caption : "", &id));
+	    caption != NULL ? caption : "", alt != NULL ? alt : "", &id));
 
 	return (redirect_photo(req, id, ""));
 }
 
-/* A refused file: the form again, saying why, with the caption kept. */
+/* A refused file: the form again, the reason beside it, the caption kept. */
 static int
 new_photo_refused(struct http_request *req, int status, const char *why)
 {
 	struct kore_buf		*buf;
+	json_t			*errors;
 
+	errors = json_pack("{s:s}", "file", why);
 	buf = core_page_open(req, "New photo");
-	photos_render_new_form(req, buf, core_form_get(req, "caption"), why);
+	photos_render_new_form(req, buf, core_form_get(req, "caption"),
+	    core_form_get(req, "alt_text"), errors);
+	json_decref(errors);
 
 	return (core_page_close(req, status, buf));
 }
@@ -248,7 +333,7 @@ grid_page(struct http_request *req, struct core_ctx *ctx, const char *mode,
 		CORE_TRY(core_user_known(req, &ctx->db[1], arg));
 
 	kore_buf_init(&list, 16384);
-	if ((rc = grid_list(req, ctx, mode, arg, &list)) != CORE_OK) {
+	if ((rc = grid_list(req, ctx, mode, arg, title, &list)) != CORE_OK) {
 		kore_buf_cleanup(&list);
 		return (rc);
 	}
@@ -257,25 +342,29 @@ grid_page(struct http_request *req, struct core_ctx *ctx, const char *mode,
 	photos_render_heading(buf, ctx, mode, arg, title);
 	kore_buf_append(buf, list.data, list.offset);
 	kore_buf_cleanup(&list);
+	core_html_appendf(buf, "<script src=\"%s\" defer></script>\n",
+	    core_static_url("/static/photos.js"));
 
 	return (core_page_close(req, 200, buf));
 }
 
 /*
  * The grid itself, in `list`.  The feed's first page is the same for
- * everyone: it comes from the core's one-second cache.
+ * everyone signed out: it comes from the core's one-second cache.
+ * Signed in, its like buttons are the viewer's own.
  */
 static int
 grid_list(struct http_request *req, struct core_ctx *ctx, const char *mode,
-    const char *arg, struct kore_buf *list)
+    const char *arg, const char *title, struct kore_buf *list)
 {
+	struct kore_buf		 in;
 	const u_int8_t		*cached;
 	const char		*cursor;
 	size_t			 len;
 	int			 shared;
 
 	cursor = core_form_get(req, "cursor");
-	shared = !strcmp(mode, "feed") && cursor == NULL;
+	shared = !strcmp(mode, "feed") && cursor == NULL && ctx->user.id == 0;
 	/* Once this request set out to build the grid, it finishes it. */
 	if (shared && ctx->stage == 0 &&
 	    (cached = core_cache_get("photos:feed:html", &len)) != NULL) {
@@ -286,9 +375,42 @@ grid_list(struct http_request *req, struct core_ctx *ctx, const char *mode,
 	ctx->stage = 1;
 	CORE_TRY(photos_list(req, ctx, &ctx->db[0], mode, arg, cursor,
 	    PHOTOS_PAGE));
-	photos_render_grid(list, &ctx->db[0], PHOTOS_PAGE);
+	/* The viewer's list: usernames and tags are [a-z0-9_] (routes). */
+	kore_buf_init(&in, 64);
+	if (!strcmp(mode, "user"))
+		kore_buf_appendf(&in, "in=user&u=%s", arg);
+	else if (!strcmp(mode, "tag") && title != NULL)
+		kore_buf_appendf(&in, "in=cats");
+	else if (!strcmp(mode, "tag"))
+		kore_buf_appendf(&in, "in=tag&t=%s", arg);
+	else
+		kore_buf_appendf(&in, "in=feed");
+	photos_render_grid(req, list, ctx, &ctx->db[0], PHOTOS_PAGE,
+	    kore_buf_stringify(&in, NULL));
+	kore_buf_cleanup(&in);
 	if (shared)
 		core_cache_put("photos:feed:html", list->data, list->offset);
 
 	return (CORE_OK);
+}
+
+/*
+ * Whether `back` is a page of the photos or a profile on this site to
+ * return to: a path under /photos or /u/ with an optional query, of
+ * characters that need no escaping in a Location header.
+ */
+static int
+safe_back(const char *back)
+{
+	size_t		len;
+
+	len = strlen(back);
+	if (len == 0 || len > 300 || strstr(back, "..") != NULL)
+		return (0);
+	if (strcmp(back, "/photos") && strncmp(back, "/photos/", 8) &&
+	    strncmp(back, "/photos?", 8) && strncmp(back, "/u/", 3))
+		return (0);
+
+	return (strspn(back, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/?&=._-%") == len);
 }

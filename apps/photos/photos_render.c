@@ -13,10 +13,13 @@
 
 static void	photo_media(struct kore_buf *, struct core_db *, const char *);
 static void	photo_byline(struct kore_buf *, struct core_db *);
+static void	tile_actions(struct http_request *, struct kore_buf *,
+		    struct core_ctx *, struct core_db *, int, const char *);
 static void	photo_likes(struct http_request *, struct kore_buf *,
 		    struct core_ctx *, struct core_db *);
 static void	photo_manage(struct http_request *, struct kore_buf *,
-		    struct core_ctx *, struct core_db *);
+		    struct core_ctx *, struct core_db *,
+		    const struct photos_edit_in *);
 static void	comment_html(struct http_request *, struct kore_buf *,
 		    struct core_db *, int, int64_t, int);
 static void	json_urls(json_t *, struct core_db *, int);
@@ -64,43 +67,52 @@ photos_render_heading(struct kore_buf *buf, struct core_ctx *ctx,
 
 /*
  * The photos of `db` (PHOTOS_SQL_COLS) as a grid of at most `max`, and
- * a link to the next page when `db` holds more.
+ * a link to the next page when `db` holds more.  Each tile opens the
+ * viewer within the list `in` ("in=feed", "in=user&u=…", …); a signed-in
+ * viewer gets a like button that comes back to the grid (`req`'s URL).
  */
 void
-photos_render_grid(struct kore_buf *buf, struct core_db *db, int max)
+photos_render_grid(struct http_request *req, struct kore_buf *buf,
+    struct core_ctx *ctx, struct core_db *db, int max, const char *in)
 {
+	struct kore_buf	 back;
 	const char	*status;
 	int		 i, n, rows;
 
+	kore_buf_init(&back, 128);
+	kore_buf_appendf(&back, "%s", req->path);
+	if (req->query_string != NULL && *req->query_string != '\0')
+		kore_buf_appendf(&back, "?%s", req->query_string);
 	rows = core_db_rows(db);
 	n = rows < max ? rows : max;
 	core_html_appendf(buf, "<ul class=\"photo-grid\">\n");
 	for (i = 0; i < n; i++) {
 		status = photos_status(db, i);
-		core_html_appendf(buf, "<li><a href=\"/photos/%lld\">",
-		    (long long)core_db_int(db, i, PH_COL_ID));
+		core_html_appendf(buf, "<li id=\"p%lld\"><a href=\"/photos/%lld?"
+		    "%s\" class=\"tile-link\">",
+		    (long long)core_db_int(db, i, PH_COL_ID),
+		    (long long)core_db_int(db, i, PH_COL_ID), in);
 		if (!strcmp(status, "ready"))
 			core_html_appendf(buf, "<img src=\"/media/thumb/%s.jpg\" "
 			    "alt=\"%s\" loading=\"lazy\" width=\"320\" "
 			    "height=\"320\">",
 			    core_db_value(db, i, PH_COL_SHA),
-			    core_db_value(db, i, PH_COL_CAPTION));
+			    core_db_value(db, i, PH_COL_ALT));
 		else
 			core_html_appendf(buf, "<span class=\"photo-status\">"
 			    "%s</span>", status);
 		core_html_appendf(buf, "</a><p class=\"tile-meta\">%A<a href=\""
-		    "/u/%U\">%s</a> <span>♥ %lld · %lld comment%s"
-		    "</span></p>",
+		    "/u/%U\">%s</a></p>",
 		    core_db_value(db, i, PH_COL_OWNER),
 		    core_db_value(db, i, PH_COL_OWNER),
-		    core_db_value(db, i, PH_COL_OWNER),
-		    (long long)core_db_int(db, i, PH_COL_LIKES),
-		    (long long)core_db_int(db, i, PH_COL_COMMENTS),
-		    core_db_int(db, i, PH_COL_COMMENTS) == 1 ? "" : "s");
+		    core_db_value(db, i, PH_COL_OWNER));
 		first_line(buf, core_db_value(db, i, PH_COL_CAPTION));
+		tile_actions(req, buf, ctx, db, i,
+		    kore_buf_stringify(&back, NULL));
 		core_html_appendf(buf, "</li>\n");
 	}
 	core_html_appendf(buf, "</ul>\n");
+	kore_buf_cleanup(&back);
 
 	if (rows == 0)
 		core_html_appendf(buf, "<p class=\"empty\">No photos here yet. "
@@ -111,10 +123,52 @@ photos_render_grid(struct kore_buf *buf, struct core_db *db, int max)
 		    "</nav>\n", core_db_value(db, max - 1, PH_COL_CURSOR));
 }
 
-/* Photo row 0 of `db`: the image, byline, caption, likes, actions. */
+/*
+ * A tile's likes and comments: for a signed-in viewer a like button (a
+ * form back to `back`, sent by photos.js through the API), for others
+ * the count.
+ */
+static void
+tile_actions(struct http_request *req, struct kore_buf *buf,
+    struct core_ctx *ctx, struct core_db *db, int i, const char *back)
+{
+	char		 path[64];
+	long long	 likes, comments;
+	int		 liked;
+
+	likes = core_db_int(db, i, PH_COL_LIKES);
+	comments = core_db_int(db, i, PH_COL_COMMENTS);
+	liked = core_db_bool(db, i, PH_COL_LIKED);
+	core_html_appendf(buf, "<div class=\"tile-actions\">");
+	if (ctx->user.id != 0 && !strcmp(photos_status(db, i), "ready")) {
+		core_form_open(req, buf, action_path(path, sizeof(path),
+		    "/photos/", core_db_int(db, i, PH_COL_ID),
+		    liked ? "/unlike" : "/like"), "inline like-form");
+		core_html_appendf(buf, "<input type=\"hidden\" name=\"back\" "
+		    "value=\"%s\"><button type=\"submit\" class=\"like-button%s\" "
+		    "aria-pressed=\"%s\" aria-label=\"Like the photo by %s\" "
+		    "data-photo=\"%lld\"><span aria-hidden=\"true\">♥</span> "
+		    "<span class=\"like-n\">%lld</span></button></form>",
+		    back, liked ? " liked" : "", liked ? "true" : "false",
+		    core_db_value(db, i, PH_COL_OWNER),
+		    (long long)core_db_int(db, i, PH_COL_ID), likes);
+	} else
+		core_html_appendf(buf, "<span class=\"like-count\">♥ %lld"
+		    "<span class=\"visually-hidden\"> like%s</span></span>",
+		    likes, likes == 1 ? "" : "s");
+	core_html_appendf(buf, " <a href=\"/photos/%lld#comments\" "
+	    "class=\"tile-comments\">%lld comment%s</a></div>",
+	    (long long)core_db_int(db, i, PH_COL_ID), comments,
+	    comments == 1 ? "" : "s");
+}
+
+/*
+ * Photo row 0 of `db`: the image, byline, caption, likes, actions; `in`
+ * (or NULL) an edit of its owner's that was refused, to show again.
+ */
 void
 photos_render_photo(struct http_request *req, struct kore_buf *buf,
-    struct core_ctx *ctx, struct core_db *db)
+    struct core_ctx *ctx, struct core_db *db, const struct photos_edit_in *in)
 {
 	const char	*status;
 
@@ -125,7 +179,7 @@ photos_render_photo(struct http_request *req, struct kore_buf *buf,
 	photo_byline(buf, db);
 	photo_likes(req, buf, ctx, db);
 	photos_render_seen(req, buf, ctx, db);
-	photo_manage(req, buf, ctx, db);
+	photo_manage(req, buf, ctx, db, in);
 	core_html_appendf(buf, "</article>\n");
 }
 
@@ -137,7 +191,7 @@ photo_media(struct kore_buf *buf, struct core_db *db, const char *status)
 		    "<img src=\"/media/display/%s.jpg\" "
 		    "alt=\"%s\" width=\"%lld\" height=\"%lld\">",
 		    core_db_value(db, 0, PH_COL_SHA),
-		    core_db_value(db, 0, PH_COL_CAPTION),
+		    core_db_value(db, 0, PH_COL_ALT),
 		    (long long)core_db_int(db, 0, PH_COL_WIDTH),
 		    (long long)core_db_int(db, 0, PH_COL_HEIGHT));
 		photos_render_boxes(buf, db);
@@ -163,11 +217,12 @@ photo_byline(struct kore_buf *buf, struct core_db *db)
 	size_t		 k;
 
 	core_html_appendf(buf, "<p class=\"meta\">by %A<a href=\"/u/%U\">%s"
-	    "</a> · %T</p>\n",
+	    "</a> · %T%s</p>\n",
 	    core_db_value(db, 0, PH_COL_OWNER),
 	    core_db_value(db, 0, PH_COL_OWNER),
 	    core_db_value(db, 0, PH_COL_OWNER),
-	    core_db_value(db, 0, PH_COL_CREATED));
+	    core_db_value(db, 0, PH_COL_CREATED),
+	    *core_db_value(db, 0, PH_COL_EDITED) != '\0' ? " · edited" : "");
 	core_html_appendf(buf, "<p class=\"caption\">");
 	caption_html(buf, core_db_value(db, 0, PH_COL_CAPTION));
 	core_html_appendf(buf, "</p>\n");
@@ -209,12 +264,21 @@ photo_likes(struct http_request *req, struct kore_buf *buf,
 /* Delete for its owner and admins, report for other signed-in users. */
 static void
 photo_manage(struct http_request *req, struct kore_buf *buf,
-    struct core_ctx *ctx, struct core_db *db)
+    struct core_ctx *ctx, struct core_db *db, const struct photos_edit_in *in)
 {
 	char		path[64];
 	int64_t		id;
 
 	id = core_db_int(db, 0, PH_COL_ID);
+	if (core_db_int(db, 0, PH_COL_OWNER_ID) == ctx->user.id) {
+		if (in != NULL)
+			photos_render_edit_form(req, buf, db, in->caption,
+			    in->alt, in->errors);
+		else
+			photos_render_edit_form(req, buf, db,
+			    core_db_value(db, 0, PH_COL_CAPTION),
+			    core_db_value(db, 0, PH_COL_ALT_TEXT), NULL);
+	}
 	if (core_db_int(db, 0, PH_COL_OWNER_ID) == ctx->user.id ||
 	    ctx->user.role == CORE_ROLE_ADMIN) {
 		core_form_button(req, buf, action_path(path, sizeof(path),
@@ -302,27 +366,107 @@ comment_html(struct http_request *req, struct kore_buf *buf,
 	core_html_appendf(buf, "</article>\n");
 }
 
-/* The upload form, with `caption` kept and `error` (or NULL) above it. */
+/*
+ * The upload form, with `caption` and `alt` kept and the reasons in
+ * `errors` (a JSON object by field: file, caption, alt_text; or NULL)
+ * beside their fields.
+ */
 void
 photos_render_new_form(struct http_request *req, struct kore_buf *buf,
-    const char *caption, const char *error)
+    const char *caption, const char *alt, json_t *errors)
 {
+	const char	*msg;
+
 	core_html_appendf(buf, "<h1>Upload a photo</h1>\n");
-	if (error != NULL)
-		core_html_appendf(buf, "<p class=\"form-error\">%s</p>\n", error);
+	if (errors != NULL)
+		core_html_appendf(buf, "<p class=\"form-error\" role=\"alert\">"
+		    "Nothing was posted: please correct the marked field."
+		    "</p>\n");
 	/* core_form_open() has no enctype: the form is written here. */
 	core_html_appendf(buf, "<form method=\"post\" action=\"/photos/new\" "
-	    "enctype=\"multipart/form-data\" class=\"photo-upload\">");
+	    "enctype=\"multipart/form-data\" class=\"photo-upload\" "
+	    "data-max-bytes=\"%lld\">",
+	    (long long)core_cfg.upload_max_bytes);
 	core_form_csrf(req, buf);
-	core_html_appendf(buf, "<label>Photo (JPEG, PNG or WebP, up to %lld MB)"
-	    "<input type=\"file\" name=\"file\" accept=\"image/jpeg,image/png,"
-	    "image/webp\" required></label>"
-	    "<label>Caption<textarea name=\"caption\" rows=\"3\" "
-	    "maxlength=\"2000\" placeholder=\"Say something; #tags and "
-	    "@names work\">%s</textarea></label>"
-	    "<button type=\"submit\">Upload</button></form>\n",
+	msg = json_string_value(json_object_get(errors, "file"));
+	core_html_appendf(buf, "<label for=\"photo-file\">Photo (JPEG, PNG or "
+	    "WebP, up to %lld MB)</label><input type=\"file\" id=\"photo-file\" "
+	    "name=\"file\" accept=\"image/jpeg,image/png,image/webp\" required "
+	    "aria-describedby=\"file-error\"%R>"
+	    "<small class=\"field-error\" id=\"file-error\"%R>%s</small>",
 	    (long long)(core_cfg.upload_max_bytes / (1024 * 1024)),
-	    caption != NULL ? caption : "");
+	    msg != NULL ? " aria-invalid=\"true\"" : "",
+	    msg != NULL ? "" : " hidden", msg != NULL ? msg : "");
+	msg = json_string_value(json_object_get(errors, "caption"));
+	core_html_appendf(buf, "<label for=\"photo-caption\">Caption</label>"
+	    "<textarea id=\"photo-caption\" name=\"caption\" rows=\"3\" "
+	    "maxlength=\"2000\" aria-describedby=\"caption-error\" "
+	    "placeholder=\"Say something; #tags and @names work\"%R>%s"
+	    "</textarea><small class=\"field-error\" id=\"caption-error\"%R>"
+	    "%s</small>",
+	    msg != NULL ? " aria-invalid=\"true\"" : "",
+	    caption != NULL ? caption : "",
+	    msg != NULL ? "" : " hidden", msg != NULL ? msg : "");
+	photos_render_alt_field(buf, alt, json_string_value(
+	    json_object_get(errors, "alt_text")));
+	core_html_appendf(buf, "<button type=\"submit\">Upload</button>"
+	    "</form>\n");
+	core_html_appendf(buf, "<script src=\"%s\" defer></script>\n",
+	    core_static_url("/static/photos.js"));
+}
+
+/* The alt text field of the upload and edit forms, `error` beside it. */
+void
+photos_render_alt_field(struct kore_buf *buf, const char *alt,
+    const char *error)
+{
+	core_html_appendf(buf, "<label for=\"photo-alt\">Alt text "
+	    "<small id=\"alt-help\">(what the picture shows, for people who "
+	    "cannot see it; one line)</small></label>"
+	    "<input id=\"photo-alt\" name=\"alt_text\" maxlength=\"500\" "
+	    "value=\"%s\" aria-describedby=\"alt-help alt_text-error\"%R>"
+	    "<small class=\"field-error\" id=\"alt_text-error\"%R>%s</small>",
+	    alt != NULL ? alt : "",
+	    error != NULL ? " aria-invalid=\"true\"" : "",
+	    error != NULL ? "" : " hidden", error != NULL ? error : "");
+}
+
+/*
+ * The owner's form to change the caption and alt text of photo row 0 of
+ * `db`, open when `errors` says what was wrong with an attempt.
+ */
+void
+photos_render_edit_form(struct http_request *req, struct kore_buf *buf,
+    struct core_db *db, const char *caption, const char *alt,
+    json_t *errors)
+{
+	char		 path[64];
+	const char	*msg;
+
+	if (core_db_bool(db, 0, PH_COL_EDIT_HELD))
+		core_html_appendf(buf, "<p class=\"form-error\" role=\"status\">"
+		    "Your last edit is held for a moderator's review: until it "
+		    "is approved, the photo shows what it said before.</p>\n");
+	core_html_appendf(buf, "<details class=\"photo-edit\"%R><summary>"
+	    "Edit caption and alt text</summary>", errors != NULL ? " open" : "");
+	if (errors != NULL)
+		core_html_appendf(buf, "<p class=\"form-error\" role=\"alert\">"
+		    "Nothing was changed: please correct the marked field."
+		    "</p>");
+	core_form_open(req, buf, action_path(path, sizeof(path), "/photos/",
+	    core_db_int(db, 0, PH_COL_ID), "/edit"), "photo-edit-form");
+	msg = json_string_value(json_object_get(errors, "caption"));
+	core_html_appendf(buf, "<label for=\"photo-caption\">Caption</label>"
+	    "<textarea id=\"photo-caption\" name=\"caption\" rows=\"3\" "
+	    "maxlength=\"2000\" aria-describedby=\"caption-error\"%R>%s"
+	    "</textarea><small class=\"field-error\" id=\"caption-error\"%R>"
+	    "%s</small>", msg != NULL ? " aria-invalid=\"true\"" : "",
+	    caption, msg != NULL ? "" : " hidden", msg != NULL ? msg : "");
+	photos_render_alt_field(buf, alt, json_string_value(
+	    json_object_get(errors, "alt_text")));
+	core_html_appendf(buf, "<small>Edits are checked like comments; one "
+	    "that is flagged waits for a moderator.</small>"
+	    "<button type=\"submit\">Save</button></form></details>\n");
 }
 
 /* A photo row as JSON; `owner_view` adds why processing failed. */
@@ -346,6 +490,16 @@ photos_json(struct core_db *db, int row, int owner_view)
 	if (o == NULL)
 		return (json_object());
 
+	json_object_set_new(o, "alt_text", json_string(core_db_value(db, row,
+	    PH_COL_ALT_TEXT)));
+	json_object_set_new(o, "alt", json_string(core_db_value(db, row,
+	    PH_COL_ALT)));
+	json_object_set_new(o, "edited_at", *core_db_value(db, row,
+	    PH_COL_EDITED) != '\0' ? json_string(core_db_value(db, row,
+	    PH_COL_EDITED)) : json_null());
+	if (owner_view)
+		json_object_set_new(o, "edit_held", json_boolean(core_db_bool(db,
+		    row, PH_COL_EDIT_HELD)));
 	photos_detect_json(o, db, row);
 	json_object_set_new(o, "people", json_loads(core_db_value(db, row,
 	    PH_COL_PEOPLE), 0, NULL));

@@ -48,14 +48,14 @@ static const char sql_by_tag[] =
 	PAGE_AFTER;
 
 /*
- * $1 owner, $2 media, $3 caption, $4 request id.  Tags and mentions
- * come from the caption: #[A-Za-z0-9_]{1,50} and @[a-z0-9_]{3,32} not
- * preceded by a word character.
+ * $1 owner, $2 media, $3 caption, $4 request id, $5 alt text.  Tags
+ * and mentions come from the caption: #[A-Za-z0-9_]{1,50} and
+ * @[a-z0-9_]{3,32} not preceded by a word character.
  */
 static const char sql_create[] =
 	"WITH p AS ("
-	"  INSERT INTO photos (owner_id, media_id, caption)"
-	"  VALUES ($1, $2, $3) RETURNING *"
+	"  INSERT INTO photos (owner_id, media_id, caption, alt_text)"
+	"  VALUES ($1, $2, $3, $5) RETURNING *"
 	"), t AS ("
 	"  INSERT INTO photo_tags (photo_id, tag)"
 	"  SELECT DISTINCT p.id, lower(x[1]) FROM p,"
@@ -129,6 +129,19 @@ static const char sql_delete[] =
 	")"
 	"SELECT (SELECT count(*) FROM p), (SELECT count(*) FROM ok), "
 	CORE_JOBS_JSON("k");
+
+/*
+ * $1 photo, $2 viewer, $3 admin, $4 caption, $5 alt text, $6 request
+ * id: the owner's edit (sql/020_photo_albums.sql, photos_edit).
+ */
+static const char sql_edit[] =
+	"SELECT seen, allowed, jobs FROM photos_edit($1, $2, $3, $4, $5, $6)";
+
+enum edit_col {
+	EDIT_SEEN,
+	EDIT_ALLOWED,
+	EDIT_JOBS
+};
 
 enum delete_col {
 	DELETE_SEEN,		/* the viewer sees the photo */
@@ -217,16 +230,17 @@ photos_list(struct http_request *req, struct core_ctx *ctx,
 int
 photos_create(struct http_request *req, struct core_ctx *ctx,
     struct core_db *db, struct core_db *media, const char *caption,
-    int64_t *id)
+    const char *alt, int64_t *id)
 {
 	struct core_num	 uid, mid;
-	const char	*params[4];
+	const char	*params[5];
 
 	params[0] = core_num(&uid, ctx->user.id);
 	params[1] = core_num(&mid, core_db_int(media, 0, PH_UPLOAD_MEDIA_ID));
 	params[2] = caption;
 	params[3] = ctx->request_id;
-	CORE_TRY(core_db_run(req, db, sql_create, 4, params));
+	params[4] = alt;
+	CORE_TRY(core_db_run(req, db, sql_create, 5, params));
 	if (core_db_rows(db) != 1)
 		return (core_error(req, 500, NULL));
 
@@ -275,4 +289,61 @@ photos_caption_check(const char *caption, json_t **errors)
 	}
 
 	return (0);
+}
+
+/* Up to 500 characters of plain text on one line. */
+int
+photos_alt_check(const char *alt, json_t **errors)
+{
+	*errors = NULL;
+	if (alt == NULL)
+		return (0);
+	if (!core_utf8_valid(alt, strlen(alt)) ||
+	    core_utf8_len(alt) > PHOTOS_ALT_MAX) {
+		*errors = json_pack("{s:s}", "alt_text",
+		    "Alt text has at most 500 characters.");
+		return (-1);
+	}
+	if (!core_text_clean(alt, 0)) {
+		*errors = json_pack("{s:s}", "alt_text",
+		    "Alt text is one line of plain text, without control "
+		    "characters.");
+		return (-1);
+	}
+
+	return (0);
+}
+
+/*
+ * The owner changes photo `id`'s caption and alt text (both checked by
+ * the caller), in `db`; 404 when the viewer does not see it, 403 when
+ * it is not theirs.
+ */
+int
+photos_edit(struct http_request *req, struct core_ctx *ctx,
+    struct core_db *db, int64_t id, const char *caption, const char *alt)
+{
+	struct photos_args	 a;
+	const char		*params[6];
+
+	CORE_TRY(core_limit_user(req, ctx, "photo_edits",
+	    LIMIT_PHOTO_EDITS_MAX, LIMIT_PHOTO_EDITS_WINDOW, "You have edited "
+	    "photos many times in the last hour. Try again later."));
+
+	photos_args(ctx, id, &a);
+	params[0] = a.v[0];
+	params[1] = a.v[1];
+	params[2] = a.v[2];
+	params[3] = caption;
+	params[4] = alt;
+	params[5] = ctx->request_id;
+	CORE_TRY(core_db_run(req, db, sql_edit, 6, params));
+	if (core_db_int(db, 0, EDIT_SEEN) == 0)
+		return (core_error(req, 404, "No such photo."));
+	if (core_db_int(db, 0, EDIT_ALLOWED) == 0)
+		return (core_error(req, 403, "Only its owner can edit a "
+		    "photo's caption and alt text."));
+
+	core_jobs_push(db, 0, EDIT_JOBS);
+	return (CORE_OK);
 }

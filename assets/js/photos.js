@@ -1,5 +1,7 @@
 // The photo page: while the photo is being processed, the page asks the
 // API every two seconds and shows it (or why it failed) once it is done;
+// the upload form is sent by fetch, so that a refused file or caption
+// shows its reason beside the field with the chosen file still there;
 // the "Show boxes" button draws what the detector found over the picture,
 // from the fractions the page carries (the site's content security
 // policy admits no inline style, so they are set here).
@@ -26,6 +28,10 @@
 			}
 			if (++tries < 90)
 				setTimeout(poll, 2000);
+			else
+				photo.querySelector('.photo-status').textContent =
+				    'Still processing. Reload the page in a ' +
+				    'minute to see it.';
 		};
 		setTimeout(poll, 2000);
 	}
@@ -53,4 +59,227 @@
 		button.setAttribute('aria-pressed', show ? 'true' : 'false');
 		button.textContent = show ? 'Hide boxes' : 'Show boxes';
 	});
+})();
+
+(function () {
+	const form = document.querySelector('form.photo-upload');
+	if (!form || !window.fetch || !window.DOMParser)
+		return;
+	const max = Number(form.dataset.maxBytes) || 0;
+	const file = form.querySelector('input[type=file]');
+
+	// The page's answer, drawn into this form: its errors by field.
+	const show = (doc) => {
+		const got = doc.querySelector('form.photo-upload');
+		let alert = form.parentNode.querySelector('.form-error');
+		const theirs = doc.querySelector('.form-error');
+		if (theirs && !alert) {
+			alert = document.createElement('p');
+			alert.className = 'form-error';
+			alert.setAttribute('role', 'alert');
+			form.before(alert);
+		}
+		if (alert)
+			alert.textContent = theirs ? theirs.textContent : '';
+		for (const small of form.querySelectorAll('.field-error')) {
+			const other = got && got.querySelector('#' + small.id);
+			const field = form.querySelector(
+			    '[aria-describedby="' + small.id + '"]');
+			const msg = other && !other.hidden ?
+			    other.textContent : '';
+			small.textContent = msg;
+			small.hidden = msg === '';
+			if (field && msg)
+				field.setAttribute('aria-invalid', 'true');
+			else if (field)
+				field.removeAttribute('aria-invalid');
+		}
+		const bad = form.querySelector('[aria-invalid=true]');
+		if (bad)
+			bad.focus();
+	};
+
+	const local = (field, msg) => {
+		const doc = document.implementation.createHTMLDocument('');
+		doc.body.innerHTML = '<p class="form-error">Nothing was ' +
+		    'posted: please correct the marked field.</p><form ' +
+		    'class="photo-upload"><small class="field-error" id="' +
+		    field + '-error"></small></form>';
+		doc.getElementById(field + '-error').textContent = msg;
+		show(doc);
+	};
+
+	form.addEventListener('submit', async (ev) => {
+		ev.preventDefault();
+		const f = file.files[0];
+		if (f && max > 0 && f.size > max) {
+			local('file', 'The file is larger than the upload ' +
+			    'limit (' + Math.floor(max / 1048576) + ' MB).');
+			return;
+		}
+		const button = form.querySelector('button[type=submit]');
+		button.setAttribute('aria-busy', 'true');
+		button.disabled = true;
+		try {
+			const r = await fetch(form.action, { method: 'POST',
+			    body: new FormData(form),
+			    credentials: 'same-origin' });
+			if (r.ok && r.redirected) {
+				location.assign(r.url);
+				return;
+			}
+			const text = await r.text();
+			show(new DOMParser().parseFromString(text,
+			    'text/html'));
+			if (!form.querySelector('[aria-invalid=true]'))
+				local('file', 'The upload failed (' +
+				    r.status + '). Try again.');
+		} catch (e) {
+			local('file', 'The upload did not reach the site. ' +
+			    'Check the connection and try again.');
+		} finally {
+			button.removeAttribute('aria-busy');
+			button.disabled = false;
+		}
+	});
+})();
+
+// A grid's like buttons: the form posts and comes back to the grid; with
+// scripts, the API toggles the like in place.
+(function () {
+	document.addEventListener('submit', async (ev) => {
+		const form = ev.target;
+		if (!form.classList || !form.classList.contains('like-form') ||
+		    !window.fetch)
+			return;
+		ev.preventDefault();
+		const button = form.querySelector('button');
+		const csrf = form.querySelector('input[name=_csrf]').value;
+		const liked = button.getAttribute('aria-pressed') === 'true';
+		button.disabled = true;
+		try {
+			const r = await fetch('/api/v1/photos/' +
+			    button.dataset.photo + '/like', {
+				method: liked ? 'DELETE' : 'POST',
+				headers: { 'X-CSRF-Token': csrf },
+				credentials: 'same-origin' });
+			if (!r.ok) {
+				form.submit();
+				return;
+			}
+			const got = await r.json();
+			button.setAttribute('aria-pressed',
+			    got.liked ? 'true' : 'false');
+			button.classList.toggle('liked', got.liked);
+			button.querySelector('.like-n').textContent =
+			    got.like_count;
+			form.action = form.action.replace(/\/(un)?like$/,
+			    got.liked ? '/unlike' : '/like');
+		} catch (e) {
+			form.submit();
+		} finally {
+			button.disabled = false;
+		}
+	});
+})();
+
+// The full-screen viewer (/photos/{id}?in=…): the arrow keys and a swipe
+// go to the previous or next photo of the list, Escape closes it (back
+// to the grid page it was opened from), the focus stays in it, and the
+// page under it is inert.  A grid remembers itself when a tile opens it.
+(function () {
+	for (const a of document.querySelectorAll('.photo-grid a.tile-link'))
+		a.addEventListener('click', () => {
+			try {
+				sessionStorage.setItem('viewer-from', location.href);
+			} catch (e) {
+				// No storage: the close link goes to the grid's start.
+			}
+		});
+
+	const viewer = document.getElementById('viewer');
+	if (!viewer)
+		return;
+	for (let el = viewer; el && el !== document.body; el = el.parentElement)
+		for (const sib of el.parentElement.children)
+			if (sib !== el && sib.tagName !== 'SCRIPT')
+				sib.inert = true;
+	document.documentElement.classList.add('viewer-open');
+
+	const close = viewer.querySelector('.viewer-close');
+	const prev = viewer.querySelector('a.viewer-prev');
+	const next = viewer.querySelector('a.viewer-next');
+	try {
+		const from = new URL(sessionStorage.getItem('viewer-from') || '',
+		    location.href);
+		if (from.origin === location.origin &&
+		    from.pathname === viewer.dataset.grid)
+			close.href = from.pathname + from.search + close.hash;
+	} catch (e) {
+		// Nothing remembered: the close link stays as it is.
+	}
+
+	// Within the viewer, moving on replaces the entry: Back is the grid.
+	const go = (a) => {
+		if (a)
+			location.replace(a.href);
+	};
+	for (const a of [prev, next])
+		if (a)
+			a.addEventListener('click', (ev) => {
+				ev.preventDefault();
+				go(a);
+			});
+
+	document.addEventListener('keydown', (ev) => {
+		if (ev.altKey || ev.ctrlKey || ev.metaKey)
+			return;
+		if (ev.key === 'ArrowLeft' && prev) {
+			ev.preventDefault();
+			go(prev);
+		} else if (ev.key === 'ArrowRight' && next) {
+			ev.preventDefault();
+			go(next);
+		} else if (ev.key === 'Escape') {
+			ev.preventDefault();
+			location.assign(close.href);
+		} else if (ev.key === 'Tab') {
+			// Keep the focus within the viewer.
+			const all = [...viewer.querySelectorAll('a[href], button')];
+			const i = all.indexOf(document.activeElement);
+			if (all.length === 0)
+				return;
+			if (ev.shiftKey && i <= 0) {
+				ev.preventDefault();
+				all[all.length - 1].focus();
+			} else if (!ev.shiftKey && (i === -1 ||
+			    i === all.length - 1)) {
+				ev.preventDefault();
+				all[0].focus();
+			}
+		}
+	});
+
+	// A swipe: a mostly sideways move of 50 px or more.
+	const stage = viewer.querySelector('.viewer-stage');
+	let start = null;
+	stage.addEventListener('pointerdown', (ev) => {
+		start = { x: ev.clientX, y: ev.clientY };
+	});
+	stage.addEventListener('pointercancel', () => {
+		start = null;
+	});
+	stage.addEventListener('pointerup', (ev) => {
+		if (!start)
+			return;
+		const dx = ev.clientX - start.x;
+		const dy = ev.clientY - start.y;
+		start = null;
+		if (Math.abs(dx) >= 50 && Math.abs(dx) > 1.5 * Math.abs(dy))
+			go(dx > 0 ? prev : next);
+	});
+	for (const img of stage.querySelectorAll('img'))
+		img.draggable = false;
+
+	viewer.focus();
 })();

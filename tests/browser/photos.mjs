@@ -96,7 +96,7 @@ try {
 	    async () => {
 		// The feed's first page is cached for a second.
 		const tile = viewer.page.locator(
-		    `.photo-grid a[href="${new URL(photoUrl).pathname}"] img`);
+		    `.photo-grid a[href^="${new URL(photoUrl).pathname}?"] img`);
 		for (let i = 0; i < 10; i++) {
 			await viewer.page.goto(base + '/photos');
 			if (await tile.count() > 0)
@@ -106,10 +106,13 @@ try {
 		await tile.waitFor({ timeout: 1000 });
 		await viewer.page.screenshot({ path: join(shots,
 		    'photos-phone.png'), fullPage: true });
-		await Promise.all([viewer.page.waitForURL(photoUrl),
+		// The tile opens the viewer within the feed.
+		await Promise.all([viewer.page.waitForURL(photoUrl + '?in=feed'),
 		    tile.click()]);
+		await viewer.page.goto(photoUrl);
 		await Promise.all([viewer.page.waitForURL(photoUrl),
-		    viewer.page.click('button:has-text("Like")')]);
+		    viewer.page.click(
+		    'article.photo form[action$="/like"] button')]);
 		expectTrue(await viewer.page.textContent('#like-count') === '1',
 		    'like not counted');
 	});
@@ -149,7 +152,8 @@ try {
 		await owner.page.screenshot({ path: join(shots,
 		    'photo-boxes.png'), fullPage: true });
 
-		const tile = viewer.page.locator(`.photo-grid a[href="${cat}"]`);
+		const tile = viewer.page.locator(
+		    `.photo-grid a[href^="${cat}?"]`);
 		for (let n = 0; n < 10; n++) {
 			await viewer.page.goto(base + '/photos/cats');
 			if (await tile.count() > 0)

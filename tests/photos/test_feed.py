@@ -38,13 +38,13 @@ def test_bad_paging_is_400(params, anon, helpers):
 def test_pages_show_the_grid(owner, anon, photos, helpers):
     p = photos.published(owner, caption="A <i>grid</i> photo")
     # The feed's first page is cached for a second.
-    helpers.wait_for(lambda: 'href="/photos/%s"' % p["id"] in
+    helpers.wait_for(lambda: 'href="/photos/%s?in=feed"' % p["id"] in
                      anon.html.get("/photos").text, timeout=5,
                      what="a fresh feed page")
     for path in ("/photos", "/photos/u/%s" % owner.username):
         page = anon.html.get(path)
         helpers.assert_html(page, 200)
-        assert 'href="/photos/%s"' % p["id"] in page.text
+        assert 'href="/photos/%s?in=' % p["id"] in page.text
         assert p["urls"]["thumb"] in page.text
         assert "<i>grid</i>" not in page.text
     assert anon.html.get("/photos/u/nobody_here_zz").status_code == 404

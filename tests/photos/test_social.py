@@ -64,7 +64,7 @@ def test_caption_tags_and_mentions(owner, other, anon, photos, mailbox,
     assert "<b>bold</b>" not in page.text
     assert "&lt;b&gt;bold&lt;/b&gt;" in page.text
     tag_page = anon.html.get("/photos/tag/sunset_2026")
-    assert "/photos/%s\"" % p["id"] in tag_page.text
+    assert "/photos/%s?in=tag&amp;t=sunset_2026\"" % p["id"] in tag_page.text
 
 
 def test_owner_tags_people_and_they_are_told(owner, other, new_user, photos,

@@ -1,6 +1,7 @@
 """Uploads: real JPEG, PNG and WebP accepted and processed; everything
 else refused by content; copies upright and free of metadata."""
 
+import html
 import io
 import os
 import struct
@@ -117,6 +118,12 @@ def test_truncated_jpeg_is_refused_or_fails_visibly(owner, other, photos,
     assert p["status"] == "failed" and p["reason"], p
     assert p["urls"] is None
     photos.get(other, photo["id"], status=404)
+    # The owner's page says why, in the words the API gives.
+    page = helpers.assert_html(owner.html.get("/photos/%s" % photo["id"]),
+                               200)
+    assert 'data-status="failed"' in page
+    assert "could not be processed" in page
+    assert html.escape(p["reason"], quote=False) in page
 
 
 def test_oversize_upload_is_413(owner, helpers):

@@ -292,7 +292,10 @@ def test_a_refused_upload_keeps_the_caption(kind, author):
     assert r.status_code == 422, r.text
     assert '<form method="post" action="/photos/new"' in r.text
     assert "Dusk &lt;b&gt;over&lt;/b&gt; the bay #sky</textarea>" in r.text
-    why = re.search(r'<p class="form-error">([^<]+)</p>', r.text).group(1)
+    # The reason sits beside the file field, which is marked.
+    why = re.search(r'<small class="field-error" id="file-error">([^<]+)'
+                    r'</small>', r.text).group(1)
+    assert 'aria-invalid="true"' in r.text
     if kind == "not-an-image":
         assert why.startswith("Not a JPEG, PNG or WebP image"), why
     else:
@@ -306,8 +309,9 @@ def test_tiles_show_the_author_and_the_caption(author, anon, photos_api,
     pid = photos_api(author, caption=long + "\nand a second line")
     ready(helpers, author, pid)
     page = anon.html.get("/photos/u/%s" % author.username)
-    tile = re.search(r'<li><a href="/photos/%s">.*?</li>' % pid, page.text,
-                     re.S).group(0)
+    tile = re.search(r'<li id="p%s"><a href="/photos/%s\?in=user&amp;u=%s" '
+                     r'class="tile-link">.*?</li>'
+                     % (pid, pid, author.username), page.text, re.S).group(0)
     assert re.search(r'<p class="tile-meta"><span class="avatar av-[0-7]" '
                      r'aria-hidden="true">.</span><a href="/u/%s">%s</a>'
                      % (author.username, author.username), tile), tile
