@@ -108,6 +108,15 @@ CORE_HANDLER_NEED(core_notify_settings_page, CORE_NEED_USER)
 		core_html_appendf(buf, "</fieldset>\n");
 	}
 	core_html_appendf(buf, "<button type=\"submit\">Save</button></form>\n");
+	/* notify.js shows it where the browser has the Notification API. */
+	core_html_appendf(buf, "<section id=\"browser-notify\" hidden>"
+	    "<h2>On this device</h2><p>Direct messages and mentions can show "
+	    "as notifications of this browser while Agora is open in the "
+	    "background. The browser asks you first.</p>"
+	    "<button type=\"button\" id=\"browser-notify-button\" "
+	    "aria-pressed=\"false\">Show notifications on this device"
+	    "</button><p id=\"browser-notify-state\" role=\"status\"></p>"
+	    "</section>\n");
 
 	return (core_page_close(req, 200, buf));
 }
