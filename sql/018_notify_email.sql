@@ -51,7 +51,7 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 	    ELSE 'n:' || n.id END
 $$;
 
--- When the user's last email about thread `p_thread` went.
+-- When the user's last email about a thread went.
 CREATE INDEX notifications_emailed_idx ON notifications (user_id, emailed_at)
 	WHERE emailed_at IS NOT NULL;
 
@@ -153,8 +153,10 @@ BEGIN
 		RETURN;
 	END IF;
 
+	-- An email longer ago than the delay cannot hold this one back.
 	SELECT max(x.emailed_at) INTO last FROM notifications x
-	 WHERE x.user_id = n.user_id AND x.emailed_at IS NOT NULL
+	 WHERE x.user_id = n.user_id
+	   AND x.emailed_at > now() - make_interval(secs => p_delay)
 	   AND notify_thread(x) = th;
 	due := greatest(n.created_at, coalesce(last, '-infinity')) +
 	    make_interval(secs => p_delay);

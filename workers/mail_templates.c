@@ -234,7 +234,8 @@ fill_items(struct mbuf *out, json_t *items, int html)
 		what = json_string_value(json_object_get(it, "what"));
 		excerpt = json_string_value(json_object_get(it, "excerpt"));
 		memset(&link, 0, sizeof(link));
-		site_link(&link, json_string_value(json_object_get(it, "path")));
+		site_link(&link,
+		    json_string_value(json_object_get(it, "path")));
 		if (html) {
 			mbuf_adds(out, "<li><p><strong>");
 			html_escape(out, who != NULL ? who : "");

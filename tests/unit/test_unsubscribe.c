@@ -31,7 +31,8 @@ group_setup(void **state)
 static void
 round_trip(void **state)
 {
-	char		token[AGORA_UNSUB_TOKEN_MAX], kind[AGORA_UNSUB_KIND_MAX];
+	char		token[AGORA_UNSUB_TOKEN_MAX];
+	char		kind[AGORA_UNSUB_KIND_MAX];
 	int64_t		uid;
 
 	assert_int_equal(agora_unsub_sign(key, 42, "dm", token,
@@ -75,8 +76,9 @@ refuses_altered_tokens(void **state)
 	const char	*mac;
 	int64_t		 uid;
 	size_t		 i;
-	const char	*bad[] = { "", "-", "42", "42-dm", "42-dm-", "dm-42-x",
-			    "042-dm-00", "+42-dm-00", " 42-dm-00", NULL };
+	const char	*bad[] = { "", "-", "42", "42-dm", "42-dm-",
+			    "dm-42-x", "042-dm-00", "+42-dm-00", " 42-dm-00",
+			    NULL };
 
 	assert_int_equal(agora_unsub_sign(key, 42, "dm", good,
 	    sizeof(good)), 0);
