@@ -182,10 +182,11 @@ def test_one_click_unsubscribe_signed_out(social, mailbox, new_user):
     assert b.get(PREFS).json()["preferences"] == {
         "comment": "email", "mention": "digest", "dm": "site",
         "like": "site"}
-    # Again: still fine, still the same.
-    r = requests.post(link, data={"List-Unsubscribe": "One-Click"},
+    # Again, as multipart/form-data (RFC 8058's SHOULD): still fine.
+    r = requests.post(link, files={"List-Unsubscribe": (None, "One-Click")},
                       timeout=10)
     assert r.status_code == 200, describe(r)
+    assert "no more emails about direct messages" in r.text
 
     # And no more email about direct messages; they stay in the site.
     social.send(a, social.dm(a, b)["id"], "after unsubscribing")
