@@ -7,7 +7,7 @@
 # worker and the tests compile the same sources with their own flags.
 
 LIB_SRCS = lib/envfile.c lib/escape.c lib/image_probe.c lib/job_payload.c \
-	lib/logline.c lib/settings.c
+	lib/logline.c lib/settings.c lib/unsubscribe.c
 LIB_CPPFLAGS = -Ilib
 
 # As conf/build.conf's flavors.

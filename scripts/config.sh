@@ -43,10 +43,11 @@ if [ ! -s "$AGORA_CONFIG" ]; then
 fi
 
 # Test settings added since a clone's file was written: a small upload
-# quota, and a quick sweep of unused blog images.
+# quota, a quick sweep of unused blog images, and notification emails
+# after 3 seconds instead of 5 minutes.
 if [ "$AGORA_ENV_NAME" = test ]; then
 	for kv in AGORA_UPLOAD_QUOTA_BYTES=8388608 AGORA_IMAGE_SWEEP_MS=1000 \
-	    AGORA_IMAGE_GRACE=30; do
+	    AGORA_IMAGE_GRACE=30 AGORA_NOTIFY_EMAIL_DELAY=3; do
 		grep -q "^${kv%%=*}=" "$AGORA_CONFIG" ||
 		    printf '%s\n' "$kv" >>"$AGORA_CONFIG"
 	done

@@ -15,6 +15,7 @@
 
 #include <curl/curl.h>
 
+#include "unsubscribe.h"
 #include "worker.h"
 
 static const char sql_sent_check[] =
@@ -31,13 +32,14 @@ struct upload {
 };
 
 static int	smtp_send(const char *, struct mbuf *, char *, size_t);
+static int	unsub_link(json_t *, struct mbuf *, char *, size_t);
 static size_t	upload_read(char *, size_t, size_t, void *);
 static void	one_line(char *);
 
 int
 job_email(struct worker *w, struct worker_job *job, char *err, size_t len)
 {
-	struct mbuf	 subject, text, html, msg;
+	struct mbuf	 subject, text, html, msg, unsub;
 	PGresult	*res;
 	const char	*to, *tmpl, *params[4];
 	char		 msgid[160], reset_hash[65];
@@ -73,6 +75,11 @@ job_email(struct worker *w, struct worker_job *job, char *err, size_t len)
 	memset(&text, 0, sizeof(text));
 	memset(&html, 0, sizeof(html));
 	memset(&msg, 0, sizeof(msg));
+	memset(&unsub, 0, sizeof(unsub));
+
+	/* A notification email names its user and kind: it can be stopped. */
+	if ((rc = unsub_link(job->args, &unsub, err, len)) != JOB_OK)
+		goto done;
 
 	if (mail_render(tmpl, job->args, &subject, &text, &html) == -1) {
 		(void)snprintf(err, len, "unknown template '%s'",
@@ -82,8 +89,8 @@ job_email(struct worker *w, struct worker_job *job, char *err, size_t len)
 	}
 	one_line(subject.d);
 
-	if (mail_build(&msg, to, subject.d, text.d, html.d, job->id, msgid,
-	    sizeof(msgid)) == -1) {
+	if (mail_build_list(&msg, to, subject.d, text.d, html.d, job->id,
+	    unsub.d, msgid, sizeof(msgid)) == -1) {
 		(void)snprintf(err, len, "cannot build the message (check "
 		    "AGORA_MAIL_FROM and the recipient)");
 		rc = JOB_FAIL;
@@ -107,8 +114,49 @@ done:
 	mbuf_free(&text);
 	mbuf_free(&html);
 	mbuf_free(&msg);
+	mbuf_free(&unsub);
 
 	return (rc);
+}
+
+/*
+ * For args with "unsubscribe" (a kind) and "user_id": the signed
+ * one-click link into `out` and args.unsubscribe_link (the footer's).
+ * Others are transactional: `out` stays empty.  JOB_OK, or JOB_FAIL
+ * with the reason.
+ */
+static int
+unsub_link(json_t *args, struct mbuf *out, char *err, size_t len)
+{
+	json_t		*uid;
+	const char	*kind;
+	char		 token[AGORA_UNSUB_TOKEN_MAX];
+
+	if ((kind = json_string_value(json_object_get(args,
+	    "unsubscribe"))) == NULL)
+		return (JOB_OK);
+
+	uid = json_object_get(args, "user_id");
+	if (!json_is_integer(uid) || agora_unsub_kind_ok(kind) == 0) {
+		(void)snprintf(err, len, "args.unsubscribe without a user "
+		    "or with an unknown kind");
+		return (JOB_FAIL);
+	}
+	if (!wcfg.has_secret) {
+		(void)snprintf(err, len, "AGORA_SECRET_KEY is not set: no "
+		    "unsubscribe link can be signed");
+		return (JOB_RETRY);
+	}
+	if (agora_unsub_sign(wcfg.secret, json_integer_value(uid), kind,
+	    token, sizeof(token)) == -1) {
+		(void)snprintf(err, len, "cannot sign the unsubscribe link");
+		return (JOB_FAIL);
+	}
+
+	mbuf_addf(out, "%s/unsubscribe?token=%s", wcfg.site_url, token);
+	json_object_set_new(args, "unsubscribe_link", json_string(out->d));
+
+	return (JOB_OK);
 }
 
 static int

@@ -75,12 +75,29 @@ mail_addr_spec(const char *from, char *out, size_t len)
 /*
  * Build the whole message into `msg`: headers for `to` and `subject`,
  * then the text and HTML parts.  `msgid_out` receives the Message-ID.
- * Returns 0, or -1 when an address or the subject is unusable.
+ * Returns 0, or -1 when an address or the subject is unusable.  A
+ * transactional message (mail_build_list for the others).
  */
 int
 mail_build(struct mbuf *msg, const char *to, const char *subject,
     const char *text, const char *html, const char *job_id, char *msgid_out,
     size_t msgid_len)
+{
+	return (mail_build_list(msg, to, subject, text, html, job_id, NULL,
+	    msgid_out, msgid_len));
+}
+
+/*
+ * As mail_build, for a message one may stop receiving: with `unsub`
+ * (an https or http URL, not NULL) it carries List-Unsubscribe and
+ * RFC 8058's List-Unsubscribe-Post, so that mail clients offer a
+ * one-click unsubscribe that POSTs to that URL.  -1 also for an
+ * unusable URL.
+ */
+int
+mail_build_list(struct mbuf *msg, const char *to, const char *subject,
+    const char *text, const char *html, const char *job_id,
+    const char *unsub, char *msgid_out, size_t msgid_len)
 {
 	char		 from_addr[256], date[64], boundary[48];
 	const char	*domain;
@@ -93,6 +110,10 @@ mail_build(struct mbuf *msg, const char *to, const char *subject,
 	    has_crlf(wcfg.mail_from) ||
 	    mail_addr_spec(wcfg.mail_from, from_addr, sizeof(from_addr)) ==
 	    NULL)
+		return (-1);
+	if (unsub != NULL && (has_crlf(unsub) || strlen(unsub) > 900 ||
+	    strpbrk(unsub, "<> \t") != NULL ||
+	    (strncmp(unsub, "https://", 8) && strncmp(unsub, "http://", 7))))
 		return (-1);
 
 	domain = strchr(from_addr, '@') + 1;
@@ -113,6 +134,11 @@ mail_build(struct mbuf *msg, const char *to, const char *subject,
 	mbuf_addf(msg, "Message-ID: %s\r\n", msgid_out);
 	mbuf_adds(msg, "MIME-Version: 1.0\r\n");
 	mbuf_adds(msg, "Auto-Submitted: auto-generated\r\n");
+	if (unsub != NULL) {
+		mbuf_addf(msg, "List-Unsubscribe: <%s>\r\n", unsub);
+		mbuf_adds(msg, "List-Unsubscribe-Post: "
+		    "List-Unsubscribe=One-Click\r\n");
+	}
 	mbuf_addf(msg, "Content-Type: multipart/alternative; "
 	    "boundary=\"%s\"\r\n\r\n", boundary);
 

@@ -106,10 +106,30 @@ static const struct mail_template templates[] = {
 		"<p>{by} tagged you in a photo.</p>"
 		"<p><a href=\"{link}\">See the photo</a></p>"
 	},
+	{
+		/* Notifications of one kind about one thing, batched. */
+		"notify",
+		"{subject}",
+		"Hello {username},\n\n{subject}:\n\n{items}",
+		"<p>Hello {username},</p><p>{subject}:</p>{items}"
+	},
+	{
+		"digest",
+		"{subject}",
+		"Hello {username},\n\nwhat is waiting for you on Agora "
+		"({count} unread):\n\n{items}{more}\nAll your notifications: "
+		"{link}\n",
+		"<p>Hello {username},</p><p>what is waiting for you on Agora "
+		"({count} unread):</p>{items}{more}"
+		"<p><a href=\"{link}\">All your notifications</a></p>"
+	},
 	{ NULL, NULL, NULL, NULL }
 };
 
 static void	fill(struct mbuf *, const char *, json_t *, int);
+static void	fill_items(struct mbuf *, json_t *, int);
+static void	footer(struct mbuf *, json_t *, int);
+static void	site_link(struct mbuf *, const char *);
 static void	html_escape(struct mbuf *, const char *);
 static void	escape_put(void *, const char *, size_t);
 
@@ -134,20 +154,20 @@ mail_render(const char *name, json_t *args, struct mbuf *subject,
 
 	memset(&link, 0, sizeof(link));
 	path = json_string_value(json_object_get(args, "path"));
-	mbuf_adds(&link, wcfg.site_url);
-	mbuf_adds(&link, path != NULL && path[0] == '/' ? path : "/");
+	site_link(&link, path);
 	json_object_set_new(args, "link", json_string(link.d));
 	mbuf_free(&link);
 
 	fill(subject, t->subject, args, 0);
 	fill(text, t->text, args, 0);
-	mbuf_adds(text, "\n-- \nAgora\n");
+	footer(text, args, 0);
 
 	mbuf_adds(html, "<!doctype html><html><head><meta charset=\"utf-8\">"
 	    "</head><body style=\"font-family: sans-serif; line-height: 1.5; "
 	    "max-width: 36em\">");
 	fill(html, t->html, args, 1);
-	mbuf_adds(html, "<p style=\"color: #777\">Agora</p></body></html>");
+	footer(html, args, 1);
+	mbuf_adds(html, "</body></html>");
 
 	return (0);
 }
@@ -168,6 +188,23 @@ fill(struct mbuf *out, const char *tmpl, json_t *args, int html)
 		}
 		memcpy(key, p + 1, n);
 		key[n] = '\0';
+		p = end;
+		if (!strcmp(key, "items")) {
+			fill_items(out, json_object_get(args, "items"), html);
+			continue;
+		}
+		if (!strcmp(key, "more")) {
+			v = json_string_value(json_object_get(args, "more"));
+			if (v == NULL || *v == '\0')
+				continue;
+			mbuf_adds(out, html ? "<p>and " : "and ");
+			if (html)
+				html_escape(out, v);
+			else
+				mbuf_adds(out, v);
+			mbuf_adds(out, html ? " more.</p>" : " more.\n");
+			continue;
+		}
 		v = json_string_value(json_object_get(args, key));
 		if (v == NULL)
 			v = "";
@@ -175,8 +212,104 @@ fill(struct mbuf *out, const char *tmpl, json_t *args, int html)
 			html_escape(out, v);
 		else
 			mbuf_adds(out, v);
-		p = end;
 	}
+}
+
+/*
+ * The notifications of args.items ([{who, what, excerpt, path}]), one
+ * paragraph each, with the link to the exact place.
+ */
+static void
+fill_items(struct mbuf *out, json_t *items, int html)
+{
+	struct mbuf	 link;
+	json_t		*it;
+	const char	*who, *what, *excerpt;
+	size_t		 i;
+
+	if (html)
+		mbuf_adds(out, "<ul>");
+	json_array_foreach(items, i, it) {
+		who = json_string_value(json_object_get(it, "who"));
+		what = json_string_value(json_object_get(it, "what"));
+		excerpt = json_string_value(json_object_get(it, "excerpt"));
+		memset(&link, 0, sizeof(link));
+		site_link(&link,
+		    json_string_value(json_object_get(it, "path")));
+		if (html) {
+			mbuf_adds(out, "<li><p><strong>");
+			html_escape(out, who != NULL ? who : "");
+			mbuf_adds(out, "</strong> ");
+			html_escape(out, what != NULL ? what : "");
+			mbuf_adds(out, "</p>");
+			if (excerpt != NULL && *excerpt != '\0') {
+				mbuf_adds(out, "<blockquote>");
+				html_escape(out, excerpt);
+				mbuf_adds(out, "</blockquote>");
+			}
+			mbuf_adds(out, "<p><a href=\"");
+			html_escape(out, link.d);
+			mbuf_adds(out, "\">See it on Agora</a></p></li>");
+		} else {
+			mbuf_addf(out, "%s %s\n", who != NULL ? who : "",
+			    what != NULL ? what : "");
+			if (excerpt != NULL && *excerpt != '\0')
+				mbuf_addf(out, "\n  %s\n", excerpt);
+			mbuf_addf(out, "\n  %s\n\n", link.d);
+		}
+		mbuf_free(&link);
+	}
+	if (html)
+		mbuf_adds(out, "</ul>");
+}
+
+/*
+ * The signature; for an email one may stop (args.unsubscribe_link, set
+ * by the email job), why it was sent, the preferences and the link
+ * that stops it.
+ */
+static void
+footer(struct mbuf *out, json_t *args, int html)
+{
+	struct mbuf	 prefs;
+	const char	*unsub, *reason;
+
+	unsub = json_string_value(json_object_get(args, "unsubscribe_link"));
+	reason = json_string_value(json_object_get(args, "reason"));
+	if (unsub == NULL) {
+		mbuf_adds(out, html ? "<p style=\"color: #777\">Agora</p>" :
+		    "\n-- \nAgora\n");
+		return;
+	}
+
+	memset(&prefs, 0, sizeof(prefs));
+	site_link(&prefs, "/settings/notifications");
+	if (html) {
+		mbuf_adds(out, "<hr><p style=\"color: #777; font-size: 90%\">"
+		    "You get this email because your Agora notification "
+		    "settings send you ");
+		html_escape(out, reason != NULL ? reason : "notifications");
+		mbuf_adds(out, " by email. <a href=\"");
+		html_escape(out, prefs.d);
+		mbuf_adds(out, "\">Change your notification settings</a> or "
+		    "<a href=\"");
+		html_escape(out, unsub);
+		mbuf_adds(out, "\">unsubscribe from these emails</a>.</p>");
+	} else {
+		mbuf_addf(out, "\n-- \nAgora\nYou get this email because your "
+		    "Agora notification settings send you %s by email.\n"
+		    "Change them: %s\nUnsubscribe from these emails: %s\n",
+		    reason != NULL ? reason : "notifications", prefs.d, unsub);
+	}
+	mbuf_free(&prefs);
+}
+
+/* AGORA_SITE_URL and a local path ("/" when it is not one). */
+static void
+site_link(struct mbuf *out, const char *path)
+{
+	mbuf_adds(out, wcfg.site_url);
+	mbuf_adds(out, path != NULL && path[0] == '/' ? path : "/");
 }
 
 /* Through lib/escape.c, the site's escaper. */

@@ -49,6 +49,11 @@ struct worker_config {
 	int		 relay_ms;		/* outbox relay period */
 	int		 sweep_ms;		/* blog images sweep period */
 	int		 image_grace_s;		/* an unused image's life */
+	unsigned char	 secret[32];		/* AGORA_SECRET_KEY */
+	int		 has_secret;
+	int		 notify_delay_s;	/* "a few minutes" */
+	int		 digest_hour;		/* UTC hour of the digest */
+	int		 digest_check_ms;	/* how often it is looked for */
 };
 
 struct worker_job {
@@ -91,6 +96,7 @@ struct worker {
 	int			 fetch_size;
 	u_int64_t		 next_relay;
 	u_int64_t		 next_sweep;
+	u_int64_t		 next_digest;
 	int64_t			 done_outbox[WORKER_FETCH_MAX * 4];
 	int			 done_count;
 };
@@ -166,6 +172,9 @@ void		mbuf_free(struct mbuf *);
 /* mail_message.c */
 int		mail_build(struct mbuf *, const char *, const char *,
 		    const char *, const char *, const char *, char *, size_t);
+int		mail_build_list(struct mbuf *, const char *, const char *,
+		    const char *, const char *, const char *, const char *,
+		    char *, size_t);
 int		mail_address_ok(const char *);
 const char	*mail_addr_spec(const char *, char *, size_t);
 
@@ -180,6 +189,13 @@ void		mail_reset_forget(struct worker *, json_t *, const char *);
 
 /* job_email.c */
 int		job_email(struct worker *, struct worker_job *, char *, size_t);
+
+/* job_notify.c */
+int		job_notify_email(struct worker *, struct worker_job *, char *,
+		    size_t);
+int		job_notify_digest(struct worker *, struct worker_job *, char *,
+		    size_t);
+int		notify_digest_run(struct worker *, int);
 
 /* job_thumbnail.c */
 int		job_thumbnail(struct worker *, struct worker_job *, char *,

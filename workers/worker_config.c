@@ -10,6 +10,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <sodium.h>
+
 #include "settings.h"
 #include "worker.h"
 #include "detect.h"
@@ -21,6 +23,7 @@ static long long	 cfg_number(const char *, long long, long long,
 			    long long);
 static double		 cfg_fraction(const char *, double);
 static char		*cfg_dup(const char *);
+static void		 cfg_secret(const char *);
 static void		 cfg_die(const char *, ...)
 			    __attribute__((format(printf, 1, 2), noreturn));
 
@@ -66,6 +69,13 @@ worker_config_load(void)
 	wcfg.image_grace_s = cfg_number("AGORA_IMAGE_GRACE", 86400, 1,
 	    365 * 86400);
 
+	wcfg.notify_delay_s = cfg_number("AGORA_NOTIFY_EMAIL_DELAY", 300, 0,
+	    86400);
+	wcfg.digest_hour = cfg_number("AGORA_DIGEST_HOUR", 7, 0, 23);
+	wcfg.digest_check_ms = cfg_number("AGORA_DIGEST_CHECK_MS", 60000, 100,
+	    3600000);
+	cfg_secret(agora_setting("AGORA_SECRET_KEY", NULL));
+
 	if (strcmp(wcfg.smtp_tls, "try") && strcmp(wcfg.smtp_tls, "require") &&
 	    strcmp(wcfg.smtp_tls, "none"))
 		cfg_die("AGORA_SMTP_TLS must be try, require or none");
@@ -103,6 +113,25 @@ smtp_loopback(const char *url)
 	return (!strcasecmp(host, "localhost") || !strcmp(host, "::1") ||
 	    (!strncmp(host, "127.", 4) &&
 	    strspn(host, "0123456789.") == n));
+}
+
+/*
+ * The site's secret signs the unsubscribe links of notification emails
+ * (lib/unsubscribe.c).  Without it the worker runs, but those emails
+ * fail until it is set.
+ */
+static void
+cfg_secret(const char *hex)
+{
+	size_t		len;
+
+	if (hex == NULL)
+		return;
+	if (strlen(hex) != 64 || sodium_hex2bin(wcfg.secret,
+	    sizeof(wcfg.secret), hex, 64, NULL, &len, NULL) != 0 ||
+	    len != sizeof(wcfg.secret))
+		cfg_die("AGORA_SECRET_KEY must be 64 hex digits");
+	wcfg.has_secret = 1;
 }
 
 static long long

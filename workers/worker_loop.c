@@ -31,6 +31,8 @@ static int	job_noop(struct worker *, struct worker_job *, char *,
 
 static const struct job_type job_types[] = {
 	{ "email",	job_email,	8 },
+	{ "notify_email", job_notify_email, 8 },
+	{ "notify_digest", job_notify_digest, 5 },
 	{ "thumbnail",	job_thumbnail,	3 },
 	{ "moderate",	job_moderate,	5 },
 	{ "publish",	job_publish,	5 },
@@ -72,6 +74,10 @@ worker_loop(struct worker *w)
 		if (now >= w->next_sweep) {
 			blog_images_sweep(w);
 			w->next_sweep = now + wcfg.sweep_ms;
+		}
+		if (now >= w->next_digest) {
+			(void)notify_digest_run(w, 0);
+			w->next_digest = now + wcfg.digest_check_ms;
 		}
 
 		n = queue_fetch(w, jobs, w->fetch_size);

@@ -2,8 +2,9 @@
  * Comments on published posts.  Plain text (escaped, line breaks kept).
  * Each new comment goes through the moderate job; a flagged one is hidden
  * from everyone but its author and the admins until an admin approves
- * it.  The post's author is told by email once the comment is cleared
- * (held until then: the email quotes it).  The comment's author, the
+ * it.  The post's author is notified (and emailed as their settings
+ * say, once the comment is cleared: sql/018_notify_email.sql).  The
+ * comment's author, the
  * post's author and admins may delete a comment.
  */
 
@@ -30,11 +31,8 @@ enum add_col {
 
 static const char sql_comment_add[] =
 	"WITH p AS ("
-	"  SELECT p.id, p.title, p.slug, p.author_id, u.email, u.username"
-	"    FROM posts p JOIN users u ON u.id = p.author_id"
+	"  SELECT p.id FROM posts p"
 	"   WHERE p.id = $1 AND p.status = 'approved'"
-	"), me AS ("
-	"  SELECT username FROM users WHERE id = $2"
 	"), c AS ("
 	"  INSERT INTO comments (post_id, author_id, body)"
 	"  SELECT p.id, $2, $3 FROM p RETURNING *"
@@ -43,17 +41,6 @@ static const char sql_comment_add[] =
 	"         jsonb_build_object('kind', 'comment', 'id', c.id,"
 	"         'user_id', c.author_id, 'text', c.body) AS args"
 	"    FROM c"
-	"), h AS ("
-	"  INSERT INTO moderation_held_jobs (kind, item_id, type, queue,"
-	"         args, request_id)"
-	"  SELECT 'comment', c.id, 'email', 'critical',"
-	"         jsonb_build_object('template',"
-	"         'comment_new', 'to', p.email, 'username', p.username,"
-	"         'commenter', me.username, 'title', p.title,"
-	"         'excerpt', left(c.body, 300),"
-	"         'path', '/blog/' || p.id || '-' || p.slug), $4"
-	"    FROM c, p, me WHERE p.author_id <> c.author_id"
-	"     AND notify_channel(p.author_id, 'comment') = 'email'"
 	"), k AS ("
 	"  INSERT INTO job_outbox (type, queue, args, request_id)"
 	"  SELECT type, queue, args, $4 FROM j"

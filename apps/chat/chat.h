@@ -83,8 +83,6 @@ enum {
 #define CHAT_CHANNEL		"agora:chat"
 
 extern const char chat_sql_post[];
-void		 chat_mentions_offline(const char *, const char *,
-		    struct kore_buf *);
 void		 chat_online_mark(const char *);
 void		 chat_publish(json_t *);
 

@@ -226,11 +226,9 @@ message_post(struct http_request *req, struct core_ctx *ctx,
     struct core_db *db, int64_t id)
 {
 	struct core_num		 uid, rid;
-	struct kore_buf		 offline;
 	json_t			*body, *errors;
-	const char		*text, *params[7];
+	const char		*text, *params[5];
 	char			 loc[64], hex[CORE_HASH_HEX];
-	int			 rc;
 
 	CORE_TRY(core_json_body_max(req, ctx, CHAT_JSON_BODY_MAX, &body));
 	text = core_json_str(body, "body");
@@ -238,21 +236,13 @@ message_post(struct http_request *req, struct core_ctx *ctx,
 		return (core_problem(req, 422, "Invalid input",
 		    "The message is not valid.", errors));
 
-	/* Asked again on every call: the statement may not have run yet. */
-	kore_buf_init(&offline, 64);
-	chat_mentions_offline(text, ctx->user.username, &offline);
 	params[0] = core_num(&rid, id);
 	params[1] = core_num(&uid, ctx->user.id);
 	params[2] = text;
-	params[3] = kore_buf_stringify(&offline, NULL);
-	params[4] = ctx->request_id;
 	core_hex(ctx->cred_hash, sizeof(ctx->cred_hash), hex);
-	params[5] = core_credential_kind(ctx->auth);
-	params[6] = hex;
-	rc = core_db_run_prepared(req, db, chat_sql_post, 7, params);
-	kore_buf_cleanup(&offline);
-	if (rc != CORE_OK)
-		return (rc);
+	params[3] = core_credential_kind(ctx->auth);
+	params[4] = hex;
+	CORE_TRY(core_db_run_prepared(req, db, chat_sql_post, 5, params));
 
 	if (!core_db_bool(db, 0, CHAT_POST_COL_LIVE))
 		return (core_problem(req, 401, "Authentication required",

@@ -562,11 +562,9 @@ frame_unsubscribe(struct chat_peer *p, json_t *frame)
 static void
 frame_send(struct chat_peer *p, json_t *frame)
 {
-	struct kore_buf		 offline;
 	json_t			*errors, *jref;
-	const char		*body, *ref, *params[7];
+	const char		*body, *ref, *params[5];
 	struct core_num		 uid, rid;
-	char			 reqid[40];
 	int64_t			 room;
 
 	jref = json_object_get(frame, "ref");
@@ -584,19 +582,12 @@ frame_send(struct chat_peer *p, json_t *frame)
 		return;
 	}
 
-	kore_buf_init(&offline, 64);
-	chat_mentions_offline(body, p->username, &offline);
-	(void)snprintf(reqid, sizeof(reqid), "ws-%llu-%llu",
-	    (unsigned long long)p->serial, (unsigned long long)kore_time_ms());
 	params[0] = core_num(&rid, room);
 	params[1] = core_num(&uid, p->uid);
 	params[2] = body;
-	params[3] = kore_buf_stringify(&offline, NULL);
-	params[4] = reqid;
-	params[5] = core_credential_kind(p->auth);
-	params[6] = p->cred;
-	op_start(p, OP_SEND, room, ref, chat_sql_post, 7, params);
-	kore_buf_cleanup(&offline);
+	params[3] = core_credential_kind(p->auth);
+	params[4] = p->cred;
+	op_start(p, OP_SEND, room, ref, chat_sql_post, 5, params);
 }
 
 static void

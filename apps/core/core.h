@@ -113,7 +113,7 @@ enum core_user_col {
 	"(SELECT coalesce(json_agg(uid), '[]') FROM " cte ")"
 
 /* The newest migration this build needs (sql/); /readyz checks it. */
-#define CORE_SCHEMA_VERSION	"020_photo_albums"
+#define CORE_SCHEMA_VERSION	"022_chat_post"
 
 /*
  * A section an app adds to the home page (site.c), registered from the
@@ -234,6 +234,7 @@ struct core_ctx {
 	u_int64_t		 start;
 
 	int			 form_loaded;
+	int			 args_loaded;	/* the query string, on a POST */
 	void			*form;
 	void			(*form_free)(void *);
 	json_t			*body;

@@ -1,7 +1,9 @@
 /*
  * What each user wants of each kind of notification
- * (sql/015_notifications.sql, notification_prefs): in the site, in the
- * site and by email, or nothing.  /settings/notifications and
+ * (sql/015_notifications.sql, notification_prefs, and
+ * sql/018_notify_email.sql): in the site only, in the site and by
+ * email when still unread a few minutes later, in the site and in a
+ * daily digest email, or nothing.  /settings/notifications and
  * /api/v1/notifications/preferences read and change the caller's own.
  */
 
@@ -10,18 +12,22 @@
 #include "core/core.h"
 
 #define PREF_KINDS	4
+#define PREF_CHANNELS	4
 
 struct pref_kind {
 	const char	*kind;
 	const char	*label;
-	int		 email;		/* the site mails this kind */
 };
 
 static const struct pref_kind kinds[PREF_KINDS] = {
-	{ "comment", "Comments on your posts and photos", 1 },
-	{ "mention", "Mentions of you (@name)", 1 },
-	{ "dm", "Direct messages", 0 },
-	{ "like", "Likes of your photos", 0 },
+	{ "comment", "Comments on your posts and photos" },
+	{ "mention", "Mentions of you (@name)" },
+	{ "dm", "Direct messages" },
+	{ "like", "Likes of your photos" },
+};
+
+static const char *const channels[PREF_CHANNELS] = {
+	"site", "email", "digest", "off"
 };
 
 /* $1 user: each kind and its channel, in the order of `kinds`. */
@@ -51,9 +57,11 @@ CORE_HANDLER_NEED(core_notify_settings_page, CORE_NEED_USER)
 	const char		*chosen[PREF_KINDS], *cur, *params[1];
 	struct core_num		 uid;
 	int			 i, j, saved;
-	static const char	*channels[3] = { "site", "email", "off" };
-	static const char	*labels[3] = { "In the site", "In the site and "
-				    "by email", "Off" };
+	static const char	*labels[PREF_CHANNELS] = { "In the site only",
+				    "In the site, and by email if still "
+				    "unread a few minutes later",
+				    "In the site, and in a daily digest email",
+				    "Off" };
 
 	saved = 0;
 	if (req->method == HTTP_METHOD_POST) {
@@ -76,8 +84,11 @@ CORE_HANDLER_NEED(core_notify_settings_page, CORE_NEED_USER)
 
 	buf = core_page_open(req, "Notification settings");
 	core_html_appendf(buf, "<h1>Notification settings</h1>\n"
-	    "<p>What reaches you, kind by kind. Moderators' decisions on "
-	    "your posts, photos and comments always do. "
+	    "<p>What reaches you, kind by kind. An email waits a few "
+	    "minutes and is not sent if you have seen the notification "
+	    "meanwhile; messages in one conversation come together. "
+	    "Moderators' decisions on your posts, photos and comments, "
+	    "and emails about your account, always reach you. "
 	    "<a href=\"/notifications\">Back to your notifications</a></p>\n");
 	if (saved)
 		core_html_appendf(buf, "<p class=\"notice\" role=\"status\">"
@@ -87,9 +98,7 @@ CORE_HANDLER_NEED(core_notify_settings_page, CORE_NEED_USER)
 		cur = core_db_value(db, i, PREFS_COL_CHANNEL);
 		core_html_appendf(buf, "<fieldset><legend>%s</legend>",
 		    kinds[i].label);
-		for (j = 0; j < 3; j++) {
-			if (j == 1 && !kinds[i].email)
-				continue;
+		for (j = 0; j < PREF_CHANNELS; j++) {
 			core_html_appendf(buf, "<label><input type=\"radio\" "
 			    "name=\"%s\" value=\"%s\"%R> %s</label>",
 			    kinds[i].kind, channels[j],
@@ -99,6 +108,15 @@ CORE_HANDLER_NEED(core_notify_settings_page, CORE_NEED_USER)
 		core_html_appendf(buf, "</fieldset>\n");
 	}
 	core_html_appendf(buf, "<button type=\"submit\">Save</button></form>\n");
+	/* notify.js shows it where the browser has the Notification API. */
+	core_html_appendf(buf, "<section id=\"browser-notify\" hidden>"
+	    "<h2>On this device</h2><p>Direct messages and mentions can show "
+	    "as notifications of this browser while Agora is open in the "
+	    "background. The browser asks you first.</p>"
+	    "<button type=\"button\" id=\"browser-notify-button\" "
+	    "aria-pressed=\"false\">Show notifications on this device"
+	    "</button><p id=\"browser-notify-state\" role=\"status\"></p>"
+	    "</section>\n");
 
 	return (core_page_close(req, 200, buf));
 }
@@ -136,8 +154,7 @@ CORE_HANDLER_NEED(core_api_notify_prefs, CORE_NEED_USER)
 			if (chosen[i] == NULL ||
 			    prefs_check(&kinds[i], chosen[i]) == -1)
 				json_object_set_new(errors, kinds[i].kind,
-				    json_string(kinds[i].email ?
-				    "site, email or off." : "site or off."));
+				    json_string("site, email, digest or off."));
 		}
 		if (json_object_size(errors) > 0)
 			return (core_problem(req, 422, "Invalid input",
@@ -153,13 +170,16 @@ CORE_HANDLER_NEED(core_api_notify_prefs, CORE_NEED_USER)
 	    prefs_json(db))));
 }
 
+/* Whether `channel` is one kind `k` may take: 0, or -1. */
 static int
-prefs_check(const struct pref_kind *k, const char *channel)
+prefs_check(const struct pref_kind *k CORE_UNUSED, const char *channel)
 {
-	if (!strcmp(channel, "site") || !strcmp(channel, "off"))
-		return (0);
-	if (!strcmp(channel, "email") && k->email)
-		return (0);
+	int	i;
+
+	for (i = 0; i < PREF_CHANNELS; i++) {
+		if (!strcmp(channel, channels[i]))
+			return (0);
+	}
 
 	return (-1);
 }

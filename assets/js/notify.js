@@ -6,6 +6,11 @@
 // the chat page, chat.js owns the socket and passes the frames on as
 // an "agora:notify" event.  While no socket is open the count is
 // polled, and the socket is tried again.
+//
+// Browser notifications (the Notification API) for direct messages and
+// mentions: only once the user turned them on with the button on
+// /settings/notifications (permission is never asked on page load),
+// and only while the tab is hidden; a click opens the message.
 'use strict';
 
 (function () {
@@ -21,6 +26,89 @@
 	let pollTimer = null;
 	let soonTimer = null;
 	let stopped = false;
+	const BROWSER_KEY = 'agora:browser-notify';
+	const LOUD = { dm: 1, mention: 1 };
+	let newest = -1;	// the newest unread id seen; -1: not looked yet
+
+	function browserOn() {
+		try {
+			return 'Notification' in window &&
+			    Notification.permission === 'granted' &&
+			    localStorage.getItem(BROWSER_KEY) === '1';
+		} catch (e) {
+			return false;
+		}
+	}
+
+	// The newest unread notification, told to the system when it is
+	// new since the last look, loud and the tab hidden.
+	function tell(item) {
+		const id = item ? item.id : 0;
+		if (newest === -1) {
+			newest = id;	// what was there before this page
+			return;
+		}
+		if (!item || id <= newest)
+			return;
+		newest = id;
+		if (!LOUD[item.kind] || !document.hidden || !browserOn())
+			return;
+		const who = item.actor || 'Someone';
+		const what = item.kind === 'dm' ?
+		    `${who} sent you a message` :
+		    `${who} mentioned you` +
+		    (item.subject ? ` in ${item.subject}` : '');
+		try {
+			const n = new Notification(what, {
+				body: item.excerpt || '',
+				tag: 'agora-' + item.id,
+			});
+			n.onclick = () => {
+				window.focus();
+				location.href = item.link;
+			};
+		} catch (e) {
+			// Some browsers only allow it from a service worker.
+		}
+	}
+
+	// The button on the settings page: asks, and remembers the choice
+	// for this browser.
+	function browserButton() {
+		const box = document.getElementById('browser-notify');
+		const button = document.getElementById('browser-notify-button');
+		const state = document.getElementById('browser-notify-state');
+		if (!box || !button || !state || !('Notification' in window))
+			return;
+		function draw() {
+			const on = browserOn();
+			button.textContent = on ?
+			    'Stop notifications on this device' :
+			    'Show notifications on this device';
+			button.setAttribute('aria-pressed', on ? 'true' : 'false');
+			state.textContent = on ?
+			    'On: direct messages and mentions show as ' +
+			    'notifications while Agora is in the background.' :
+			    Notification.permission === 'denied' ?
+			    'This browser blocks notifications from Agora: ' +
+			    'allow them in its site settings.' : 'Off.';
+		}
+		box.hidden = false;
+		draw();
+		button.addEventListener('click', async () => {
+			if (browserOn()) {
+				localStorage.removeItem(BROWSER_KEY);
+				draw();
+				return;
+			}
+			let p = Notification.permission;
+			if (p === 'default')
+				p = await Notification.requestPermission();
+			if (p === 'granted')
+				localStorage.setItem(BROWSER_KEY, '1');
+			draw();
+		});
+	}
 
 	function show(n) {
 		bell.dataset.unread = String(n);
@@ -49,6 +137,8 @@
 			const data = await res.json();
 			if (typeof data.unread === 'number')
 				show(data.unread);
+			if (Array.isArray(data.notifications))
+				tell(data.notifications[0]);
 		} catch (e) {
 			// Offline for a moment: the next event or poll mends it.
 		}
@@ -123,6 +213,7 @@
 		wsDelay = Math.min(wsDelay * 2, 30000);
 	}
 
+	browserButton();
 	polling(true);
 	if (document.getElementById('chat'))
 		return;		// chat.js's socket brings the events

@@ -1,6 +1,7 @@
 """Per-kind preferences: the defaults, the page's form (CSRF, checked
 values) and the API; "off" makes no notification, "site" sends no email,
-"email" (the default for comments) does."""
+"email" (the default for comments) does.  test_email.py has the rest of
+email and the digest."""
 
 import time
 
@@ -14,19 +15,23 @@ def test_defaults_and_api(inbox, new_user):
     r = u.get(PREFS)
     assert r.status_code == 200, describe(r)
     assert r.json()["preferences"] == {
-        "comment": "email", "mention": "email", "dm": "site", "like": "site"}
+        "comment": "email", "mention": "email", "dm": "email",
+        "like": "site"}
     r = u.post(PREFS, json={"like": "off", "comment": "site"})
     assert r.status_code == 200, describe(r)
     assert r.json()["preferences"]["like"] == "off"
     assert r.json()["preferences"]["comment"] == "site"
     assert r.json()["preferences"]["mention"] == "email"
-    for bad in ({"dm": "email"}, {"like": "loud"}, {"nope": "site"},
-                {"like": 1}):
+    r = u.post(PREFS, json={"dm": "digest", "like": "email"})
+    assert r.status_code == 200, describe(r)
+    assert r.json()["preferences"]["dm"] == "digest"
+    for bad in ({"dm": "daily"}, {"like": "loud"}, {"nope": "site"},
+                {"like": 1}, {"like": None}):
         r = u.post(PREFS, json=bad)
         assert r.status_code == 422, (bad, describe(r))
     r = u.post(PREFS, json=[])
     assert r.status_code == 400, describe(r)
-    assert u.get(PREFS).json()["preferences"]["like"] == "off"
+    assert u.get(PREFS).json()["preferences"]["like"] == "email"
 
 
 def test_off_makes_nothing(social, inbox, author, other):
@@ -63,13 +68,14 @@ def test_the_settings_page(inbox, new_user):
     u = new_user("sp_")
     page = u.html.get("/settings/notifications").text
     assert 'name="like" value="site" checked' in page
-    assert 'name="dm" value="email"' not in page
+    assert 'name="dm" value="email" checked' in page
+    assert 'name="like" value="digest"' in page
     fields = {"comment": "off", "mention": "site", "dm": "site",
               "like": "off"}
     r = u.form("/settings/notifications", fields,
                page="/settings/notifications", csrf=False)
     assert r.status_code == 403, describe(r)
-    r = u.form("/settings/notifications", dict(fields, dm="email"),
+    r = u.form("/settings/notifications", dict(fields, dm="daily"),
                page="/settings/notifications")
     assert r.status_code == 400, describe(r)
     r = u.form("/settings/notifications", fields,

@@ -53,6 +53,10 @@ def test_caption_tags_and_mentions(owner, other, anon, photos, mailbox,
     assert p["tags"] == ["beach", "sunset_2026"]
     mail = mailbox.wait(other.email, "%s mentioned you" % owner.username)
     assert "/photos/%s" % p["id"] in helpers.mail_text(mail)
+    # A mention's email can be stopped (sql/018_notify_email.sql).
+    assert "/unsubscribe?token=%s-mention-" % other.id in \
+        str(mail["List-Unsubscribe"])
+    assert str(mail["List-Unsubscribe-Post"]) == "List-Unsubscribe=One-Click"
 
     r = anon.get("%s/tags/beach" % PHOTOS)
     assert p["id"] in [x["id"] for x in helpers.assert_json(r, 200)["photos"]]

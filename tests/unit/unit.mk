@@ -21,7 +21,8 @@ UNIT_LIBS = -lcmocka -lsodium -ljansson -lcmark
 UNIT_TESTS = build/unit/test_escape build/unit/test_token \
 	build/unit/test_rules build/unit/test_markdown build/unit/test_image \
 	build/unit/test_form build/unit/test_mail build/unit/test_blog_json \
-	build/unit/test_detect build/unit/test_search_query
+	build/unit/test_detect build/unit/test_search_query \
+	build/unit/test_unsubscribe
 
 .PHONY: unit
 unit: $(UNIT_TESTS)
@@ -56,6 +57,8 @@ build/unit/test_form: tests/unit/test_form.c apps/core/urlencode.c \
     apps/core/rules.c tests/unit/kore_stub.c apps/core/core.h
 build/unit/test_mail: tests/unit/test_mail.c workers/mail_message.c \
     workers/mbuf.c workers/worker.h lib/job_payload.h
+build/unit/test_unsubscribe: tests/unit/test_unsubscribe.c \
+    lib/unsubscribe.c lib/unsubscribe.h
 build/unit/test_detect: tests/unit/test_detect.c workers/detect_decode.c \
     workers/detect.h
 # The real accessors of apps/core/db.c over results built with libpq.
