@@ -15,9 +15,10 @@
 
 #include "blog/blog.h"
 
-/* $1 author, $2 title, $3 body, $4 status, $5 request id. */
+/* $1 author, $2 title, $3 body, $4 status, $5 request id, $6 tags. */
 static const char sql_post_create[] =
-	"SELECT id, slug, status, jobs FROM blog_post_new($1, $2, $3, $4, $5)";
+	"SELECT id, slug, status, jobs"
+	"  FROM blog_post_new($1, $2, $3, $4, $5, $6::text[])";
 
 /* $1 post, $2 viewer, $3 viewer is an admin: as the viewer may see it. */
 static const char sql_post_get[] =
@@ -32,13 +33,13 @@ static const char sql_post_get[] =
 /*
  * $1 id, $2 title, $3 body, $4 requested status (or NULL), $5 editor is
  * an admin, $6 request id, $7 editor, $8 the revision restored (or
- * NULL).  The rules are blog_post_save's (sql/016_revisions.sql): an
+ * NULL), $9 the tags (NULL: kept).  The rules are blog_post_save's (sql/016_revisions.sql): an
  * edit of a published post waits as a revision while the published
  * version stays up, unless an admin makes it.
  */
 static const char sql_post_update[] =
 	"SELECT id, slug, status, jobs FROM blog_post_save($1, $7, $5::bool,"
-	"       $2, $3, $4, $8, $6)";
+	"       $2, $3, $4, $8, $6, $9::text[])";
 
 static const char sql_post_delete[] =
 	"WITH m AS ("
@@ -56,6 +57,7 @@ json_t *
 blog_post_check(struct blog_post_in *in, int partial)
 {
 	json_t		*errors;
+	const char	*msg;
 	size_t		 n;
 
 	errors = json_object();
@@ -91,6 +93,15 @@ blog_post_check(struct blog_post_in *in, int partial)
 		    json_string("Write something."));
 	}
 
+	in->tags_sql = NULL;
+	if (in->tags != NULL) {
+		blog_tags_init(&in->tagset);
+		if (blog_tags_parse(&in->tagset, in->tags, &msg) == -1)
+			json_object_set_new(errors, "tags", json_string(msg));
+		else
+			in->tags_sql = blog_tags_sql(&in->tagset);
+	}
+
 	if (in->status != NULL && strcmp(in->status, "draft") &&
 	    strcmp(in->status, "pending"))
 		json_object_set_new(errors, "status", json_string(
@@ -113,7 +124,7 @@ blog_post_create(struct http_request *req, struct core_ctx *ctx,
     struct core_db *db, struct blog_post_in *in)
 {
 	struct core_num	 uid;
-	const char	*params[5], *status;
+	const char	*params[6], *status;
 
 	status = in->status != NULL ? in->status : "pending";
 	if (!strcmp(status, "pending") && ctx->user.role == CORE_ROLE_ADMIN)
@@ -124,7 +135,8 @@ blog_post_create(struct http_request *req, struct core_ctx *ctx,
 	params[2] = in->body;
 	params[3] = status;
 	params[4] = ctx->request_id;
-	CORE_TRY(core_db_run(req, db, sql_post_create, 5, params));
+	params[5] = in->tags_sql;
+	CORE_TRY(core_db_run(req, db, sql_post_create, 6, params));
 
 	if (core_db_rows(db) != 1)
 		return (core_error(req, 500, NULL));
@@ -181,7 +193,7 @@ blog_post_update(struct http_request *req, struct core_ctx *ctx,
     struct core_db *db, int64_t id, struct blog_post_in *in)
 {
 	struct core_num	 pid, uid, rid;
-	const char	*params[8];
+	const char	*params[9];
 
 	params[0] = core_num(&pid, id);
 	params[1] = in->title;
@@ -191,7 +203,8 @@ blog_post_update(struct http_request *req, struct core_ctx *ctx,
 	params[5] = ctx->request_id;
 	params[6] = core_num(&uid, ctx->user.id);
 	params[7] = in->restored != 0 ? core_num(&rid, in->restored) : NULL;
-	CORE_TRY(core_db_run(req, db, sql_post_update, 8, params));
+	params[8] = in->tags_sql;
+	CORE_TRY(core_db_run(req, db, sql_post_update, 9, params));
 
 	if (core_db_rows(db) != 1)
 		return (core_error(req, 404, "There is no such post."));

@@ -113,7 +113,7 @@ enum core_user_col {
 	"(SELECT coalesce(json_agg(uid), '[]') FROM " cte ")"
 
 /* The newest migration this build needs (sql/); /readyz checks it. */
-#define CORE_SCHEMA_VERSION	"016_revisions"
+#define CORE_SCHEMA_VERSION	"019_blog_tags_replies"
 
 /*
  * A section an app adds to the home page (site.c), registered from the
@@ -239,6 +239,13 @@ struct core_ctx {
 
 	struct core_db		 sess;
 	struct core_db		 db[CORE_DB_SLOTS];
+
+	/*
+	 * Markup an app built for the page's <head> (meta, links), escaped
+	 * already; core_page_begin writes it.  Not owned: the app keeps it
+	 * until the page is opened.
+	 */
+	const char		*page_head;
 
 	int			 stage;		/* handler's own progress */
 	int			 retry_after;	/* a limit's wait (s) */

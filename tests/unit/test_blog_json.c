@@ -17,7 +17,7 @@
 
 #include "blog/blog.h"
 
-#define POST_COLS	(BLOG_COL_PUBLISHED + 1)
+#define POST_COLS	(BLOG_COL_TAGS + 1)
 #define COMMENT_COLS	(BLOG_CCOL_HIDDEN + 1)
 
 /* A TUPLES_OK result with `ncols` text columns and no rows, in `db`. */
@@ -77,6 +77,8 @@ post_row(struct core_db *db, int row, const char *id, const char *words,
 	v[BLOG_COL_CURSOR] = "1767323045000000.7";
 	v[BLOG_COL_MORE] = "f";
 	v[BLOG_COL_PUBLISHED] = published;
+	v[BLOG_COL_EDIT_STATE] = "";
+	v[BLOG_COL_TAGS] = reason != NULL ? "" : "travel north-ridge";
 	result_row(db, row, v, POST_COLS);
 }
 
@@ -131,6 +133,9 @@ post_list_fields(void **state)
 	/* Plain text, without its Markdown. */
 	assert_string_equal(str(p, "excerpt"), "Some text.");
 	assert_string_equal(str(p, "published_at"), "2026-01-03T00:00:00Z");
+	assert_int_equal(json_array_size(json_object_get(p, "tags")), 2);
+	assert_string_equal(json_string_value(json_array_get(
+	    json_object_get(p, "tags"), 1)), "north-ridge");
 	assert_null(json_object_get(p, "updated_at"));
 	assert_null(json_object_get(p, "reject_reason"));
 	assert_null(json_object_get(p, "body"));
@@ -142,6 +147,8 @@ post_list_fields(void **state)
 	assert_int_equal(num(p, "reading_minutes"), 1);
 	assert_true(json_is_null(json_object_get(p, "published_at")));
 	assert_string_equal(str(p, "reject_reason"), "Off topic.");
+	assert_true(json_is_array(json_object_get(p, "tags")));
+	assert_int_equal(json_array_size(json_object_get(p, "tags")), 0);
 
 	json_decref(list);
 	core_db_cleanup(&db);
