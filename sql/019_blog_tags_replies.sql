@@ -240,3 +240,88 @@ BEGIN
 		    ELSE '/blog/' || p.id || '/edit' END),
 	    p_rid));
 END $$;
+
+-- Replies.  A comment may answer another of the same post; there is one
+-- level: a reply to a reply is attached to the top-level comment it is
+-- under (the statement that stores it says which, apps/blog/
+-- blog_comments.c).  The author of that parent comment is told (kind
+-- 'reply'), as the other kinds are: never of their own reply, removed
+-- while moderation holds the reply and made again when it is approved.
+--
+-- Edits.  A comment's author may change its text: edited_at says when,
+-- and the new text goes through the moderate job as a new comment does.
+
+ALTER TABLE comments
+	ADD COLUMN parent_id bigint REFERENCES comments (id) ON DELETE CASCADE,
+	ADD COLUMN edited_at timestamptz,
+	ADD CONSTRAINT comments_not_own_parent CHECK (parent_id <> id);
+
+CREATE INDEX comments_parent_idx ON comments (parent_id)
+	WHERE parent_id IS NOT NULL;
+
+ALTER TABLE notifications DROP CONSTRAINT notifications_kind_check;
+ALTER TABLE notifications ADD CONSTRAINT notifications_kind_check
+	CHECK (kind IN ('comment', 'reply', 'mention', 'dm', 'like',
+	    'moderation'));
+ALTER TABLE notification_prefs DROP CONSTRAINT notification_prefs_kind_check;
+ALTER TABLE notification_prefs ADD CONSTRAINT notification_prefs_kind_check
+	CHECK (kind IN ('comment', 'reply', 'mention', 'dm', 'like'));
+
+-- As sql/015_notifications.sql's, with `p_answered` the author of a
+-- reply's parent comment (NULL for a top-level comment): they are told of the
+-- reply, and the item's owner of the comment unless that is the same
+-- person; each recipient once.
+CREATE FUNCTION notify_comment(p_app text, p_comment bigint,
+    p_item bigint, p_actor bigint, p_body text, p_answered bigint)
+RETURNS SETOF bigint
+LANGUAGE sql AS $$
+	WITH i AS (
+		SELECT p.author_id AS owner, p.title AS subject,
+		       '/blog/' || p.id || '-' || p.slug || '#c' || p_comment
+		       AS link
+		  FROM posts p WHERE p_app = 'blog' AND p.id = p_item
+		UNION ALL
+		SELECT p.owner_id, 'your photo',
+		       '/photos/' || p.id || '#c' || p_comment
+		  FROM photos p WHERE p_app = 'photos' AND p.id = p_item
+	), r AS (
+		SELECT p_answered AS uid, 'reply' AS kind
+		 WHERE p_answered IS NOT NULL
+		UNION
+		SELECT i.owner, 'comment' FROM i
+		 WHERE i.owner IS DISTINCT FROM p_answered
+		UNION
+		SELECT m, 'mention' FROM i, notify_mentioned(p_body) m
+		 WHERE m <> i.owner AND m IS DISTINCT FROM p_answered
+	)
+	INSERT INTO notifications (user_id, actor_id, kind, app, post_id,
+	    comment_id, photo_id, photo_comment_id, subject, excerpt, link)
+	SELECT r.uid, p_actor, r.kind, p_app,
+	       CASE p_app WHEN 'blog' THEN p_item END,
+	       CASE p_app WHEN 'blog' THEN p_comment END,
+	       CASE p_app WHEN 'photos' THEN p_item END,
+	       CASE p_app WHEN 'photos' THEN p_comment END,
+	       left(i.subject, 200), left(p_body, 300), i.link
+	  FROM r, i
+	 WHERE r.uid <> p_actor AND notify_channel(r.uid, r.kind) <> 'off'
+	RETURNING user_id
+$$;
+
+-- A held blog comment is no news; approved, it is told again, a reply
+-- to the author of its parent.
+CREATE OR REPLACE FUNCTION notify_comment_hidden() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	IF NEW.hidden = OLD.hidden THEN
+		RETURN NULL;
+	END IF;
+	IF NEW.hidden THEN
+		DELETE FROM notifications WHERE comment_id = NEW.id
+		   AND kind IN ('comment', 'reply', 'mention');
+	ELSE
+		PERFORM notify_comment('blog', NEW.id, NEW.post_id,
+		    NEW.author_id, NEW.body, (SELECT a.author_id
+		    FROM comments a WHERE a.id = NEW.parent_id));
+	END IF;
+	RETURN NULL;
+END $$;

@@ -138,11 +138,14 @@ enum blog_ccol {
 	BLOG_CCOL_CREATED,
 	BLOG_CCOL_AUTHOR,
 	BLOG_CCOL_AUTHOR_ID,
-	BLOG_CCOL_HIDDEN
+	BLOG_CCOL_HIDDEN,
+	BLOG_CCOL_PARENT,	/* the top-level comment of a reply, or NULL */
+	BLOG_CCOL_EDITED	/* when its author last changed it, or "" */
 };
 #define BLOG_SQL_COMMENT_COLS						\
 	"c.id, c.body, " CORE_SQL_TS("c.created_at") ", u.username, "	\
-	"c.author_id, c.hidden"
+	"c.author_id, c.hidden, c.parent_id, "				\
+	"coalesce(" CORE_SQL_TS("c.edited_at") ", '')"
 
 /* What a writer sends: NULL fields are left as they are (updates). */
 struct blog_post_in {

@@ -165,8 +165,16 @@ blog_comment_json(struct core_db *db, int row, int64_t post_id)
 	    "body", core_db_value(db, row, BLOG_CCOL_BODY),
 	    "created_at", core_db_value(db, row, BLOG_CCOL_CREATED),
 	    "hidden", core_db_bool(db, row, BLOG_CCOL_HIDDEN));
+	if (o == NULL)
+		return (json_object());
+	json_object_set_new(o, "parent_id",
+	    core_db_isnull(db, row, BLOG_CCOL_PARENT) ? json_null() :
+	    json_integer((json_int_t)core_db_int(db, row, BLOG_CCOL_PARENT)));
+	json_object_set_new(o, "edited_at",
+	    *core_db_value(db, row, BLOG_CCOL_EDITED) == '\0' ? json_null() :
+	    json_string(core_db_value(db, row, BLOG_CCOL_EDITED)));
 
-	return (o != NULL ? o : json_object());
+	return (o);
 }
 
 /* Every comment of `db` (blog_comments_load) as a JSON array. */

@@ -9,7 +9,7 @@
 
 #include "core/core.h"
 
-#define PREF_KINDS	4
+#define PREF_KINDS	5
 
 struct pref_kind {
 	const char	*kind;
@@ -19,6 +19,7 @@ struct pref_kind {
 
 static const struct pref_kind kinds[PREF_KINDS] = {
 	{ "comment", "Comments on your posts and photos", 1 },
+	{ "reply", "Replies to your comments", 0 },
 	{ "mention", "Mentions of you (@name)", 1 },
 	{ "dm", "Direct messages", 0 },
 	{ "like", "Likes of your photos", 0 },
@@ -27,7 +28,7 @@ static const struct pref_kind kinds[PREF_KINDS] = {
 /* $1 user: each kind and its channel, in the order of `kinds`. */
 static const char sql_prefs[] =
 	"SELECT k, notify_channel($1, k)"
-	"  FROM unnest(ARRAY['comment', 'mention', 'dm', 'like'])"
+	"  FROM unnest(ARRAY['comment', 'reply', 'mention', 'dm', 'like'])"
 	"       WITH ORDINALITY AS x(k, o) ORDER BY o";
 
 enum { PREFS_COL_KIND, PREFS_COL_CHANNEL };

@@ -18,7 +18,7 @@
 #include "blog/blog.h"
 
 #define POST_COLS	(BLOG_COL_TAGS + 1)
-#define COMMENT_COLS	(BLOG_CCOL_HIDDEN + 1)
+#define COMMENT_COLS	(BLOG_CCOL_EDITED + 1)
 
 /* A TUPLES_OK result with `ncols` text columns and no rows, in `db`. */
 static void
@@ -205,9 +205,13 @@ comment_rows(void **state)
 	v[BLOG_CCOL_AUTHOR] = "bob";
 	v[BLOG_CCOL_AUTHOR_ID] = "9";
 	v[BLOG_CCOL_HIDDEN] = "f";
+	v[BLOG_CCOL_PARENT] = NULL;
+	v[BLOG_CCOL_EDITED] = "";
 	result_row(&db, 0, v, COMMENT_COLS);
 	v[BLOG_CCOL_ID] = "12";
 	v[BLOG_CCOL_HIDDEN] = "t";
+	v[BLOG_CCOL_PARENT] = "11";
+	v[BLOG_CCOL_EDITED] = "2026-01-02T04:00:00Z";
 	result_row(&db, 1, v, COMMENT_COLS);
 
 	list = blog_comments_json(&db, 7);
@@ -220,11 +224,15 @@ comment_rows(void **state)
 	assert_string_equal(str(c, "body"), "First!\nSecond line & more");
 	assert_string_equal(str(c, "created_at"), "2026-01-02T03:04:05Z");
 	assert_true(json_is_false(json_object_get(c, "hidden")));
-	assert_int_equal(json_object_size(c), 6);
+	assert_true(json_is_null(json_object_get(c, "parent_id")));
+	assert_true(json_is_null(json_object_get(c, "edited_at")));
+	assert_int_equal(json_object_size(c), 8);
 
 	c = json_array_get(list, 1);
 	assert_int_equal(num(c, "id"), 12);
 	assert_true(json_is_true(json_object_get(c, "hidden")));
+	assert_int_equal(num(c, "parent_id"), 11);
+	assert_string_equal(str(c, "edited_at"), "2026-01-02T04:00:00Z");
 
 	json_decref(list);
 	core_db_cleanup(&db);
