@@ -1,4 +1,5 @@
--- Tags on posts, and replies to and edits of blog comments.
+-- Tags on posts, scheduled publishing, and replies to and edits of
+-- blog comments.
 --
 -- Tags.  A post has up to five (apps/blog/tags.c checks and lowers what
 -- the writer typed; blog_tags_valid is the same rule here).  They are
@@ -23,6 +24,78 @@ ALTER TABLE post_revisions ADD COLUMN tags text[] NOT NULL DEFAULT '{}'
 -- Tag pages and the API's ?tag= (tags @> ARRAY[tag]).
 CREATE INDEX posts_tags_idx ON posts USING gin (tags);
 
+-- Scheduling.  A post never published may carry publish_at: when it
+-- would be published (an admin's publish, an admin's approval) before
+-- that time it is 'scheduled' instead, seen only by its author and the
+-- admins, and a delayed job (blog_publish, run at publish_at) publishes
+-- it.  The job finds the post by id and time: a post rescheduled,
+-- unscheduled, edited back to a draft or already published is left
+-- alone, so each schedule publishes once however often its job runs.
+ALTER TABLE posts DROP CONSTRAINT posts_status_check;
+ALTER TABLE posts ADD CONSTRAINT posts_status_check
+	CHECK (status IN ('draft', 'pending', 'scheduled', 'approved',
+	    'rejected'));
+ALTER TABLE posts ADD COLUMN publish_at timestamptz;
+
+-- Runs before posts_published (triggers fire by name), so a post made
+-- 'scheduled' here gets no published_at there.
+CREATE FUNCTION blog_post_schedule() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	IF NEW.published_at IS NOT NULL OR
+	    NEW.status NOT IN ('approved', 'scheduled') THEN
+		RETURN NEW;
+	END IF;
+	IF NEW.publish_at > now() THEN
+		IF TG_OP = 'INSERT' OR OLD.status <> 'scheduled' OR
+		    NEW.publish_at IS DISTINCT FROM OLD.publish_at THEN
+			INSERT INTO job_outbox (type, queue, args, run_at)
+			VALUES ('blog_publish', 'default',
+			    jsonb_build_object('id', NEW.id,
+			    'at', blog_post_time(NEW.publish_at)),
+			    NEW.publish_at);
+		END IF;
+		NEW.status := 'scheduled';
+		NEW.live_revision := NULL;
+	ELSIF NEW.status = 'scheduled' THEN
+		-- Its time was taken away or has passed: published now.
+		NEW.status := 'approved';
+		NEW.live_revision := blog_post_head(NEW.id);
+	END IF;
+	RETURN NEW;
+END $$;
+
+CREATE TRIGGER posts_publish_at BEFORE INSERT OR UPDATE OF status,
+    publish_at ON posts FOR EACH ROW EXECUTE FUNCTION blog_post_schedule();
+
+-- A schedule's time as its job carries it (microseconds, exact).
+CREATE FUNCTION blog_post_time(t timestamptz) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+$$;
+
+-- The blog_publish job: 'published', 'early' (the job ran before its
+-- time: it is tried again) or 'stale' (nothing to do).
+CREATE FUNCTION blog_post_publish_due(p_post bigint, p_at text)
+RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+	p	posts;
+BEGIN
+	SELECT * INTO p FROM posts WHERE id = p_post FOR UPDATE;
+	IF NOT FOUND OR p.status <> 'scheduled' OR p.publish_at IS NULL OR
+	    blog_post_time(p.publish_at) <> p_at THEN
+		RETURN 'stale';
+	END IF;
+	IF p.publish_at > now() THEN
+		RETURN 'early';
+	END IF;
+	UPDATE posts SET status = 'approved',
+	       live_revision = blog_post_head(p.id)
+	 WHERE id = p.id;
+	RETURN 'published';
+END $$;
+
 -- The text a review shows and the moderate job reads: the body and
 -- the tags, which are the writer's words too.
 CREATE FUNCTION blog_review_body(p_body text, p_tags text[]) RETURNS text
@@ -31,12 +104,14 @@ LANGUAGE sql IMMUTABLE AS $$
 	    THEN E'\n\nTags: ' || array_to_string(p_tags, ', ') ELSE '' END
 $$;
 
--- As in sql/016_revisions.sql, with the tags: `p_tags` NULL keeps them.
+-- As in sql/016_revisions.sql, with the tags (`p_tags` NULL keeps
+-- them) and, for a post never published, its time (`p_publish` NULL
+-- keeps it, '' removes it).
 DROP FUNCTION blog_post_save(bigint, bigint, boolean, text, text, text,
     bigint, text);
 CREATE FUNCTION blog_post_save(p_post bigint, p_editor bigint,
     p_admin boolean, p_title text, p_body text, p_status text,
-    p_restored bigint, p_rid text, p_tags text[],
+    p_restored bigint, p_rid text, p_tags text[], p_publish text,
     OUT id bigint, OUT slug text, OUT status text, OUT jobs json)
 RETURNS SETOF record
 LANGUAGE plpgsql AS $$
@@ -88,12 +163,16 @@ BEGIN
 		    ELSE p.status END;
 		UPDATE posts SET title = nt, slug = slugify(nt), body = nb,
 		       tags = ng, status = ns,
+		       publish_at = CASE WHEN p_publish IS NULL THEN publish_at
+		           WHEN p_publish = '' THEN NULL
+		           ELSE p_publish::timestamptz END,
 		       reject_reason = CASE WHEN ns = 'rejected'
 		           THEN reject_reason END,
 		       live_revision = CASE WHEN ns = 'approved'
 		           THEN blog_post_head(p.id) END,
 		       updated_at = CASE WHEN edited OR ns <> p.status
-		           THEN now() ELSE updated_at END
+		           OR p_publish IS NOT NULL THEN now()
+		           ELSE updated_at END
 		 WHERE posts.id = p.id RETURNING * INTO p;
 		IF ns = 'pending' THEN
 			js := jsonb_build_array(blog_post_review(p, nt,
@@ -153,7 +232,7 @@ END $$;
 
 DROP FUNCTION blog_post_new(bigint, text, text, text, text);
 CREATE FUNCTION blog_post_new(p_author bigint, p_title text, p_body text,
-    p_status text, p_rid text, p_tags text[],
+    p_status text, p_rid text, p_tags text[], p_publish timestamptz,
     OUT id bigint, OUT slug text, OUT status text, OUT jobs json)
 RETURNS SETOF record
 LANGUAGE plpgsql AS $$
@@ -162,9 +241,10 @@ DECLARE
 	rev	bigint;
 	js	jsonb := '[]'::jsonb;
 BEGIN
-	INSERT INTO posts (author_id, title, slug, body, status, tags)
+	INSERT INTO posts (author_id, title, slug, body, status, tags,
+	    publish_at)
 	VALUES (p_author, p_title, slugify(p_title), p_body, p_status,
-	    coalesce(p_tags, '{}'))
+	    coalesce(p_tags, '{}'), p_publish)
 	RETURNING * INTO p;
 	INSERT INTO post_revisions (post_id, editor_id, title, body, tags)
 	VALUES (p.id, p_author, p_title, p_body, p.tags)

@@ -44,6 +44,7 @@ enum blog_col {
 	BLOG_COL_PUBLISHED,	/* "" when never published */
 	BLOG_COL_EDIT_STATE,	/* an edit not public yet: its status, or "" */
 	BLOG_COL_TAGS,		/* the published tags, space-separated */
+	BLOG_COL_PUBLISH_AT,	/* a scheduled time, or "" */
 	/*
 	 * A single post's load (blog_post_load) adds its pending edit, for
 	 * its author and admins only (NULL for everyone else and when there
@@ -81,7 +82,8 @@ enum blog_col {
 	"(extract(epoch FROM p.listed_at) * 1000000)::bigint || '.' || p.id, " \
 	"char_length(p.body) > " BLOG_EXCERPT_SOURCE ", "		\
 	"coalesce(" CORE_SQL_TS("p.published_at") ", ''), "		\
-	"coalesce(p.edit_status, ''), array_to_string(p.tags, ' ')"
+	"coalesce(p.edit_status, ''), array_to_string(p.tags, ' '), "	\
+	"coalesce(" CORE_SQL_TS("p.publish_at") ", '')"
 #define BLOG_SQL_POST_COLS						\
 	BLOG_SQL_COLS("p.body", CORE_SQL_TS("p.updated_at"))
 #define BLOG_SQL_LIST_COLS	BLOG_SQL_COLS("''", "''")
@@ -161,6 +163,18 @@ struct blog_post_in {
 	const char	*tags_sql;
 	struct blog_tags tagset;
 	char		 tags_buf[256];	/* the API's array, joined */
+	/*
+	 * When to publish a post never published: RFC 3339 (API), or a
+	 * form's local "YYYY-MM-DDTHH:MM" with `tz_offset` (minutes west
+	 * of UTC, as the page's script reads it; none: UTC).  NULL keeps
+	 * it, "" removes it.  blog_post_check leaves the checked time in
+	 * `publish_sql` (NULL: keep).
+	 */
+	const char	*publish_at;
+	const char	*tz_offset;
+	const char	*publish_sql;
+	char		 publish_buf[40];
+	int		 published;	/* the editor: it has been */
 };
 
 #define BLOG_CACHE_HTML		0

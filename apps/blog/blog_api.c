@@ -346,13 +346,13 @@ post_update(struct http_request *req, struct core_ctx *ctx,
 static int
 input_from_json(json_t *body, struct blog_post_in *in, json_t **errors)
 {
-	const char	*keys[] = { "title", "body", "status" };
+	const char	*keys[] = { "title", "body", "status", "publish_at" };
 	json_t		*v;
 	size_t		 i;
 
 	memset(in, 0, sizeof(*in));
 	*errors = NULL;
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 4; i++) {
 		v = json_object_get(body, keys[i]);
 		if (v == NULL || json_is_null(v))
 			continue;
@@ -369,6 +369,20 @@ input_from_json(json_t *body, struct blog_post_in *in, json_t **errors)
 	in->title = core_json_str(body, "title");
 	in->body = core_json_str(body, "body");
 	in->status = core_json_str(body, "status");
+	/* RFC 3339 only: a time without its offset is refused. */
+	in->publish_at = core_json_str(body, "publish_at");
+	if (in->publish_at != NULL && *in->publish_at != '\0' &&
+	    strlen(in->publish_at) <= 16) {
+		*errors = json_pack("{s:s}", "publish_at",
+		    "An RFC 3339 time with its offset, or \"\" for none.");
+		return (-1);
+	}
+	if (in->publish_at != NULL && *in->publish_at != '\0' &&
+	    strpbrk(in->publish_at + 16, "Z+-") == NULL) {
+		*errors = json_pack("{s:s}", "publish_at",
+		    "An RFC 3339 time with its offset, or \"\" for none.");
+		return (-1);
+	}
 
 	return (tags_from_json(json_object_get(body, "tags"), in, errors));
 }

@@ -92,6 +92,9 @@ blog_post_json(struct core_db *db, int row, int full)
 	free(excerpt);
 	json_object_set_new(o, "tags",
 	    blog_tags_json(core_db_value(db, row, BLOG_COL_TAGS)));
+	json_object_set_new(o, "publish_at",
+	    *core_db_value(db, row, BLOG_COL_PUBLISH_AT) == '\0' ? json_null() :
+	    json_string(core_db_value(db, row, BLOG_COL_PUBLISH_AT)));
 	json_object_set_new(o, "published_at",
 	    *core_db_value(db, row, BLOG_COL_PUBLISHED) == '\0' ? json_null() :
 	    json_string(core_db_value(db, row, BLOG_COL_PUBLISHED)));

@@ -308,12 +308,15 @@ CORE_HANDLER_NEED(blog_edit_page, CORE_NEED_USER)
 		in.title = core_db_value(post, 0, BLOG_COL_EDIT_TITLE);
 		in.body = core_db_value(post, 0, BLOG_COL_EDIT_BODY);
 		in.tags = core_db_value(post, 0, BLOG_COL_EDIT_TAGS);
+		in.publish_at = core_db_value(post, 0, BLOG_COL_PUBLISH_AT);
 	} else {
 		in.title = core_db_value(post, 0, BLOG_COL_TITLE);
 		in.body = core_db_value(post, 0, BLOG_COL_BODY);
 		in.tags = core_db_value(post, 0, BLOG_COL_TAGS);
+		in.publish_at = core_db_value(post, 0, BLOG_COL_PUBLISH_AT);
 	}
 
+	in.published = *core_db_value(post, 0, BLOG_COL_PUBLISHED) != '\0';
 	buf = core_page_open(req, "Edit post");
 	core_html_appendf(buf, "<div class=\"page-head\"><h1>Edit post</h1>"
 	    "<a href=\"/blog/%lld/history\">History (%lld)</a></div>\n",
@@ -388,6 +391,10 @@ form_input(struct http_request *req, struct blog_post_in *in)
 	in->body = core_form_get(req, "body");
 	in->status = core_form_get(req, "status");
 	in->tags = core_form_get(req, "tags");
+	in->publish_at = core_form_get(req, "publish_at");
+	in->tz_offset = core_form_get(req, "tz_offset");
+	if (in->publish_at == NULL)
+		in->publish_at = "";
 	if (in->body == NULL)
 		in->body = "";
 	if (in->tags == NULL)

@@ -110,6 +110,11 @@ blog_render_post(struct http_request *req, struct kore_buf *buf,
 	else if (!strcmp(status, "pending"))
 		core_html_appendf(buf, "<p class=\"notice\">Waiting for an "
 		    "admin's review; only you and the admins can see it.</p>\n");
+	else if (!strcmp(status, "scheduled"))
+		core_html_appendf(buf, "<p class=\"notice\" role=\"status\">"
+		    "Scheduled: published %T by itself; until then only its "
+		    "author and the admins can see it.</p>\n",
+		    core_db_value(db, 0, BLOG_COL_PUBLISH_AT));
 	if (!core_db_isnull(db, 0, BLOG_COL_EDIT_ID))
 		edit_notice(buf, db);
 	core_html_appendf(buf, "</header>\n");
@@ -140,7 +145,9 @@ void
 blog_render_form(struct http_request *req, struct kore_buf *buf,
     const char *action, struct blog_post_in *in, json_t *errors)
 {
-	const char	*msg;
+	const char	*msg, *pub;
+	char		 local[17];
+	int		 utc;
 
 	if (errors != NULL)
 		core_html_appendf(buf, "<p class=\"form-error\" role=\"alert\">"
@@ -174,6 +181,29 @@ blog_render_form(struct http_request *req, struct kore_buf *buf,
 	if ((msg = json_string_value(json_object_get(errors, "tags"))))
 		core_html_appendf(buf, "<small class=\"field-error\">%s</small>\n",
 		    msg);
+	/*
+	 * A post never published may wait for a time.  The field shows
+	 * UTC; the editor's script shows and sends the reader's own time.
+	 */
+	if (!in->published) {
+		pub = in->publish_at != NULL ? in->publish_at : "";
+		(void)snprintf(local, sizeof(local), "%.16s", pub);
+		utc = strlen(pub) > 16 && pub[strlen(pub) - 1] == 'Z';
+		core_html_appendf(buf, "<label>Publish at <small>(optional: "
+		    "leave empty to publish on approval; times are UTC "
+		    "without the page's script)</small>\n<input "
+		    "type=\"datetime-local\" name=\"publish_at\" "
+		    "value=\"%s\" data-utc=\"%s\"%R></label>\n"
+		    "<input type=\"hidden\" name=\"tz_offset\" value=\"%s\">\n",
+		    local, utc ? pub : "",
+		    json_object_get(errors, "publish_at") ?
+		    " aria-invalid=\"true\"" : "",
+		    !utc && in->tz_offset != NULL ? in->tz_offset : "");
+		if ((msg = json_string_value(json_object_get(errors,
+		    "publish_at"))))
+			core_html_appendf(buf, "<small class=\"field-error\">%s"
+			    "</small>\n", msg);
+	}
 	core_html_appendf(buf, "<div class=\"grid\">"
 	    "<button type=\"submit\" name=\"status\" value=\"pending\">"
 	    "Publish</button>"

@@ -167,6 +167,30 @@
 	if (text.value)
 		preview();
 
+	// ---- the time to publish at, in the writer's own time zone
+
+	const when = form.querySelector('input[name=publish_at]');
+	const tz = form.querySelector('input[name=tz_offset]');
+	if (when && tz) {
+		const pad = (n) => String(n).padStart(2, '0');
+		const d = new Date(when.dataset.utc || '');
+		if (when.dataset.utc && !isNaN(d))
+			when.value = d.getFullYear() + '-' + pad(d.getMonth() + 1) +
+			    '-' + pad(d.getDate()) + 'T' + pad(d.getHours()) +
+			    ':' + pad(d.getMinutes());
+		const small = when.closest('label').querySelector('small');
+		if (small)
+			small.textContent = '(optional, your time: leave empty ' +
+			    'to publish on approval)';
+		// The offset of the chosen day (summer time), minutes west.
+		form.addEventListener('submit', () => {
+			const at = new Date(when.value);
+			tz.value = String(isNaN(at) ?
+			    new Date().getTimezoneOffset() :
+			    at.getTimezoneOffset());
+		});
+	}
+
 	// ---- images, each with its alt text
 
 	// Markdown's image text: no brackets or line breaks to end it early.
