@@ -123,6 +123,7 @@ DECLARE
 	nt	text;
 	nb	text;
 	ng	text[];
+	np	timestamptz;
 	rev	bigint;
 	ns	text;
 	es	text;
@@ -154,24 +155,27 @@ BEGIN
 	END IF;
 
 	IF p.status <> 'approved' THEN
+		np := CASE WHEN p_publish IS NULL THEN p.publish_at
+		    WHEN p_publish = '' THEN NULL
+		    ELSE p_publish::timestamptz END;
 		ns := CASE
 		    WHEN p_status = 'draft' THEN 'draft'
 		    WHEN p_admin AND p_status = 'pending' THEN 'approved'
 		    WHEN p_admin THEN p.status
 		    WHEN p_status = 'pending' THEN 'pending'
 		    WHEN p.status = 'rejected' AND edited THEN 'pending'
+		    -- Approved for its time as it was: changed, reviewed again.
+		    WHEN p.status = 'scheduled' AND edited THEN 'pending'
 		    ELSE p.status END;
 		UPDATE posts SET title = nt, slug = slugify(nt), body = nb,
 		       tags = ng, status = ns,
-		       publish_at = CASE WHEN p_publish IS NULL THEN publish_at
-		           WHEN p_publish = '' THEN NULL
-		           ELSE p_publish::timestamptz END,
+		       publish_at = np,
 		       reject_reason = CASE WHEN ns = 'rejected'
 		           THEN reject_reason END,
 		       live_revision = CASE WHEN ns = 'approved'
 		           THEN blog_post_head(p.id) END,
 		       updated_at = CASE WHEN edited OR ns <> p.status
-		           OR p_publish IS NOT NULL THEN now()
+		           OR np IS DISTINCT FROM p.publish_at THEN now()
 		           ELSE updated_at END
 		 WHERE posts.id = p.id RETURNING * INTO p;
 		IF ns = 'pending' THEN

@@ -151,3 +151,23 @@ def test_the_editor_takes_the_writers_local_time(admin, blog, helpers):
     assert 'data-utc="%s"' % got["publish_at"] in page
     assert helpers.input_values(page, "publish_at") == [
         "%sT08:30" % day.isoformat()]
+
+
+def test_a_users_change_to_a_scheduled_post_is_reviewed_again(
+        author, anon, blog, helpers):
+    at, _ = utc(3600)
+    post = create(author, blog, at)
+    blog.approve("post", post["id"])
+    assert blog.get(author, post["id"])["status"] == "scheduled"
+    r = author.patch("/api/v1/blog/posts/%s" % post["id"],
+                     json={"body": "Something else entirely."})
+    assert r.status_code == 200, r.text
+    assert r.json()["post"]["status"] == "pending"
+    assert blog.queue_item("post", post["id"]) is not None
+    # Its time alone may change without a review.
+    blog.approve("post", post["id"])
+    later, _ = utc(7200)
+    r = author.patch("/api/v1/blog/posts/%s" % post["id"],
+                     json={"publish_at": later})
+    assert r.json()["post"]["status"] == "scheduled"
+    assert blog.status_code(anon, post["id"]) == 404

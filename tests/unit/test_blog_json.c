@@ -17,7 +17,7 @@
 
 #include "blog/blog.h"
 
-#define POST_COLS	(BLOG_COL_TAGS + 1)
+#define POST_COLS	(BLOG_COL_PUBLISH_AT + 1)
 #define COMMENT_COLS	(BLOG_CCOL_EDITED + 1)
 
 /* A TUPLES_OK result with `ncols` text columns and no rows, in `db`. */
@@ -79,6 +79,7 @@ post_row(struct core_db *db, int row, const char *id, const char *words,
 	v[BLOG_COL_PUBLISHED] = published;
 	v[BLOG_COL_EDIT_STATE] = "";
 	v[BLOG_COL_TAGS] = reason != NULL ? "" : "travel north-ridge";
+	v[BLOG_COL_PUBLISH_AT] = reason != NULL ? "2027-01-02T03:04:05Z" : "";
 	result_row(db, row, v, POST_COLS);
 }
 
@@ -136,6 +137,7 @@ post_list_fields(void **state)
 	assert_int_equal(json_array_size(json_object_get(p, "tags")), 2);
 	assert_string_equal(json_string_value(json_array_get(
 	    json_object_get(p, "tags"), 1)), "north-ridge");
+	assert_true(json_is_null(json_object_get(p, "publish_at")));
 	assert_null(json_object_get(p, "updated_at"));
 	assert_null(json_object_get(p, "reject_reason"));
 	assert_null(json_object_get(p, "body"));
@@ -149,6 +151,7 @@ post_list_fields(void **state)
 	assert_string_equal(str(p, "reject_reason"), "Off topic.");
 	assert_true(json_is_array(json_object_get(p, "tags")));
 	assert_int_equal(json_array_size(json_object_get(p, "tags")), 0);
+	assert_string_equal(str(p, "publish_at"), "2027-01-02T03:04:05Z");
 
 	json_decref(list);
 	core_db_cleanup(&db);
