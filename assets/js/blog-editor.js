@@ -91,11 +91,12 @@
 	const tools = [
 		['bold', 'Bold', 'B', () => wrap('**', '**', 'bold text')],
 		['italic', 'Italic', 'I', () => wrap('_', '_', 'italic text')],
-		['link', 'Link', '🔗', link],
+		// Words, not emoji: not every device has an emoji font.
+		['link', 'Link', 'Link', link],
 		['heading', 'Heading', 'H', () => lines('## ')],
 		['list', 'Bulleted list', '•', () => lines('- ')],
 		['code', 'Code', '</>', code],
-		['image', 'Image', '🖼', () => input.click()],
+		['image', 'Image', 'Image', () => input.click()],
 	];
 	const bar = el('div', { role: 'toolbar', class: 'editor-toolbar',
 	    'aria-label': 'Formatting', 'aria-controls': 'post-body' });
