@@ -217,6 +217,10 @@ json_t		*detect_file(const char *, char *, size_t);
 int		job_media_purge(struct worker *, struct worker_job *, char *,
 		    size_t);
 
+/* job_blog_publish.c */
+int		job_blog_publish(struct worker *, struct worker_job *, char *,
+		    size_t);
+
 /* job_publish.c */
 int		job_publish(struct worker *, struct worker_job *, char *,
 		    size_t);

@@ -22,7 +22,7 @@ WORKER_SRCS = workers/worker_main.c workers/worker_config.c \
 	workers/mail_message.c workers/mail_templates.c workers/mail_reset.c \
 	workers/job_email.c workers/job_notify.c \
 	workers/job_thumbnail.c workers/job_moderate.c workers/job_publish.c \
-	workers/job_media_purge.c workers/job_detect.c workers/detect_decode.c \
+	workers/job_media_purge.c workers/job_blog_publish.c workers/job_detect.c workers/detect_decode.c \
 	workers/worker_sweep.c \
 	$(LIB_SRCS)
 WORKER_OBJS = $(patsubst %.c,build/worker/%.o,$(WORKER_SRCS)) \

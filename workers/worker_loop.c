@@ -36,6 +36,7 @@ static const struct job_type job_types[] = {
 	{ "thumbnail",	job_thumbnail,	3 },
 	{ "moderate",	job_moderate,	5 },
 	{ "publish",	job_publish,	5 },
+	{ "blog_publish", job_blog_publish, 8 },
 	{ "media_purge", job_media_purge, 5 },
 	{ "photo_detect", job_detect,	3 },
 	/* Its name before it found more than cats, for jobs still queued. */

@@ -8,6 +8,7 @@
 
 #include "core/core.h"
 #include "blog/markdown.h"
+#include "blog/tags.h"
 
 #define BLOG_PAGE_SIZE		20
 #define BLOG_PAGE_MAX		1000
@@ -15,6 +16,7 @@
 #define BLOG_TITLE_MAX		200
 #define BLOG_BODY_MAX		100000
 #define BLOG_COMMENT_MAX	5000
+#define BLOG_PREVIEW_MAX	120	/* previews a user asks a minute */
 /*
  * A post whose every character is escaped: an astral character as a
  * surrogate pair, two \u escapes, is 12 bytes.  Room for the rest.
@@ -41,6 +43,8 @@ enum blog_col {
 	BLOG_COL_MORE,
 	BLOG_COL_PUBLISHED,	/* "" when never published */
 	BLOG_COL_EDIT_STATE,	/* an edit not public yet: its status, or "" */
+	BLOG_COL_TAGS,		/* the published tags, space-separated */
+	BLOG_COL_PUBLISH_AT,	/* a scheduled time, or "" */
 	/*
 	 * A single post's load (blog_post_load) adds its pending edit, for
 	 * its author and admins only (NULL for everyone else and when there
@@ -53,7 +57,8 @@ enum blog_col {
 	BLOG_COL_EDIT_TITLE,
 	BLOG_COL_EDIT_BODY,
 	BLOG_COL_REVISIONS,
-	BLOG_COL_LIVE_REV	/* the published revision (same viewers) */
+	BLOG_COL_LIVE_REV,	/* the published revision (same viewers) */
+	BLOG_COL_EDIT_TAGS	/* the pending edit's tags (same viewers) */
 };
 
 /*
@@ -77,7 +82,8 @@ enum blog_col {
 	"(extract(epoch FROM p.listed_at) * 1000000)::bigint || '.' || p.id, " \
 	"char_length(p.body) > " BLOG_EXCERPT_SOURCE ", "		\
 	"coalesce(" CORE_SQL_TS("p.published_at") ", ''), "		\
-	"coalesce(p.edit_status, '')"
+	"coalesce(p.edit_status, ''), array_to_string(p.tags, ' '), "	\
+	"coalesce(" CORE_SQL_TS("p.publish_at") ", '')"
 #define BLOG_SQL_POST_COLS						\
 	BLOG_SQL_COLS("p.body", CORE_SQL_TS("p.updated_at"))
 #define BLOG_SQL_LIST_COLS	BLOG_SQL_COLS("''", "''")
@@ -89,7 +95,8 @@ enum blog_col {
 	CORE_SQL_TS("er.created_at") ", er.title, er.body, "		\
 	"CASE WHEN p.author_id = " v "::bigint OR " a "::bool THEN "	\
 	"(SELECT count(*) FROM post_revisions r WHERE r.post_id = p.id) "	\
-	"ELSE 0 END, CASE WHEN er.id IS NOT NULL THEN p.live_revision END"
+	"ELSE 0 END, CASE WHEN er.id IS NOT NULL THEN p.live_revision END, " \
+	"array_to_string(er.tags, ' ')"
 
 /*
  * Who sees a post is agora_post_visible (sql/013_search.sql), the rule
@@ -133,11 +140,14 @@ enum blog_ccol {
 	BLOG_CCOL_CREATED,
 	BLOG_CCOL_AUTHOR,
 	BLOG_CCOL_AUTHOR_ID,
-	BLOG_CCOL_HIDDEN
+	BLOG_CCOL_HIDDEN,
+	BLOG_CCOL_PARENT,	/* the top-level comment of a reply, or NULL */
+	BLOG_CCOL_EDITED	/* when its author last changed it, or "" */
 };
 #define BLOG_SQL_COMMENT_COLS						\
 	"c.id, c.body, " CORE_SQL_TS("c.created_at") ", u.username, "	\
-	"c.author_id, c.hidden"
+	"c.author_id, c.hidden, c.parent_id, "				\
+	"coalesce(" CORE_SQL_TS("c.edited_at") ", '')"
 
 /* What a writer sends: NULL fields are left as they are (updates). */
 struct blog_post_in {
@@ -145,6 +155,26 @@ struct blog_post_in {
 	const char	*body;
 	const char	*status;	/* "draft" or "pending" */
 	int64_t		 restored;	/* the revision restored, or 0 */
+	const char	*tags;		/* as typed, comma-separated */
+	/*
+	 * The tags as an SQL array (blog_post_check sets it from `tags`,
+	 * a restore from the revision), or NULL to keep them.
+	 */
+	const char	*tags_sql;
+	struct blog_tags tagset;
+	char		 tags_buf[256];	/* the API's array, joined */
+	/*
+	 * When to publish a post never published: RFC 3339 (API), or a
+	 * form's local "YYYY-MM-DDTHH:MM" with `tz_offset` (minutes west
+	 * of UTC, as the page's script reads it; none: UTC).  NULL keeps
+	 * it, "" removes it.  blog_post_check leaves the checked time in
+	 * `publish_sql` (NULL: keep).
+	 */
+	const char	*publish_at;
+	const char	*tz_offset;
+	const char	*publish_sql;
+	char		 publish_buf[40];
+	int		 published;	/* the editor: it has been */
 };
 
 #define BLOG_CACHE_HTML		0
@@ -178,6 +208,8 @@ void	 blog_render_form(struct http_request *, struct kore_buf *,
 	    const char *, struct blog_post_in *, json_t *);
 void	 blog_render_edit_state(struct kore_buf *, struct core_ctx *,
 	    struct core_db *);
+void	 blog_render_tags(struct kore_buf *, const char *);
+void	 blog_render_head(struct kore_buf *, struct core_db *);
 
 /*
  * blog_json.c: rows as the API's JSON (and the reading time both forms
@@ -188,6 +220,7 @@ int	 blog_reading_minutes(int64_t);
 char	*blog_excerpt(struct core_db *, int, int *);
 json_t	*blog_post_json(struct core_db *, int, int);
 json_t	*blog_posts_json(struct core_db *, int);
+json_t	*blog_tags_json(const char *);
 json_t	*blog_comment_json(struct core_db *, int, int64_t);
 json_t	*blog_comments_json(struct core_db *, int64_t);
 

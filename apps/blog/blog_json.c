@@ -37,6 +37,26 @@ blog_excerpt(struct core_db *db, int row, int *more)
 	return (text);
 }
 
+/* Space-separated tags (BLOG_COL_TAGS) as a JSON array of strings. */
+json_t *
+blog_tags_json(const char *tags)
+{
+	json_t		*list;
+	size_t		 n;
+
+	list = json_array();
+	for (;;) {
+		tags += strspn(tags, " ");
+		if (*tags == '\0')
+			break;
+		n = strcspn(tags, " ");
+		json_array_append_new(list, json_stringn(tags, n));
+		tags += n;
+	}
+
+	return (list);
+}
+
 /* The API's view of a post; `full` adds the text and its HTML. */
 json_t *
 blog_post_json(struct core_db *db, int row, int full)
@@ -70,6 +90,11 @@ blog_post_json(struct core_db *db, int row, int full)
 	json_object_set_new(o, "excerpt", json_string(excerpt != NULL ?
 	    excerpt : ""));
 	free(excerpt);
+	json_object_set_new(o, "tags",
+	    blog_tags_json(core_db_value(db, row, BLOG_COL_TAGS)));
+	json_object_set_new(o, "publish_at",
+	    *core_db_value(db, row, BLOG_COL_PUBLISH_AT) == '\0' ? json_null() :
+	    json_string(core_db_value(db, row, BLOG_COL_PUBLISH_AT)));
 	json_object_set_new(o, "published_at",
 	    *core_db_value(db, row, BLOG_COL_PUBLISHED) == '\0' ? json_null() :
 	    json_string(core_db_value(db, row, BLOG_COL_PUBLISHED)));
@@ -102,8 +127,11 @@ blog_post_json(struct core_db *db, int row, int full)
 		    BLOG_COL_EDIT_REASON))
 			json_object_set_new(edit, "reason", json_string(
 			    core_db_value(db, row, BLOG_COL_EDIT_REASON)));
-		if (edit != NULL)
+		if (edit != NULL) {
+			json_object_set_new(edit, "tags", blog_tags_json(
+			    core_db_value(db, row, BLOG_COL_EDIT_TAGS)));
 			json_object_set_new(o, "edit", edit);
+		}
 	}
 	if (full && core_db_int(db, row, BLOG_COL_REVISIONS) > 0)
 		json_object_set_new(o, "revision_count", json_integer(
@@ -140,8 +168,16 @@ blog_comment_json(struct core_db *db, int row, int64_t post_id)
 	    "body", core_db_value(db, row, BLOG_CCOL_BODY),
 	    "created_at", core_db_value(db, row, BLOG_CCOL_CREATED),
 	    "hidden", core_db_bool(db, row, BLOG_CCOL_HIDDEN));
+	if (o == NULL)
+		return (json_object());
+	json_object_set_new(o, "parent_id",
+	    core_db_isnull(db, row, BLOG_CCOL_PARENT) ? json_null() :
+	    json_integer((json_int_t)core_db_int(db, row, BLOG_CCOL_PARENT)));
+	json_object_set_new(o, "edited_at",
+	    *core_db_value(db, row, BLOG_CCOL_EDITED) == '\0' ? json_null() :
+	    json_string(core_db_value(db, row, BLOG_CCOL_EDITED)));
 
-	return (o != NULL ? o : json_object());
+	return (o);
 }
 
 /* Every comment of `db` (blog_comments_load) as a JSON array. */

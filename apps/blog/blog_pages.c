@@ -16,6 +16,21 @@ static const char sql_by_user[] =
 	" WHERE u.username = $1 AND " BLOG_SQL_VISIBLE("$4", "$2")
 	" ORDER BY p.listed_at DESC, p.id DESC LIMIT 21 OFFSET $3";
 
+/* $1 tag: its published posts, as the index lists them. */
+static const char sql_by_tag[] =
+	"SELECT " BLOG_SQL_LIST_COLS
+	"  FROM posts p JOIN users u ON u.id = p.author_id"
+	" WHERE p.status = 'approved' AND " BLOG_SQL_PUBLIC
+	"   AND p.tags @> ARRAY[$1::text]"
+	" ORDER BY p.listed_at DESC, p.id DESC LIMIT 21 OFFSET $2";
+
+/* Every published post, newest first (sitemaps hold 50,000 addresses). */
+static const char sql_sitemap[] =
+	"SELECT p.id, p.slug, " CORE_SQL_TS("p.updated_at")
+	"  FROM posts p JOIN users u ON u.id = p.author_id"
+	" WHERE p.status = 'approved' AND " BLOG_SQL_PUBLIC
+	" ORDER BY p.listed_at DESC, p.id DESC LIMIT 49999";
+
 static int	page_number(struct http_request *);
 static void	pager(struct kore_buf *, const char *, int, int);
 static void	form_input(struct http_request *, struct blog_post_in *);
@@ -60,7 +75,7 @@ CORE_HANDLER(blog_index)
 		kore_buf_cleanup(&list);
 	}
 	core_html_appendf(buf, "<p class=\"feed\"><a href=\"/blog/feed.atom\">"
-	    "Atom feed</a></p>\n");
+	    "Atom feed</a> · <a href=\"/blog/feed.json\">JSON Feed</a></p>\n");
 
 	return (core_page_close(req, 200, buf));
 }
@@ -94,14 +109,94 @@ CORE_HANDLER(blog_user_page)
 	pager(buf, kore_buf_stringify(&base, NULL), page,
 	    core_db_rows(db) > BLOG_PAGE_SIZE);
 	kore_buf_cleanup(&base);
+	core_html_appendf(buf, "<p class=\"feed\">Follow %s: <a href=\""
+	    "/blog/u/%U/feed.atom\">Atom feed</a> · <a href=\"/blog/u/"
+	    "%U/feed.json\">JSON Feed</a></p>\n", name, name, name);
 
 	return (core_page_close(req, 200, buf));
+}
+
+/*
+ * /blog/tag/{tag}: the published posts with that tag.  A tag no public
+ * post carries looks the same whether or not a hidden post has it.
+ */
+CORE_HANDLER(blog_tag_page)
+{
+	struct kore_buf		*buf, base;
+	struct core_db		*db;
+	struct core_num		 offset;
+	const char		*tag, *params[2];
+	char			 title[64];
+	int			 page;
+
+	/* The route allows [a-z0-9-]{1,30}; the rule says more. */
+	tag = req->path + strlen("/blog/tag/");
+	if (!blog_tag_valid(tag))
+		return (core_error(req, 404, "There is no such tag."));
+
+	page = page_number(req);
+	db = &ctx->db[0];
+	params[0] = tag;
+	params[1] = core_num(&offset, (page - 1) * BLOG_PAGE_SIZE);
+	CORE_TRY(core_db_run_prepared(req, db, sql_by_tag, 2, params));
+
+	(void)snprintf(title, sizeof(title), "#%s", tag);
+	buf = core_page_open(req, title);
+	core_html_appendf(buf, "<div class=\"page-head\"><h1>Posts tagged "
+	    "<span class=\"tag-name\">#%s</span></h1></div>\n", tag);
+	if (core_db_rows(db) == 0)
+		core_html_appendf(buf, "<p class=\"empty\">No posts are tagged "
+		    "#%s yet. <a href=\"/blog\">See all posts</a>.</p>\n", tag);
+	else
+		blog_render_list(req, buf, db, BLOG_PAGE_SIZE, 0);
+	kore_buf_init(&base, 64);
+	core_html_appendf(&base, "/blog/tag/%U?", tag);
+	pager(buf, kore_buf_stringify(&base, NULL), page,
+	    core_db_rows(db) > BLOG_PAGE_SIZE);
+	kore_buf_cleanup(&base);
+	core_html_appendf(buf, "<p class=\"feed\">Follow #%s: <a href=\""
+	    "/blog/tag/%U/feed.atom\">Atom feed</a> · <a href=\"/blog/tag/"
+	    "%U/feed.json\">JSON Feed</a></p>\n", tag, tag, tag);
+
+	return (core_page_close(req, 200, buf));
+}
+
+/* /sitemap.xml: the blog and every published post. */
+CORE_HANDLER(blog_sitemap)
+{
+	struct core_db		*db;
+	struct kore_buf		 buf;
+	const char		*site;
+	int			 i;
+
+	db = &ctx->db[0];
+	CORE_TRY(core_db_run_prepared(req, db, sql_sitemap, 0, NULL));
+
+	site = core_cfg.site_url;
+	kore_buf_init(&buf, 65536);
+	core_html_appendf(&buf, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+	    "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+	    "<url><loc>%s/blog</loc></url>\n", site);
+	for (i = 0; i < core_db_rows(db); i++)
+		core_html_appendf(&buf, "<url><loc>%s/blog/%lld-%s</loc>"
+		    "<lastmod>%s</lastmod></url>\n", site,
+		    (long long)core_db_int(db, i, 0), core_db_value(db, i, 1),
+		    core_db_value(db, i, 2));
+	core_html_appendf(&buf, "</urlset>\n");
+
+	http_response_header(req, "content-type",
+	    "application/xml; charset=utf-8");
+	http_response_header(req, "cache-control", "public, max-age=300");
+	http_response(req, 200, buf.data, buf.offset);
+	kore_buf_cleanup(&buf);
+
+	return (CORE_DONE);
 }
 
 /* /blog/{id}-{slug}: the post and its comments. */
 CORE_HANDLER(blog_post_page)
 {
-	struct kore_buf		*buf;
+	struct kore_buf		*buf, head;
 	struct core_db		*db;
 	const char		*rest;
 	char			 canon[128];
@@ -125,7 +220,12 @@ CORE_HANDLER(blog_post_page)
 
 	CORE_TRY(blog_comments_load(req, ctx, &ctx->db[2], id));
 
+	kore_buf_init(&head, 2048);
+	blog_render_head(&head, db);
+	ctx->page_head = kore_buf_stringify(&head, NULL);
 	buf = core_page_open(req, core_db_value(db, 0, BLOG_COL_TITLE));
+	ctx->page_head = NULL;
+	kore_buf_cleanup(&head);
 	blog_render_post(req, buf, ctx, db);
 	blog_render_comments(req, buf, ctx, db, &ctx->db[2]);
 
@@ -207,11 +307,16 @@ CORE_HANDLER_NEED(blog_edit_page, CORE_NEED_USER)
 		/* Go on with the edit that is not public yet. */
 		in.title = core_db_value(post, 0, BLOG_COL_EDIT_TITLE);
 		in.body = core_db_value(post, 0, BLOG_COL_EDIT_BODY);
+		in.tags = core_db_value(post, 0, BLOG_COL_EDIT_TAGS);
+		in.publish_at = core_db_value(post, 0, BLOG_COL_PUBLISH_AT);
 	} else {
 		in.title = core_db_value(post, 0, BLOG_COL_TITLE);
 		in.body = core_db_value(post, 0, BLOG_COL_BODY);
+		in.tags = core_db_value(post, 0, BLOG_COL_TAGS);
+		in.publish_at = core_db_value(post, 0, BLOG_COL_PUBLISH_AT);
 	}
 
+	in.published = *core_db_value(post, 0, BLOG_COL_PUBLISHED) != '\0';
 	buf = core_page_open(req, "Edit post");
 	core_html_appendf(buf, "<div class=\"page-head\"><h1>Edit post</h1>"
 	    "<a href=\"/blog/%lld/history\">History (%lld)</a></div>\n",
@@ -285,6 +390,13 @@ form_input(struct http_request *req, struct blog_post_in *in)
 	in->title = core_form_get(req, "title");
 	in->body = core_form_get(req, "body");
 	in->status = core_form_get(req, "status");
+	in->tags = core_form_get(req, "tags");
+	in->publish_at = core_form_get(req, "publish_at");
+	in->tz_offset = core_form_get(req, "tz_offset");
+	if (in->publish_at == NULL)
+		in->publish_at = "";
 	if (in->body == NULL)
 		in->body = "";
+	if (in->tags == NULL)
+		in->tags = "";
 }

@@ -72,10 +72,11 @@ blog_render_list(struct http_request *req, struct kore_buf *buf,
 		    blog_reading_minutes(core_db_int(db, i, BLOG_COL_WORDS)),
 		    comments, comments == 1 ? "" : "s");
 		excerpt = blog_excerpt(db, i, &more);
-		core_html_appendf(buf, "<p class=\"excerpt\">%s%R</p>\n"
-		    "</article></li>\n", excerpt != NULL ? excerpt : "",
-		    more ? "…" : "");
+		core_html_appendf(buf, "<p class=\"excerpt\">%s%R</p>\n",
+		    excerpt != NULL ? excerpt : "", more ? "…" : "");
 		free(excerpt);
+		blog_render_tags(buf, core_db_value(db, i, BLOG_COL_TAGS));
+		core_html_appendf(buf, "</article></li>\n");
 	}
 	core_html_appendf(buf, "</ul>\n");
 }
@@ -100,6 +101,7 @@ blog_render_post(struct http_request *req, struct kore_buf *buf,
 	    core_db_value(db, 0, BLOG_COL_AUTHOR),
 	    core_db_value(db, 0, BLOG_COL_AUTHOR), shown_at(db, 0),
 	    blog_reading_minutes(core_db_int(db, 0, BLOG_COL_WORDS)));
+	blog_render_tags(buf, core_db_value(db, 0, BLOG_COL_TAGS));
 
 	if (!strcmp(status, "rejected") &&
 	    !core_db_isnull(db, 0, BLOG_COL_REASON))
@@ -108,6 +110,11 @@ blog_render_post(struct http_request *req, struct kore_buf *buf,
 	else if (!strcmp(status, "pending"))
 		core_html_appendf(buf, "<p class=\"notice\">Waiting for an "
 		    "admin's review; only you and the admins can see it.</p>\n");
+	else if (!strcmp(status, "scheduled"))
+		core_html_appendf(buf, "<p class=\"notice\" role=\"status\">"
+		    "Scheduled: published %T by itself; until then only its "
+		    "author and the admins can see it.</p>\n",
+		    core_db_value(db, 0, BLOG_COL_PUBLISH_AT));
 	if (!core_db_isnull(db, 0, BLOG_COL_EDIT_ID))
 		edit_notice(buf, db);
 	core_html_appendf(buf, "</header>\n");
@@ -138,7 +145,9 @@ void
 blog_render_form(struct http_request *req, struct kore_buf *buf,
     const char *action, struct blog_post_in *in, json_t *errors)
 {
-	const char	*msg;
+	const char	*msg, *pub;
+	char		 local[17];
+	int		 utc;
 
 	if (errors != NULL)
 		core_html_appendf(buf, "<p class=\"form-error\" role=\"alert\">"
@@ -152,7 +161,8 @@ blog_render_form(struct http_request *req, struct kore_buf *buf,
 		core_html_appendf(buf, "<small class=\"field-error\">%s</small>\n",
 		    msg);
 	core_html_appendf(buf, "<label>Text <small>(Markdown)</small>\n"
-	    "<textarea name=\"body\" rows=\"16\"%R>%s</textarea></label>\n"
+	    "<textarea name=\"body\" rows=\"16\" "
+	    "data-preview=\"/api/v1/blog/preview\"%R>%s</textarea></label>\n"
 	    "<label class=\"image-upload\">Add an image <small>(JPEG, PNG or "
 	    "WebP)</small>\n<input type=\"file\" accept=\"image/jpeg,"
 	    "image/png,image/webp\" data-upload=\"/api/v1/blog/images\">"
@@ -162,6 +172,38 @@ blog_render_form(struct http_request *req, struct kore_buf *buf,
 	if ((msg = json_string_value(json_object_get(errors, "body"))))
 		core_html_appendf(buf, "<small class=\"field-error\">%s</small>\n",
 		    msg);
+	core_html_appendf(buf, "<label>Tags <small>(up to 5, separated by "
+	    "commas: letters, digits and hyphens)</small>\n<input name=\"tags\" "
+	    "value=\"%s\" maxlength=\"200\" autocomplete=\"off\" "
+	    "autocapitalize=\"none\" placeholder=\"travel, north-ridge\"%R>"
+	    "</label>\n", in->tags,
+	    json_object_get(errors, "tags") ? " aria-invalid=\"true\"" : "");
+	if ((msg = json_string_value(json_object_get(errors, "tags"))))
+		core_html_appendf(buf, "<small class=\"field-error\">%s</small>\n",
+		    msg);
+	/*
+	 * A post never published may wait for a time.  The field shows
+	 * UTC; the editor's script shows and sends the reader's own time.
+	 */
+	if (!in->published) {
+		pub = in->publish_at != NULL ? in->publish_at : "";
+		(void)snprintf(local, sizeof(local), "%.16s", pub);
+		utc = strlen(pub) > 16 && pub[strlen(pub) - 1] == 'Z';
+		core_html_appendf(buf, "<label>Publish at <small>(optional: "
+		    "leave empty to publish on approval; times are UTC "
+		    "without the page's script)</small>\n<input "
+		    "type=\"datetime-local\" name=\"publish_at\" "
+		    "value=\"%s\" data-utc=\"%s\"%R></label>\n"
+		    "<input type=\"hidden\" name=\"tz_offset\" value=\"%s\">\n",
+		    local, utc ? pub : "",
+		    json_object_get(errors, "publish_at") ?
+		    " aria-invalid=\"true\"" : "",
+		    !utc && in->tz_offset != NULL ? in->tz_offset : "");
+		if ((msg = json_string_value(json_object_get(errors,
+		    "publish_at"))))
+			core_html_appendf(buf, "<small class=\"field-error\">%s"
+			    "</small>\n", msg);
+	}
 	core_html_appendf(buf, "<div class=\"grid\">"
 	    "<button type=\"submit\" name=\"status\" value=\"pending\">"
 	    "Publish</button>"
@@ -267,6 +309,90 @@ post_url(struct kore_buf *buf, struct core_db *db, int row)
 	core_html_appendf(buf, "/blog/%lld-%s",
 	    (long long)core_db_int(db, row, BLOG_COL_ID),
 	    core_db_value(db, row, BLOG_COL_SLUG));
+}
+
+/*
+ * The <head> of post page `db` (row 0): its canonical address, a
+ * description, Open Graph and Twitter card meta.  Everything from the
+ * post goes through the escaper (quoted attributes).
+ */
+void
+blog_render_head(struct kore_buf *buf, struct core_db *db)
+{
+	const char	*site, *tags;
+	char		*excerpt, tag[BLOG_TAG_MAX + 1];
+	size_t		 n;
+	int		 more;
+
+	site = core_cfg.site_url;
+	excerpt = blog_excerpt(db, 0, &more);
+	core_html_appendf(buf, "<link rel=\"canonical\" href=\"%s", site);
+	post_url(buf, db, 0);
+	core_html_appendf(buf, "\">\n"
+	    "<meta name=\"description\" content=\"%s\">\n"
+	    "<meta property=\"og:type\" content=\"article\">\n"
+	    "<meta property=\"og:site_name\" content=\"Agora\">\n"
+	    "<meta property=\"og:title\" content=\"%s\">\n"
+	    "<meta property=\"og:description\" content=\"%s\">\n"
+	    "<meta property=\"og:url\" content=\"%s",
+	    excerpt != NULL ? excerpt : "",
+	    core_db_value(db, 0, BLOG_COL_TITLE),
+	    excerpt != NULL ? excerpt : "", site);
+	post_url(buf, db, 0);
+	core_html_appendf(buf, "\">\n");
+	if (*core_db_value(db, 0, BLOG_COL_PUBLISHED) != '\0')
+		core_html_appendf(buf, "<meta property=\"article:published_time"
+		    "\" content=\"%s\">\n",
+		    core_db_value(db, 0, BLOG_COL_PUBLISHED));
+	core_html_appendf(buf, "<meta property=\"article:author\" "
+	    "content=\"%s/blog/u/%U\">\n", site,
+	    core_db_value(db, 0, BLOG_COL_AUTHOR));
+	tags = core_db_value(db, 0, BLOG_COL_TAGS);
+	while (*(tags += strspn(tags, " ")) != '\0') {
+		n = strcspn(tags, " ");
+		if (n < sizeof(tag)) {
+			memcpy(tag, tags, n);
+			tag[n] = '\0';
+			core_html_appendf(buf, "<meta property=\"article:tag\" "
+			    "content=\"%s\">\n", tag);
+		}
+		tags += n;
+	}
+	core_html_appendf(buf, "<meta name=\"twitter:card\" content=\"summary"
+	    "\">\n<meta name=\"twitter:title\" content=\"%s\">\n"
+	    "<meta name=\"twitter:description\" content=\"%s\">\n",
+	    core_db_value(db, 0, BLOG_COL_TITLE),
+	    excerpt != NULL ? excerpt : "");
+	free(excerpt);
+}
+
+/*
+ * A post's tags (BLOG_COL_TAGS, space-separated) as links to their
+ * pages; nothing when it has none.
+ */
+void
+blog_render_tags(struct kore_buf *buf, const char *tags)
+{
+	char		tag[BLOG_TAG_MAX + 1];
+	size_t		n;
+	int		open;
+
+	open = 0;
+	while (*(tags += strspn(tags, " ")) != '\0') {
+		n = strcspn(tags, " ");
+		if (n < sizeof(tag)) {
+			memcpy(tag, tags, n);
+			tag[n] = '\0';
+			if (!open++)
+				core_html_appendf(buf, "<ul class=\"tags\" "
+				    "aria-label=\"Tags\">");
+			core_html_appendf(buf, "<li><a href=\"/blog/tag/%U\" "
+			    "rel=\"tag\">#%s</a></li>", tag, tag);
+		}
+		tags += n;
+	}
+	if (open)
+		core_html_appendf(buf, "</ul>\n");
 }
 
 /* The date a reader sees: publication, or creation for the unpublished. */

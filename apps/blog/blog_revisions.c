@@ -24,7 +24,8 @@ enum rev_col {
 	REV_COL_STATE,
 	REV_COL_RESTORED,
 	REV_COL_CHARS,
-	REV_COL_BODY		/* sql_revision_get only */
+	REV_COL_BODY,		/* sql_revision_get only */
+	REV_COL_TAGS		/* the same, as an SQL array */
 };
 
 /*
@@ -50,7 +51,7 @@ static const char sql_revisions[] =
 
 /* $1 post, $2 revision. */
 static const char sql_revision_get[] =
-	"SELECT " REV_SQL_COLS ", r.body"
+	"SELECT " REV_SQL_COLS ", r.body, r.tags::text"
 	"  FROM post_revisions r JOIN posts p ON p.id = r.post_id"
 	"  LEFT JOIN users u ON u.id = r.editor_id"
 	" WHERE r.post_id = $1 AND r.id = $2";
@@ -386,6 +387,7 @@ restore(struct http_request *req, struct core_ctx *ctx, struct core_db *rev,
 	in.title = core_db_value(rev, 0, REV_COL_TITLE);
 	in.body = core_db_value(rev, 0, REV_COL_BODY);
 	in.restored = core_db_int(rev, 0, REV_COL_ID);
+	in.tags_sql = core_db_value(rev, 0, REV_COL_TAGS);
 
 	return (blog_post_update(req, ctx, db, pid, &in));
 }

@@ -11,13 +11,21 @@
  * commit together.
  */
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "blog/blog.h"
 
-/* $1 author, $2 title, $3 body, $4 status, $5 request id. */
+/*
+ * $1 author, $2 title, $3 body, $4 status, $5 request id, $6 tags, $7
+ * when to publish (or NULL).
+ */
 static const char sql_post_create[] =
-	"SELECT id, slug, status, jobs FROM blog_post_new($1, $2, $3, $4, $5)";
+	"SELECT id, slug, status, jobs"
+	"  FROM blog_post_new($1, $2, $3, $4, $5, $6::text[],"
+	"       nullif($7, '')::timestamptz)";
 
 /* $1 post, $2 viewer, $3 viewer is an admin: as the viewer may see it. */
 static const char sql_post_get[] =
@@ -32,13 +40,14 @@ static const char sql_post_get[] =
 /*
  * $1 id, $2 title, $3 body, $4 requested status (or NULL), $5 editor is
  * an admin, $6 request id, $7 editor, $8 the revision restored (or
- * NULL).  The rules are blog_post_save's (sql/016_revisions.sql): an
+ * NULL), $9 the tags (NULL: kept), $10 when to publish (NULL: kept, '':
+ * none).  The rules are blog_post_save's (sql/016_revisions.sql): an
  * edit of a published post waits as a revision while the published
  * version stays up, unless an admin makes it.
  */
 static const char sql_post_update[] =
 	"SELECT id, slug, status, jobs FROM blog_post_save($1, $7, $5::bool,"
-	"       $2, $3, $4, $8, $6)";
+	"       $2, $3, $4, $8, $6, $9::text[], $10)";
 
 static const char sql_post_delete[] =
 	"WITH m AS ("
@@ -48,6 +57,102 @@ static const char sql_post_delete[] =
 	")"
 	"DELETE FROM posts WHERE id = $1 RETURNING id";
 
+static int	publish_time(struct blog_post_in *, const char **);
+static int	digits(const char *, size_t);
+
+static int
+digits(const char *s, size_t n)
+{
+	return (strspn(s, "0123456789") >= n);
+}
+
+/*
+ * Check in->publish_at and leave it in in->publish_sql, as PostgreSQL
+ * reads it: "" (none), RFC 3339, or a form's local time with its
+ * offset.  At most a year ahead.  -1 with `*err` saying why.
+ */
+static int
+publish_time(struct blog_post_in *in, const char **err)
+{
+	const char	*t, *z;
+	struct tm	 tm, check, now;
+	time_t		 clock;
+	long long	 off;
+	int		 e;
+
+	t = in->publish_at;
+	*err = "A time like 2027-01-31T09:30 (RFC 3339 in the API).";
+	if (*t == '\0') {
+		in->publish_sql = "";
+		return (0);
+	}
+	/* YYYY-MM-DDTHH:MM, then :SS and .fraction at will. */
+	if (strlen(t) < 16 || strlen(t) > 32 || !digits(t, 4) ||
+	    t[4] != '-' || !digits(t + 5, 2) || t[7] != '-' ||
+	    !digits(t + 8, 2) || (t[10] != 'T' && t[10] != ' ') ||
+	    !digits(t + 11, 2) || t[13] != ':' || !digits(t + 14, 2))
+		return (-1);
+	z = t + 16;
+	if (*z == ':') {
+		if (!digits(z + 1, 2))
+			return (-1);
+		z += 3;
+		if (*z == '.') {
+			z++;
+			if (strspn(z, "0123456789") == 0)
+				return (-1);
+			z += strspn(z, "0123456789");
+		}
+	}
+
+	if (*z == '\0') {
+		/* A form's local time: the page says how far from UTC. */
+		off = 0;
+		if (in->tz_offset != NULL && *in->tz_offset != '\0') {
+			off = kore_strtonum(in->tz_offset, 10, -1080, 1080, &e);
+			if (e != KORE_RESULT_OK)
+				return (-1);
+		}
+		/* getTimezoneOffset() is minutes west: UTC+2 is -120. */
+		(void)snprintf(in->publish_buf, sizeof(in->publish_buf),
+		    "%.*s%c%02lld:%02lld", (int)(z - t), t,
+		    off <= 0 ? '+' : '-', (off < 0 ? -off : off) / 60,
+		    (off < 0 ? -off : off) % 60);
+	} else if (!strcmp(z, "Z") || ((z[0] == '+' || z[0] == '-') &&
+	    digits(z + 1, 2) && z[3] == ':' && digits(z + 4, 2) &&
+	    z[6] == '\0')) {
+		(void)snprintf(in->publish_buf, sizeof(in->publish_buf), "%s",
+		    t);
+	} else {
+		return (-1);
+	}
+
+	/* A real date and time (PostgreSQL would refuse 02-31), not far. */
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = atoi(t) - 1900;
+	tm.tm_mon = atoi(t + 5) - 1;
+	tm.tm_mday = atoi(t + 8);
+	tm.tm_hour = atoi(t + 11);
+	tm.tm_min = atoi(t + 14);
+	/* timegm() normalises its argument: compare with a copy. */
+	check = tm;
+	clock = timegm(&check);
+	(void)gmtime_r(&clock, &check);
+	if (check.tm_year != tm.tm_year || check.tm_mon != tm.tm_mon ||
+	    check.tm_mday != tm.tm_mday || check.tm_hour != tm.tm_hour ||
+	    check.tm_min != tm.tm_min || (*(t + 16) == ':' && atoi(t + 17) > 59))
+		return (-1);
+	clock = time(NULL);
+	(void)gmtime_r(&clock, &now);
+	if (tm.tm_year > now.tm_year + 1 || tm.tm_year < 100) {
+		*err = "A post is scheduled for next year at the latest.";
+		return (-1);
+	}
+	in->publish_sql = in->publish_buf;
+
+	return (0);
+}
+
 /*
  * Field errors for a post, or NULL.  `partial`: absent fields are fine
  * (an update); otherwise title and body are required.
@@ -56,6 +161,7 @@ json_t *
 blog_post_check(struct blog_post_in *in, int partial)
 {
 	json_t		*errors;
+	const char	*msg;
 	size_t		 n;
 
 	errors = json_object();
@@ -91,6 +197,22 @@ blog_post_check(struct blog_post_in *in, int partial)
 		    json_string("Write something."));
 	}
 
+	in->tags_sql = NULL;
+	if (in->tags != NULL) {
+		blog_tags_init(&in->tagset);
+		if (blog_tags_parse(&in->tagset, in->tags, &msg) == -1)
+			json_object_set_new(errors, "tags", json_string(msg));
+		else
+			in->tags_sql = blog_tags_sql(&in->tagset);
+	}
+
+	in->publish_sql = NULL;
+	if (in->publish_at != NULL) {
+		if (publish_time(in, &msg) == -1)
+			json_object_set_new(errors, "publish_at",
+			    json_string(msg));
+	}
+
 	if (in->status != NULL && strcmp(in->status, "draft") &&
 	    strcmp(in->status, "pending"))
 		json_object_set_new(errors, "status", json_string(
@@ -113,7 +235,7 @@ blog_post_create(struct http_request *req, struct core_ctx *ctx,
     struct core_db *db, struct blog_post_in *in)
 {
 	struct core_num	 uid;
-	const char	*params[5], *status;
+	const char	*params[7], *status;
 
 	status = in->status != NULL ? in->status : "pending";
 	if (!strcmp(status, "pending") && ctx->user.role == CORE_ROLE_ADMIN)
@@ -124,7 +246,9 @@ blog_post_create(struct http_request *req, struct core_ctx *ctx,
 	params[2] = in->body;
 	params[3] = status;
 	params[4] = ctx->request_id;
-	CORE_TRY(core_db_run(req, db, sql_post_create, 5, params));
+	params[5] = in->tags_sql;
+	params[6] = in->publish_sql;
+	CORE_TRY(core_db_run(req, db, sql_post_create, 7, params));
 
 	if (core_db_rows(db) != 1)
 		return (core_error(req, 500, NULL));
@@ -181,7 +305,7 @@ blog_post_update(struct http_request *req, struct core_ctx *ctx,
     struct core_db *db, int64_t id, struct blog_post_in *in)
 {
 	struct core_num	 pid, uid, rid;
-	const char	*params[8];
+	const char	*params[10];
 
 	params[0] = core_num(&pid, id);
 	params[1] = in->title;
@@ -191,7 +315,9 @@ blog_post_update(struct http_request *req, struct core_ctx *ctx,
 	params[5] = ctx->request_id;
 	params[6] = core_num(&uid, ctx->user.id);
 	params[7] = in->restored != 0 ? core_num(&rid, in->restored) : NULL;
-	CORE_TRY(core_db_run(req, db, sql_post_update, 8, params));
+	params[8] = in->tags_sql;
+	params[9] = in->publish_sql;
+	CORE_TRY(core_db_run(req, db, sql_post_update, 10, params));
 
 	if (core_db_rows(db) != 1)
 		return (core_error(req, 404, "There is no such post."));

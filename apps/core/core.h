@@ -243,6 +243,13 @@ struct core_ctx {
 	struct core_db		 sess;
 	struct core_db		 db[CORE_DB_SLOTS];
 
+	/*
+	 * Markup an app built for the page's <head> (meta, links), escaped
+	 * already; core_page_begin writes it.  Not owned: the app keeps it
+	 * until the page is opened.
+	 */
+	const char		*page_head;
+
 	int			 stage;		/* handler's own progress */
 	int			 retry_after;	/* a limit's wait (s) */
 	int			 limit_taken;	/* core_limit_user counted */

@@ -451,6 +451,9 @@ render_text(struct kore_buf *buf, struct core_db *db, int i)
 		core_html_appendf(buf, " commented on your post “%s”", subject);
 	} else if (!strcmp(kind, "comment")) {
 		core_html_appendf(buf, " commented on your photo");
+	} else if (!strcmp(kind, "reply")) {
+		core_html_appendf(buf, " replied to your comment on “%s”",
+		    subject);
 	} else if (!strcmp(kind, "dm")) {
 		core_html_appendf(buf, " sent you a message");
 	} else if (!strcmp(app, "chat")) {

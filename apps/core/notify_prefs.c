@@ -11,19 +11,21 @@
 
 #include "core/core.h"
 
-#define PREF_KINDS	4
+#define PREF_KINDS	5
 #define PREF_CHANNELS	4
 
 struct pref_kind {
 	const char	*kind;
 	const char	*label;
+	int		 mailed;	/* email and digest are choices */
 };
 
 static const struct pref_kind kinds[PREF_KINDS] = {
-	{ "comment", "Comments on your posts and photos" },
-	{ "mention", "Mentions of you (@name)" },
-	{ "dm", "Direct messages" },
-	{ "like", "Likes of your photos" },
+	{ "comment", "Comments on your posts and photos", 1 },
+	{ "reply", "Replies to your comments", 0 },
+	{ "mention", "Mentions of you (@name)", 1 },
+	{ "dm", "Direct messages", 1 },
+	{ "like", "Likes of your photos", 1 },
 };
 
 static const char *const channels[PREF_CHANNELS] = {
@@ -33,7 +35,7 @@ static const char *const channels[PREF_CHANNELS] = {
 /* $1 user: each kind and its channel, in the order of `kinds`. */
 static const char sql_prefs[] =
 	"SELECT k, notify_channel($1, k)"
-	"  FROM unnest(ARRAY['comment', 'mention', 'dm', 'like'])"
+	"  FROM unnest(ARRAY['comment', 'reply', 'mention', 'dm', 'like'])"
 	"       WITH ORDINALITY AS x(k, o) ORDER BY o";
 
 enum { PREFS_COL_KIND, PREFS_COL_CHANNEL };
@@ -99,6 +101,8 @@ CORE_HANDLER_NEED(core_notify_settings_page, CORE_NEED_USER)
 		core_html_appendf(buf, "<fieldset><legend>%s</legend>",
 		    kinds[i].label);
 		for (j = 0; j < PREF_CHANNELS; j++) {
+			if (prefs_check(&kinds[i], channels[j]) == -1)
+				continue;
 			core_html_appendf(buf, "<label><input type=\"radio\" "
 			    "name=\"%s\" value=\"%s\"%R> %s</label>",
 			    kinds[i].kind, channels[j],
@@ -154,7 +158,9 @@ CORE_HANDLER_NEED(core_api_notify_prefs, CORE_NEED_USER)
 			if (chosen[i] == NULL ||
 			    prefs_check(&kinds[i], chosen[i]) == -1)
 				json_object_set_new(errors, kinds[i].kind,
-				    json_string("site, email, digest or off."));
+				    json_string(kinds[i].mailed ?
+				    "site, email, digest or off." :
+				    "site or off."));
 		}
 		if (json_object_size(errors) > 0)
 			return (core_problem(req, 422, "Invalid input",
@@ -172,10 +178,12 @@ CORE_HANDLER_NEED(core_api_notify_prefs, CORE_NEED_USER)
 
 /* Whether `channel` is one kind `k` may take: 0, or -1. */
 static int
-prefs_check(const struct pref_kind *k CORE_UNUSED, const char *channel)
+prefs_check(const struct pref_kind *k, const char *channel)
 {
 	int	i;
 
+	if (!k->mailed && strcmp(channel, "site") && strcmp(channel, "off"))
+		return (-1);
 	for (i = 0; i < PREF_CHANNELS; i++) {
 		if (!strcmp(channel, channels[i]))
 			return (0);

@@ -55,7 +55,7 @@ core_page_begin(struct http_request *req, struct kore_buf *buf,
 	    "<link rel=\"stylesheet\" href=\"%s\">\n"
 	    "<script src=\"%s\" defer></script>\n"
 	    "<script src=\"%s\" defer></script>\n"
-	    "%R</head>\n<body>\n"
+	    "%R%R</head>\n<body>\n"
 	    "<header class=\"container\">\n<nav class=\"site-nav\">\n"
 	    "<ul><li><a href=\"/\" class=\"brand\"%R><strong>Agora</strong>"
 	    "</a></li></ul>\n<ul>\n", unread, title,
@@ -63,6 +63,7 @@ core_page_begin(struct http_request *req, struct kore_buf *buf,
 	    core_static_url("/static/agora.css"),
 	    core_static_url("/static/time.js"),
 	    core_static_url("/static/search.js"), live,
+	    ctx != NULL && ctx->page_head != NULL ? ctx->page_head : "",
 	    req != NULL && !strcmp(req->path, "/") ? CURRENT : "");
 	nav_link(req, buf, "/blog", "Blog");
 	nav_link(req, buf, "/chat", "Chat");

@@ -15,7 +15,8 @@ def test_defaults_and_api(inbox, new_user):
     r = u.get(PREFS)
     assert r.status_code == 200, describe(r)
     assert r.json()["preferences"] == {
-        "comment": "email", "mention": "email", "dm": "email",
+        "comment": "email", "reply": "site", "mention": "email",
+        "dm": "email",
         "like": "site"}
     r = u.post(PREFS, json={"like": "off", "comment": "site"})
     assert r.status_code == 200, describe(r)
@@ -70,8 +71,9 @@ def test_the_settings_page(inbox, new_user):
     assert 'name="like" value="site" checked' in page
     assert 'name="dm" value="email" checked' in page
     assert 'name="like" value="digest"' in page
-    fields = {"comment": "off", "mention": "site", "dm": "site",
-              "like": "off"}
+    assert 'name="reply" value="email"' not in page
+    fields = {"comment": "off", "reply": "site", "mention": "site",
+              "dm": "site", "like": "off"}
     r = u.form("/settings/notifications", fields,
                page="/settings/notifications", csrf=False)
     assert r.status_code == 403, describe(r)

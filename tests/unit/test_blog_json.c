@@ -17,8 +17,8 @@
 
 #include "blog/blog.h"
 
-#define POST_COLS	(BLOG_COL_PUBLISHED + 1)
-#define COMMENT_COLS	(BLOG_CCOL_HIDDEN + 1)
+#define POST_COLS	(BLOG_COL_PUBLISH_AT + 1)
+#define COMMENT_COLS	(BLOG_CCOL_EDITED + 1)
 
 /* A TUPLES_OK result with `ncols` text columns and no rows, in `db`. */
 static void
@@ -77,6 +77,9 @@ post_row(struct core_db *db, int row, const char *id, const char *words,
 	v[BLOG_COL_CURSOR] = "1767323045000000.7";
 	v[BLOG_COL_MORE] = "f";
 	v[BLOG_COL_PUBLISHED] = published;
+	v[BLOG_COL_EDIT_STATE] = "";
+	v[BLOG_COL_TAGS] = reason != NULL ? "" : "travel north-ridge";
+	v[BLOG_COL_PUBLISH_AT] = reason != NULL ? "2027-01-02T03:04:05Z" : "";
 	result_row(db, row, v, POST_COLS);
 }
 
@@ -131,6 +134,10 @@ post_list_fields(void **state)
 	/* Plain text, without its Markdown. */
 	assert_string_equal(str(p, "excerpt"), "Some text.");
 	assert_string_equal(str(p, "published_at"), "2026-01-03T00:00:00Z");
+	assert_int_equal(json_array_size(json_object_get(p, "tags")), 2);
+	assert_string_equal(json_string_value(json_array_get(
+	    json_object_get(p, "tags"), 1)), "north-ridge");
+	assert_true(json_is_null(json_object_get(p, "publish_at")));
 	assert_null(json_object_get(p, "updated_at"));
 	assert_null(json_object_get(p, "reject_reason"));
 	assert_null(json_object_get(p, "body"));
@@ -142,6 +149,9 @@ post_list_fields(void **state)
 	assert_int_equal(num(p, "reading_minutes"), 1);
 	assert_true(json_is_null(json_object_get(p, "published_at")));
 	assert_string_equal(str(p, "reject_reason"), "Off topic.");
+	assert_true(json_is_array(json_object_get(p, "tags")));
+	assert_int_equal(json_array_size(json_object_get(p, "tags")), 0);
+	assert_string_equal(str(p, "publish_at"), "2027-01-02T03:04:05Z");
 
 	json_decref(list);
 	core_db_cleanup(&db);
@@ -198,9 +208,13 @@ comment_rows(void **state)
 	v[BLOG_CCOL_AUTHOR] = "bob";
 	v[BLOG_CCOL_AUTHOR_ID] = "9";
 	v[BLOG_CCOL_HIDDEN] = "f";
+	v[BLOG_CCOL_PARENT] = NULL;
+	v[BLOG_CCOL_EDITED] = "";
 	result_row(&db, 0, v, COMMENT_COLS);
 	v[BLOG_CCOL_ID] = "12";
 	v[BLOG_CCOL_HIDDEN] = "t";
+	v[BLOG_CCOL_PARENT] = "11";
+	v[BLOG_CCOL_EDITED] = "2026-01-02T04:00:00Z";
 	result_row(&db, 1, v, COMMENT_COLS);
 
 	list = blog_comments_json(&db, 7);
@@ -213,11 +227,15 @@ comment_rows(void **state)
 	assert_string_equal(str(c, "body"), "First!\nSecond line & more");
 	assert_string_equal(str(c, "created_at"), "2026-01-02T03:04:05Z");
 	assert_true(json_is_false(json_object_get(c, "hidden")));
-	assert_int_equal(json_object_size(c), 6);
+	assert_true(json_is_null(json_object_get(c, "parent_id")));
+	assert_true(json_is_null(json_object_get(c, "edited_at")));
+	assert_int_equal(json_object_size(c), 8);
 
 	c = json_array_get(list, 1);
 	assert_int_equal(num(c, "id"), 12);
 	assert_true(json_is_true(json_object_get(c, "hidden")));
+	assert_int_equal(num(c, "parent_id"), 11);
+	assert_string_equal(str(c, "edited_at"), "2026-01-02T04:00:00Z");
 
 	json_decref(list);
 	core_db_cleanup(&db);

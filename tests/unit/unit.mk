@@ -22,7 +22,7 @@ UNIT_TESTS = build/unit/test_escape build/unit/test_token \
 	build/unit/test_rules build/unit/test_markdown build/unit/test_image \
 	build/unit/test_form build/unit/test_mail build/unit/test_blog_json \
 	build/unit/test_detect build/unit/test_search_query \
-	build/unit/test_unsubscribe
+	build/unit/test_unsubscribe build/unit/test_blog_tags
 
 .PHONY: unit
 unit: $(UNIT_TESTS)
@@ -63,9 +63,11 @@ build/unit/test_detect: tests/unit/test_detect.c workers/detect_decode.c \
     workers/detect.h
 # The real accessors of apps/core/db.c over results built with libpq.
 build/unit/test_blog_json: tests/unit/test_blog_json.c apps/blog/blog_json.c \
-    apps/blog/markdown.c apps/core/db.c tests/unit/db_stub.c \
+    apps/blog/markdown.c apps/blog/tags.c apps/core/db.c tests/unit/db_stub.c \
     tests/unit/kore_stub.c apps/blog/blog.h apps/core/core.h
 build/unit/test_blog_json: UNIT_LIBS += -lpq
+build/unit/test_blog_tags: tests/unit/test_blog_tags.c apps/blog/tags.c \
+    apps/blog/tags.h
 build/unit/test_search_query: tests/unit/test_search_query.c \
     apps/search/search_query.c apps/search/search_query.h lib/escape.c \
     lib/escape.h
