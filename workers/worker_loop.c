@@ -32,6 +32,7 @@ static int	job_noop(struct worker *, struct worker_job *, char *,
 static const struct job_type job_types[] = {
 	{ "email",	job_email,	8 },
 	{ "thumbnail",	job_thumbnail,	3 },
+	{ "avatar",	job_avatar,	3 },
 	{ "moderate",	job_moderate,	5 },
 	{ "publish",	job_publish,	5 },
 	{ "media_purge", job_media_purge, 5 },

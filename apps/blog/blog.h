@@ -41,6 +41,8 @@ enum blog_col {
 	BLOG_COL_MORE,
 	BLOG_COL_PUBLISHED,	/* "" when never published */
 	BLOG_COL_EDIT_STATE,	/* an edit not public yet: its status, or "" */
+	BLOG_COL_AUTHOR_NAME,	/* the author's display name */
+	BLOG_COL_AUTHOR_AVATAR,	/* the author's avatar sha256, or "" */
 	/*
 	 * A single post's load (blog_post_load) adds its pending edit, for
 	 * its author and admins only (NULL for everyone else and when there
@@ -77,7 +79,8 @@ enum blog_col {
 	"(extract(epoch FROM p.listed_at) * 1000000)::bigint || '.' || p.id, " \
 	"char_length(p.body) > " BLOG_EXCERPT_SOURCE ", "		\
 	"coalesce(" CORE_SQL_TS("p.published_at") ", ''), "		\
-	"coalesce(p.edit_status, '')"
+	"coalesce(p.edit_status, ''), u.display_name, "		\
+	"coalesce(u.avatar_sha, '')"
 #define BLOG_SQL_POST_COLS						\
 	BLOG_SQL_COLS("p.body", CORE_SQL_TS("p.updated_at"))
 #define BLOG_SQL_LIST_COLS	BLOG_SQL_COLS("''", "''")
@@ -133,11 +136,14 @@ enum blog_ccol {
 	BLOG_CCOL_CREATED,
 	BLOG_CCOL_AUTHOR,
 	BLOG_CCOL_AUTHOR_ID,
-	BLOG_CCOL_HIDDEN
+	BLOG_CCOL_HIDDEN,
+	BLOG_CCOL_AUTHOR_NAME,
+	BLOG_CCOL_AUTHOR_AVATAR
 };
 #define BLOG_SQL_COMMENT_COLS						\
 	"c.id, c.body, " CORE_SQL_TS("c.created_at") ", u.username, "	\
-	"c.author_id, c.hidden"
+	"c.author_id, c.hidden, u.display_name, "			\
+	"coalesce(u.avatar_sha, '')"
 
 /* What a writer sends: NULL fields are left as they are (updates). */
 struct blog_post_in {

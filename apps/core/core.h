@@ -49,6 +49,7 @@
 
 #define CORE_USERNAME_MIN	3
 #define CORE_USERNAME_MAX	32
+#define CORE_DISPLAY_NAME_BYTES	(50 * 4 + 1)	/* 50 characters of UTF-8 */
 #define CORE_EMAIL_MAX		254
 #define CORE_PASSWORD_MIN	8
 #define CORE_PASSWORD_MAX	128
@@ -113,7 +114,7 @@ enum core_user_col {
 	"(SELECT coalesce(json_agg(uid), '[]') FROM " cte ")"
 
 /* The newest migration this build needs (sql/); /readyz checks it. */
-#define CORE_SCHEMA_VERSION	"016_revisions"
+#define CORE_SCHEMA_VERSION	"017_avatars_2fa"
 
 /*
  * A section an app adds to the home page (site.c), registered from the
@@ -174,6 +175,8 @@ struct core_user {
 	char		email[CORE_EMAIL_MAX + 1];
 	char		created_at[24];		/* CORE_SQL_TS */
 	int64_t		unread;			/* notifications (the bell) */
+	char		display_name[CORE_DISPLAY_NAME_BYTES];
+	char		avatar[65];		/* sha256 hex, "" for none */
 };
 
 /* One asynchronous statement whose result the request owns. */
@@ -438,7 +441,23 @@ void		core_home_register(const struct core_home_part *);
 const char	*core_static_url(const char *);
 
 /* avatar.c */
-void		core_html_avatar(struct kore_buf *, const char *);
+#define CORE_AVATAR_INITIALS	9	/* two UTF-8 characters and a NUL */
+
+unsigned int	core_avatar_colour(const char *);
+void		core_avatar_initials(const char *, const char *, char *);
+void		core_html_avatar(struct kore_buf *, const char *, const char *,
+		    const char *);
+void		core_html_avatar_sized(struct kore_buf *, const char *,
+		    const char *, const char *, int);
+void		core_avatar_url(const char *, int, char *, size_t);
+
+/*
+ * The columns %A draws an avatar from, for users row `u`: username,
+ * display name, the uploaded avatar's sha256 ('' for none).
+ */
+#define CORE_SQL_AVATAR(u)						\
+	u ".username, " u ".display_name, coalesce(" u ".avatar_sha, '')"
+
 
 /* timefmt.c */
 void		core_html_time(struct kore_buf *, const char *);
@@ -582,8 +601,13 @@ int		core_token_rules(const char *, int, const char **,
 		    const char **);
 
 /* media.c */
+#define CORE_MEDIA_PHOTO	0	/* thumb/ and display/ copies */
+#define CORE_MEDIA_AVATAR	1	/* avatar64/ and avatar256/ squares */
+
 int		core_media_upload(struct http_request *, struct core_ctx *,
 		    struct core_db *, const char *);
+int		core_media_upload_as(struct http_request *, struct core_ctx *,
+		    struct core_db *, const char *, int);
 int		core_media_json(struct http_request *, struct core_db *,
 		    int64_t, json_t **);
 int		core_media_serve(struct http_request *);

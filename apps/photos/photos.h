@@ -46,7 +46,9 @@ enum photos_col {
 	PH_COL_CAT_SCORE,	/* NULL until the detector looked */
 	PH_COL_CAT_BOXES,
 	PH_COL_DETECTIONS,	/* JSON array, best first */
-	PH_COL_DETECTED_AT	/* '' until the detector looked */
+	PH_COL_DETECTED_AT,	/* '' until the detector looked */
+	PH_COL_OWNER_NAME,	/* the owner's display name */
+	PH_COL_OWNER_AVATAR	/* the owner's avatar sha256, or '' */
 };
 
 /* `p` photos, `m` its media, `u` its owner; $V the viewer's id (or 0). */
@@ -70,7 +72,8 @@ enum photos_col {
 	" 'w', d.w, 'h', d.h) ORDER BY d.score DESC)"			\
 	" FROM photo_detections d WHERE d.photo_id = p.id), '[]'), "	\
 	"coalesce(to_char(p.cat_checked_at AT TIME ZONE 'UTC',"		\
-	" 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), '')"
+	" 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), ''), u.display_name, "	\
+	"coalesce(u.avatar_sha, '')"
 
 #define PHOTOS_SQL_FROM							\
 	" FROM photos p JOIN media_files m ON m.id = p.media_id"	\
@@ -91,13 +94,15 @@ enum photos_comment_col {
 	PH_CM_CREATED,
 	PH_CM_AUTHOR,
 	PH_CM_AUTHOR_ID,
-	PH_CM_HIDDEN
+	PH_CM_HIDDEN,
+	PH_CM_AUTHOR_NAME,
+	PH_CM_AUTHOR_AVATAR
 };
 
 /* `c` photo_comments, `u` its author. */
 #define PHOTOS_SQL_COMMENT_COLS						\
 	"c.id, c.body, " CORE_SQL_TS("c.created_at") ", u.username, "	\
-	"c.author_id, c.hidden"
+	"c.author_id, c.hidden, u.display_name, coalesce(u.avatar_sha, '')"
 
 /* What photos_comment_add() leaves in its db, in this order. */
 enum photos_comment_new_col {

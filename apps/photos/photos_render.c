@@ -92,6 +92,8 @@ photos_render_grid(struct kore_buf *buf, struct core_db *db, int max)
 		    "/u/%U\">%s</a> <span>♥ %lld · %lld comment%s"
 		    "</span></p>",
 		    core_db_value(db, i, PH_COL_OWNER),
+		    core_db_value(db, i, PH_COL_OWNER_NAME),
+		    core_db_value(db, i, PH_COL_OWNER_AVATAR),
 		    core_db_value(db, i, PH_COL_OWNER),
 		    core_db_value(db, i, PH_COL_OWNER),
 		    (long long)core_db_int(db, i, PH_COL_LIKES),
@@ -165,6 +167,8 @@ photo_byline(struct kore_buf *buf, struct core_db *db)
 	core_html_appendf(buf, "<p class=\"meta\">by %A<a href=\"/u/%U\">%s"
 	    "</a> · %T</p>\n",
 	    core_db_value(db, 0, PH_COL_OWNER),
+	    core_db_value(db, 0, PH_COL_OWNER_NAME),
+	    core_db_value(db, 0, PH_COL_OWNER_AVATAR),
 	    core_db_value(db, 0, PH_COL_OWNER),
 	    core_db_value(db, 0, PH_COL_OWNER),
 	    core_db_value(db, 0, PH_COL_CREATED));
@@ -285,6 +289,8 @@ comment_html(struct http_request *req, struct kore_buf *buf,
 	    hidden ? " hidden-comment" : "",
 	    (long long)core_db_int(cm, i, PH_CM_ID),
 	    core_db_value(cm, i, PH_CM_AUTHOR),
+	    core_db_value(cm, i, PH_CM_AUTHOR_NAME),
+	    core_db_value(cm, i, PH_CM_AUTHOR_AVATAR),
 	    core_db_value(cm, i, PH_CM_AUTHOR),
 	    core_db_value(cm, i, PH_CM_AUTHOR),
 	    core_db_value(cm, i, PH_CM_CREATED),
