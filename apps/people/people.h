@@ -88,6 +88,12 @@ int		people_avatar_remove(struct http_request *, struct core_ctx *);
 void		people_render_avatar_form(struct http_request *,
 		    struct kore_buf *);
 
+/* people_twofactor.c */
+int		people_2fa_load(struct http_request *, struct core_ctx *,
+		    struct core_db *);
+void		people_render_2fa_section(struct http_request *,
+		    struct kore_buf *, struct core_db *);
+
 /* people_sessions.c */
 enum people_session_col {
 	SESS_ID,

@@ -48,6 +48,12 @@ CORE_HANDLER_NEED(people_settings_page, CORE_NEED_USER)
 		    "once it is ready, in a few seconds.";
 	else if (saved != NULL && !strcmp(saved, "avatar-removed"))
 		notice = "Your avatar was removed.";
+	else if (saved != NULL && !strcmp(saved, "2fa-off"))
+		notice = "Two-factor sign-in is off: your password alone signs "
+		    "you in again.";
+	else if (saved != NULL && !strcmp(saved, "2fa-required"))
+		notice = "Admins need two-factor sign-in on to use the admin "
+		    "area. Set it up below.";
 
 	return (settings_render(req, ctx, 200, &f, NULL, notice, NULL));
 }
@@ -126,8 +132,9 @@ settings_render(struct http_request *req, struct core_ctx *ctx, int status,
 {
 	struct kore_buf		*buf;
 
-	/* Slot 3: the other slots are the forms' own. */
+	/* Slots 3 and 5: the other slots are the forms' own. */
 	CORE_TRY(people_sessions_load(req, ctx, &ctx->db[3]));
+	CORE_TRY(people_2fa_load(req, ctx, &ctx->db[5]));
 
 	buf = core_page_open(req, "Settings");
 	core_html_appendf(buf, "<div class=\"settings\">\n<hgroup><h1>Settings"
@@ -143,6 +150,7 @@ settings_render(struct http_request *req, struct core_ctx *ctx, int status,
 	    "Settings\"><ul><li><a href=\"#avatar\">Avatar</a></li>"
 	    "<li><a href=\"#profile\">Profile</a></li>"
 	    "<li><a href=\"#password\">Password</a></li>"
+	    "<li><a href=\"#two-factor\">Two-factor sign-in</a></li>"
 	    "<li><a href=\"#sessions\">Sessions</a></li>"
 	    "<li><a href=\"/settings/tokens\">API tokens</a></li></ul></nav>\n");
 
@@ -208,6 +216,7 @@ settings_render(struct http_request *req, struct core_ctx *ctx, int status,
 	    "they are revoked)</label>\n<button type=\"submit\">Change "
 	    "password</button>\n</form>\n</section>\n", CORE_PASSWORD_MIN);
 
+	people_render_2fa_section(req, buf, &ctx->db[5]);
 	people_render_sessions(req, buf, &ctx->db[3]);
 
 	core_html_appendf(buf, "</div>\n");
