@@ -242,7 +242,10 @@ second_render(struct http_request *req, int status, const char *challenge,
     const char *next, const char *error)
 {
 	struct kore_buf		*buf;
+	struct core_ctx		*ctx = http_state_get(req);
 
+	if (ctx != NULL)
+		ctx->no_store = 1;
 	buf = core_page_open(req, "Two-factor sign-in");
 	core_html_appendf(buf, "<article class=\"auth\">\n"
 	    "<h1>Two-factor sign-in</h1>\n");

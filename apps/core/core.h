@@ -275,7 +275,9 @@ struct core_ctx {
 	char			 new_token[CORE_TOKEN_HEX];
 	u_int8_t		 new_hash[CORE_HASH_BYTES];
 
-	/* A second factor's check (totp.c). */
+	int			 no_store;	/* the page holds a secret */
+
+	/* A second factor's check (twofactor.c). */
 	struct core_totp {
 		int		 state;
 		u_int64_t	 step;		/* the step a code matched */

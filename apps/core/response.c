@@ -37,12 +37,17 @@ core_page_close(struct http_request *req, int status, struct kore_buf *buf)
 int
 core_page_send(struct http_request *req, int status, struct kore_buf *buf)
 {
+	struct core_ctx		*ctx;
+
 	http_response_header(req, "content-type", "text/html; charset=utf-8");
 	http_response_header(req, "content-security-policy",
 	    "default-src 'self'; img-src 'self' data:; object-src 'none'; "
 	    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'");
 	http_response_header(req, "referrer-policy", "same-origin");
-	http_response_header(req, "cache-control", "no-cache");
+	ctx = http_state_get(req);
+	/* A page with a secret on it (a key, codes, a challenge): kept nowhere. */
+	http_response_header(req, "cache-control",
+	    ctx != NULL && ctx->no_store ? "no-store" : "no-cache");
 	http_response(req, status, buf->data, buf->offset);
 
 	return (CORE_DONE);

@@ -176,6 +176,7 @@ CORE_HANDLER_NEED(people_2fa_enable, CORE_NEED_CHANGE)
 	}
 	core_revoke_changed(ctx->user.id);
 
+	ctx->no_store = 1;
 	buf = core_page_open(req, "Two-factor sign-in");
 	core_html_appendf(buf, "<div class=\"settings\">\n<h1>Two-factor "
 	    "sign-in is on</h1>\n<p class=\"notice\" role=\"status\">From "
@@ -329,6 +330,7 @@ page_render(struct http_request *req, struct core_ctx *ctx, int status,
 	}
 	agora_base32(key, sizeof(key), b32, sizeof(b32));
 	sodium_memzero(key, sizeof(key));
+	ctx->no_store = 1;
 	/* The username is [a-z0-9_]: nothing to encode in the address. */
 	(void)snprintf(uri, sizeof(uri), "otpauth://totp/Agora:%s?secret=%s"
 	    "&issuer=Agora&algorithm=SHA1&digits=6&period=30",

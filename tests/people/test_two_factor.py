@@ -44,6 +44,7 @@ def setup_page(actor):
     assert location(r) == "/settings/2fa"
     page = actor.html.get("/settings/2fa")
     assert page.status_code == 200, describe(page)
+    assert page.headers["Cache-Control"] == "no-store"
     secret = re.search(r'<code class="totp-secret" id="totp-secret">'
                        r'([A-Z2-7]{32})</code>', page.text).group(1)
     return page.text, secret
@@ -56,6 +57,7 @@ def enable(actor, offset=0):
                    {"code": code_at(secret, step_now() + offset)},
                    page="/settings/2fa")
     assert r.status_code == 200, describe(r)
+    assert r.headers["Cache-Control"] == "no-store"
     codes = re.findall(r"<li><code>([a-z2-7]{5}-[a-z2-7]{5})</code></li>",
                        r.text)
     assert len(codes) == 10 and len(set(codes)) == 10, r.text
@@ -87,6 +89,7 @@ def page_login(html_client, actor):
                                       "password": actor.password})
     assert r.status_code == 200, describe(r)
     assert "<h1>Two-factor sign-in</h1>" in r.text
+    assert r.headers["Cache-Control"] == "no-store"
     assert not c.session
     challenge = re.search(r'name="challenge" value="([0-9a-f]{64})"',
                           r.text).group(1)
