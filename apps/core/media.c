@@ -27,8 +27,8 @@
 #define MEDIA_CHUNK		(64 * 1024)
 
 /*
- * The upload's row and its copies' job ($9: thumbnail or avatar; on the
- * default queue: the
+ * The upload's row and its thumbnail job ($9 'thumbnail', or NULL for
+ * none; on the default queue: the
  * uploader waits for it, a bulk run must not hold it up), while the
  * user's images in use ($1's rows not withdrawn) stay within the quota
  * ($8 bytes), counted in the same statement.  Over it nothing is
@@ -50,6 +50,7 @@ static const char sql_media_insert[] =
 	"  INSERT INTO job_outbox (type, queue, args, request_id)"
 	"  SELECT $9::text, 'default',"
 	"         jsonb_build_object('media_id', m.id), $7 FROM m"
+	"   WHERE $9::text IS NOT NULL"
 	"  UNION ALL"
 	"  SELECT 'media_purge', 'default',"
 	"         jsonb_build_object('sha256', $2::text), $7 FROM q"
@@ -86,7 +87,8 @@ core_media_upload(struct http_request *req, struct core_ctx *ctx,
 
 /*
  * The same for an image of kind `kind`: CORE_MEDIA_PHOTO (the thumbnail
- * job's copies) or CORE_MEDIA_AVATAR (the avatar job's squares).
+ * job's copies) or CORE_MEDIA_AVATAR (no job here: the caller queues the
+ * avatar job's squares with what it does with the image).
  */
 int
 core_media_upload_as(struct http_request *req, struct core_ctx *ctx,
@@ -122,7 +124,11 @@ core_media_upload_as(struct http_request *req, struct core_ctx *ctx,
 	(void)snprintf(quota, sizeof(quota), "%llu",
 	    (unsigned long long)core_cfg.upload_quota_bytes);
 	params[7] = quota;
-	params[8] = kind == CORE_MEDIA_AVATAR ? "avatar" : "thumbnail";
+	/*
+	 * An avatar's job is queued by the statement that makes it the
+	 * user's avatar (people_avatar.c), so it never runs before that.
+	 */
+	params[8] = kind == CORE_MEDIA_AVATAR ? NULL : "thumbnail";
 	CORE_TRY(core_db_run(req, db, sql_media_insert, 9, params));
 
 	core_jobs_push(db, 0, INSERT_JOBS);

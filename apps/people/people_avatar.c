@@ -15,8 +15,10 @@
 
 /*
  * $1 user, $2 the new avatar's media (NULL: none), $3 request id.  The
- * old avatar's row goes (its purge job comes back in the last column);
- * avatar_sha waits for the avatar job.  The columns of people_me_col.
+ * old avatar's row goes (with its purge job); the new one's avatar job
+ * is queued here, in the same transaction, so it always finds the
+ * media as the user's avatar; avatar_sha waits for it.  The columns of
+ * people_me_col, then the jobs.
  */
 static const char sql_avatar_set[] =
 	"WITH o AS ("
@@ -35,6 +37,10 @@ static const char sql_avatar_set[] =
 	"  INSERT INTO job_outbox (type, queue, args, request_id)"
 	"  SELECT 'media_purge', 'default',"
 	"         jsonb_build_object('sha256', sha256), $3 FROM d"
+	"  UNION ALL"
+	"  SELECT 'avatar', 'default',"
+	"         jsonb_build_object('media_id', $2::bigint), $3 FROM u"
+	"   WHERE $2::bigint IS NOT NULL"
 	   CORE_JOB_RETURNING
 	")"
 	"SELECT u.*, " CORE_JOBS_JSON("j") " FROM u";
