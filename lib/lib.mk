@@ -8,6 +8,8 @@
 
 LIB_SRCS = lib/envfile.c lib/escape.c lib/image_probe.c lib/job_payload.c \
 	lib/logline.c lib/settings.c lib/unsubscribe.c
+# Only the site's (the worker has no use for them): one-time passwords.
+LIB_SITE_SRCS = lib/totp.c
 LIB_CPPFLAGS = -Ilib
 
 # As conf/build.conf's flavors.
@@ -18,7 +20,8 @@ LIB_CFLAGS_asan = -g -O1 -fno-omit-frame-pointer -DAGORA_SANITIZE \
 LIB_CFLAGS_prod = -O2 -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 
 LIB_DIR = build/lib/$(LIB_FLAVOR)
-LIB_OBJS = $(LIB_SRCS:lib/%.c=$(LIB_DIR)/%.o)
+LIB_OBJS = $(LIB_SRCS:lib/%.c=$(LIB_DIR)/%.o) \
+	$(LIB_SITE_SRCS:lib/%.c=$(LIB_DIR)/%.o)
 LIB_ARCHIVE = $(LIB_DIR)/libagora.a
 
 $(LIB_DIR)/%.o: lib/%.c conf/warnings.mk lib/lib.mk

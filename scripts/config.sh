@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$AGORA_ROOT"
 
 mkdir -p "$AGORA_MAIL_DIR" "$AGORA_MEDIA_DIR"/orig "$AGORA_MEDIA_DIR"/thumb \
-    "$AGORA_MEDIA_DIR"/display var/tmp_body
+    "$AGORA_MEDIA_DIR"/display "$AGORA_MEDIA_DIR"/avatar64 \
+    "$AGORA_MEDIA_DIR"/avatar256 var/tmp_body
 
 if [ ! -s "$AGORA_CONFIG" ]; then
 	secret=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')

@@ -3,7 +3,8 @@
  * more, and its original once nothing refers to it.
  *
  * args: {"sha256": hex}.  Files are shared by content: the copies
- * (<media>/thumb and <media>/display) go when no media row of that
+ * (<media>/thumb and <media>/display, an avatar's <media>/avatar64 and
+ * <media>/avatar256) go when no media row of that
  * sha256 is still in use (not withdrawn), the original (<media>/orig)
  * when no row is left at all.  The decision is taken on the current
  * rows, so a purge that runs after the image was restored removes
@@ -54,7 +55,9 @@ job_media_purge(struct worker *w, struct worker_job *job, char *err,
 		return (JOB_OK);
 
 	if (remove_file("thumb", sha, "jpg", err, len) == -1 ||
-	    remove_file("display", sha, "jpg", err, len) == -1)
+	    remove_file("display", sha, "jpg", err, len) == -1 ||
+	    remove_file("avatar64", sha, "jpg", err, len) == -1 ||
+	    remove_file("avatar256", sha, "jpg", err, len) == -1)
 		return (JOB_RETRY);
 	if (rows == 0 &&
 	    (remove_file("orig", sha, "jpg", err, len) == -1 ||

@@ -14,6 +14,11 @@
  * with the reason stored on the media row for the owner to see.  The
  * row is marked ready only if its photo was not withdrawn or deleted
  * meanwhile; if it was, the new copies are removed again.
+ *
+ * avatar: the same for an uploaded avatar, whose copies are two squares
+ * cropped to the interesting part, <media>/avatar256/<sha256>.jpg and
+ * <media>/avatar64/<sha256>.jpg; once they exist the user's avatar_sha
+ * names them, if that media is still the user's avatar.
  */
 
 #include <sys/stat.h>
@@ -31,6 +36,8 @@
 
 #define THUMB_SIZE	320
 #define DISPLAY_SIZE	1280
+#define AVATAR_LARGE	256
+#define AVATAR_SMALL	64
 #define JPEG_QUALITY	82
 
 static const char sql_media_get[] =
@@ -50,10 +57,17 @@ static const char sql_media_ready[] =
 	"       (SELECT count(*) FROM media_files"
 	"         WHERE sha256 = $4 AND id <> $1 AND NOT withdrawn)";
 
+/* The avatar's copies exist: the pages draw them (if still wanted). */
+static const char sql_avatar_ready[] =
+	"UPDATE users SET avatar_sha = $2"
+	" WHERE avatar_media_id = $1 RETURNING id";
+
 static const char sql_media_failed[] =
 	"UPDATE media_files SET status = 'failed', reason = $2,"
 	"       processed_at = now() WHERE id = $1";
 
+static int	media_job(struct worker *, struct worker_job *, int, char *,
+		    size_t);
 static int	media_fail(struct worker *, const char *, const char *, char *,
 		    size_t);
 static int	check_header(const char *, int *, int *, char *, size_t);
@@ -75,6 +89,20 @@ thumbnail_init(const char *argv0)
 
 int
 job_thumbnail(struct worker *w, struct worker_job *job, char *err,
+    size_t len)
+{
+	return (media_job(w, job, 0, err, len));
+}
+
+int
+job_avatar(struct worker *w, struct worker_job *job, char *err, size_t len)
+{
+	return (media_job(w, job, 1, err, len));
+}
+
+/* The copies of the media of `job`: a photo's, or (`avatar`) an avatar's. */
+static int
+media_job(struct worker *w, struct worker_job *job, int avatar, char *err,
     size_t len)
 {
 	PGresult	*res;
@@ -120,17 +148,21 @@ job_thumbnail(struct worker *w, struct worker_job *job, char *err,
 		    err, len));
 	}
 
-	(void)snprintf(thumb, sizeof(thumb), "%s/thumb", wcfg.media_dir);
+	/* thumb: the small copy; display: the large one. */
+	(void)snprintf(thumb, sizeof(thumb), "%s/%s", wcfg.media_dir,
+	    avatar ? "avatar64" : "thumb");
 	(void)mkdir(thumb, 0755);
-	(void)snprintf(display, sizeof(display), "%s/display", wcfg.media_dir);
+	(void)snprintf(display, sizeof(display), "%s/%s", wcfg.media_dir,
+	    avatar ? "avatar256" : "display");
 	(void)mkdir(display, 0755);
-	(void)snprintf(thumb, sizeof(thumb), "%s/thumb/%s.jpg", wcfg.media_dir,
-	    sha);
-	(void)snprintf(display, sizeof(display), "%s/display/%s.jpg",
-	    wcfg.media_dir, sha);
+	(void)snprintf(thumb, sizeof(thumb), "%s/%s/%s.jpg", wcfg.media_dir,
+	    avatar ? "avatar64" : "thumb", sha);
+	(void)snprintf(display, sizeof(display), "%s/%s/%s.jpg",
+	    wcfg.media_dir, avatar ? "avatar256" : "display", sha);
 
-	if (thumbnail_make(src, thumb, display, &width, &height, err,
-	    len) == -1)
+	if ((avatar ? avatar_make(src, display, thumb, &width, &height, err,
+	    len) : thumbnail_make(src, thumb, display, &width, &height, err,
+	    len)) == -1)
 		return (media_fail(w, id, err, err, len));
 
 	(void)snprintf(wbuf, sizeof(wbuf), "%d", width);
@@ -145,6 +177,16 @@ job_thumbnail(struct worker *w, struct worker_job *job, char *err,
 	marked = strcmp(PQgetvalue(res, 0, 0), "0") != 0;
 	shared = strcmp(PQgetvalue(res, 0, 1), "0") != 0;
 	PQclear(res);
+
+	if (avatar && marked) {
+		params[1] = sha;
+		if ((res = worker_db_exec(w, sql_avatar_ready, 2,
+		    params)) == NULL) {
+			(void)snprintf(err, len, "database unavailable");
+			return (JOB_RETRY);
+		}
+		PQclear(res);
+	}
 
 	/*
 	 * Deleted or withdrawn while the copies were made: the purge that
@@ -203,6 +245,56 @@ thumbnail_make(const char *src, const char *thumb, const char *display,
 	g_object_unref(mem);
 
 	if (save_jpeg(sq, thumb, err, len) == -1) {
+		g_object_unref(sq);
+		return (-1);
+	}
+	g_object_unref(sq);
+
+	return (0);
+}
+
+/*
+ * An avatar's two squares of `src`, cropped to the interesting part:
+ * `large` (AVATAR_LARGE) decoded with shrink-on-load, `small` cut from
+ * it.  Upright, no metadata.  Returns 0, or -1 with the reason in err.
+ */
+int
+avatar_make(const char *src, const char *large, const char *small,
+    int *width, int *height, char *err, size_t len)
+{
+	VipsImage	*big, *mem, *sq;
+
+	if (check_header(src, width, height, err, len) == -1)
+		return (-1);
+
+	if (vips_thumbnail(src, &big, AVATAR_LARGE, "height", AVATAR_LARGE,
+	    "crop", VIPS_INTERESTING_ATTENTION, "fail_on", VIPS_FAIL_ON_ERROR,
+	    NULL) != 0) {
+		vips_reason("The image is damaged or incomplete", err, len);
+		return (-1);
+	}
+
+	mem = vips_image_copy_memory(big);
+	g_object_unref(big);
+	if (mem == NULL) {
+		vips_reason("The image is damaged or incomplete", err, len);
+		return (-1);
+	}
+
+	if (save_jpeg(mem, large, err, len) == -1) {
+		g_object_unref(mem);
+		return (-1);
+	}
+
+	if (vips_thumbnail_image(mem, &sq, AVATAR_SMALL, "height",
+	    AVATAR_SMALL, "crop", VIPS_INTERESTING_CENTRE, NULL) != 0) {
+		g_object_unref(mem);
+		vips_reason("The image cannot be cropped", err, len);
+		return (-1);
+	}
+	g_object_unref(mem);
+
+	if (save_jpeg(sq, small, err, len) == -1) {
 		g_object_unref(sq);
 		return (-1);
 	}

@@ -200,6 +200,10 @@ int		notify_digest_run(struct worker *, int);
 /* job_thumbnail.c */
 int		job_thumbnail(struct worker *, struct worker_job *, char *,
 		    size_t);
+int		job_avatar(struct worker *, struct worker_job *, char *,
+		    size_t);
+int		avatar_make(const char *, const char *, const char *, int *,
+		    int *, char *, size_t);
 void		thumbnail_init(const char *);
 int		thumbnail_make(const char *, const char *, const char *,
 		    int *, int *, char *, size_t);

@@ -34,6 +34,7 @@ static const struct job_type job_types[] = {
 	{ "notify_email", job_notify_email, 8 },
 	{ "notify_digest", job_notify_digest, 5 },
 	{ "thumbnail",	job_thumbnail,	3 },
+	{ "avatar",	job_avatar,	3 },
 	{ "moderate",	job_moderate,	5 },
 	{ "publish",	job_publish,	5 },
 	{ "blog_publish", job_blog_publish, 8 },

@@ -1,7 +1,8 @@
 /*
- * The blog images sweep: a blog image is an upload that no photo owns;
- * once no post (in any state) names it and it is older than the grace
- * period (time to write the post it was uploaded for), its row is
+ * The blog images sweep: a blog image is an upload that no photo owns
+ * and that is nobody's avatar; once no post (in any state) names it and
+ * it is older than the grace period (time to write the post it was
+ * uploaded for), its row is
  * withdrawn, so it leaves its uploader's quota, and a media_purge job
  * removes its files unless another row still uses the same content.
  *
@@ -34,6 +35,8 @@ static const char sql_sweep[] =
 	"      WHERE NOT f.withdrawn"
 	"        AND f.created_at < now() - make_interval(secs => $1::int)"
 	"        AND NOT EXISTS (SELECT 1 FROM photos p WHERE p.media_id = f.id)"
+	"        AND NOT EXISTS (SELECT 1 FROM users u"
+	"                         WHERE u.avatar_media_id = f.id)"
 	"        AND f.sha256 NOT IN (SELECT sha256 FROM used)"
 	"      ORDER BY f.id LIMIT " SWEEP_BATCH
 	"        FOR UPDATE SKIP LOCKED)"

@@ -64,4 +64,8 @@ int	admin_decide(struct http_request *, struct core_ctx *,
 int	admin_outbox_forget(struct http_request *, struct core_db *,
 	    const char *);
 
+/* admin_settings.c */
+void		admin_render_settings(struct http_request *, struct kore_buf *,
+		    struct core_ctx *);
+
 #endif /* !__H_AGORA_ADMIN_H */

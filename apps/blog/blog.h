@@ -45,6 +45,8 @@ enum blog_col {
 	BLOG_COL_EDIT_STATE,	/* an edit not public yet: its status, or "" */
 	BLOG_COL_TAGS,		/* the published tags, space-separated */
 	BLOG_COL_PUBLISH_AT,	/* a scheduled time, or "" */
+	BLOG_COL_AUTHOR_NAME,	/* the author's display name */
+	BLOG_COL_AUTHOR_AVATAR,	/* the author's avatar sha256, or "" */
 	/*
 	 * A single post's load (blog_post_load) adds its pending edit, for
 	 * its author and admins only (NULL for everyone else and when there
@@ -83,7 +85,8 @@ enum blog_col {
 	"char_length(p.body) > " BLOG_EXCERPT_SOURCE ", "		\
 	"coalesce(" CORE_SQL_TS("p.published_at") ", ''), "		\
 	"coalesce(p.edit_status, ''), array_to_string(p.tags, ' '), "	\
-	"coalesce(" CORE_SQL_TS("p.publish_at") ", '')"
+	"coalesce(" CORE_SQL_TS("p.publish_at") ", ''), u.display_name, "	\
+	"coalesce(u.avatar_sha, '')"
 #define BLOG_SQL_POST_COLS						\
 	BLOG_SQL_COLS("p.body", CORE_SQL_TS("p.updated_at"))
 #define BLOG_SQL_LIST_COLS	BLOG_SQL_COLS("''", "''")
@@ -142,12 +145,15 @@ enum blog_ccol {
 	BLOG_CCOL_AUTHOR_ID,
 	BLOG_CCOL_HIDDEN,
 	BLOG_CCOL_PARENT,	/* the top-level comment of a reply, or NULL */
-	BLOG_CCOL_EDITED	/* when its author last changed it, or "" */
+	BLOG_CCOL_EDITED,	/* when its author last changed it, or "" */
+	BLOG_CCOL_AUTHOR_NAME,
+	BLOG_CCOL_AUTHOR_AVATAR
 };
 #define BLOG_SQL_COMMENT_COLS						\
 	"c.id, c.body, " CORE_SQL_TS("c.created_at") ", u.username, "	\
 	"c.author_id, c.hidden, c.parent_id, "				\
-	"coalesce(" CORE_SQL_TS("c.edited_at") ", '')"
+	"coalesce(" CORE_SQL_TS("c.edited_at") ", ''), u.display_name, "	\
+	"coalesce(u.avatar_sha, '')"
 
 /* What a writer sends: NULL fields are left as they are (updates). */
 struct blog_post_in {

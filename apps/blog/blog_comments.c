@@ -266,6 +266,8 @@ comment_render(struct http_request *req, struct kore_buf *buf,
 	    core_db_isnull(db, i, BLOG_CCOL_PARENT) ? "" : " reply",
 	    hidden ? " hidden-comment" : "", id,
 	    core_db_value(db, i, BLOG_CCOL_AUTHOR),
+	    core_db_value(db, i, BLOG_CCOL_AUTHOR_NAME),
+	    core_db_value(db, i, BLOG_CCOL_AUTHOR_AVATAR),
 	    core_db_value(db, i, BLOG_CCOL_AUTHOR),
 	    core_db_value(db, i, BLOG_CCOL_AUTHOR),
 	    core_db_value(db, i, BLOG_CCOL_CREATED));

@@ -67,6 +67,8 @@ blog_render_list(struct http_request *req, struct kore_buf *buf,
 		    "</span>%A<a href=\"/u/%U\">%s</a> <span>·</span> "
 		    "%T <span>· %d min read · %d comment%s</span></p>\n",
 		    core_db_value(db, i, BLOG_COL_AUTHOR),
+		    core_db_value(db, i, BLOG_COL_AUTHOR_NAME),
+		    core_db_value(db, i, BLOG_COL_AUTHOR_AVATAR),
 		    core_db_value(db, i, BLOG_COL_AUTHOR),
 		    core_db_value(db, i, BLOG_COL_AUTHOR), shown_at(db, i),
 		    blog_reading_minutes(core_db_int(db, i, BLOG_COL_WORDS)),
@@ -98,6 +100,8 @@ blog_render_post(struct http_request *req, struct kore_buf *buf,
 	core_html_appendf(buf, "</h1>\n<p class=\"meta\">by %A<a href=\""
 	    "/u/%U\">%s</a> · %T · %d min read</p>\n",
 	    core_db_value(db, 0, BLOG_COL_AUTHOR),
+	    core_db_value(db, 0, BLOG_COL_AUTHOR_NAME),
+	    core_db_value(db, 0, BLOG_COL_AUTHOR_AVATAR),
 	    core_db_value(db, 0, BLOG_COL_AUTHOR),
 	    core_db_value(db, 0, BLOG_COL_AUTHOR), shown_at(db, 0),
 	    blog_reading_minutes(core_db_int(db, 0, BLOG_COL_WORDS)));

@@ -27,6 +27,8 @@ enum {
 	CHAT_COL_EDITED,
 	CHAT_COL_DELETED,
 	CHAT_COL_VERSION,
+	CHAT_COL_AUTHOR_NAME,	/* the author's display name */
+	CHAT_COL_AUTHOR_AVATAR,	/* the author's avatar sha256, or '' */
 };
 
 /* `m` is chat_messages, `u` its author; deleted messages lose their text. */
@@ -34,7 +36,8 @@ enum {
 	"m.id, m.room_id, m.author_id, u.username,"			\
 	" CASE WHEN m.deleted THEN '' ELSE m.body END, "		\
 	CORE_SQL_TS("m.created_at") ", coalesce("			\
-	CORE_SQL_TS("m.edited_at") ", ''), m.deleted, m.version"
+	CORE_SQL_TS("m.edited_at") ", ''), m.deleted, m.version,"	\
+	" u.display_name, coalesce(u.avatar_sha, '')"
 
 /* Whether user $U may read room `r`: public, or one of its two people. */
 #define CHAT_SQL_CAN_READ(r, u)						\

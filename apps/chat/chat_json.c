@@ -12,6 +12,7 @@ chat_message_json(struct core_db *db, int row, int col)
 {
 	json_t		*o;
 	const char	*edited;
+	char		 url[128];
 
 	o = json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:b, s:I}",
 	    "id", (json_int_t)core_db_int(db, row, col + CHAT_COL_ID),
@@ -30,6 +31,12 @@ chat_message_json(struct core_db *db, int row, int col)
 	edited = core_db_value(db, row, col + CHAT_COL_EDITED);
 	json_object_set_new(o, "edited_at",
 	    *edited == '\0' ? json_null() : json_string(edited));
+	json_object_set_new(o, "author_display_name", json_string(
+	    core_db_value(db, row, col + CHAT_COL_AUTHOR_NAME)));
+	core_avatar_url(core_db_value(db, row, col + CHAT_COL_AUTHOR_AVATAR), 0,
+	    url, sizeof(url));
+	json_object_set_new(o, "author_avatar_url",
+	    *url == '\0' ? json_null() : json_string(url));
 
 	return (o);
 }

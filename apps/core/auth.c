@@ -28,11 +28,14 @@ static const char sql_user_insert[] =
 	"SELECT " CORE_SQL_USER_COLS ", " CORE_JOBS_JSON("j") " FROM u";
 
 static const char sql_user_by_name[] =
-	"SELECT " CORE_SQL_USER_COLS ", u.password_hash"
+	"SELECT " CORE_SQL_USER_COLS ", u.password_hash,"
+	"       EXISTS (SELECT 1 FROM user_totp t WHERE t.user_id = u.id"
+	"               AND t.enabled_at IS NOT NULL)"
 	"  FROM users u WHERE u.username = $1";
 
 /* After the user's columns (enum core_user_col). */
 #define LOGIN_COL_HASH		(CORE_USER_COL_CREATED_AT + 1)
+#define LOGIN_COL_TOTP		(CORE_USER_COL_CREATED_AT + 2)
 
 static json_t	*register_check(struct core_signup *);
 
@@ -153,6 +156,16 @@ core_auth_login(struct http_request *req, struct core_ctx *ctx,
 
 	*status = 200;
 	return (CORE_OK);
+}
+
+/*
+ * After core_auth_login() answered 200: whether the account has
+ * two-factor sign-in on, so the password alone signs nobody in.
+ */
+int
+core_auth_needs_2fa(struct core_ctx *ctx)
+{
+	return (core_db_bool(&ctx->db[0], 0, LOGIN_COL_TOTP));
 }
 
 /* Field errors for a sign-up, or NULL when everything is acceptable. */

@@ -10,6 +10,8 @@ static int	register_render(struct http_request *, int,
 		    struct core_signup *, json_t *);
 static int	login_render(struct http_request *, int, const char *,
 		    const char *, const char *, const char *);
+static int	second_render(struct http_request *, int, const char *,
+		    const char *, const char *);
 static void	field_error(struct kore_buf *, json_t *, const char *);
 static const char *safe_next(const char *);
 
@@ -86,7 +88,59 @@ CORE_HANDLER(core_login_page)
 		    "Invalid username or password.", NULL));
 	}
 
+	if (core_auth_needs_2fa(ctx)) {
+		CORE_TRY(core_login_challenge(req, ctx, &ctx->db[1],
+		    core_db_int(&ctx->db[0], 0, CORE_USER_COL_ID)));
+		return (second_render(req, 200, ctx->totp.challenge, next,
+		    NULL));
+	}
+
 	CORE_TRY(core_session_start(req, ctx, &ctx->db[1],
+	    core_db_int(&ctx->db[0], 0, CORE_USER_COL_ID)));
+
+	core_redirect(req, next != NULL ? next : "/");
+	return (CORE_DONE);
+}
+
+/*
+ * POST /login/2fa: challenge, code, next.  The second step of a sign-in
+ * with two-factor sign-in on (twofactor.c).
+ */
+CORE_HANDLER_NEED(core_login_2fa_page, CORE_NEED_CSRF)
+{
+	const char	*challenge, *code, *next;
+	char		 retry[16];
+	int		 status;
+
+	challenge = core_form_get(req, "challenge");
+	code = core_form_get(req, "code");
+	next = safe_next(core_form_get(req, "next"));
+
+	CORE_TRY(core_login_second(req, ctx, challenge, code, &status));
+
+	switch (status) {
+	case 200:
+		break;
+	case 429:
+		(void)snprintf(retry, sizeof(retry), "%d", ctx->retry_after);
+		http_response_header(req, "retry-after", retry);
+		return (second_render(req, 429, challenge, next,
+		    "Too many failed attempts. Wait a few minutes and try "
+		    "again."));
+	case 403:
+		return (login_render(req, 403, NULL, next,
+		    "This account is suspended.", NULL));
+	case 410:
+		return (login_render(req, 401, NULL, next,
+		    "That sign-in took too long or had too many wrong codes. "
+		    "Log in again.", NULL));
+	default:
+		return (second_render(req, 401, challenge, next,
+		    "That code is not right, or was used already. Try the "
+		    "newest code from your app."));
+	}
+
+	CORE_TRY(core_session_start(req, ctx, &ctx->db[4],
 	    core_db_int(&ctx->db[0], 0, CORE_USER_COL_ID)));
 
 	core_redirect(req, next != NULL ? next : "/");
@@ -178,6 +232,42 @@ login_render(struct http_request *req, int status, const char *username,
 	    "<p><a href=\"/forgot\">Forgot your password?</a> · New here? "
 	    "<a href=\"/register\">Create an account</a>.</p>\n"
 	    "</article>\n", username);
+
+	return (core_page_close(req, status, buf));
+}
+
+/* The second step: a code from the authenticator app, or a recovery code. */
+static int
+second_render(struct http_request *req, int status, const char *challenge,
+    const char *next, const char *error)
+{
+	struct kore_buf		*buf;
+	struct core_ctx		*ctx = http_state_get(req);
+
+	if (ctx != NULL)
+		ctx->no_store = 1;
+	buf = core_page_open(req, "Two-factor sign-in");
+	core_html_appendf(buf, "<article class=\"auth\">\n"
+	    "<h1>Two-factor sign-in</h1>\n");
+	if (error != NULL)
+		core_html_appendf(buf, "<p class=\"form-error\" role=\"alert\">"
+		    "%s</p>\n", error);
+	core_html_appendf(buf, "<p>Enter the 6-digit code your authenticator "
+	    "app shows for Agora.</p>\n");
+	core_form_open(req, buf, "/login/2fa", NULL);
+	core_html_appendf(buf, "\n<input type=\"hidden\" name=\"challenge\" "
+	    "value=\"%s\">\n", challenge);
+	if (next != NULL)
+		core_html_appendf(buf, "<input type=\"hidden\" name=\"next\" "
+		    "value=\"%s\">\n", next);
+	core_html_appendf(buf, "<label>Code\n<input name=\"code\" "
+	    "inputmode=\"numeric\" autocomplete=\"one-time-code\" required "
+	    "maxlength=\"32\" autofocus%R></label>\n"
+	    "<small>No phone at hand? A recovery code (xxxxx-xxxxx) works "
+	    "once instead.</small>\n"
+	    "<button type=\"submit\">Sign in</button>\n</form>\n"
+	    "<p><a href=\"/login\">Start again</a></p>\n</article>\n",
+	    error != NULL ? " aria-invalid=\"true\"" : "");
 
 	return (core_page_close(req, status, buf));
 }

@@ -66,6 +66,9 @@ core_config_load(void)
 	core_cfg.cred_cache_ms = config_number("AGORA_CREDENTIAL_CACHE_MS",
 	    3000, 0, 10000);
 
+	core_cfg.require_2fa_admins = config_number("AGORA_REQUIRE_2FA_ADMINS",
+	    0, 0, 1);
+
 	core_cfg.page_cache_ms = config_number("AGORA_PAGE_CACHE_MS",
 	    1000, 0, 60000);
 

@@ -49,6 +49,7 @@
 
 #define CORE_USERNAME_MIN	3
 #define CORE_USERNAME_MAX	32
+#define CORE_DISPLAY_NAME_BYTES	(50 * 4 + 1)	/* 50 characters of UTF-8 */
 #define CORE_EMAIL_MAX		254
 #define CORE_PASSWORD_MIN	8
 #define CORE_PASSWORD_MAX	128
@@ -60,7 +61,7 @@
 #define CORE_CSRF_FIELD		"_csrf"
 #define CORE_CSRF_HEADER	"x-csrf-token"
 
-#define CORE_DB_SLOTS		4
+#define CORE_DB_SLOTS		6
 #define CORE_JSON_BODY_MAX	(64 * 1024)
 
 /* SQL: a timestamptz column as ISO 8601 UTC text. */
@@ -68,6 +69,13 @@
 	"to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
 /* SQL: the user columns core_json_user() reads, in its order. */
+/* SQL: users row `u`'s two-factor state: totp_on, require_2fa. */
+#define CORE_SQL_2FA_COLS(u)						\
+	"EXISTS (SELECT 1 FROM user_totp t WHERE t.user_id = " u ".id"	\
+	" AND t.enabled_at IS NOT NULL) AS totp_on, coalesce((SELECT"	\
+	" ss.value FROM site_settings ss WHERE ss.name ="		\
+	" 'require_2fa_admins'), false) AS require_2fa"
+
 #define CORE_SQL_USER_COLS						\
 	"u.id, u.username, u.email, u.role, u.banned, "			\
 	CORE_SQL_TS("u.created_at")
@@ -159,6 +167,7 @@ struct core_config {
 	unsigned long long pwhash_ops;
 	size_t		 pwhash_mem;
 	int		 cred_cache_ms;		/* credcache.c; 0: off */
+	int		 require_2fa_admins;	/* AGORA_REQUIRE_2FA_ADMINS */
 	int		 page_cache_ms;		/* cache.c; 0: off */
 };
 
@@ -174,6 +183,10 @@ struct core_user {
 	char		email[CORE_EMAIL_MAX + 1];
 	char		created_at[24];		/* CORE_SQL_TS */
 	int64_t		unread;			/* notifications (the bell) */
+	char		display_name[CORE_DISPLAY_NAME_BYTES];
+	char		avatar[65];		/* sha256 hex, "" for none */
+	int		totp;			/* two-factor sign-in on */
+	int		require_2fa;		/* the site requires it of admins */
 };
 
 /* One asynchronous statement whose result the request owns. */
@@ -271,6 +284,15 @@ struct core_ctx {
 
 	char			 new_token[CORE_TOKEN_HEX];
 	u_int8_t		 new_hash[CORE_HASH_BYTES];
+
+	int			 no_store;	/* the page holds a secret */
+
+	/* A second factor's check (twofactor.c). */
+	struct core_totp {
+		int		 state;
+		u_int64_t	 step;		/* the step a code matched */
+		char		 challenge[CORE_TOKEN_HEX];
+	}			 totp;
 
 	void			*app;
 	void			(*app_free)(void *);
@@ -450,7 +472,23 @@ void		core_home_register(const struct core_home_part *);
 const char	*core_static_url(const char *);
 
 /* avatar.c */
-void		core_html_avatar(struct kore_buf *, const char *);
+#define CORE_AVATAR_INITIALS	9	/* two UTF-8 characters and a NUL */
+
+unsigned int	core_avatar_colour(const char *);
+void		core_avatar_initials(const char *, const char *, char *);
+void		core_html_avatar(struct kore_buf *, const char *, const char *,
+		    const char *);
+void		core_html_avatar_sized(struct kore_buf *, const char *,
+		    const char *, const char *, int);
+void		core_avatar_url(const char *, int, char *, size_t);
+
+/*
+ * The columns %A draws an avatar from, for users row `u`: username,
+ * display name, the uploaded avatar's sha256 ('' for none).
+ */
+#define CORE_SQL_AVATAR(u)						\
+	u ".username, " u ".display_name, coalesce(" u ".avatar_sha, '')"
+
 
 /* timefmt.c */
 void		core_html_time(struct kore_buf *, const char *);
@@ -593,9 +631,35 @@ int		core_token_revoke(struct http_request *, struct core_ctx *,
 int		core_token_rules(const char *, int, const char **,
 		    const char **);
 
+/* totp.c: two-factor sign-in */
+#define CORE_TOTP_CHALLENGE_S	300	/* a challenge's life */
+#define CORE_TOTP_ATTEMPTS	5	/* wrong codes a challenge takes */
+#define CORE_RECOVERY_CODES	10
+#define CORE_RECOVERY_LEN	11	/* "xxxxx-xxxxx" */
+
+int		core_totp_match(const char *, int64_t, const char *,
+		    u_int64_t *);
+int		core_recovery_hash(const char *, char *);
+void		core_recovery_new(char *, char *);
+int		core_totp_check(struct http_request *, struct core_ctx *,
+		    struct core_db *, struct core_db *, int64_t, const char *,
+		    int *);
+int		core_login_challenge(struct http_request *, struct core_ctx *,
+		    struct core_db *, int64_t);
+int		core_login_second(struct http_request *, struct core_ctx *,
+		    const char *, const char *, int *);
+int		core_auth_needs_2fa(struct core_ctx *);
+int		core_problem_extra(struct http_request *, int, const char *,
+		    const char *, const char *, json_t *);
+
 /* media.c */
+#define CORE_MEDIA_PHOTO	0	/* thumb/ and display/ copies */
+#define CORE_MEDIA_AVATAR	1	/* avatar64/ and avatar256/ squares */
+
 int		core_media_upload(struct http_request *, struct core_ctx *,
 		    struct core_db *, const char *);
+int		core_media_upload_as(struct http_request *, struct core_ctx *,
+		    struct core_db *, const char *, int);
 int		core_media_json(struct http_request *, struct core_db *,
 		    int64_t, json_t **);
 int		core_media_serve(struct http_request *);

@@ -63,7 +63,8 @@ core_url_escape(struct kore_buf *buf, const char *s)
  *   %U  const char *, percent-encoded for a URL
  *   %R  const char *, raw: only for markup this program built itself
  *   %T  const char *, an ISO 8601 UTC time as the site's <time> (timefmt.c)
- *   %A  const char *, a username as its avatar (avatar.c)
+ *   %A  three const char *: username, display name and avatar sha256
+ *       (NULL or empty: none) as the user's avatar (avatar.c)
  *   %d  int, %u unsigned int, %lld long long, %%  a percent sign
  * Anything else is a programming error and is written out literally.
  */
@@ -71,7 +72,7 @@ void
 core_html_appendf(struct kore_buf *buf, const char *fmt, ...)
 {
 	va_list		 ap;
-	const char	*p, *run, *s;
+	const char	*p, *run, *s, *d;
 	char		 num[32];
 	int		 n;
 
@@ -90,7 +91,9 @@ core_html_appendf(struct kore_buf *buf, const char *fmt, ...)
 			core_url_escape(buf, va_arg(ap, const char *));
 			break;
 		case 'A':
-			core_html_avatar(buf, va_arg(ap, const char *));
+			s = va_arg(ap, const char *);
+			d = va_arg(ap, const char *);
+			core_html_avatar(buf, s, d, va_arg(ap, const char *));
 			break;
 		case 'T':
 			core_html_time(buf, va_arg(ap, const char *));

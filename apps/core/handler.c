@@ -14,6 +14,7 @@ enum need_verdict {
 	NEED_MET,
 	NEED_SIGN_IN,		/* anonymous, a user is needed */
 	NEED_ADMIN,		/* signed in, not an administrator */
+	NEED_ADMIN_2FA,		/* an admin without the required 2FA */
 	NEED_FORM_SIZE,		/* the form body is too large */
 	NEED_CSRF_TOKEN		/* no valid CSRF token */
 };
@@ -114,6 +115,9 @@ need_check(struct http_request *req, struct core_ctx *ctx, int need)
 		return (NEED_SIGN_IN);
 	if ((need & CORE_NEED_ADMIN) && ctx->user.role != CORE_ROLE_ADMIN)
 		return (NEED_ADMIN);
+	if ((need & CORE_NEED_ADMIN) && ctx->user.require_2fa &&
+	    !ctx->user.totp)
+		return (NEED_ADMIN_2FA);
 
 	if ((need & CORE_NEED_CSRF) && ctx->auth != CORE_AUTH_BEARER) {
 		/* Read here, so the fields are there for the handler. */
@@ -151,6 +155,14 @@ need_answer(struct http_request *req, enum need_verdict verdict)
 	case NEED_ADMIN:
 		return (core_error(req, 403,
 		    "This area is for administrators."));
+	case NEED_ADMIN_2FA:
+		if (core_is_api(req))
+			return (core_problem(req, 403,
+			    "Two-factor sign-in required", "Admins must have "
+			    "two-factor sign-in on to use the admin area: set "
+			    "it up on /settings.", NULL));
+		core_redirect(req, "/settings?saved=2fa-required#two-factor");
+		return (CORE_DONE);
 	case NEED_FORM_SIZE:
 		return (core_error(req, 413, "The form is too large."));
 	case NEED_CSRF_TOKEN:

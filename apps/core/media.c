@@ -6,6 +6,8 @@
  *   <media>/orig/<sha256>.<ext>	the upload, never served
  *   <media>/thumb/<sha256>.jpg		320x320, by the thumbnail job
  *   <media>/display/<sha256>.jpg	at most 1280 px, by the thumbnail job
+ *   <media>/avatar64/<sha256>.jpg	an avatar's squares, by the avatar job
+ *   <media>/avatar256/<sha256>.jpg
  */
 
 #include <sys/stat.h>
@@ -25,7 +27,8 @@
 #define MEDIA_CHUNK		(64 * 1024)
 
 /*
- * The upload's row and its thumbnail job (on the default queue: the
+ * The upload's row and its thumbnail job ($9 'thumbnail', or NULL for
+ * none; on the default queue: the
  * uploader waits for it, a bulk run must not hold it up), while the
  * user's images in use ($1's rows not withdrawn) stay within the quota
  * ($8 bytes), counted in the same statement.  Over it nothing is
@@ -45,8 +48,9 @@ static const char sql_media_insert[] =
 	"         $6::int FROM q WHERE q.ok RETURNING *"
 	"), j AS ("
 	"  INSERT INTO job_outbox (type, queue, args, request_id)"
-	"  SELECT 'thumbnail', 'default',"
+	"  SELECT $9::text, 'default',"
 	"         jsonb_build_object('media_id', m.id), $7 FROM m"
+	"   WHERE $9::text IS NOT NULL"
 	"  UNION ALL"
 	"  SELECT 'media_purge', 'default',"
 	"         jsonb_build_object('sha256', $2::text), $7 FROM q"
@@ -78,10 +82,22 @@ int
 core_media_upload(struct http_request *req, struct core_ctx *ctx,
     struct core_db *db, const char *field)
 {
+	return (core_media_upload_as(req, ctx, db, field, CORE_MEDIA_PHOTO));
+}
+
+/*
+ * The same for an image of kind `kind`: CORE_MEDIA_PHOTO (the thumbnail
+ * job's copies) or CORE_MEDIA_AVATAR (no job here: the caller queues the
+ * avatar job's squares with what it does with the image).
+ */
+int
+core_media_upload_as(struct http_request *req, struct core_ctx *ctx,
+    struct core_db *db, const char *field, int kind)
+{
 	struct core_upload	*up = &ctx->upload;
 	struct http_file	*f;
 	struct core_num		 uid, bytes, w, h;
-	const char		*params[8];
+	const char		*params[9];
 	char			 quota[24];
 
 	if (!up->stored) {
@@ -108,7 +124,12 @@ core_media_upload(struct http_request *req, struct core_ctx *ctx,
 	(void)snprintf(quota, sizeof(quota), "%llu",
 	    (unsigned long long)core_cfg.upload_quota_bytes);
 	params[7] = quota;
-	CORE_TRY(core_db_run(req, db, sql_media_insert, 8, params));
+	/*
+	 * An avatar's job is queued by the statement that makes it the
+	 * user's avatar (people_avatar.c), so it never runs before that.
+	 */
+	params[8] = kind == CORE_MEDIA_AVATAR ? NULL : "thumbnail";
+	CORE_TRY(core_db_run(req, db, sql_media_insert, 9, params));
 
 	core_jobs_push(db, 0, INSERT_JOBS);
 	if (core_db_isnull(db, 0, INSERT_ID))
@@ -159,14 +180,15 @@ core_media_json(struct http_request *req, struct core_db *db, int64_t id,
 
 /*
  * Parent, at start: the media directory, every missing directory above
- * it, and its three parts, so that an empty state directory (a new
+ * it, and its parts, so that an empty state directory (a new
  * machine, a fresh volume, a fresh clone) just works.  What cannot be
  * created is named with the setting it comes from.
  */
 void
 core_media_prepare(void)
 {
-	const char	*parts[] = { "", "/orig", "/thumb", "/display" };
+	const char	*parts[] = { "", "/orig", "/thumb", "/display",
+			    "/avatar64", "/avatar256" };
 	char		 path[PATH_MAX], *p;
 	size_t		 i;
 	int		 len;
@@ -196,7 +218,8 @@ core_media_prepare(void)
 }
 
 /*
- * GET /media/{thumb,display}/<sha256>.jpg: the worker's copies, named by
+ * GET /media/{thumb,display,avatar64,avatar256}/<sha256>.jpg: the
+ * worker's copies, named by
  * content, so they never change: cached for a year, revalidated by ETag.
  * The route's regex admits nothing else (no "..", no other directory).
  * A copy that is not there (yet, or any more) is a plain 404 that nobody

@@ -394,7 +394,7 @@ render_item(struct http_request *req, struct kore_buf *buf,
 	core_html_appendf(buf, "<li class=\"notification%R\" id=\"n%lld\">",
 	    unread ? " unread" : "", (long long)core_db_int(db, i, LIST_ID));
 	if (*actor != '\0')
-		core_html_avatar(buf, actor);
+		core_html_avatar(buf, actor, NULL, NULL);
 	core_html_appendf(buf, "<div class=\"notification-body\">"
 	    "<a href=\"%s\">", core_db_value(db, i, LIST_LINK));
 	if (unread)

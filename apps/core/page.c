@@ -85,6 +85,7 @@ core_page_begin(struct http_request *req, struct kore_buf *buf,
 		    "<li><form method=\"post\" action=\"/logout\" "
 		    "class=\"menu-form\" dir=\"ltr\">", ctx->user.username,
 		    ctx->user.username, ctx->user.username,
+		    ctx->user.display_name, ctx->user.avatar,
 		    ctx->user.username, ctx->user.username);
 		core_form_csrf(req, buf);
 		core_html_appendf(buf, "<button type=\"submit\" "

@@ -37,12 +37,17 @@ core_page_close(struct http_request *req, int status, struct kore_buf *buf)
 int
 core_page_send(struct http_request *req, int status, struct kore_buf *buf)
 {
+	struct core_ctx		*ctx;
+
 	http_response_header(req, "content-type", "text/html; charset=utf-8");
 	http_response_header(req, "content-security-policy",
 	    "default-src 'self'; img-src 'self' data:; object-src 'none'; "
 	    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'");
 	http_response_header(req, "referrer-policy", "same-origin");
-	http_response_header(req, "cache-control", "no-cache");
+	ctx = http_state_get(req);
+	/* A page with a secret on it (a key, codes, a challenge): kept nowhere. */
+	http_response_header(req, "cache-control",
+	    ctx != NULL && ctx->no_store ? "no-store" : "no-cache");
 	http_response(req, status, buf->data, buf->offset);
 
 	return (CORE_DONE);
@@ -123,16 +128,35 @@ int
 core_problem(struct http_request *req, int status, const char *title,
     const char *detail, json_t *errors)
 {
+	json_t		*extra;
+
+	extra = NULL;
+	if (errors != NULL)
+		extra = json_pack("{s:o}", "errors", errors);
+	return (core_problem_extra(req, status, "about:blank", title, detail,
+	    extra));
+}
+
+/*
+ * The same with a `type` of its own and the members of `extra` (stolen,
+ * may be NULL) beside the standard ones.  Returns CORE_DONE.
+ */
+int
+core_problem_extra(struct http_request *req, int status, const char *type,
+    const char *title, const char *detail, json_t *extra)
+{
 	json_t		*obj;
 	char		*text;
 
 	obj = json_pack("{s:s, s:s, s:i, s:s}",
-	    "type", "about:blank", "title", title, "status", status,
+	    "type", type, "title", title, "status", status,
 	    "detail", detail != NULL ? detail : title);
 	if (obj == NULL)
 		obj = json_object();
-	if (errors != NULL)
-		json_object_set_new(obj, "errors", errors);
+	if (extra != NULL) {
+		json_object_update(obj, extra);
+		json_decref(extra);
+	}
 
 	text = json_dumps(obj, JSON_COMPACT);
 	json_decref(obj);

@@ -22,6 +22,8 @@ static const char sql_session_lookup[] =
 	"WITH s AS ("
 	"  SELECT s.id, u.id AS uid, u.username, u.role, s.expires_at,"
 	"         u.email, " CORE_SQL_TS("u.created_at") " AS created,"
+	"         u.display_name, coalesce(u.avatar_sha, '') AS avatar,"
+	"         " CORE_SQL_2FA_COLS("u") ","
 	"         s.expires_at < now() + make_interval(secs => $2)"
 	"             - interval '1 hour' AS renew,"
 	"         s.last_seen_at < now() - interval '1 minute' AS seen"
@@ -39,12 +41,15 @@ static const char sql_session_lookup[] =
 	"SELECT uid, username, role,"
 	"       CASE WHEN renew THEN (SELECT count(*) FROM r) ELSE 0 END,"
 	"       (extract(epoch FROM expires_at) * 1000)::bigint, email, created,"
-	"       notify_unread(uid) FROM s";
+	"       notify_unread(uid), display_name, avatar, totp_on,"
+	"       require_2fa FROM s";
 
 static const char sql_token_lookup[] =
 	"WITH t AS ("
 	"  SELECT t.id, u.id AS uid, u.username, u.role, u.email,"
-	"         " CORE_SQL_TS("u.created_at") " AS created, t.expires_at"
+	"         " CORE_SQL_TS("u.created_at") " AS created, t.expires_at,"
+	"         u.display_name, coalesce(u.avatar_sha, '') AS avatar,"
+	"         " CORE_SQL_2FA_COLS("u")
 	"    FROM api_tokens t JOIN users u ON u.id = t.user_id"
 	"   WHERE t.token_hash = decode($1, 'hex') AND NOT u.banned"
 	"     AND (t.expires_at IS NULL OR t.expires_at > now())"
@@ -56,7 +61,8 @@ static const char sql_token_lookup[] =
 	")"
 	"SELECT uid, username, role, 0,"
 	"       coalesce((extract(epoch FROM expires_at) * 1000)::bigint, 0),"
-	"       email, created, notify_unread(uid) FROM t";
+	"       email, created, notify_unread(uid), display_name, avatar,"
+	"       totp_on, require_2fa FROM t";
 
 /* What both lookups return. */
 enum {
@@ -68,6 +74,10 @@ enum {
 	SESS_COL_EMAIL,
 	SESS_COL_CREATED_AT,
 	SESS_COL_UNREAD,	/* notifications not read (the bell) */
+	SESS_COL_DISPLAY_NAME,
+	SESS_COL_AVATAR,	/* sha256 of the uploaded avatar, or '' */
+	SESS_COL_TOTP,		/* two-factor sign-in is on */
+	SESS_COL_REQUIRE_2FA,	/* the site requires it of admins */
 };
 
 static const char sql_session_create[] =
@@ -158,6 +168,13 @@ core_session_load(struct http_request *req, struct core_ctx *ctx)
 	kore_strlcpy(ctx->user.created_at, core_db_value(&ctx->sess, 0,
 	    SESS_COL_CREATED_AT), sizeof(ctx->user.created_at));
 	ctx->user.unread = core_db_int(&ctx->sess, 0, SESS_COL_UNREAD);
+	kore_strlcpy(ctx->user.display_name, core_db_value(&ctx->sess, 0,
+	    SESS_COL_DISPLAY_NAME), sizeof(ctx->user.display_name));
+	kore_strlcpy(ctx->user.avatar, core_db_value(&ctx->sess, 0,
+	    SESS_COL_AVATAR), sizeof(ctx->user.avatar));
+	ctx->user.totp = core_db_bool(&ctx->sess, 0, SESS_COL_TOTP);
+	ctx->user.require_2fa = core_cfg.require_2fa_admins ||
+	    core_db_bool(&ctx->sess, 0, SESS_COL_REQUIRE_2FA);
 
 	if (ctx->auth == CORE_AUTH_COOKIE && core_db_int(&ctx->sess, 0,
 	    SESS_COL_RENEWED) > 0)

@@ -31,7 +31,8 @@ enum people_profile_col {
 	PROFILE_CREATED_AT,
 	PROFILE_POSTS,
 	PROFILE_PHOTOS,
-	PROFILE_ROOMS
+	PROFILE_ROOMS,
+	PROFILE_AVATAR		/* sha256 of the uploaded avatar, or "" */
 };
 
 enum people_post_col { PPOST_ID, PPOST_SLUG, PPOST_TITLE, PPOST_AT };
@@ -52,7 +53,9 @@ enum people_me_col {
 	ME_EMAIL,
 	ME_DISPLAY_NAME,
 	ME_BIO,
-	ME_WEBSITE
+	ME_WEBSITE,
+	ME_AVATAR,		/* sha256 of the avatar's copies, or "" */
+	ME_AVATAR_SET		/* an avatar was uploaded (maybe not ready) */
 };
 
 /* What a profile change sets; NULL leaves a field as it is. */
@@ -60,6 +63,9 @@ struct people_fields {
 	const char	*display_name;
 	const char	*bio;
 	const char	*website;
+	/* What the settings page shows beside them (not saved from here). */
+	const char	*avatar;	/* sha256, or "" */
+	int		 avatar_set;	/* uploaded, maybe not ready yet */
 };
 
 /* people_store.c */
@@ -75,6 +81,18 @@ int		people_password_change(struct http_request *,
 		    struct core_ctx *, const char *, const char *, int, int *,
 		    json_t **);
 json_t		*people_json_me(struct core_db *);
+
+/* people_avatar.c */
+int		people_avatar_upload(struct http_request *, struct core_ctx *);
+int		people_avatar_remove(struct http_request *, struct core_ctx *);
+void		people_render_avatar_form(struct http_request *,
+		    struct kore_buf *);
+
+/* people_twofactor.c */
+int		people_2fa_load(struct http_request *, struct core_ctx *,
+		    struct core_db *);
+void		people_render_2fa_section(struct http_request *,
+		    struct kore_buf *, struct core_db *);
 
 /* people_sessions.c */
 enum people_session_col {
@@ -103,6 +121,7 @@ int		people_rule_website(const char *, const char **);
 void		people_render_profile(struct kore_buf *, struct core_ctx *,
 		    struct people_profile *);
 json_t		*people_json_profile(struct people_profile *);
+json_t		*people_json_avatar(const char *);
 void		people_html_text_links(struct kore_buf *, const char *);
 
 #endif /* !__H_AGORA_PEOPLE_H */

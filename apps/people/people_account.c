@@ -16,7 +16,8 @@
 #define PW_WRONG		0x08
 
 static const char sql_me[] =
-	"SELECT username, email, display_name, bio, website"
+	"SELECT username, email, display_name, bio, website,"
+	"       coalesce(avatar_sha, ''), avatar_media_id IS NOT NULL"
 	"  FROM users WHERE id = $1";
 
 /* $2..$4 NULL: that field is left as it is. */
@@ -24,7 +25,8 @@ static const char sql_profile_save[] =
 	"UPDATE users SET display_name = coalesce($2, display_name),"
 	"       bio = coalesce($3, bio), website = coalesce($4, website)"
 	" WHERE id = $1"
-	" RETURNING username, email, display_name, bio, website";
+	" RETURNING username, email, display_name, bio, website,"
+	"           coalesce(avatar_sha, ''), avatar_media_id IS NOT NULL";
 
 static const char sql_password_hash[] =
 	"SELECT password_hash FROM users WHERE id = $1 AND NOT banned";
@@ -100,6 +102,9 @@ people_profile_save(struct http_request *req, struct core_ctx *ctx,
 	CORE_TRY(core_db_run(req, db, sql_profile_save, 4, params));
 	if (core_db_rows(db) != 1)
 		return (core_error(req, 500, NULL));
+	/* The nav draws the display name's initials: no stale entry. */
+	if (in->display_name != NULL)
+		core_revoke_changed(ctx->user.id);
 	return (CORE_OK);
 }
 

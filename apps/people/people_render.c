@@ -32,9 +32,11 @@ people_render_profile(struct kore_buf *buf, struct core_ctx *ctx,
 	site = core_db_value(u, 0, PROFILE_WEBSITE);
 
 	core_html_appendf(buf, "<article class=\"profile\">\n"
-	    "<header class=\"profile-head\"><span class=\"avatar-lg\">%A"
-	    "</span><hgroup><h1>%s</h1><p>@%s</p></hgroup>",
-	    name, *shown != '\0' ? shown : name, name);
+	    "<header class=\"profile-head\"><span class=\"avatar-lg\">");
+	core_html_avatar_sized(buf, name, shown,
+	    core_db_value(u, 0, PROFILE_AVATAR), 1);
+	core_html_appendf(buf, "</span><hgroup><h1>%s</h1><p>@%s</p>"
+	    "</hgroup>", *shown != '\0' ? shown : name, name);
 	if (ctx->user.id != 0 && strcmp(ctx->user.username, name))
 		core_html_appendf(buf, "<a href=\"/chat?dm=%U\" role=\"button\" "
 		    "class=\"profile-action\">Message</a>", name);
@@ -255,7 +257,7 @@ people_json_profile(struct people_profile *pr)
 		    "last_message_at", core_db_value(db, i, PROOM_LAST)));
 
 	(void)snprintf(url, sizeof(url), "/u/%s", name);
-	return (json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, "
+	return (json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o, "
 	    "s:{s:I, s:I, s:I}, s:o, s:o, s:o}",
 	    "id", (json_int_t)core_db_int(u, 0, PROFILE_ID),
 	    "username", name,
@@ -264,6 +266,7 @@ people_json_profile(struct people_profile *pr)
 	    "website", core_db_value(u, 0, PROFILE_WEBSITE),
 	    "created_at", core_db_value(u, 0, PROFILE_CREATED_AT),
 	    "profile_url", url,
+	    "avatar", people_json_avatar(core_db_value(u, 0, PROFILE_AVATAR)),
 	    "counts",
 	    "posts", (json_int_t)core_db_int(u, 0, PROFILE_POSTS),
 	    "photos", (json_int_t)core_db_int(u, 0, PROFILE_PHOTOS),
@@ -275,10 +278,35 @@ people_json_profile(struct people_profile *pr)
 json_t *
 people_json_me(struct core_db *db)
 {
-	return (json_pack("{s:s, s:s, s:s, s:s, s:s}",
+	json_t		*o;
+
+	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}",
 	    "username", core_db_value(db, 0, ME_USERNAME),
 	    "email", core_db_value(db, 0, ME_EMAIL),
 	    "display_name", core_db_value(db, 0, ME_DISPLAY_NAME),
 	    "bio", core_db_value(db, 0, ME_BIO),
-	    "website", core_db_value(db, 0, ME_WEBSITE)));
+	    "website", core_db_value(db, 0, ME_WEBSITE),
+	    "avatar", people_json_avatar(core_db_value(db, 0, ME_AVATAR)));
+	if (o != NULL)
+		json_object_set_new(o, "avatar_processing", json_boolean(
+		    core_db_bool(db, 0, ME_AVATAR_SET) &&
+		    *core_db_value(db, 0, ME_AVATAR) == '\0'));
+	return (o);
+}
+
+/*
+ * An uploaded avatar (sha256, or "" for none) as the API gives it:
+ * {"small_url", "large_url"}, or null while there is none to show.
+ */
+json_t *
+people_json_avatar(const char *sha)
+{
+	char		small[128], large[128];
+
+	core_avatar_url(sha, 0, small, sizeof(small));
+	core_avatar_url(sha, 1, large, sizeof(large));
+	if (*small == '\0')
+		return (json_null());
+	return (json_pack("{s:s, s:s}", "small_url", small, "large_url",
+	    large));
 }

@@ -25,6 +25,8 @@ CORE_HANDLER_NEED(people_settings_page, CORE_NEED_USER)
 	f.display_name = core_db_value(db, 0, ME_DISPLAY_NAME);
 	f.bio = core_db_value(db, 0, ME_BIO);
 	f.website = core_db_value(db, 0, ME_WEBSITE);
+	f.avatar = core_db_value(db, 0, ME_AVATAR);
+	f.avatar_set = core_db_bool(db, 0, ME_AVATAR_SET);
 
 	http_populate_get(req);
 	saved = core_form_get(req, "saved");
@@ -41,6 +43,17 @@ CORE_HANDLER_NEED(people_settings_page, CORE_NEED_USER)
 		notice = "That browser was signed out.";
 	else if (saved != NULL && !strcmp(saved, "sessions"))
 		notice = "Every other browser was signed out.";
+	else if (saved != NULL && !strcmp(saved, "avatar"))
+		notice = "Your avatar was uploaded. It appears everywhere "
+		    "once it is ready, in a few seconds.";
+	else if (saved != NULL && !strcmp(saved, "avatar-removed"))
+		notice = "Your avatar was removed.";
+	else if (saved != NULL && !strcmp(saved, "2fa-off"))
+		notice = "Two-factor sign-in is off: your password alone signs "
+		    "you in again.";
+	else if (saved != NULL && !strcmp(saved, "2fa-required"))
+		notice = "Admins need two-factor sign-in on to use the admin "
+		    "area. Set it up below.";
 
 	return (settings_render(req, ctx, 200, &f, NULL, notice, NULL));
 }
@@ -55,6 +68,8 @@ CORE_HANDLER_NEED(people_settings_profile, CORE_NEED_CHANGE)
 	f.display_name = core_form_get(req, "display_name");
 	f.bio = core_form_get(req, "bio");
 	f.website = core_form_get(req, "website");
+	f.avatar = ctx->user.avatar;
+	f.avatar_set = 0;
 	if (f.display_name == NULL || f.bio == NULL || f.website == NULL)
 		return (core_error(req, 400, "The form is missing a field."));
 
@@ -96,6 +111,8 @@ CORE_HANDLER_NEED(people_settings_password, CORE_NEED_CHANGE)
 	f.display_name = core_db_value(&ctx->db[2], 0, ME_DISPLAY_NAME);
 	f.bio = core_db_value(&ctx->db[2], 0, ME_BIO);
 	f.website = core_db_value(&ctx->db[2], 0, ME_WEBSITE);
+	f.avatar = core_db_value(&ctx->db[2], 0, ME_AVATAR);
+	f.avatar_set = core_db_bool(&ctx->db[2], 0, ME_AVATAR_SET);
 	why = "Please correct the marked fields.";
 	if (status == 429) {
 		(void)snprintf(retry, sizeof(retry), "%d", ctx->retry_after);
@@ -115,8 +132,9 @@ settings_render(struct http_request *req, struct core_ctx *ctx, int status,
 {
 	struct kore_buf		*buf;
 
-	/* Slot 3: the other slots are the forms' own. */
+	/* Slots 3 and 5: the other slots are the forms' own. */
 	CORE_TRY(people_sessions_load(req, ctx, &ctx->db[3]));
+	CORE_TRY(people_2fa_load(req, ctx, &ctx->db[5]));
 
 	buf = core_page_open(req, "Settings");
 	core_html_appendf(buf, "<div class=\"settings\">\n<hgroup><h1>Settings"
@@ -129,10 +147,28 @@ settings_render(struct http_request *req, struct core_ctx *ctx, int status,
 		core_html_appendf(buf, "<p class=\"form-error\" role=\"alert\">"
 		    "%s</p>\n", error);
 	core_html_appendf(buf, "<nav class=\"settings-nav\" aria-label=\""
-	    "Settings\"><ul><li><a href=\"#profile\">Profile</a></li>"
+	    "Settings\"><ul><li><a href=\"#avatar\">Avatar</a></li>"
+	    "<li><a href=\"#profile\">Profile</a></li>"
 	    "<li><a href=\"#password\">Password</a></li>"
+	    "<li><a href=\"#two-factor\">Two-factor sign-in</a></li>"
 	    "<li><a href=\"#sessions\">Sessions</a></li>"
 	    "<li><a href=\"/settings/tokens\">API tokens</a></li></ul></nav>\n");
+
+	/* The avatar. */
+	core_html_appendf(buf, "<section id=\"avatar\">\n<h2>Avatar</h2>\n"
+	    "<div class=\"avatar-settings\"><span class=\"avatar-lg\">");
+	core_html_avatar_sized(buf, ctx->user.username, f->display_name,
+	    f->avatar, 1);
+	core_html_appendf(buf, "</span><p>%s</p></div>\n",
+	    *f->avatar != '\0' ? "Your avatar, beside everything you write." :
+	    f->avatar_set ? "Your new avatar is being prepared; until then "
+	    "your initials stand in." : "No avatar yet: your initials stand "
+	    "in. Upload an image to use instead.");
+	people_render_avatar_form(req, buf);
+	if (f->avatar_set)
+		core_form_button(req, buf, "/settings/avatar/remove", NULL,
+		    "secondary outline", "Remove avatar");
+	core_html_appendf(buf, "</section>\n");
 
 	/* The profile. */
 	core_html_appendf(buf, "<section id=\"profile\">\n<h2>Profile</h2>\n");
@@ -180,6 +216,7 @@ settings_render(struct http_request *req, struct core_ctx *ctx, int status,
 	    "they are revoked)</label>\n<button type=\"submit\">Change "
 	    "password</button>\n</form>\n</section>\n", CORE_PASSWORD_MIN);
 
+	people_render_2fa_section(req, buf, &ctx->db[5]);
 	people_render_sessions(req, buf, &ctx->db[3]);
 
 	core_html_appendf(buf, "</div>\n");

@@ -51,7 +51,9 @@ enum photos_col {
 	PH_COL_ALT_TEXT,	/* the owner's alt text, maybe '' */
 	PH_COL_ALT,		/* what its <img alt> says (photo_alt) */
 	PH_COL_EDITED,		/* '' unless edited after posting */
-	PH_COL_EDIT_HELD	/* its latest edit waits for a moderator */
+	PH_COL_EDIT_HELD,	/* its latest edit waits for a moderator */
+	PH_COL_OWNER_NAME,	/* the owner's display name */
+	PH_COL_OWNER_AVATAR	/* the owner's avatar sha256, or '' */
 };
 
 /* `p` photos, `m` its media, `u` its owner; $V the viewer's id (or 0). */
@@ -79,7 +81,8 @@ enum photos_col {
 	"p.alt_text, photo_alt(p.alt_text, u.username), "		\
 	"coalesce(" CORE_SQL_TS("p.edited_at") ", ''), "			\
 	"coalesce((SELECT e.status = 'held' FROM photo_edits e"		\
-	" WHERE e.photo_id = p.id ORDER BY e.id DESC LIMIT 1), false)"
+	" WHERE e.photo_id = p.id ORDER BY e.id DESC LIMIT 1), false), "	\
+	"u.display_name, coalesce(u.avatar_sha, '')"
 
 #define PHOTOS_SQL_FROM							\
 	" FROM photos p JOIN media_files m ON m.id = p.media_id"	\
@@ -107,13 +110,15 @@ enum photos_comment_col {
 	PH_CM_CREATED,
 	PH_CM_AUTHOR,
 	PH_CM_AUTHOR_ID,
-	PH_CM_HIDDEN
+	PH_CM_HIDDEN,
+	PH_CM_AUTHOR_NAME,
+	PH_CM_AUTHOR_AVATAR
 };
 
 /* `c` photo_comments, `u` its author. */
 #define PHOTOS_SQL_COMMENT_COLS						\
 	"c.id, c.body, " CORE_SQL_TS("c.created_at") ", u.username, "	\
-	"c.author_id, c.hidden"
+	"c.author_id, c.hidden, u.display_name, coalesce(u.avatar_sha, '')"
 
 /* What photos_comment_add() leaves in its db, in this order. */
 enum photos_comment_new_col {

@@ -104,6 +104,8 @@ photos_render_grid(struct http_request *req, struct kore_buf *buf,
 		core_html_appendf(buf, "</a><p class=\"tile-meta\">%A<a href=\""
 		    "/u/%U\">%s</a></p>",
 		    core_db_value(db, i, PH_COL_OWNER),
+		    core_db_value(db, i, PH_COL_OWNER_NAME),
+		    core_db_value(db, i, PH_COL_OWNER_AVATAR),
 		    core_db_value(db, i, PH_COL_OWNER),
 		    core_db_value(db, i, PH_COL_OWNER));
 		first_line(buf, core_db_value(db, i, PH_COL_CAPTION));
@@ -219,6 +221,8 @@ photo_byline(struct kore_buf *buf, struct core_db *db)
 	core_html_appendf(buf, "<p class=\"meta\">by %A<a href=\"/u/%U\">%s"
 	    "</a> · %T%s</p>\n",
 	    core_db_value(db, 0, PH_COL_OWNER),
+	    core_db_value(db, 0, PH_COL_OWNER_NAME),
+	    core_db_value(db, 0, PH_COL_OWNER_AVATAR),
 	    core_db_value(db, 0, PH_COL_OWNER),
 	    core_db_value(db, 0, PH_COL_OWNER),
 	    core_db_value(db, 0, PH_COL_CREATED),
@@ -349,6 +353,8 @@ comment_html(struct http_request *req, struct kore_buf *buf,
 	    hidden ? " hidden-comment" : "",
 	    (long long)core_db_int(cm, i, PH_CM_ID),
 	    core_db_value(cm, i, PH_CM_AUTHOR),
+	    core_db_value(cm, i, PH_CM_AUTHOR_NAME),
+	    core_db_value(cm, i, PH_CM_AUTHOR_AVATAR),
 	    core_db_value(cm, i, PH_CM_AUTHOR),
 	    core_db_value(cm, i, PH_CM_AUTHOR),
 	    core_db_value(cm, i, PH_CM_CREATED),

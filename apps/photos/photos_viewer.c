@@ -212,6 +212,8 @@ viewer_render(struct http_request *req, struct kore_buf *buf,
 	core_html_appendf(buf, "<div class=\"viewer-info\"><p>%A<a href=\"/u/"
 	    "%U\">%s</a> · %T</p>",
 	    core_db_value(db, 0, PH_COL_OWNER),
+	    core_db_value(db, 0, PH_COL_OWNER_NAME),
+	    core_db_value(db, 0, PH_COL_OWNER_AVATAR),
 	    core_db_value(db, 0, PH_COL_OWNER),
 	    core_db_value(db, 0, PH_COL_OWNER),
 	    core_db_value(db, 0, PH_COL_CREATED));

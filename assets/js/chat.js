@@ -129,18 +129,45 @@
 		el.append(body.slice(at));
 	}
 
-	// The site's default avatar (apps/core/avatar.c): the initial on one
-	// of eight colours picked by the name's FNV-1a hash.
-	function avatar(name) {
+	// The author's avatar: the uploaded one, or the site's default
+	// (apps/core/avatar.c): the initials of the display name (or the
+	// username's first letter) on one of eight colours picked by the
+	// username's FNV-1a hash.
+	function upper(c) {
+		return c >= 'a' && c <= 'z' ? c.toUpperCase() : c;
+	}
+
+	function initials(name, shown) {
+		const words = (shown || '').split(/[ \t]+/).filter(Boolean);
+		if (words.length === 0)
+			return upper(Array.from(name)[0] || '');
+		let s = upper(Array.from(words[0])[0]);
+		if (words.length > 1)
+			s += upper(Array.from(words[words.length - 1])[0]);
+		return s;
+	}
+
+	function avatar(name, shown, url) {
+		if (url) {
+			const img = document.createElement('img');
+			img.className = 'avatar av-img';
+			img.src = url;
+			img.alt = '';
+			img.width = 64;
+			img.height = 64;
+			img.loading = 'lazy';
+			return img;
+		}
 		let h = 2166136261;
-		for (let i = 0; i < name.length; i++) {
-			h ^= name.charCodeAt(i);
+		const bytes = new TextEncoder().encode(name);
+		for (let i = 0; i < bytes.length; i++) {
+			h ^= bytes[i];
 			h = Math.imul(h, 16777619) >>> 0;
 		}
 		const el = document.createElement('span');
 		el.className = 'avatar av-' + (h % 8);
 		el.setAttribute('aria-hidden', 'true');
-		el.textContent = name.charAt(0).toUpperCase();
+		el.textContent = initials(name, shown);
 		return el;
 	}
 
@@ -162,7 +189,8 @@
 		when.dateTime = msg.created_at;
 		when.textContent = msg.created_at;
 		window.agoraTime.upgrade(when);
-		head.append(avatar(msg.author), who, ' ', when);
+		head.append(avatar(msg.author, msg.author_display_name,
+		    msg.author_avatar_url), who, ' ', when);
 		if (msg.edited_at) {
 			const ed = document.createElement('small');
 			ed.textContent = ' (edited)';

@@ -147,7 +147,8 @@ def test_patch_sets_only_what_it_is_given(new_user):
     assert r.json()["user"] == {
         "username": user.username, "email": user.email,
         "display_name": "Two", "bio": "one",
-        "website": "https://one.example"}
+        "website": "https://one.example", "avatar": None,
+        "avatar_processing": False}
     body = assert_problem(user.patch("/api/v1/me/profile",
                                      json={"bio": 5}), 422)
     assert "bio" in body["errors"]

@@ -36,6 +36,8 @@ static void	appendf_percent(void **);
 static void	appendf_unknown(void **);
 static void	appendf_time(void **);
 static void	appendf_avatar(void **);
+static void	appendf_avatar_display(void **);
+static void	appendf_avatar_image(void **);
 
 static int
 buf_setup(void **state)
@@ -337,7 +339,7 @@ appendf_avatar(void **state)
 {
 	char	first[128];
 
-	core_html_appendf(*state, "%A", "alice");
+	core_html_appendf(*state, "%A", "alice", "", "");
 	assert_non_null(strstr(text(state), ">A</span>"));
 	assert_non_null(strstr(text(state), "aria-hidden=\"true\""));
 	assert_int_equal(strncmp(text(state), "<span class=\"avatar av-", 23),
@@ -345,14 +347,69 @@ appendf_avatar(void **state)
 	assert_true(text(state)[23] >= '0' && text(state)[23] <= '7');
 	(void)snprintf(first, sizeof(first), "%s", text(state));
 	reset(state);
-	core_html_appendf(*state, "%A", "alice");
+	core_html_appendf(*state, "%A", "alice", NULL, NULL);
 	assert_string_equal(text(state), first);
 	reset(state);
-	core_html_appendf(*state, "%A", "_x9");
+	core_html_appendf(*state, "%A", "_x9", "", "");
 	assert_non_null(strstr(text(state), ">_</span>"));
 	reset(state);
-	core_html_appendf(*state, "a%Ab", NULL);
+	core_html_appendf(*state, "a%Ab", NULL, NULL, NULL);
 	assert_string_equal(text(state), "ab");
+	/* The arguments after %A are still read in order. */
+	reset(state);
+	core_html_appendf(*state, "%A%s", "bob", "", "", "<");
+	assert_non_null(strstr(text(state), ">B</span>&lt;"));
+}
+
+/*
+ * The display name's initials (first and last word), the colour still
+ * the username's; a hostile display name escaped; whole UTF-8 sequences.
+ */
+static void
+appendf_avatar_display(void **state)
+{
+	char	plain[128];
+
+	core_html_appendf(*state, "%A", "alice", "", "");
+	(void)snprintf(plain, sizeof(plain), "%.25s", text(state));
+	reset(state);
+	core_html_appendf(*state, "%A", "alice", "ada lovelace king", "");
+	assert_non_null(strstr(text(state), ">AK</span>"));
+	assert_int_equal(strncmp(text(state), plain, 25), 0);
+	reset(state);
+	core_html_appendf(*state, "%A", "alice", "  Zoë  ", "");
+	assert_non_null(strstr(text(state), ">Z</span>"));
+	reset(state);
+	core_html_appendf(*state, "%A", "mallory", "<script> \"x", "");
+	assert_non_null(strstr(text(state), ">&lt;&quot;</span>"));
+	assert_null(strstr(text(state), "<script"));
+	reset(state);
+	core_html_appendf(*state, "%A", "eve", "\xc3\xa9mile \xf0\x9f\x98\x80", "");
+	assert_non_null(strstr(text(state), ">\xc3\xa9\xf0\x9f\x98\x80</span>"));
+	/* A broken sequence gives nothing rather than half a character. */
+	reset(state);
+	core_html_appendf(*state, "%A", "eve", "\xc3", "");
+	assert_non_null(strstr(text(state), "\"></span>"));
+}
+
+/* An uploaded avatar is an <img> of its copy; anything else is refused. */
+static void
+appendf_avatar_image(void **state)
+{
+	const char	*sha =
+	    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+	core_html_appendf(*state, "%A", "alice", "Alice", sha);
+	assert_non_null(strstr(text(state), "<img class=\"avatar av-img\" "
+	    "src=\"/media/avatar64/0123456789abcdef"));
+	assert_non_null(strstr(text(state), "alt=\"\""));
+	reset(state);
+	core_html_avatar_sized(*state, "alice", "Alice", sha, 1);
+	assert_non_null(strstr(text(state), "/media/avatar256/"));
+	reset(state);
+	core_html_appendf(*state, "%A", "alice", "", "../../etc/passwd\"");
+	assert_null(strstr(text(state), "<img"));
+	assert_null(strstr(text(state), "passwd"));
 }
 
 int
@@ -386,6 +443,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(appendf_time,
 		    buf_setup, buf_teardown),
 		cmocka_unit_test_setup_teardown(appendf_avatar,
+		    buf_setup, buf_teardown),
+		cmocka_unit_test_setup_teardown(appendf_avatar_display,
+		    buf_setup, buf_teardown),
+		cmocka_unit_test_setup_teardown(appendf_avatar_image,
 		    buf_setup, buf_teardown),
 	};
 

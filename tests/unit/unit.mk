@@ -22,7 +22,8 @@ UNIT_TESTS = build/unit/test_escape build/unit/test_token \
 	build/unit/test_rules build/unit/test_markdown build/unit/test_image \
 	build/unit/test_form build/unit/test_mail build/unit/test_blog_json \
 	build/unit/test_detect build/unit/test_search_query \
-	build/unit/test_unsubscribe build/unit/test_blog_tags
+	build/unit/test_unsubscribe build/unit/test_blog_tags \
+	build/unit/test_totp
 
 .PHONY: unit
 unit: $(UNIT_TESTS)
@@ -71,6 +72,9 @@ build/unit/test_blog_tags: tests/unit/test_blog_tags.c apps/blog/tags.c \
 build/unit/test_search_query: tests/unit/test_search_query.c \
     apps/search/search_query.c apps/search/search_query.h lib/escape.c \
     lib/escape.h
+
+build/unit/test_totp: tests/unit/test_totp.c lib/totp.c lib/totp.h
+build/unit/test_totp: UNIT_LIBS += -lcrypto -lqrencode
 
 $(UNIT_TESTS): tests/unit/unit.mk conf/warnings.mk
 	@mkdir -p build/unit
