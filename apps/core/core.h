@@ -113,7 +113,7 @@ enum core_user_col {
 	"(SELECT coalesce(json_agg(uid), '[]') FROM " cte ")"
 
 /* The newest migration this build needs (sql/); /readyz checks it. */
-#define CORE_SCHEMA_VERSION	"020_photo_albums"
+#define CORE_SCHEMA_VERSION	"021_follows"
 
 /*
  * A section an app adds to the home page (site.c), registered from the

@@ -41,6 +41,9 @@
 #define LIMIT_COMMENTS_WINDOW		600
 #define LIMIT_PHOTO_EDITS_MAX		60	/* photo edits an hour */
 #define LIMIT_PHOTO_EDITS_WINDOW	3600
+#define LIMIT_FOLLOWS_ALIVE		5000	/* people one follows */
+#define LIMIT_FOLLOWS_MAX		100	/* follows and unfollows an hour */
+#define LIMIT_FOLLOWS_WINDOW		3600
 #define LIMIT_TOKENS_ALIVE		50	/* API tokens at once */
 #define LIMIT_TOKENS_RETRY		3600	/* Retry-After when at it */
 

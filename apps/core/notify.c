@@ -451,6 +451,8 @@ render_text(struct kore_buf *buf, struct core_db *db, int i)
 		core_html_appendf(buf, " commented on your post “%s”", subject);
 	} else if (!strcmp(kind, "comment")) {
 		core_html_appendf(buf, " commented on your photo");
+	} else if (!strcmp(kind, "follow")) {
+		core_html_appendf(buf, " started following you");
 	} else if (!strcmp(kind, "dm")) {
 		core_html_appendf(buf, " sent you a message");
 	} else if (!strcmp(app, "chat")) {
