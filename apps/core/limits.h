@@ -43,6 +43,9 @@
 #define LIMIT_PHOTO_EDITS_WINDOW	3600
 #define LIMIT_AVATARS_MAX		10	/* avatar uploads an hour */
 #define LIMIT_AVATARS_WINDOW		3600
+#define LIMIT_FOLLOWS_ALIVE		5000	/* people one follows */
+#define LIMIT_FOLLOWS_MAX		100	/* follows and unfollows an hour */
+#define LIMIT_FOLLOWS_WINDOW		3600
 #define LIMIT_TOKENS_ALIVE		50	/* API tokens at once */
 #define LIMIT_TOKENS_RETRY		3600	/* Retry-After when at it */
 

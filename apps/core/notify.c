@@ -454,6 +454,8 @@ render_text(struct kore_buf *buf, struct core_db *db, int i)
 	} else if (!strcmp(kind, "reply")) {
 		core_html_appendf(buf, " replied to your comment on “%s”",
 		    subject);
+	} else if (!strcmp(kind, "follow")) {
+		core_html_appendf(buf, " started following you");
 	} else if (!strcmp(kind, "dm")) {
 		core_html_appendf(buf, " sent you a message");
 	} else if (!strcmp(app, "chat")) {

@@ -20,6 +20,7 @@
 #define PEOPLE_RECENT_POSTS	5
 #define PEOPLE_RECENT_PHOTOS	9
 #define PEOPLE_RECENT_ROOMS	10
+#define PEOPLE_FOLLOWS_SHOWN	100	/* newest followers, following */
 
 /* The columns of people_sql_profile. */
 enum people_profile_col {
@@ -32,7 +33,10 @@ enum people_profile_col {
 	PROFILE_POSTS,
 	PROFILE_PHOTOS,
 	PROFILE_ROOMS,
-	PROFILE_AVATAR		/* sha256 of the uploaded avatar, or "" */
+	PROFILE_AVATAR,		/* sha256 of the uploaded avatar, or "" */
+	PROFILE_FOLLOWERS,
+	PROFILE_FOLLOWING,
+	PROFILE_FOLLOWED	/* the viewer follows them */
 };
 
 enum people_post_col { PPOST_ID, PPOST_SLUG, PPOST_TITLE, PPOST_AT };
@@ -118,7 +122,8 @@ int		people_rule_bio(const char *, const char **);
 int		people_rule_website(const char *, const char **);
 
 /* people_render.c */
-void		people_render_profile(struct kore_buf *, struct core_ctx *,
+void		people_render_profile(struct http_request *,
+		    struct kore_buf *, struct core_ctx *,
 		    struct people_profile *);
 json_t		*people_json_profile(struct people_profile *);
 json_t		*people_json_avatar(const char *);

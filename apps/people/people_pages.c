@@ -17,7 +17,7 @@ CORE_HANDLER(people_profile_page)
 
 	buf = core_page_open(req, core_db_value(pr.user, 0,
 	    PROFILE_USERNAME));
-	people_render_profile(buf, ctx, &pr);
+	people_render_profile(req, buf, ctx, &pr);
 
 	return (core_page_close(req, 200, buf));
 }

@@ -4,6 +4,7 @@
  * made into links (nofollow, ugc) and nothing else.
  */
 
+#include <stdio.h>
 #include <string.h>
 
 #include "people/people.h"
@@ -20,11 +21,12 @@ static size_t	link_len(const char *);
 
 /* The profile page's body: who, what they say, what they made. */
 void
-people_render_profile(struct kore_buf *buf, struct core_ctx *ctx,
-    struct people_profile *pr)
+people_render_profile(struct http_request *req, struct kore_buf *buf,
+    struct core_ctx *ctx, struct people_profile *pr)
 {
 	struct core_db	*u = pr->user;
 	const char	*name, *shown, *bio, *site;
+	char		 action[64];
 
 	name = core_db_value(u, 0, PROFILE_USERNAME);
 	shown = core_db_value(u, 0, PROFILE_DISPLAY_NAME);
@@ -37,10 +39,17 @@ people_render_profile(struct kore_buf *buf, struct core_ctx *ctx,
 	    core_db_value(u, 0, PROFILE_AVATAR), 1);
 	core_html_appendf(buf, "</span><hgroup><h1>%s</h1><p>@%s</p>"
 	    "</hgroup>", *shown != '\0' ? shown : name, name);
-	if (ctx->user.id != 0 && strcmp(ctx->user.username, name))
+	if (ctx->user.id != 0 && strcmp(ctx->user.username, name)) {
 		core_html_appendf(buf, "<a href=\"/chat?dm=%U\" role=\"button\" "
 		    "class=\"profile-action\">Message</a>", name);
-	else if (ctx->user.id == 0)
+		(void)snprintf(action, sizeof(action), "/u/%s/%s", name,
+		    core_db_bool(u, 0, PROFILE_FOLLOWED) ? "unfollow" :
+		    "follow");
+		core_form_button(req, buf, action, "profile-follow",
+		    core_db_bool(u, 0, PROFILE_FOLLOWED) ? "secondary outline" :
+		    NULL, core_db_bool(u, 0, PROFILE_FOLLOWED) ? "Unfollow" :
+		    "Follow");
+	} else if (ctx->user.id == 0)
 		core_html_appendf(buf, "<a href=\"/login?next=/u/%U\" "
 		    "role=\"button\" class=\"profile-action secondary\">Log in "
 		    "to message</a>", name);
@@ -71,17 +80,26 @@ people_render_profile(struct kore_buf *buf, struct core_ctx *ctx,
 static void
 render_counts(struct kore_buf *buf, struct people_profile *pr)
 {
-	long long	posts, photos, rooms;
+	long long	posts, photos, rooms, followers, following;
+	const char	*name;
 
 	posts = core_db_int(pr->user, 0, PROFILE_POSTS);
 	photos = core_db_int(pr->user, 0, PROFILE_PHOTOS);
 	rooms = core_db_int(pr->user, 0, PROFILE_ROOMS);
+	followers = core_db_int(pr->user, 0, PROFILE_FOLLOWERS);
+	following = core_db_int(pr->user, 0, PROFILE_FOLLOWING);
+	name = core_db_value(pr->user, 0, PROFILE_USERNAME);
 	core_html_appendf(buf, "<ul class=\"profile-counts\">"
 	    "<li><a href=\"#posts\"><strong>%lld</strong> post%s</a></li>"
 	    "<li><a href=\"#photos\"><strong>%lld</strong> photo%s</a></li>"
 	    "<li><a href=\"#rooms\"><strong>%lld</strong> room%s</a></li>"
+	    "<li><a href=\"/u/%U/followers\" class=\"followers\"><strong>"
+	    "%lld</strong> follower%s</a></li>"
+	    "<li><a href=\"/u/%U/following\" class=\"following\"><strong>"
+	    "%lld</strong> following</a></li>"
 	    "</ul>\n", posts, posts == 1 ? "" : "s", photos,
-	    photos == 1 ? "" : "s", rooms, rooms == 1 ? "" : "s");
+	    photos == 1 ? "" : "s", rooms, rooms == 1 ? "" : "s",
+	    name, followers, followers == 1 ? "" : "s", name, following);
 }
 
 static void
@@ -258,7 +276,7 @@ people_json_profile(struct people_profile *pr)
 
 	(void)snprintf(url, sizeof(url), "/u/%s", name);
 	return (json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o, "
-	    "s:{s:I, s:I, s:I}, s:o, s:o, s:o}",
+	    "s:{s:I, s:I, s:I, s:I, s:I}, s:b, s:o, s:o, s:o}",
 	    "id", (json_int_t)core_db_int(u, 0, PROFILE_ID),
 	    "username", name,
 	    "display_name", core_db_value(u, 0, PROFILE_DISPLAY_NAME),
@@ -271,6 +289,9 @@ people_json_profile(struct people_profile *pr)
 	    "posts", (json_int_t)core_db_int(u, 0, PROFILE_POSTS),
 	    "photos", (json_int_t)core_db_int(u, 0, PROFILE_PHOTOS),
 	    "rooms", (json_int_t)core_db_int(u, 0, PROFILE_ROOMS),
+	    "followers", (json_int_t)core_db_int(u, 0, PROFILE_FOLLOWERS),
+	    "following", (json_int_t)core_db_int(u, 0, PROFILE_FOLLOWING),
+	    "followed", (int)core_db_bool(u, 0, PROFILE_FOLLOWED),
 	    "posts", posts, "photos", photos, "rooms", rooms));
 }
 

@@ -25,10 +25,13 @@ static int	api_correct(struct http_request *, struct core_ctx *,
 static int	api_edit(struct http_request *, struct core_ctx *,
 		    int64_t);
 
-/* GET ?cursor=&limit=&user= and POST (multipart: file, caption) */
+/*
+ * GET ?cursor=&limit=&user= or ?feed=following|explore, and POST
+ * (multipart: file, caption)
+ */
 CORE_HANDLER(photos_api_photos)
 {
-	const char		*user;
+	const char		*user, *feed;
 
 	if (req->method == HTTP_METHOD_POST) {
 		CORE_TRY(core_need(req, ctx, CORE_NEED_CHANGE));
@@ -37,7 +40,14 @@ CORE_HANDLER(photos_api_photos)
 
 	http_populate_get(req);
 	user = core_form_get(req, "user");
-	return (api_list(req, ctx, user != NULL ? "user" : "feed", user));
+	if ((feed = core_form_get(req, "feed")) == NULL || user != NULL)
+		feed = user != NULL ? "user" : "feed";
+	if (strcmp(feed, "feed") && strcmp(feed, "following") &&
+	    strcmp(feed, "explore") && strcmp(feed, "user"))
+		return (core_bad_param(req, "feed", "following or explore."));
+	if (!strcmp(feed, "following"))
+		CORE_TRY(core_need(req, ctx, CORE_NEED_USER));
+	return (api_list(req, ctx, feed, user));
 }
 
 /* GET /api/v1/photos/tags/{tag} */
@@ -174,8 +184,8 @@ api_list(struct http_request *req, struct core_ctx *ctx, const char *mode,
 	for (i = 0; i < rows && i < limit; i++)
 		json_array_append_new(list, photos_json(db, i,
 		    core_db_int(db, i, PH_COL_OWNER_ID) == ctx->user.id));
-	next = rows > limit ? core_db_value(db, limit - 1, PH_COL_CURSOR) :
-	    NULL;
+	next = rows > limit && strcmp(mode, "explore") ?
+	    core_db_value(db, limit - 1, PH_COL_CURSOR) : NULL;
 
 	text = core_json_text(json_pack("{s:o, s:s?}", "photos", list,
 	    "next_cursor", next));

@@ -30,6 +30,18 @@ CORE_HANDLER(photos_feed_page)
 	return (grid_page(req, ctx, "feed", NULL, "Photos"));
 }
 
+/* /photos/following: photos of the people the viewer follows. */
+CORE_HANDLER_NEED(photos_following_page, CORE_NEED_USER)
+{
+	return (grid_page(req, ctx, "following", NULL, "Following"));
+}
+
+/* /photos/explore: the most liked photos of the last 7 days. */
+CORE_HANDLER(photos_explore_page)
+{
+	return (grid_page(req, ctx, "explore", NULL, "Explore"));
+}
+
 /* /photos/u/{username}: the route admits only [a-z0-9_]{1,32}. */
 CORE_HANDLER(photos_user_page)
 {
@@ -379,7 +391,8 @@ grid_list(struct http_request *req, struct core_ctx *ctx, const char *mode,
 	kore_buf_init(&in, 64);
 	if (!strcmp(mode, "user"))
 		kore_buf_appendf(&in, "in=user&u=%s", arg);
-	else if (!strcmp(mode, "tag") && title != NULL)
+	else if (!strcmp(mode, "tag") && title != NULL &&
+	    !strcmp(arg, "cat"))
 		kore_buf_appendf(&in, "in=cats");
 	else if (!strcmp(mode, "tag"))
 		kore_buf_appendf(&in, "in=tag&t=%s", arg);

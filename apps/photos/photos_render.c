@@ -11,6 +11,8 @@
 
 #include "photos/photos.h"
 
+static void	render_tabs(struct kore_buf *, struct core_ctx *,
+		    const char *);
 static void	photo_media(struct kore_buf *, struct core_db *, const char *);
 static void	photo_byline(struct kore_buf *, struct core_db *);
 static void	tile_actions(struct http_request *, struct kore_buf *,
@@ -39,10 +41,40 @@ photos_status(struct core_db *db, int row)
 	return (core_db_value(db, row, PH_COL_MEDIA_STATUS));
 }
 
+/* Everyone, Following (signed in) and Explore: the feeds as tabs. */
+static void
+render_tabs(struct kore_buf *buf, struct core_ctx *ctx, const char *mode)
+{
+	static const struct {
+		const char	*mode, *path, *label;
+		int		 user;
+	} tabs[] = {
+		{ "feed", "/photos", "Everyone", 0 },
+		{ "following", "/photos/following", "Following", 1 },
+		{ "explore", "/photos/explore", "Explore", 0 },
+	};
+	size_t		i;
+
+	core_html_appendf(buf, "<nav class=\"photo-tabs\" aria-label=\""
+	    "Feeds\"><ul>");
+	for (i = 0; i < sizeof(tabs) / sizeof(tabs[0]); i++) {
+		if (tabs[i].user && ctx->user.id == 0)
+			continue;
+		core_html_appendf(buf, "<li><a href=\"%s\"%R>%s</a></li>",
+		    tabs[i].path, !strcmp(mode, tabs[i].mode) ?
+		    " aria-current=\"page\"" : "", tabs[i].label);
+	}
+	core_html_appendf(buf, "</ul></nav>\n");
+	if (!strcmp(mode, "explore"))
+		core_html_appendf(buf, "<p>The most liked photos of the last "
+		    "7 days.</p>\n");
+}
+
 /*
- * The heading of a grid page: `mode` "feed", "user" (`arg` a username)
- * or "tag" (`arg` a tag, or the cat zone when `title` is set), and the
- * links a signed-in viewer gets.
+ * The heading of a grid page: `mode` "feed", "following", "explore"
+ * (with the feeds' tabs), "user" (`arg` a username) or "tag" (`arg` a
+ * tag, or the cat zone when `title` is set), and the links a signed-in
+ * viewer gets.
  */
 void
 photos_render_heading(struct kore_buf *buf, struct core_ctx *ctx,
@@ -58,6 +90,9 @@ photos_render_heading(struct kore_buf *buf, struct core_ctx *ctx,
 		core_html_appendf(buf, "<h1>#%s</h1>\n", arg);
 	else
 		core_html_appendf(buf, "<h1>Photos</h1>\n");
+	if (!strcmp(mode, "feed") || !strcmp(mode, "following") ||
+	    !strcmp(mode, "explore"))
+		render_tabs(buf, ctx, mode);
 	if (ctx->user.id != 0)
 		core_html_appendf(buf, "<p><a href=\"/photos/new\" "
 		    "role=\"button\">Upload a photo</a> <a href=\"/photos/u/"

@@ -40,6 +40,24 @@ static const char sql_by_user[] =
 	" WHERE u.username = $6 AND " PHOTOS_SQL_VISIBLE("$1", "$2")
 	PAGE_AFTER;
 
+/* The people $1 follows (sql/021_follows.sql), as the feed shows them. */
+static const char sql_following[] =
+	"SELECT " PHOTOS_SQL_COLS("$1") PHOTOS_SQL_FROM
+	" WHERE p.owner_id IN (SELECT f.followee_id FROM follows f"
+	"       WHERE f.follower_id = $1)"
+	"   AND NOT p.hidden AND " PHOTOS_SQL_VISIBLE("0", "false")
+	"   AND $2::bool IS NOT NULL"
+	"   AND $6::text IS NULL" PAGE_AFTER;
+
+/* Explore: the most liked of the last 7 days, one page (no cursor). */
+static const char sql_explore[] =
+	"SELECT " PHOTOS_SQL_COLS("$1") PHOTOS_SQL_FROM
+	" WHERE NOT p.hidden AND " PHOTOS_SQL_VISIBLE("0", "false")
+	"   AND p.created_at > now() - interval '7 days'"
+	"   AND $2::bool IS NOT NULL AND $6::text IS NULL"
+	"   AND $3::bigint IS NULL AND $4::bigint IS NULL"
+	" ORDER BY p.like_count DESC, p.created_at DESC, p.id DESC LIMIT $5";
+
 static const char sql_by_tag[] =
 	"SELECT " PHOTOS_SQL_COLS("$1") PHOTOS_SQL_FROM
 	" WHERE NOT p.hidden AND " PHOTOS_SQL_VISIBLE("0", "false")
@@ -181,10 +199,12 @@ photos_load(struct http_request *req, struct core_ctx *ctx,
 }
 
 /*
- * A page of photos: `mode` "feed", "user" (`arg` a username) or "tag"
- * (`arg` a tag); `cursor` from a previous page's next_cursor or NULL.
- * Asks for `limit` + 1 rows so the caller knows whether there is more.
- * A bad cursor is answered 400.
+ * A page of photos: `mode` "feed", "following" (the viewer's
+ * followees), "explore" (the most liked of the last 7 days, which takes
+ * no cursor), "user" (`arg` a username) or "tag" (`arg` a tag); `cursor`
+ * from a previous page's next_cursor or NULL.  Asks for `limit` + 1
+ * rows so the caller knows whether there is more.  A bad cursor is
+ * answered 400.
  */
 int
 photos_list(struct http_request *req, struct core_ctx *ctx,
@@ -201,6 +221,11 @@ photos_list(struct http_request *req, struct core_ctx *ctx,
 	params[1] = a.v[2];
 	params[2] = NULL;
 	params[3] = NULL;
+	if (cursor != NULL && !strcmp(mode, "explore"))
+		return (core_is_api(req) ? core_problem(req, 400,
+		    "Invalid cursor", "Explore is one page.", json_pack(
+		    "{s:s}", "cursor", "Explore takes no cursor.")) :
+		    core_error(req, 400, "That page does not exist."));
 	if (cursor != NULL) {
 		if (core_cursor_parse(cursor, us, sizeof(us), id, sizeof(id)) == -1)
 			return (core_is_api(req) ? core_problem(req, 400,
@@ -218,6 +243,10 @@ photos_list(struct http_request *req, struct core_ctx *ctx,
 		sql = sql_by_user;
 	else if (!strcmp(mode, "tag"))
 		sql = sql_by_tag;
+	else if (!strcmp(mode, "following"))
+		sql = sql_following;
+	else if (!strcmp(mode, "explore"))
+		sql = sql_explore;
 	else
 		sql = sql_feed;
 

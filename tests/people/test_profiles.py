@@ -34,7 +34,8 @@ def test_the_api_gives_the_profile_by_name_and_by_id(new_user, anon):
     by_name = profile(anon, user.username)
     assert by_name["username"] == user.username
     assert by_name["id"] == user.id
-    assert by_name["counts"] == {"posts": 0, "photos": 0, "rooms": 0}
+    assert by_name["counts"] == {"posts": 0, "photos": 0, "rooms": 0,
+                                 "followers": 0, "following": 0}
     assert by_name["display_name"] == "" and by_name["bio"] == ""
     assert by_name["profile_url"] == "/u/%s" % user.username
     assert "email" not in by_name
@@ -94,7 +95,8 @@ def test_activity_is_what_the_viewer_may_see(new_user, anon, blog, photo,
 
     for who in (anon, viewer, user, admin):
         p = profile(who, user.username)
-        assert p["counts"] == {"posts": 1, "photos": 1, "rooms": 1}, who
+        assert p["counts"] == {"posts": 1, "photos": 1, "rooms": 1,
+                               "followers": 0, "following": 0}, who
         assert [x["id"] for x in p["posts"]] == [published["id"]]
         assert [x["id"] for x in p["photos"]] == [pid]
         assert [x["id"] for x in p["rooms"]] == [rid]
@@ -115,7 +117,8 @@ def test_activity_is_what_the_viewer_may_see(new_user, anon, blog, photo,
     r = user.delete("/api/v1/chat/messages/%s" % message)
     assert r.status_code in (200, 204), r.text
     p = profile(viewer, user.username)
-    assert p["counts"] == {"posts": 1, "photos": 0, "rooms": 0}
+    assert p["counts"] == {"posts": 1, "photos": 0, "rooms": 0,
+                           "followers": 0, "following": 0}
     assert p["photos"] == [] and p["rooms"] == []
     assert profile(user, user.username)["counts"]["photos"] == 1
 
