@@ -29,8 +29,8 @@ CREATE INDEX photos_recent_likes_idx
 -- the kind off.  Unfollowing removes it (the foreign key cascades).
 ALTER TABLE notifications DROP CONSTRAINT notifications_kind_check;
 ALTER TABLE notifications ADD CONSTRAINT notifications_kind_check
-	CHECK (kind IN ('comment', 'mention', 'dm', 'like', 'moderation',
-	    'follow'));
+	CHECK (kind IN ('comment', 'reply', 'mention', 'dm', 'like',
+	    'moderation', 'follow'));
 ALTER TABLE notifications DROP CONSTRAINT notifications_app_check;
 ALTER TABLE notifications ADD CONSTRAINT notifications_app_check
 	CHECK (app IN ('blog', 'photos', 'chat', 'people'));
@@ -44,7 +44,7 @@ CREATE INDEX notifications_follow_idx
 
 ALTER TABLE notification_prefs DROP CONSTRAINT notification_prefs_kind_check;
 ALTER TABLE notification_prefs ADD CONSTRAINT notification_prefs_kind_check
-	CHECK (kind IN ('comment', 'mention', 'dm', 'like', 'follow'));
+	CHECK (kind IN ('comment', 'reply', 'mention', 'dm', 'like', 'follow'));
 
 -- `p_actor` began to follow `p_user`.
 CREATE FUNCTION notify_follow(p_user bigint, p_actor bigint)
