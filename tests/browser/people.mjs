@@ -5,50 +5,12 @@
 //   AGORA_TEST_URL, AGORA_SCREENSHOT_DIR
 
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { deflateSync } from 'node:zlib';
 
 import { base, shots, check, expectTrue, launch, person, finish }
     from './lib/harness.mjs';
+import { png } from './lib/png.mjs';
 
 const problems = [];
-
-// A 64x64 PNG of one random colour.
-function png() {
-	const crcTable = Array.from({ length: 256 }, (_, n) => {
-		let c = n;
-		for (let k = 0; k < 8; k++)
-			c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-		return c >>> 0;
-	});
-	const crc = (buf) => {
-		let c = 0xffffffff;
-		for (const b of buf)
-			c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
-		return (c ^ 0xffffffff) >>> 0;
-	};
-	const chunk = (type, data) => {
-		const len = Buffer.alloc(4);
-		len.writeUInt32BE(data.length);
-		const td = Buffer.concat([Buffer.from(type), data]);
-		const c = Buffer.alloc(4);
-		c.writeUInt32BE(crc(td));
-		return Buffer.concat([len, td, c]);
-	};
-	const [r, g, b] = randomBytes(3);
-	const raw = Buffer.alloc((64 * 3 + 1) * 64);
-	for (let y = 0; y < 64; y++)
-		for (let x = 0; x < 64; x++)
-			raw.set([r, g, b], y * (64 * 3 + 1) + 1 + x * 3);
-	const ihdr = Buffer.alloc(13);
-	ihdr.writeUInt32BE(64, 0);
-	ihdr.writeUInt32BE(64, 4);
-	ihdr[8] = 8;
-	ihdr[9] = 2;
-	return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
-	    chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)),
-	    chunk('IEND', Buffer.alloc(0))]);
-}
 
 const browser = await launch();
 
@@ -67,7 +29,7 @@ try {
 			headers: { 'x-csrf-token': csrf },
 			multipart: {
 				file: { name: 'p.png', mimeType: 'image/png',
-				    buffer: png() },
+				    buffer: png(64, 64) },
 				caption: 'A square of colour',
 			},
 		});

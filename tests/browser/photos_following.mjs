@@ -6,51 +6,13 @@
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { deflateSync } from 'node:zlib';
 
 import { base, shots, check, expectTrue, launch, person, finish }
     from './lib/harness.mjs';
+import { png } from './lib/png.mjs';
 
 const problems = [];
 const PHONE = { width: 390, height: 844 };
-
-// A small PNG of noise, different on every call.
-function png(w = 64, h = 48) {
-	const table = Array.from({ length: 256 }, (_, n) => {
-		let c = n;
-		for (let k = 0; k < 8; k++)
-			c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-		return c >>> 0;
-	});
-	const crc = (buf) => {
-		let c = 0xffffffff;
-		for (const b of buf)
-			c = table[(c ^ b) & 0xff] ^ (c >>> 8);
-		return (c ^ 0xffffffff) >>> 0;
-	};
-	const chunk = (type, data) => {
-		const len = Buffer.alloc(4);
-		len.writeUInt32BE(data.length);
-		const td = Buffer.concat([Buffer.from(type), data]);
-		const c = Buffer.alloc(4);
-		c.writeUInt32BE(crc(td));
-		return Buffer.concat([len, td, c]);
-	};
-	const raw = Buffer.alloc((w * 3 + 1) * h);
-	for (let y = 0; y < h; y++) {
-		const row = randomBytes(w * 3);
-		row.copy(raw, y * (w * 3 + 1) + 1);
-	}
-	const ihdr = Buffer.alloc(13);
-	ihdr.writeUInt32BE(w, 0);
-	ihdr.writeUInt32BE(h, 4);
-	ihdr[8] = 8;
-	ihdr[9] = 2;
-	return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
-	    chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)),
-	    chunk('IEND', Buffer.alloc(0))]);
-}
 
 const browser = await launch();
 
@@ -60,7 +22,7 @@ try {
 	const fan = await person(browser, 'ff_', problems,
 	    { viewport: PHONE });
 	const file = join(shots, 'following.png');
-	writeFileSync(file, png());
+	writeFileSync(file, png(64, 48));
 	let id = '';
 
 	await check('the followed person posts a photo', async () => {

@@ -5,53 +5,15 @@
 // codes, logs out and signs in again with the password then a code.
 //   AGORA_TEST_URL, AGORA_SCREENSHOT_DIR
 
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
-import { deflateSync } from 'node:zlib';
 
 import { base, shots, check, expectTrue, launch, person, finish }
     from './lib/harness.mjs';
+import { png } from './lib/png.mjs';
 
 const problems = [];
 const PASSWORD = 'a long browser passphrase';
-
-// A 200x120 PNG of one random colour.
-function png() {
-	const crcTable = Array.from({ length: 256 }, (_, n) => {
-		let c = n;
-		for (let k = 0; k < 8; k++)
-			c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-		return c >>> 0;
-	});
-	const crc = (buf) => {
-		let c = 0xffffffff;
-		for (const b of buf)
-			c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
-		return (c ^ 0xffffffff) >>> 0;
-	};
-	const chunk = (type, data) => {
-		const len = Buffer.alloc(4);
-		len.writeUInt32BE(data.length);
-		const td = Buffer.concat([Buffer.from(type), data]);
-		const c = Buffer.alloc(4);
-		c.writeUInt32BE(crc(td));
-		return Buffer.concat([len, td, c]);
-	};
-	const [w, h] = [200, 120];
-	const [r, g, b] = randomBytes(3);
-	const raw = Buffer.alloc((w * 3 + 1) * h);
-	for (let y = 0; y < h; y++)
-		for (let x = 0; x < w; x++)
-			raw.set([r, g, b], y * (w * 3 + 1) + 1 + x * 3);
-	const ihdr = Buffer.alloc(13);
-	ihdr.writeUInt32BE(w, 0);
-	ihdr.writeUInt32BE(h, 4);
-	ihdr[8] = 8;
-	ihdr[9] = 2;
-	return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
-	    chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)),
-	    chunk('IEND', Buffer.alloc(0))]);
-}
 
 // What an authenticator app shows for base32 key `secret` at `step`.
 function totp(secret, step) {
@@ -89,7 +51,7 @@ try {
 		await page.goto(base + '/settings');
 		await page.setInputFiles('form[action="/settings/avatar"] '
 		    + 'input[type=file]', { name: 'me.png', mimeType: 'image/png',
-		    buffer: png() });
+		    buffer: png(200, 120) });
 		await Promise.all([page.waitForURL(/\/settings\?saved=avatar/),
 		    page.click('form[action="/settings/avatar"] button')]);
 		const img = page.locator('.site-nav .who img.avatar');
