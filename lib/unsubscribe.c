@@ -20,7 +20,7 @@
 #include "unsubscribe.h"
 
 static const char *const kinds[] = {
-	"comment", "mention", "dm", "like", "digest", NULL
+	"comment", "mention", "dm", "like", "tag", "digest", NULL
 };
 
 static void	unsub_mac(const unsigned char *, int64_t, const char *,

@@ -121,7 +121,7 @@ enum core_user_col {
 	"(SELECT coalesce(json_agg(uid), '[]') FROM " cte ")"
 
 /* The newest migration this build needs (sql/); /readyz checks it. */
-#define CORE_SCHEMA_VERSION	"022_chat_post"
+#define CORE_SCHEMA_VERSION	"028_notify_photo_people"
 
 /*
  * A section an app adds to the home page (site.c), registered from the

@@ -456,6 +456,8 @@ render_text(struct kore_buf *buf, struct core_db *db, int i)
 		    subject);
 	} else if (!strcmp(kind, "follow")) {
 		core_html_appendf(buf, " started following you");
+	} else if (!strcmp(kind, "tag")) {
+		core_html_appendf(buf, " tagged you in a photo");
 	} else if (!strcmp(kind, "dm")) {
 		core_html_appendf(buf, " sent you a message");
 	} else if (!strcmp(app, "chat")) {

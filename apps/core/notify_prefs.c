@@ -11,7 +11,7 @@
 
 #include "core/core.h"
 
-#define PREF_KINDS	5
+#define PREF_KINDS	7
 #define PREF_CHANNELS	4
 
 struct pref_kind {
@@ -26,6 +26,8 @@ static const struct pref_kind kinds[PREF_KINDS] = {
 	{ "mention", "Mentions of you (@name)", 1 },
 	{ "dm", "Direct messages", 1 },
 	{ "like", "Likes of your photos", 1 },
+	{ "tag", "Tags of you in photos", 1 },
+	{ "follow", "New followers", 0 },
 };
 
 static const char *const channels[PREF_CHANNELS] = {
@@ -35,7 +37,8 @@ static const char *const channels[PREF_CHANNELS] = {
 /* $1 user: each kind and its channel, in the order of `kinds`. */
 static const char sql_prefs[] =
 	"SELECT k, notify_channel($1, k)"
-	"  FROM unnest(ARRAY['comment', 'reply', 'mention', 'dm', 'like'])"
+	"  FROM unnest(ARRAY['comment', 'reply', 'mention', 'dm', 'like',"
+	"         'tag', 'follow'])"
 	"       WITH ORDINALITY AS x(k, o) ORDER BY o";
 
 enum { PREFS_COL_KIND, PREFS_COL_CHANNEL };

@@ -114,13 +114,12 @@ static const char sql_report[] =
 	" WHERE p.id = $1 AND me.id = $2 AND "
 	PHOTOS_SQL_VISIBLE("$2", "$3");
 
-/* $1 photo, $2 owner, $3 username, $4 request id. */
+/* $1 photo, $2 owner, $3 username. */
 static const char sql_person_add[] =
 	"WITH p AS ("
 	"  SELECT p.id, p.owner_id FROM photos p WHERE p.id = $1"
 	"), o AS ("
-	"  SELECT id, email, username FROM users"
-	"   WHERE username = $3 AND NOT banned"
+	"  SELECT id FROM users WHERE username = $3 AND NOT banned"
 	"), ok AS ("
 	"  SELECT p.id FROM p WHERE p.owner_id = $2"
 	"     AND (SELECT count(*) FROM photo_people WHERE photo_id = p.id)"
@@ -128,24 +127,18 @@ static const char sql_person_add[] =
 	"), i AS ("
 	"  INSERT INTO photo_people (photo_id, user_id)"
 	"  SELECT ok.id, o.id FROM ok, o ON CONFLICT DO NOTHING RETURNING *"
-	"), me AS ("
-	"  SELECT username FROM users WHERE id = $2"
-	"), k AS ("
-	"  INSERT INTO job_outbox (type, queue, args, request_id)"
-	"  SELECT 'email', 'default', jsonb_build_object('template', 'tagged',"
-	"         'to', o.email, 'username', o.username, 'by', me.username,"
-	"         'path', '/photos/' || i.photo_id), $4"
-	"    FROM i, o, me WHERE o.id <> $2"
-	   CORE_JOB_RETURNING
+	"), n AS ("
+	"  SELECT coalesce(json_agg(r), '[]') AS r FROM i,"
+	"         notify_tag(i.photo_id, i.user_id, $2) r"
 	")"
 	"SELECT (SELECT count(*) FROM p), (SELECT count(*) FROM o),"
-	"       (SELECT count(*) FROM ok), " CORE_JOBS_JSON("k");
+	"       (SELECT count(*) FROM ok), (SELECT r FROM n)";
 
 enum person_add_col {
 	PERSON_PHOTO,		/* the photo exists */
 	PERSON_USER,		/* so does the user */
 	PERSON_ALLOWED,		/* the viewer owns it, with room left */
-	PERSON_JOBS
+	PERSON_NOTIFY
 };
 
 /* Like (on) or unlike; the new count is in db, PH_LIKE_COUNT. */
@@ -278,8 +271,7 @@ photos_person_add(struct http_request *req, struct core_ctx *ctx,
 
 	photos_args(ctx, id, &a);
 	a.v[2] = name;
-	a.v[3] = ctx->request_id;
-	CORE_TRY(core_db_run(req, db, sql_person_add, 4, a.v));
+	CORE_TRY(core_db_run(req, db, sql_person_add, 3, a.v));
 	if (core_db_int(db, 0, PERSON_PHOTO) == 0)
 		return (core_error(req, 404, "No such photo."));
 	if (core_db_int(db, 0, PERSON_USER) == 0)
@@ -290,6 +282,6 @@ photos_person_add(struct http_request *req, struct core_ctx *ctx,
 		return (core_error(req, 403, "Only the photo's owner tags "
 		    "people on it, 20 at most."));
 
-	core_jobs_push(db, 0, PERSON_JOBS);
+	core_notify_push(db, 0, PERSON_NOTIFY);
 	return (CORE_OK);
 }

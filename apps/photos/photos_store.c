@@ -79,8 +79,6 @@ static const char sql_create[] =
 	"  SELECT DISTINCT p.id, lower(x[1]) FROM p,"
 	"         regexp_matches(p.caption,"
 	"         '(?:^|[^A-Za-z0-9_&])#([A-Za-z0-9_]{1,50})', 'g') x"
-	"), me AS ("
-	"  SELECT username FROM users WHERE id = $1"
 	"), j AS ("
 	"  SELECT 'moderate' AS type, 'default' AS queue,"
 	"         jsonb_build_object('kind', 'photo', 'id', p.id,"
@@ -89,31 +87,20 @@ static const char sql_create[] =
 	"  SELECT 'photo_detect', 'default',"
 	"         jsonb_build_object('photo_id', p.id)"
 	"    FROM p"
-	"), h AS ("
-	"  INSERT INTO moderation_held_jobs (kind, item_id, type, queue,"
-	"         args, request_id)"
-	"  SELECT DISTINCT 'photo', p.id, 'email', 'default',"
-	"         jsonb_build_object("
-	"         'template', 'mentioned', 'to', o.email,"
-	"         'username', o.username, 'by', me.username,"
-	"         'where', 'a photo caption', 'excerpt', left(p.caption, 300),"
-	"         'path', '/photos/' || p.id, 'user_id', o.id,"
-	"         'unsubscribe', 'mention', 'reason', 'mentions of you'), $4"
-	"    FROM p, me, regexp_matches(p.caption,"
-	"         '(?:^|[^A-Za-z0-9_])@([A-Za-z0-9_]{3,32})', 'g') x,"
-	"         users o"
-	"   WHERE o.username = lower(x[1]) AND o.id <> $1 AND NOT o.banned"
-	"     AND notify_channel(o.id, 'mention') = 'email'"
+	"), n AS ("
+	"  SELECT coalesce(json_agg(r), '[]') AS r FROM p,"
+	"         notify_caption(p.id, p.owner_id, p.caption) r"
 	"), k AS ("
 	"  INSERT INTO job_outbox (type, queue, args, request_id)"
 	"  SELECT type, queue, args, $4 FROM j"
 	   CORE_JOB_RETURNING
 	")"
-	"SELECT p.id, " CORE_JOBS_JSON("k") " FROM p";
+	"SELECT p.id, " CORE_JOBS_JSON("k") ", n.r FROM p, n";
 
 enum create_col {
 	CREATE_ID,
-	CREATE_JOBS
+	CREATE_JOBS,
+	CREATE_NOTIFY
 };
 
 /*
@@ -276,6 +263,7 @@ photos_create(struct http_request *req, struct core_ctx *ctx,
 		return (core_error(req, 500, NULL));
 
 	core_jobs_push(db, 0, CREATE_JOBS);
+	core_notify_push(db, 0, CREATE_NOTIFY);
 	*id = core_db_int(db, 0, CREATE_ID);
 	return (CORE_OK);
 }

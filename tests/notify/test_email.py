@@ -63,7 +63,7 @@ def test_the_defaults(new_user):
     u = new_user("df_")
     assert u.get(PREFS).json()["preferences"] == {
         "comment": "email", "reply": "site", "mention": "email",
-        "dm": "email", "like": "site"}
+        "dm": "email", "like": "site", "tag": "email", "follow": "site"}
 
 
 def test_messages_in_one_conversation_make_one_email(social, mailbox,
@@ -181,7 +181,7 @@ def test_one_click_unsubscribe_signed_out(social, mailbox, new_user):
     assert "no more emails about direct messages" in r.text
     assert b.get(PREFS).json()["preferences"] == {
         "comment": "email", "reply": "site", "mention": "digest",
-        "dm": "site", "like": "site"}
+        "dm": "site", "like": "site", "tag": "email", "follow": "site"}
     # Again, as multipart/form-data (RFC 8058's SHOULD): still fine.
     r = requests.post(link, files={"List-Unsubscribe": (None, "One-Click")},
                       timeout=10)
@@ -281,7 +281,7 @@ def test_the_daily_digest(social, inbox, mailbox, new_user, site_url):
     assert r.status_code == 200, describe(r)
     assert b.get(PREFS).json()["preferences"] == {
         "comment": "email", "reply": "site", "mention": "site", "dm": "site",
-        "like": "site"}
+        "like": "site", "tag": "email", "follow": "site"}
 
 
 def test_transactional_mail_is_always_sent_without_unsubscribe(

@@ -16,8 +16,7 @@ def test_defaults_and_api(inbox, new_user):
     assert r.status_code == 200, describe(r)
     assert r.json()["preferences"] == {
         "comment": "email", "reply": "site", "mention": "email",
-        "dm": "email",
-        "like": "site"}
+        "dm": "email", "like": "site", "tag": "email", "follow": "site"}
     r = u.post(PREFS, json={"like": "off", "comment": "site"})
     assert r.status_code == 200, describe(r)
     assert r.json()["preferences"]["like"] == "off"
@@ -73,7 +72,7 @@ def test_the_settings_page(inbox, new_user):
     assert 'name="like" value="digest"' in page
     assert 'name="reply" value="email"' not in page
     fields = {"comment": "off", "reply": "site", "mention": "site",
-              "dm": "site", "like": "off"}
+              "dm": "site", "like": "off", "tag": "site", "follow": "off"}
     r = u.form("/settings/notifications", fields,
                page="/settings/notifications", csrf=False)
     assert r.status_code == 403, describe(r)

@@ -49,6 +49,12 @@ round_trip(void **state)
 	assert_int_equal(agora_unsub_verify(key, token, &uid, kind,
 	    sizeof(kind)), 0);
 	assert_string_equal(kind, "digest");
+
+	assert_int_equal(agora_unsub_sign(key, 7, "tag", token,
+	    sizeof(token)), 0);
+	assert_int_equal(agora_unsub_verify(key, token, &uid, kind,
+	    sizeof(kind)), 0);
+	assert_string_equal(kind, "tag");
 }
 
 static void
