@@ -223,7 +223,8 @@ void	 blog_render_head(struct kore_buf *, struct core_db *);
  * `db`; the rows stay where they are.
  */
 int	 blog_reading_minutes(int64_t);
-char	*blog_excerpt(struct core_db *, int, int *);
+char	*blog_excerpt(struct core_db *, int, int *, struct blog_lead *);
+json_t	*blog_lead_json(const struct blog_lead *);
 json_t	*blog_post_json(struct core_db *, int, int);
 json_t	*blog_posts_json(struct core_db *, int);
 json_t	*blog_tags_json(const char *);

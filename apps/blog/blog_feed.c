@@ -197,6 +197,7 @@ feed_json(struct core_db *db, struct feed *f)
 	struct kore_buf	 url;
 	json_t		*feed, *items, *item;
 	const char	*site, *body, *author;
+	struct blog_lead lead;
 	char		*html, *excerpt, *u;
 	long long	 id;
 	int		 i, more;
@@ -209,7 +210,7 @@ feed_json(struct core_db *db, struct feed *f)
 		author = core_db_value(db, i, BLOG_COL_AUTHOR);
 		body = core_db_value(db, i, BLOG_COL_BODY);
 		html = blog_markdown_html(body, strlen(body));
-		excerpt = blog_excerpt(db, i, &more);
+		excerpt = blog_excerpt(db, i, &more, &lead);
 
 		kore_buf_reset(&url);
 		kore_buf_appendf(&url, "%s/blog/%lld-%s", site, id,
@@ -232,6 +233,13 @@ feed_json(struct core_db *db, struct feed *f)
 		core_html_appendf(&url, "%R/blog/u/%U", site, author);
 		json_object_set_new(item, "authors", json_pack("[{s:s, s:s}]",
 		    "name", author, "url", kore_buf_stringify(&url, NULL)));
+		if (lead.sha[0] != '\0') {
+			kore_buf_reset(&url);
+			kore_buf_appendf(&url, "%s/media/display/%s.jpg", site,
+			    lead.sha);
+			json_object_set_new(item, "image",
+			    json_string(kore_buf_stringify(&url, NULL)));
+		}
 		json_array_append_new(items, item);
 	}
 

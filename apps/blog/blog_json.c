@@ -21,20 +21,38 @@ blog_reading_minutes(int64_t words)
 /*
  * The excerpt of row `row` (BLOG_COL_EXCERPT, BLOG_COL_MORE) as plain
  * text, to free() with free(); `*more` says whether the post goes on.
- * NULL when cmark runs out of memory.
+ * With `lead`, the lead picture too: the first of the site's own images
+ * in the same start of the text.  NULL when cmark runs out of memory.
  */
 char *
-blog_excerpt(struct core_db *db, int row, int *more)
+blog_excerpt(struct core_db *db, int row, int *more, struct blog_lead *lead)
 {
 	const char	*md;
 	char		*text;
 
 	md = core_db_value(db, row, BLOG_COL_EXCERPT);
-	text = blog_markdown_text(md, strlen(md), BLOG_EXCERPT_MAX, more);
+	text = blog_markdown_summary(md, strlen(md), BLOG_EXCERPT_MAX, more,
+	    lead);
 	if (core_db_bool(db, row, BLOG_COL_MORE))
 		*more = 1;
 
 	return (text);
+}
+
+/* A lead picture as the API shows it, or null. */
+json_t *
+blog_lead_json(const struct blog_lead *lead)
+{
+	char		display[96], thumb[96];
+
+	if (lead->sha[0] == '\0')
+		return (json_null());
+	(void)snprintf(display, sizeof(display), "/media/display/%s.jpg",
+	    lead->sha);
+	(void)snprintf(thumb, sizeof(thumb), "/media/thumb/%s.jpg", lead->sha);
+
+	return (json_pack("{s:s, s:s, s:s}", "url", display, "thumb_url",
+	    thumb, "alt", lead->alt));
 }
 
 /* Space-separated tags (BLOG_COL_TAGS) as a JSON array of strings. */
@@ -63,6 +81,7 @@ blog_post_json(struct core_db *db, int row, int full)
 {
 	json_t		*o, *edit;
 	const char	*body;
+	struct blog_lead lead;
 	char		*html, *excerpt, url[128];
 	int		 more;
 
@@ -86,9 +105,10 @@ blog_post_json(struct core_db *db, int row, int full)
 	if (o == NULL)
 		return (json_object());
 
-	excerpt = blog_excerpt(db, row, &more);
+	excerpt = blog_excerpt(db, row, &more, &lead);
 	json_object_set_new(o, "excerpt", json_string(excerpt != NULL ?
 	    excerpt : ""));
+	json_object_set_new(o, "lead_image", blog_lead_json(&lead));
 	free(excerpt);
 	json_object_set_new(o, "tags",
 	    blog_tags_json(core_db_value(db, row, BLOG_COL_TAGS)));

@@ -38,6 +38,7 @@ void
 blog_render_list(struct http_request *req, struct kore_buf *buf,
     struct core_db *db, int max, int badges)
 {
+	struct blog_lead lead;
 	char		*excerpt;
 	int		 i, n, comments, more;
 
@@ -52,8 +53,15 @@ blog_render_list(struct http_request *req, struct kore_buf *buf,
 	core_html_appendf(buf, "<ul class=\"posts\">\n");
 	for (i = 0; i < n; i++) {
 		comments = (int)core_db_int(db, i, BLOG_COL_COMMENTS);
-		core_html_appendf(buf, "<li class=\"post\"><article>\n<h2><a "
-		    "href=\"");
+		excerpt = blog_excerpt(db, i, &more, &lead);
+		core_html_appendf(buf, "<li class=\"post%R\"><article>\n",
+		    lead.sha[0] != '\0' ? " has-lead" : "");
+		if (lead.sha[0] != '\0')
+			core_html_appendf(buf, "<img class=\"lead\" src=\""
+			    "/media/thumb/%s.jpg\" alt=\"%s\" width=\"320\" "
+			    "height=\"320\" loading=\"lazy\" decoding=\"async"
+			    "\">\n", lead.sha, lead.alt);
+		core_html_appendf(buf, "<h2><a href=\"");
 		post_url(buf, db, i);
 		core_html_appendf(buf, "\">%s</a>",
 		    core_db_value(db, i, BLOG_COL_TITLE));
@@ -73,7 +81,6 @@ blog_render_list(struct http_request *req, struct kore_buf *buf,
 		    core_db_value(db, i, BLOG_COL_AUTHOR), shown_at(db, i),
 		    blog_reading_minutes(core_db_int(db, i, BLOG_COL_WORDS)),
 		    comments, comments == 1 ? "" : "s");
-		excerpt = blog_excerpt(db, i, &more);
 		core_html_appendf(buf, "<p class=\"excerpt\">%s%R</p>\n",
 		    excerpt != NULL ? excerpt : "", more ? "…" : "");
 		free(excerpt);
@@ -324,12 +331,13 @@ void
 blog_render_head(struct kore_buf *buf, struct core_db *db)
 {
 	const char	*site, *tags;
+	struct blog_lead lead;
 	char		*excerpt, tag[BLOG_TAG_MAX + 1];
 	size_t		 n;
 	int		 more;
 
 	site = core_cfg.site_url;
-	excerpt = blog_excerpt(db, 0, &more);
+	excerpt = blog_excerpt(db, 0, &more, &lead);
 	core_html_appendf(buf, "<link rel=\"canonical\" href=\"%s", site);
 	post_url(buf, db, 0);
 	core_html_appendf(buf, "\">\n"
@@ -362,9 +370,16 @@ blog_render_head(struct kore_buf *buf, struct core_db *db)
 		}
 		tags += n;
 	}
-	core_html_appendf(buf, "<meta name=\"twitter:card\" content=\"summary"
+	if (lead.sha[0] != '\0')
+		core_html_appendf(buf, "<meta property=\"og:image\" content=\""
+		    "%s/media/display/%s.jpg\">\n<meta property=\"og:image:"
+		    "alt\" content=\"%s\">\n<meta name=\"twitter:image\" "
+		    "content=\"%s/media/display/%s.jpg\">\n", site, lead.sha,
+		    lead.alt, site, lead.sha);
+	core_html_appendf(buf, "<meta name=\"twitter:card\" content=\"%R"
 	    "\">\n<meta name=\"twitter:title\" content=\"%s\">\n"
 	    "<meta name=\"twitter:description\" content=\"%s\">\n",
+	    lead.sha[0] != '\0' ? "summary_large_image" : "summary",
 	    core_db_value(db, 0, BLOG_COL_TITLE),
 	    excerpt != NULL ? excerpt : "");
 	free(excerpt);

@@ -19,6 +19,7 @@
 
 static int	url_allowed(const char *);
 static void	html_to_text(cmark_node *);
+static int	lead_url(const char *, char *);
 
 /* The plain text being gathered by blog_markdown_text. */
 struct text_out {
@@ -146,14 +147,32 @@ html_to_text(cmark_node *node)
 char *
 blog_markdown_text(const char *md, size_t len, size_t max, int *more)
 {
-	struct text_out		 out;
-	cmark_node		*doc, *node;
+	return (blog_markdown_summary(md, len, max, more, NULL));
+}
+
+/*
+ * As blog_markdown_text, and when `lead` is not NULL the first image of
+ * the text that is one of the site's own (/media/display/<sha256>.jpg,
+ * as the editor inserts them) in `lead`: its hash, and its alt text
+ * (the image's words, at most BLOG_LEAD_ALT_MAX bytes, whole words).
+ * lead->sha is "" when there is none.  One parse for both.
+ */
+char *
+blog_markdown_summary(const char *md, size_t len, size_t max, int *more,
+    struct blog_lead *lead)
+{
+	struct text_out		 out, alt;
+	cmark_node		*doc, *node, *img;
 	cmark_iter		*it;
 	cmark_event_type	 ev;
 	cmark_node_type		 type;
 	const char		*lit;
 
 	*more = 0;
+	if (lead != NULL) {
+		lead->sha[0] = '\0';
+		lead->alt[0] = '\0';
+	}
 	if ((doc = cmark_parse_document(md, len, CMARK_OPT_VALIDATE_UTF8)) ==
 	    NULL)
 		return (NULL);
@@ -165,25 +184,46 @@ blog_markdown_text(const char *md, size_t len, size_t max, int *more)
 	out.max = max;
 	out.space = 0;
 	out.full = 0;
+	alt.s = lead != NULL ? lead->alt : NULL;
+	alt.len = 0;
+	alt.max = BLOG_LEAD_ALT_MAX;
+	alt.space = 0;
+	alt.full = 0;
+	img = NULL;
 
 	it = cmark_iter_new(doc);
-	while (!out.full && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		node = cmark_iter_get_node(it);
 		type = cmark_node_get_type(node);
+		if (out.full && (lead == NULL ||
+		    (lead->sha[0] != '\0' && img == NULL)))
+			break;
 		if (ev == CMARK_EVENT_EXIT) {
 			if (type >= CMARK_NODE_FIRST_BLOCK &&
 			    type <= CMARK_NODE_LAST_BLOCK)
 				out.space = 1;
+			if (node == img) {
+				img = NULL;
+				lead->alt[alt.len] = '\0';
+			}
 			continue;
 		}
+		if (type == CMARK_NODE_IMAGE && lead != NULL &&
+		    lead->sha[0] == '\0' && lead_url(cmark_node_get_url(node),
+		    lead->sha))
+			img = node;
 		switch (type) {
 		case CMARK_NODE_TEXT:
 		case CMARK_NODE_CODE:
 		case CMARK_NODE_CODE_BLOCK:
 		case CMARK_NODE_HTML_INLINE:
 		case CMARK_NODE_HTML_BLOCK:
-			if ((lit = cmark_node_get_literal(node)) != NULL)
+			if ((lit = cmark_node_get_literal(node)) == NULL)
+				break;
+			if (!out.full)
 				text_add(&out, lit);
+			if (img != NULL && !alt.full)
+				text_add(&alt, lit);
 			if (type == CMARK_NODE_CODE_BLOCK ||
 			    type == CMARK_NODE_HTML_BLOCK)
 				out.space = 1;
@@ -191,6 +231,7 @@ blog_markdown_text(const char *md, size_t len, size_t max, int *more)
 		case CMARK_NODE_SOFTBREAK:
 		case CMARK_NODE_LINEBREAK:
 			out.space = 1;
+			alt.space = 1;
 			break;
 		default:
 			break;
@@ -198,10 +239,38 @@ blog_markdown_text(const char *md, size_t len, size_t max, int *more)
 	}
 	cmark_iter_free(it);
 	cmark_node_free(doc);
+	if (img != NULL)
+		lead->alt[alt.len] = '\0';
 
 	*more = out.full;
 	out.s[out.len] = '\0';
 	return (out.s);
+}
+
+/*
+ * Whether `url` is /media/display/<64 hex>.jpg; the hash into `sha`
+ * (BLOG_LEAD_SHA_MAX bytes) when it is.
+ */
+static int
+lead_url(const char *url, char *sha)
+{
+	static const char	prefix[] = "/media/display/";
+	size_t			i;
+
+	if (url == NULL || strncmp(url, prefix, sizeof(prefix) - 1))
+		return (0);
+	url += sizeof(prefix) - 1;
+	for (i = 0; i < 64; i++) {
+		if (!isxdigit((unsigned char)url[i]) ||
+		    isupper((unsigned char)url[i]))
+			return (0);
+	}
+	if (strcmp(url + 64, ".jpg"))
+		return (0);
+	memcpy(sha, url, 64);
+	sha[64] = '\0';
+
+	return (1);
 }
 
 /*

@@ -1,6 +1,8 @@
 // The post editor: a formatting toolbar, a live preview rendered by the
-// server's own Markdown renderer, and images uploaded with the alt text
-// the editor asks for.  The form works without this script.
+// server's own Markdown renderer, images (chosen, pasted or dropped)
+// uploaded with the alt text the editor asks for, and the text kept in
+// this browser while it is being written.  The form works without this
+// script.
 'use strict';
 
 (function () {
@@ -214,20 +216,63 @@
 	ask.append(altLabel, altErr, buttons);
 	input.closest('label').after(ask);
 
+	// The image waiting for its alt text: chosen, pasted or dropped.
+	let pending = null;
+
 	function closeAsk() {
 		ask.hidden = true;
 		alt.value = '';
 		altErr.textContent = '';
 		input.value = '';
+		pending = null;
+	}
+
+	function offer(file) {
+		pending = file;
+		ask.hidden = false;
+		say(file.name ? 'Adding ' + file.name + '.' : 'Adding the image.');
+		alt.focus();
 	}
 
 	input.addEventListener('change', () => {
-		const file = input.files[0];
+		if (input.files[0])
+			offer(input.files[0]);
+	});
+
+	// The first image among pasted or dropped things, if any.
+	function imageOf(list) {
+		for (const f of list || [])
+			if (/^image\/(jpeg|png|webp)$/.test(f.type))
+				return f;
+		return null;
+	}
+	text.addEventListener('paste', (e) => {
+		const file = imageOf(e.clipboardData && e.clipboardData.files);
 		if (!file)
+			return;		// text pastes as text
+		e.preventDefault();
+		offer(file);
+	});
+	text.addEventListener('dragover', (e) => {
+		if (e.dataTransfer && [...e.dataTransfer.types].includes('Files')) {
+			e.preventDefault();
+			text.classList.add('drop-target');
+		}
+	});
+	text.addEventListener('dragleave', () =>
+	    text.classList.remove('drop-target'));
+	text.addEventListener('drop', (e) => {
+		text.classList.remove('drop-target');
+		const file = imageOf(e.dataTransfer && e.dataTransfer.files);
+		if (!file) {
+			if (e.dataTransfer && e.dataTransfer.files.length) {
+				e.preventDefault();
+				say('Only JPEG, PNG or WebP images can be added.');
+			}
 			return;
-		ask.hidden = false;
-		say('');
-		alt.focus();
+		}
+		e.preventDefault();
+		offer(file);
 	});
 	cancel.addEventListener('click', () => {
 		closeAsk();
@@ -241,7 +286,7 @@
 		}
 	});
 	go.addEventListener('click', async () => {
-		const file = input.files[0];
+		const file = pending;
 		const words = altText(alt.value);
 		if (!file)
 			return closeAsk();
@@ -254,7 +299,7 @@
 		}
 		alt.removeAttribute('aria-invalid');
 		const body = new FormData();
-		body.append('file', file);
+		body.append('file', file, file.name || 'pasted-image');
 		say('Uploading ' + file.name + '…');
 		go.disabled = true;
 		try {
@@ -279,4 +324,82 @@
 			go.disabled = false;
 		}
 	});
+
+	// ---- kept in this browser while it is written
+
+	// Every save on the server is a revision an admin may review, so the
+	// text in progress is kept here instead: in localStorage under the
+	// form's address, a moment after each change, and offered back when
+	// the same editor opens again; sending the form forgets it.
+	const KEEP_DELAY = 1000;
+	const title = form.querySelector('input[name=title]');
+	const key = 'agora:draft:' + form.getAttribute('action');
+	const kept = el('p', { class: 'kept-status', role: 'status' });
+	form.querySelector('.upload-status').before(kept);
+	let keepTimer = null, sending = false;
+
+	function store() {
+		try {
+			localStorage.setItem(key, JSON.stringify({
+				title: title ? title.value : '',
+				body: text.value, at: Date.now() }));
+			kept.textContent = 'Kept in this browser.';
+		} catch (err) {
+			kept.textContent = '';	// storage full or off
+		}
+	}
+	function keepSoon() {
+		clearTimeout(keepTimer);
+		keepTimer = setTimeout(store, KEEP_DELAY);
+	}
+	text.addEventListener('input', keepSoon);
+	if (title)
+		title.addEventListener('input', keepSoon);
+	form.addEventListener('submit', () => {
+		sending = true;
+		clearTimeout(keepTimer);
+		localStorage.removeItem(key);
+	});
+	window.addEventListener('pagehide', () => {
+		if (!sending && keepTimer !== null)
+			store();
+	});
+
+	let saved = null;
+	try {
+		saved = JSON.parse(localStorage.getItem(key) || 'null');
+	} catch (err) {
+		saved = null;
+	}
+	if (saved && typeof saved.body === 'string' &&
+	    (saved.body !== text.value ||
+	    (title && saved.title !== title.value))) {
+		const box = el('div', { class: 'kept-offer', role: 'region',
+		    'aria-label': 'Unsaved text' });
+		const when = new Date(saved.at);
+		box.appendChild(el('p', {}, 'You have unsaved text from ' +
+		    (isNaN(when) ? 'earlier' : when.toLocaleString()) + '.'));
+		const restore = el('button', { type: 'button' }, 'Restore it');
+		const drop = el('button', { type: 'button', class: 'secondary' },
+		    'Discard it');
+		const row = el('div', { class: 'grid' });
+		row.append(restore, drop);
+		box.appendChild(row);
+		form.prepend(box);
+		restore.addEventListener('click', () => {
+			if (title && typeof saved.title === 'string')
+				title.value = saved.title;
+			text.value = saved.body;
+			box.remove();
+			kept.textContent = 'Restored. Save or send it to keep it.';
+			changed();
+			text.focus();
+		});
+		drop.addEventListener('click', () => {
+			localStorage.removeItem(key);
+			box.remove();
+			kept.textContent = '';
+			text.focus();
+		});
+	}
 })();

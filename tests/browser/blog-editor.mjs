@@ -1,6 +1,8 @@
 // Browser test: at phone width, a writer uses the editor's toolbar (44 px
-// labelled buttons), sees the live preview rendered by the server, and
-// inserts an image, which the editor will not do without alt text.
+// labelled buttons), sees the live preview rendered by the server,
+// inserts an image, which the editor will not do without alt text, then
+// pastes and drops one, and gets back text kept in the browser after a
+// reload.
 //   AGORA_TEST_URL, AGORA_SCREENSHOT_DIR
 
 import { join } from 'node:path';
@@ -106,6 +108,61 @@ try {
 		    fullPage: true });
 	});
 
+	// A File put on the text as a paste or a drop, as the browser does.
+	async function give(kind, name) {
+		await body.evaluate((t, [kind, name, b64]) => {
+			const bytes = Uint8Array.from(atob(b64), (c) =>
+			    c.charCodeAt(0));
+			const dt = new DataTransfer();
+			dt.items.add(new File([bytes], name, { type: 'image/png' }));
+			const init = { bubbles: true, cancelable: true };
+			t.dispatchEvent(kind === 'paste' ?
+			    new ClipboardEvent('paste', { ...init, clipboardData: dt }) :
+			    new DragEvent('drop', { ...init, dataTransfer: dt }));
+		}, [kind, name, PNG.toString('base64')]);
+	}
+
+	for (const [kind, done, words] of [['paste', 'pasted', 'A pasted dot'],
+	    ['drop', 'dropped', 'A dropped dot']]) {
+		await check(`a ${done} image asks for its alt text`, async () => {
+			await body.evaluate((t) =>
+			    t.setSelectionRange(t.value.length, t.value.length));
+			await give(kind, kind + '.png');
+			const alt = page.getByLabel(/alt text/);
+			await alt.waitFor();
+			expectTrue(await alt.evaluate((e) =>
+			    document.activeElement === e), 'alt text not focused');
+			await alt.fill(words);
+			const done = page.waitForResponse((r) =>
+			    r.url().endsWith('/api/v1/blog/images'));
+			await page.getByRole('button', { name: 'Insert image' })
+			    .click();
+			expectTrue((await done).status() === 201, 'upload refused');
+			await page.waitForFunction((w) => document.querySelector(
+			    'textarea[name=body]').value.includes('![' + w + ']('),
+			    words);
+			await preview.locator(`img[alt="${words}"]`).waitFor();
+		});
+	}
+
+	await check('the text is kept in the browser across a reload',
+	    async () => {
+		const before = await body.inputValue();
+		await page.locator('.kept-status',
+		    { hasText: 'Kept in this browser' }).waitFor();
+		await page.reload();
+		const offer = page.getByRole('region', { name: 'Unsaved text' });
+		await offer.waitFor();
+		expectTrue(await body.inputValue() === '', 'not a fresh editor');
+		await page.screenshot({ path: join(shots,
+		    'blog-editor-restore-phone.png'), fullPage: true });
+		await offer.getByRole('button', { name: 'Restore it' }).click();
+		expectTrue(await body.inputValue() === before, 'text not restored');
+		expectTrue(await page.inputValue('input[name=title]') === title,
+		    'title not restored');
+		await preview.locator('img[alt="A dropped dot"]').waitFor();
+	});
+
 	await check('the post is saved as written', async () => {
 		await Promise.all([page.waitForURL(/\/blog\/\d+-/),
 		    page.click('button[value=draft]')]);
@@ -114,6 +171,16 @@ try {
 		expectTrue(await page.locator(
 		    '.post-body img[alt="A red [dot] on white"]').count() === 1,
 		    'image without its alt text');
+		expectTrue(await page.locator(
+		    '.post-body img[alt="A pasted dot"]').count() === 1,
+		    'the pasted image is missing');
+		// Sent: the browser forgets it, and a new editor offers nothing.
+		await page.goto(base + '/blog/new');
+		await page.locator('textarea[name=body]').waitFor();
+		await page.waitForTimeout(300);
+		expectTrue(await page.getByRole('region',
+		    { name: 'Unsaved text' }).count() === 0,
+		    'sent text offered again');
 	});
 
 	await check('no script errors or server errors', async () => {

@@ -163,6 +163,54 @@ excerpt_cuts_at_a_word(void **state)
 	assert_string_equal(plain("a\xe2\x82\xac", 3, &more), "a");
 }
 
+#define SHA_A	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define SHA_B	"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+static const char *
+lead_of(const char *md, struct blog_lead *lead, size_t max)
+{
+	int		more;
+
+	free(text);
+	text = blog_markdown_summary(md, strlen(md), max, &more, lead);
+	assert_non_null(text);
+	return (text);
+}
+
+/* The first of the site's own images, with its words, in the same walk. */
+static void
+lead_picture(void **state)
+{
+	struct blog_lead	lead;
+
+	(void)state;
+	assert_string_equal(lead_of("Intro.\n\n![A *red* fox](https://"
+	    "example.org/x.jpg)\n\n![The north\nridge](/media/display/"
+	    SHA_B ".jpg)\n\n![Later](/media/display/" SHA_A ".jpg)",
+	    &lead, 200), "Intro. A red fox The north ridge Later");
+	assert_string_equal(lead.sha, SHA_B);
+	assert_string_equal(lead.alt, "The north ridge");
+
+	/* Found after the excerpt is full, alt text whole. */
+	lead_of("Words words words words.\n\n![Two words](/media/display/"
+	    SHA_A ".jpg)", &lead, 10);
+	assert_string_equal(text, "Words");
+	assert_string_equal(lead.sha, SHA_A);
+	assert_string_equal(lead.alt, "Two words");
+
+	/* Not the site's: upper case, other folders, other endings. */
+	lead_of("![x](/media/display/" SHA_A ".png) ![x](/media/thumb/" SHA_A
+	    ".jpg) ![x](/media/display/AAAA.jpg) ![x](//evil/media/display/"
+	    SHA_A ".jpg)", &lead, 200);
+	assert_string_equal(lead.sha, "");
+	assert_string_equal(lead.alt, "");
+
+	/* No words: an empty alt, still a lead. */
+	lead_of("![](/media/display/" SHA_A ".jpg)", &lead, 200);
+	assert_string_equal(lead.sha, SHA_A);
+	assert_string_equal(lead.alt, "");
+}
+
 static int
 teardown(void **state)
 {
@@ -184,6 +232,7 @@ main(void)
 		cmocka_unit_test(attributes_escaped),
 		cmocka_unit_test(excerpt_is_plain_text),
 		cmocka_unit_test(excerpt_cuts_at_a_word),
+		cmocka_unit_test(lead_picture),
 	};
 
 	return (cmocka_run_group_tests_name("markdown", tests, NULL, teardown));
