@@ -121,7 +121,7 @@ enum core_user_col {
 	"(SELECT coalesce(json_agg(uid), '[]') FROM " cte ")"
 
 /* The newest migration this build needs (sql/); /readyz checks it. */
-#define CORE_SCHEMA_VERSION	"028_notify_photo_people"
+#define CORE_SCHEMA_VERSION	"029_totp_sealed"
 
 /*
  * A section an app adds to the home page (site.c), registered from the
@@ -637,6 +637,11 @@ int		core_token_rules(const char *, int, const char **,
 #define CORE_RECOVERY_CODES	10
 #define CORE_RECOVERY_LEN	11	/* "xxxxx-xxxxx" */
 
+/* A sealed TOTP key in hex, with its NUL: nonce, MAC, key. */
+#define CORE_TOTP_SEALED_HEX	(2 * (24 + 16 + 20) + 1)
+
+void		core_totp_seal(const u_int8_t *, char *);
+int		core_totp_open(const char *, u_int8_t *);
 int		core_totp_match(const char *, int64_t, const char *,
 		    u_int64_t *);
 int		core_recovery_hash(const char *, char *);

@@ -11,6 +11,12 @@
  * single-use.  Every attempt counts against the same login limits as a
  * password (throttle.c), a success refunds it as a right password does,
  * and a challenge takes CORE_TOTP_ATTEMPTS wrong codes at most.
+ *
+ * The TOTP key is stored sealed (core_totp_seal): XSalsa20-Poly1305
+ * under a key derived from the site's secret for this use alone, with a
+ * random nonce, so a copy of the database (a backup, a replica) does not
+ * hold the keys that make codes.  A key stored before sealing (20 bytes)
+ * is read as it is.
  */
 
 #include <stdio.h>
@@ -32,6 +38,16 @@
 #define SECOND_COUNTED		0x40
 
 #define RECOVERY_ALPHABET	"abcdefghijklmnopqrstuvwxyz234567"
+
+/* A sealed key: nonce, MAC, the 20 bytes. */
+#define TOTP_SEALED_LEN		(crypto_secretbox_NONCEBYTES + \
+				    crypto_secretbox_MACBYTES + \
+				    AGORA_TOTP_SECRET_BYTES)
+
+_Static_assert(CORE_TOTP_SEALED_HEX == 2 * TOTP_SEALED_LEN + 1,
+    "CORE_TOTP_SEALED_HEX");
+
+static void	totp_box_key(u_int8_t *);
 
 /* $1 user: the secret of an account with TOTP on. */
 static const char sql_totp_load[] =
@@ -80,21 +96,76 @@ static const char sql_challenge_wrong[] =
 	"UPDATE login_challenges SET attempts = attempts + 1"
 	" WHERE token_hash = decode($1, 'hex') RETURNING attempts";
 
+/* The key that seals TOTP keys, derived from the site's secret. */
+static void
+totp_box_key(u_int8_t *box)
+{
+	(void)crypto_kdf_derive_from_key(box, crypto_secretbox_KEYBYTES, 1,
+	    "totpseal", core_cfg.secret);
+}
+
 /*
- * Whether `code` (six digits) is the TOTP code, for the secret in hex
- * `secret_hex`, of the current step or one either side, and of a step
- * after `last_step`: 0 with the step in *step, or -1.
+ * Seal TOTP key `key` (AGORA_TOTP_SECRET_BYTES) for the database: hex
+ * into `hex` (CORE_TOTP_SEALED_HEX bytes).
+ */
+void
+core_totp_seal(const u_int8_t *key, char *hex)
+{
+	u_int8_t	box[crypto_secretbox_KEYBYTES];
+	u_int8_t	out[TOTP_SEALED_LEN];
+
+	totp_box_key(box);
+	randombytes_buf(out, crypto_secretbox_NONCEBYTES);
+	(void)crypto_secretbox_easy(out + crypto_secretbox_NONCEBYTES, key,
+	    AGORA_TOTP_SECRET_BYTES, out, box);
+	sodium_memzero(box, sizeof(box));
+	core_hex(out, sizeof(out), hex);
+}
+
+/*
+ * The TOTP key (AGORA_TOTP_SECRET_BYTES into `key`) of `hex` as the
+ * database holds it: sealed, or a key from before sealing.  0, or -1
+ * when it is neither or does not open (another site secret).
+ */
+int
+core_totp_open(const char *hex, u_int8_t *key)
+{
+	u_int8_t	box[crypto_secretbox_KEYBYTES];
+	u_int8_t	in[TOTP_SEALED_LEN];
+	size_t		len;
+	int		rc;
+
+	if (hex == NULL || sodium_hex2bin(in, sizeof(in), hex, strlen(hex),
+	    NULL, &len, NULL) != 0)
+		return (-1);
+	if (len == AGORA_TOTP_SECRET_BYTES) {
+		memcpy(key, in, len);
+		sodium_memzero(in, sizeof(in));
+		return (0);
+	}
+	if (len != sizeof(in))
+		return (-1);
+	totp_box_key(box);
+	rc = crypto_secretbox_open_easy(key, in + crypto_secretbox_NONCEBYTES,
+	    len - crypto_secretbox_NONCEBYTES, in, box);
+	sodium_memzero(box, sizeof(box));
+
+	return (rc == 0 ? 0 : -1);
+}
+
+/*
+ * Whether `code` (six digits) is the TOTP code, for the stored secret
+ * `secret_hex` (core_totp_open), of the current step or one either side,
+ * and of a step after `last_step`: 0 with the step in *step, or -1.
  */
 int
 core_totp_match(const char *secret_hex, int64_t last_step, const char *code,
     u_int64_t *step)
 {
 	u_int8_t	key[AGORA_TOTP_SECRET_BYTES];
-	size_t		len;
 	int		rc;
 
-	if (secret_hex == NULL || sodium_hex2bin(key, sizeof(key), secret_hex,
-	    strlen(secret_hex), NULL, &len, NULL) != 0 || len != sizeof(key))
+	if (core_totp_open(secret_hex, key) == -1)
 		return (-1);
 	rc = agora_totp_match(key, sizeof(key),
 	    agora_totp_step((int64_t)time(NULL)), 1,

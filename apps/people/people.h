@@ -93,10 +93,30 @@ void		people_render_avatar_form(struct http_request *,
 		    struct kore_buf *);
 
 /* people_twofactor.c */
+#define PEOPLE_2FA_URI_MAX	256
+
+/* sql_state's columns, as people_2fa_load() leaves them. */
+enum people_2fa_col {
+	PEOPLE_2FA_SECRET,
+	PEOPLE_2FA_ENABLED,
+	PEOPLE_2FA_SINCE,
+	PEOPLE_2FA_LAST_STEP,
+	PEOPLE_2FA_CODES_LEFT
+};
+
 int		people_2fa_load(struct http_request *, struct core_ctx *,
 		    struct core_db *);
 void		people_render_2fa_section(struct http_request *,
 		    struct kore_buf *, struct core_db *);
+int		people_2fa_setup_run(struct http_request *, struct core_ctx *,
+		    int *);
+int		people_2fa_setup_key(struct core_ctx *, struct core_db *,
+		    char *, char *);
+int		people_2fa_enable_run(struct http_request *, struct core_ctx *,
+		    const char *, int *, char (**)[CORE_RECOVERY_LEN + 1]);
+int		people_2fa_disable_run(struct http_request *,
+		    struct core_ctx *, const char *, const char *, int *,
+		    const char **);
 
 /* people_sessions.c */
 enum people_session_col {

@@ -3,10 +3,13 @@
  * secret as a QR code of its otpauth:// address, drawn as inline SVG by
  * the site, and as base32 text), enabling needs a valid code from it and
  * shows ten single-use recovery codes once (only their hashes are kept),
- * and turning it off needs the password and a code.  The sign-in's
+ * and turning it off needs the password and a code.  The steps are
+ * people_2fa_setup_run(), _enable_run() and _disable_run(), which the
+ * pages here and the API (people_twofactor_api.c) share.  The sign-in's
  * second step is core's (apps/core/twofactor.c).
  */
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +24,9 @@
 #define OFF_VERIFIED		0x04
 #define OFF_WRONG		0x08
 #define OFF_COUNTED		0x10
+#define OFF_TOLD		0x20
+/* ctx->stage bits of turning it on. */
+#define ON_TOLD			0x40
 
 /* $1 user: the state of two-factor sign-in. */
 static const char sql_state[] =
@@ -29,7 +35,7 @@ static const char sql_state[] =
 	"       (SELECT count(*) FROM user_recovery_codes r"
 	"         WHERE r.user_id = $1 AND r.used_at IS NULL)"
 	"  FROM user_totp t WHERE t.user_id = $1";
-enum { ST_SECRET, ST_ENABLED, ST_SINCE, ST_LAST_STEP, ST_CODES_LEFT };
+/* Its columns: enum people_2fa_col. */
 
 /* $1 user, $2 secret (hex): a new secret, unless it is on already. */
 static const char sql_setup[] =
@@ -81,74 +87,118 @@ CORE_HANDLER_NEED(people_2fa_page, CORE_NEED_USER)
 	return (page_render(req, ctx, 200, &ctx->db[0], NULL, NULL));
 }
 
-/* POST /settings/2fa/setup: a new secret, then the set-up page. */
-CORE_HANDLER_NEED(people_2fa_setup, CORE_NEED_CHANGE)
+/*
+ * A new secret in ctx->db[0], unless two-factor sign-in is on already;
+ * `*made` says which.
+ */
+int
+people_2fa_setup_run(struct http_request *req, struct core_ctx *ctx,
+    int *made)
 {
 	struct core_num	 uid;
 	u_int8_t	 secret[AGORA_TOTP_SECRET_BYTES];
 	const char	*params[2];
-	char		 hex[AGORA_TOTP_SECRET_BYTES * 2 + 1];
+	char		 hex[CORE_TOTP_SEALED_HEX];
 
 	randombytes_buf(secret, sizeof(secret));
-	core_hex(secret, sizeof(secret), hex);
+	core_totp_seal(secret, hex);
 	sodium_memzero(secret, sizeof(secret));
 	params[0] = core_num(&uid, ctx->user.id);
 	params[1] = hex;
 	CORE_TRY(core_db_run(req, &ctx->db[0], sql_setup, 2, params));
-	if (core_db_rows(&ctx->db[0]) != 1) {
-		core_redirect(req, "/settings#two-factor");
-		return (CORE_DONE);
-	}
-	core_redirect(req, "/settings/2fa");
+	sodium_memzero(hex, sizeof(hex));
+	*made = core_db_rows(&ctx->db[0]) == 1;
+
+	return (CORE_OK);
+}
+
+/* POST /settings/2fa/setup: a new secret, then the set-up page. */
+CORE_HANDLER_NEED(people_2fa_setup, CORE_NEED_CHANGE)
+{
+	int		made;
+
+	CORE_TRY(people_2fa_setup_run(req, ctx, &made));
+	core_redirect(req, made ? "/settings/2fa" : "/settings#two-factor");
 	return (CORE_DONE);
 }
 
-/* POST /settings/2fa/enable: code.  The recovery codes, shown once. */
-CORE_HANDLER_NEED(people_2fa_enable, CORE_NEED_CHANGE)
+/*
+ * The secret of the set-up in progress (`st` holds sql_state, one row)
+ * as base32 text into `b32` (AGORA_TOTP_B32_LEN) and as its otpauth://
+ * address into `uri` (PEOPLE_2FA_URI_MAX).  -1 when it cannot be read.
+ */
+int
+people_2fa_setup_key(struct core_ctx *ctx, struct core_db *st, char *b32,
+    char *uri)
+{
+	u_int8_t	 key[AGORA_TOTP_SECRET_BYTES];
+
+	if (core_totp_open(core_db_value(st, 0, PEOPLE_2FA_SECRET),
+	    key) == -1)
+		return (-1);
+	agora_base32(key, sizeof(key), b32, AGORA_TOTP_B32_LEN);
+	sodium_memzero(key, sizeof(key));
+	/* The username is [a-z0-9_]: nothing to encode in the address. */
+	(void)snprintf(uri, PEOPLE_2FA_URI_MAX, "otpauth://totp/Agora:%s?"
+	    "secret=%s&issuer=Agora&algorithm=SHA1&digits=6&period=30",
+	    ctx->user.username, b32);
+
+	return (0);
+}
+
+/*
+ * Turn it on with `code` from the set-up's secret: `*status` 200 (the
+ * ten recovery codes in `*codes`, made once however often this runs,
+ * freed with the request), 422 (a wrong or missing code) or 409 (no
+ * set-up in progress, or on already).  ctx->db[0] holds sql_state.
+ */
+int
+people_2fa_enable_run(struct http_request *req, struct core_ctx *ctx,
+    const char *code, int *status, char (**codes)[CORE_RECOVERY_LEN + 1])
 {
 	struct core_db	*st = &ctx->db[0];
 	struct core_num	 uid, step;
 	struct kore_buf	 list;
 	json_t		*hashes;
-	const char	*params[4], *code;
+	const char	*params[4];
 	char		*arr, hex[CORE_HASH_HEX];
-	char		 codes[CORE_RECOVERY_CODES][CORE_RECOVERY_LEN + 1];
-	struct kore_buf	*buf;
 	size_t		 i;
 	int		 rc;
 
-	code = core_form_get(req, "code");
+	*codes = NULL;
 	params[0] = core_num(&uid, ctx->user.id);
 	CORE_TRY(core_db_run(req, st, sql_state, 1, params));
-	if (core_db_rows(st) != 1 || core_db_bool(st, 0, ST_ENABLED)) {
-		core_redirect(req, "/settings#two-factor");
-		return (CORE_DONE);
+	if (core_db_rows(st) != 1 ||
+	    core_db_bool(st, 0, PEOPLE_2FA_ENABLED)) {
+		*status = 409;
+		return (CORE_OK);
 	}
 
 	if (ctx->totp.state == 0) {
 		if (code != NULL && core_totp_match(core_db_value(st, 0,
-		    ST_SECRET), core_db_int(st, 0, ST_LAST_STEP), code,
-		    &ctx->totp.step) == 0)
+		    PEOPLE_2FA_SECRET), core_db_int(st, 0,
+		    PEOPLE_2FA_LAST_STEP), code, &ctx->totp.step) == 0) {
 			ctx->totp.state = 1;
-		else
-			return (page_render(req, ctx, 422, st, "That code is "
-			    "not right. Enter the 6-digit code the app shows "
-			    "now.", NULL));
+		} else {
+			*status = 422;
+			return (CORE_OK);
+		}
 	}
 
 	/* Made once: the codes stay the same however often this runs. */
 	if (ctx->app == NULL) {
-		ctx->app = kore_calloc(1, sizeof(codes));
+		ctx->app = kore_calloc(CORE_RECOVERY_CODES,
+		    CORE_RECOVERY_LEN + 1);
 		ctx->app_free = kore_free;
 		for (i = 0; i < CORE_RECOVERY_CODES; i++)
 			core_recovery_new(((char (*)[CORE_RECOVERY_LEN + 1])
 			    ctx->app)[i], hex);
 	}
-	memcpy(codes, ctx->app, sizeof(codes));
+	*codes = ctx->app;
 
 	hashes = json_array();
 	for (i = 0; i < CORE_RECOVERY_CODES; i++) {
-		(void)core_recovery_hash(codes[i], hex);
+		(void)core_recovery_hash((*codes)[i], hex);
 		json_array_append_new(hashes, json_string(hex));
 	}
 	kore_buf_init(&list, 1024);
@@ -165,16 +215,42 @@ CORE_HANDLER_NEED(people_2fa_enable, CORE_NEED_CHANGE)
 
 	params[1] = core_num(&step, (int64_t)ctx->totp.step);
 	params[2] = arr;
-	params[3] = core_db_value(st, 0, ST_SECRET);
+	params[3] = core_db_value(st, 0, PEOPLE_2FA_SECRET);
 	rc = core_db_run(req, &ctx->db[1], sql_enable, 4, params);
 	kore_buf_cleanup(&list);
 	if (rc != CORE_OK)
 		return (rc);
 	if (core_db_rows(&ctx->db[1]) != CORE_RECOVERY_CODES) {
+		*status = 409;		/* changed meanwhile */
+		*codes = NULL;
+		return (CORE_OK);
+	}
+	if (!(ctx->stage & ON_TOLD)) {
+		ctx->stage |= ON_TOLD;
+		core_revoke_changed(ctx->user.id);
+	}
+	*status = 200;
+
+	return (CORE_OK);
+}
+
+/* POST /settings/2fa/enable: code.  The recovery codes, shown once. */
+CORE_HANDLER_NEED(people_2fa_enable, CORE_NEED_CHANGE)
+{
+	char		(*codes)[CORE_RECOVERY_LEN + 1];
+	struct kore_buf	*buf;
+	int		 status;
+
+	CORE_TRY(people_2fa_enable_run(req, ctx, core_form_get(req, "code"),
+	    &status, &codes));
+	if (status == 409) {
 		core_redirect(req, "/settings#two-factor");
 		return (CORE_DONE);
 	}
-	core_revoke_changed(ctx->user.id);
+	if (status == 422)
+		return (page_render(req, ctx, 422, &ctx->db[0], "That code is "
+		    "not right. Enter the 6-digit code the app shows now.",
+		    NULL));
 
 	ctx->no_store = 1;
 	buf = core_page_open(req, "Two-factor sign-in");
@@ -189,22 +265,34 @@ CORE_HANDLER_NEED(people_2fa_enable, CORE_NEED_CHANGE)
 	return (core_page_close(req, 200, buf));
 }
 
-/* POST /settings/2fa/disable: password and code. */
-CORE_HANDLER_NEED(people_2fa_disable, CORE_NEED_CHANGE)
+/*
+ * Turn it off with the password and a code (or a recovery code):
+ * `*status` 200, 422 (either missing), 429 (throttled like a login:
+ * ctx->retry_after), 403 (`*why`: the password or the code is wrong) or
+ * 409 (it is not on).  ctx->db[3] holds sql_state.
+ */
+int
+people_2fa_disable_run(struct http_request *req, struct core_ctx *ctx,
+    const char *password, const char *code, int *status, const char **why)
 {
 	struct core_num	 uid;
 	struct core_db	*db;
-	const char	*params[1], *password, *code, *hash;
+	const char	*params[1], *hash;
 	int		 ok;
 
-	password = core_form_get(req, "password");
-	code = core_form_get(req, "code");
+	*why = NULL;
 	params[0] = core_num(&uid, ctx->user.id);
 	CORE_TRY(core_db_run(req, &ctx->db[3], sql_state, 1, params));
+	if (core_db_rows(&ctx->db[3]) != 1 ||
+	    !core_db_bool(&ctx->db[3], 0, PEOPLE_2FA_ENABLED)) {
+		*status = 409;
+		return (CORE_OK);
+	}
 	if (password == NULL || *password == '\0' || code == NULL ||
-	    strlen(password) >= sizeof(ctx->pw.password))
-		return (page_render(req, ctx, 422, &ctx->db[3],
-		    NULL, "Enter your password and a code."));
+	    *code == '\0' || strlen(password) >= sizeof(ctx->pw.password)) {
+		*status = 422;
+		return (CORE_OK);
+	}
 
 	if (!(ctx->stage & OFF_THROTTLE_CHECKED)) {
 		ctx->stage |= OFF_THROTTLE_CHECKED;
@@ -212,10 +300,10 @@ CORE_HANDLER_NEED(people_2fa_disable, CORE_NEED_CHANGE)
 		    core_client_ip(req), &ctx->retry_after))
 			ctx->stage |= OFF_THROTTLED;
 	}
-	if (ctx->stage & OFF_THROTTLED)
-		return (page_render(req, ctx, 429, &ctx->db[3], NULL,
-		    "Too many wrong attempts. Wait a few minutes and try "
-		    "again."));
+	if (ctx->stage & OFF_THROTTLED) {
+		*status = 429;
+		return (CORE_OK);
+	}
 
 	db = &ctx->db[0];
 	CORE_TRY(core_db_run(req, db, sql_password_hash, 1, params));
@@ -226,15 +314,19 @@ CORE_HANDLER_NEED(people_2fa_disable, CORE_NEED_CHANGE)
 		if (hash == NULL || !ctx->pw.ok)
 			ctx->stage |= OFF_WRONG;
 	}
-	if (ctx->stage & OFF_WRONG)
-		return (page_render(req, ctx, 403, &ctx->db[3], NULL,
-		    "That is not your password."));
+	if (ctx->stage & OFF_WRONG) {
+		*status = 403;
+		*why = "That is not your password.";
+		return (CORE_OK);
+	}
 
 	CORE_TRY(core_totp_check(req, ctx, &ctx->db[1], &ctx->db[2],
 	    ctx->user.id, code, &ok));
-	if (!ok)
-		return (page_render(req, ctx, 403, &ctx->db[3], NULL,
-		    "That code is not right, or was used already."));
+	if (!ok) {
+		*status = 403;
+		*why = "That code is not right, or was used already.";
+		return (CORE_OK);
+	}
 	if (!(ctx->stage & OFF_COUNTED)) {
 		ctx->stage |= OFF_COUNTED;
 		core_throttle_login_ok(ctx->user.username,
@@ -242,9 +334,41 @@ CORE_HANDLER_NEED(people_2fa_disable, CORE_NEED_CHANGE)
 	}
 
 	CORE_TRY(core_db_run(req, &ctx->db[4], sql_disable, 1, params));
-	core_revoke_changed(ctx->user.id);
-	core_redirect(req, "/settings?saved=2fa-off#two-factor");
-	return (CORE_DONE);
+	if (!(ctx->stage & OFF_TOLD)) {
+		ctx->stage |= OFF_TOLD;
+		core_revoke_changed(ctx->user.id);
+	}
+	*status = 200;
+
+	return (CORE_OK);
+}
+
+/* POST /settings/2fa/disable: password and code. */
+CORE_HANDLER_NEED(people_2fa_disable, CORE_NEED_CHANGE)
+{
+	const char	*why;
+	int		 status;
+
+	CORE_TRY(people_2fa_disable_run(req, ctx,
+	    core_form_get(req, "password"), core_form_get(req, "code"),
+	    &status, &why));
+	switch (status) {
+	case 200:
+		core_redirect(req, "/settings?saved=2fa-off#two-factor");
+		return (CORE_DONE);
+	case 409:
+		core_redirect(req, "/settings#two-factor");
+		return (CORE_DONE);
+	case 422:
+		why = "Enter your password and a code.";
+		break;
+	case 429:
+		why = "Too many wrong attempts. Wait a few minutes and try "
+		    "again.";
+		break;
+	}
+
+	return (page_render(req, ctx, status, &ctx->db[3], NULL, why));
 }
 
 /*
@@ -258,7 +382,7 @@ people_render_2fa_section(struct http_request *req, struct kore_buf *buf,
 {
 	int	on;
 
-	on = core_db_rows(st) == 1 && core_db_bool(st, 0, ST_ENABLED);
+	on = core_db_rows(st) == 1 && core_db_bool(st, 0, PEOPLE_2FA_ENABLED);
 	core_html_appendf(buf, "<section id=\"two-factor\">\n<h2>Two-factor "
 	    "sign-in</h2>\n");
 	if (!on) {
@@ -271,9 +395,9 @@ people_render_2fa_section(struct http_request *req, struct kore_buf *buf,
 		return;
 	}
 	core_html_appendf(buf, "<p>On since %T. %lld recovery code%s "
-	    "left.</p>\n", core_db_value(st, 0, ST_SINCE),
-	    (long long)core_db_int(st, 0, ST_CODES_LEFT),
-	    core_db_int(st, 0, ST_CODES_LEFT) == 1 ? "" : "s");
+	    "left.</p>\n", core_db_value(st, 0, PEOPLE_2FA_SINCE),
+	    (long long)core_db_int(st, 0, PEOPLE_2FA_CODES_LEFT),
+	    core_db_int(st, 0, PEOPLE_2FA_CODES_LEFT) == 1 ? "" : "s");
 	core_html_appendf(buf, "<details><summary>Turn it off</summary>\n");
 	core_form_open(req, buf, "/settings/2fa/disable", NULL);
 	core_html_appendf(buf, "\n<label>Password\n<input name=\"password\" "
@@ -303,15 +427,15 @@ page_render(struct http_request *req, struct core_ctx *ctx, int status,
     struct core_db *st, const char *error, const char *off_error)
 {
 	struct kore_buf		*buf;
-	u_int8_t		 key[AGORA_TOTP_SECRET_BYTES];
-	char			 b32[AGORA_TOTP_B32_LEN], uri[256];
+	char			 b32[AGORA_TOTP_B32_LEN];
+	char			 uri[PEOPLE_2FA_URI_MAX];
 	char			*svg;
-	size_t			 len;
 
 	buf = core_page_open(req, "Two-factor sign-in");
 	core_html_appendf(buf, "<div class=\"settings\">\n");
 
-	if (core_db_rows(st) != 1 || core_db_bool(st, 0, ST_ENABLED)) {
+	if (core_db_rows(st) != 1 ||
+	    core_db_bool(st, 0, PEOPLE_2FA_ENABLED)) {
 		core_html_appendf(buf, "<h1>Two-factor sign-in</h1>\n");
 		if (off_error != NULL)
 			core_html_appendf(buf, "<p class=\"form-error\" "
@@ -322,19 +446,11 @@ page_render(struct http_request *req, struct core_ctx *ctx, int status,
 		return (core_page_close(req, status, buf));
 	}
 
-	if (sodium_hex2bin(key, sizeof(key), core_db_value(st, 0, ST_SECRET),
-	    AGORA_TOTP_SECRET_BYTES * 2, NULL, &len, NULL) != 0 ||
-	    len != sizeof(key)) {
+	if (people_2fa_setup_key(ctx, st, b32, uri) == -1) {
 		kore_buf_free(buf);
 		return (core_error(req, 500, NULL));
 	}
-	agora_base32(key, sizeof(key), b32, sizeof(b32));
-	sodium_memzero(key, sizeof(key));
 	ctx->no_store = 1;
-	/* The username is [a-z0-9_]: nothing to encode in the address. */
-	(void)snprintf(uri, sizeof(uri), "otpauth://totp/Agora:%s?secret=%s"
-	    "&issuer=Agora&algorithm=SHA1&digits=6&period=30",
-	    ctx->user.username, b32);
 	svg = agora_qr_svg(uri);
 
 	core_html_appendf(buf, "<h1>Set up two-factor sign-in</h1>\n");
