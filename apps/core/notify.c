@@ -47,6 +47,20 @@ static const char sql_list[] =
 	"       $4::bigint)"
 	" ORDER BY g.created_at DESC, g.id DESC LIMIT $5";
 
+/*
+ * $1 user: the newest unread notification (a like as itself), in the
+ * columns of sql_list, with the count; no row when all is read.  Two
+ * index probes however many notifications the user has
+ * (sql/030_notify_bell.sql): what the bell asks after every event.
+ */
+static const char sql_newest[] =
+	"SELECT n.id, n.kind, n.app, coalesce(a.username, ''), 1::bigint,"
+	"       n.subject, n.excerpt, n.link, coalesce(n.decision, ''), true,"
+	"       " CORE_SQL_TS("n.created_at") ", '', notify_unread($1)"
+	"  FROM notifications n LEFT JOIN users a ON a.id = n.actor_id"
+	" WHERE n.user_id = $1 AND n.read_at IS NULL"
+	" ORDER BY n.created_at DESC, n.id DESC LIMIT 1";
+
 enum list_col {
 	LIST_ID,
 	LIST_KIND,
@@ -289,6 +303,26 @@ CORE_HANDLER_NEED(core_api_notifications, CORE_NEED_USER)
 	return (core_json_send(req, 200, json_pack("{s:o, s:I, s:s?}",
 	    "notifications", list, "unread", (json_int_t)count,
 	    "next_cursor", next)));
+}
+
+/*
+ * GET /api/v1/notifications/unread: {"unread":N, "newest":{...} or
+ * null}, the bell's question, answered from two index probes.
+ */
+CORE_HANDLER_NEED(core_api_notifications_unread, CORE_NEED_USER)
+{
+	struct core_db		*db = &ctx->db[0];
+	struct core_num		 uid;
+	const char		*params[1];
+	int			 any;
+
+	params[0] = core_num(&uid, ctx->user.id);
+	CORE_TRY(core_db_run(req, db, sql_newest, 1, params));
+	any = core_db_rows(db) == 1;
+
+	return (core_json_send(req, 200, json_pack("{s:I, s:o}", "unread",
+	    (json_int_t)(any ? core_db_int(db, 0, LIST_COUNT) : 0),
+	    "newest", any ? list_json(db, 0) : json_null())));
 }
 
 /*

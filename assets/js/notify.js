@@ -123,11 +123,10 @@
 
 	async function refresh() {
 		try {
-			const res = await fetch(
-			    '/api/v1/notifications?unread=1&limit=1', {
+			const res = await fetch('/api/v1/notifications/unread', {
 				credentials: 'same-origin',
 				headers: { 'Accept': 'application/json' },
-			    });
+			});
 			if (res.status === 401) {
 				stopped = true;
 				return;
@@ -137,8 +136,8 @@
 			const data = await res.json();
 			if (typeof data.unread === 'number')
 				show(data.unread);
-			if (Array.isArray(data.notifications))
-				tell(data.notifications[0]);
+			if ('newest' in data)
+				tell(data.newest);
 		} catch (e) {
 			// Offline for a moment: the next event or poll mends it.
 		}

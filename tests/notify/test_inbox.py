@@ -293,3 +293,36 @@ def test_reading_the_room_reads_its_notifications(social, inbox, author,
                     json={"last_id": last["id"]})
     assert r.status_code == 204, describe(r)
     assert inbox.unread(author) == 0
+
+
+def test_the_bell_asks_for_the_count_and_the_newest(social, inbox, author,
+                                                    other, new_user, anon):
+    """GET /api/v1/notifications/unread: what the bell shows and what a
+    browser notification says, the same count as the inbox."""
+    bell = "/api/v1/notifications/unread"
+    r = anon.get(bell)
+    assert r.status_code == 401, describe(r)
+    fresh = new_user("bl_")
+    assert fresh.get(bell).json() == {"unread": 0, "newest": None}
+
+    pid = social.photo(fresh)
+    fans = [new_user("bf_") for _ in range(3)]
+    for f in fans:
+        social.like(f, pid)
+    got = fresh.get(bell).json()
+    assert got["unread"] == 1 == inbox.unread(fresh)    # likes are one
+    assert got["newest"]["kind"] == "like"
+    assert got["newest"]["actor"] == fans[-1].username
+    dm = social.dm(other, fresh)
+    social.send(other, dm["id"], "about the <photo>")
+    got = fresh.get(bell).json()
+    assert got["unread"] == 2 == inbox.unread(fresh)
+    newest = got["newest"]
+    assert newest["kind"] == "dm" and newest["actor"] == other.username
+    assert newest["excerpt"] == "about the <photo>"
+    assert newest["link"].startswith("/chat?room=%s#m" % dm["id"])
+    # Someone else's bell knows nothing of it; reading empties it.
+    assert author.get(bell).json()["newest"] is None or \
+        author.get(bell).json()["newest"]["id"] != newest["id"]
+    assert inbox.read(fresh).status_code == 200
+    assert fresh.get(bell).json() == {"unread": 0, "newest": None}
