@@ -48,3 +48,32 @@ bench_cleanup() {
 	[ -z "${media:-}" ] || rm -rf "$media"
 	[ -z "$started" ] || scripts/services.sh stop test
 }
+
+# Start the site of bench_site NAME on PORT in the background ($kpid),
+# and wait until it answers.
+bench_start() {	# name port
+	AGORA_CONFIG=var/bench/$1.env kore -fnrc "var/bench/$1-kore.conf" \
+	    >"var/bench/$1-kore.log" 2>&1 &
+	kpid=$!
+	for _ in $(seq 1 80); do
+		curl -fsS -o /dev/null "http://127.0.0.1:$2/healthz" \
+		    2>/dev/null && return 0
+		sleep 0.25
+	done
+	echo "bench: the site did not start" >&2
+	tail -20 "var/bench/$1-kore.log" >&2
+	exit 1
+}
+
+# wrk -t2 -c64 on URL after a 3 s warm-up: "requests/s p50 p99 non-2xx".
+bench_wrk() {	# url seconds [header]
+	local args=(-t2 -c64 --latency)
+	[ -z "${3:-}" ] || args+=(-H "$3")
+	wrk "${args[@]}" -d3s "$1" >/dev/null
+	wrk "${args[@]}" "-d$2s" "$1" | awk '
+	    /Requests\/sec/ { rps = $2 }
+	    / 50%/ { p50 = $2 }
+	    / 99%/ { p99 = $2 }
+	    /Non-2xx/ { bad = $NF }
+	    END { printf "%s %s %s %s\n", rps, p50, p99, bad + 0 }'
+}
