@@ -333,7 +333,7 @@ photos_items_json(json_t *o, struct core_db *db, int row, int owner_view)
  * The alt text fields of photos 2 to 10 of the upload form (the first
  * is photos_render_alt_field's), values of `in` kept, an error beside
  * its field.  Without scripts they wait in a <details>; photos.js
- * shows one beside each chosen file's preview.
+ * shows the chosen files' previews in their fields and hides the rest.
  */
 void
 photos_render_new_alts(struct kore_buf *buf, const struct photos_new_in *in)
@@ -349,9 +349,7 @@ photos_render_new_alts(struct kore_buf *buf, const struct photos_new_in *in)
 		    json_object_get(in->errors, name) != NULL)
 			open = 1;
 	}
-	core_html_appendf(buf, "<ol class=\"upload-previews\" "
-	    "aria-label=\"The chosen photos\" hidden></ol>"
-	    "<details class=\"album-alts\"%R><summary>Alt text of photos 2 to "
+	core_html_appendf(buf, "<details class=\"album-alts\"%R><summary>Alt text of photos 2 to "
 	    "%d (choose several files for an album)</summary>",
 	    open ? " open" : "", PHOTOS_ALBUM_MAX);
 	for (i = 1; i < PHOTOS_ALBUM_MAX; i++) {

@@ -4,6 +4,7 @@
  * Every form posts back here and redirects (303) to the photo or feed.
  */
 
+#include <stdio.h>
 #include <string.h>
 
 #include "photos/photos.h"
@@ -91,7 +92,7 @@ photo_page(struct http_request *req, struct core_ctx *ctx, int64_t id,
 	/* A new album, some of whose files were refused. */
 	if (status == 201) {
 		core_html_appendf(buf, "<div class=\"form-error album-refused\" "
-		    "role=\"alert\"><p>Your album is posted, without these "
+		    "role=\"alert\" tabindex=\"-1\"><p>Your album is posted, without these "
 		    "files:</p><ul>");
 		photos_render_refused(buf, photos_batch(ctx));
 		core_html_appendf(buf, "</ul></div>\n");
@@ -266,6 +267,7 @@ new_photo(struct http_request *req, struct core_ctx *ctx)
 	struct photos_new_in	 in;
 	struct core_media_batch	*b;
 	struct kore_buf		*buf;
+	char			 loc[32];
 	int64_t			 id;
 	int			 i, status;
 
@@ -293,6 +295,8 @@ new_photo(struct http_request *req, struct core_ctx *ctx)
 	if (b->kept == b->count)
 		return (redirect_photo(req, id, ""));
 
+	(void)snprintf(loc, sizeof(loc), "/photos/%lld", (long long)id);
+	http_response_header(req, "location", loc);
 	return (photo_page(req, ctx, id, NULL, 201));
 }
 
