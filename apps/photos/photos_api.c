@@ -291,7 +291,7 @@ list_limit(struct http_request *req, int *limit)
  * POST /api/v1/photos (multipart: file, up to 10 for an album; caption;
  * alt_text, alt_text_2, … or one alt per file): 201 with the photo and
  * the files refused ("refused": [{file, name, reason, status}]), or 413
- * or 422 when none could be kept.
+ * or 422 when none could be kept (errors.file, and "refused" beside).
  */
 static int
 api_create(struct http_request *req, struct core_ctx *ctx)
@@ -327,11 +327,12 @@ api_create(struct http_request *req, struct core_ctx *ctx)
 			    "posted.");
 			photos_refused_text(&why, b);
 		}
-		errors = json_pack("{s:s, s:o}", "file",
-		    kore_buf_stringify(&why, NULL), "files",
+		errors = json_pack("{s:{s:s}, s:o}", "errors", "file",
+		    kore_buf_stringify(&why, NULL), "refused",
 		    photos_refused_json(b));
-		rc = core_problem(req, status, status == 413 ? "Too large" :
-		    "Invalid upload", kore_buf_stringify(&why, NULL), errors);
+		rc = core_problem_extra(req, status, "about:blank",
+		    status == 413 ? "Too large" : "Invalid upload",
+		    kore_buf_stringify(&why, NULL), errors);
 		kore_buf_cleanup(&why);
 		return (rc);
 	}

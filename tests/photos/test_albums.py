@@ -187,8 +187,8 @@ def test_an_album_of_bad_files_only_keeps_the_form(owner, photos, helpers):
     assert textarea(page, "caption") == "Nothing good"
     assert 'value="kept alt"' in page
     r = owner.post(PHOTOS, files=album_files(2, bad=(1, 2)))
-    body = helpers.assert_problem(r, 422, ["file", "files"])
-    assert [f["file"] for f in body["errors"]["files"]] == [1, 2]
+    body = helpers.assert_problem(r, 422, ["file"])
+    assert [f["file"] for f in body["refused"]] == [1, 2]
     assert user_ids(owner, owner.username) == []
 
 
