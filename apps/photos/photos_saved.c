@@ -125,8 +125,8 @@ photos_render_save(struct http_request *req, struct kore_buf *buf,
 		    "value=\"%s\">", back);
 	core_html_appendf(buf, "<button type=\"submit\" class=\"save-button"
 	    "%R\" aria-pressed=\"%s\" aria-label=\"Save the photo by %s\" "
-	    "data-photo=\"%lld\"><span aria-hidden=\"true\">🔖</span> "
-	    "<span class=\"save-label\">%s</span></button></form>",
+	    "data-photo=\"%lld\"><span class=\"save-label\">%s</span>"
+	    "</button></form>",
 	    saved ? " saved" : "", saved ? "true" : "false",
 	    core_db_value(db, row, PH_COL_OWNER), id,
 	    saved ? "Saved" : "Save");

@@ -81,6 +81,12 @@ try {
 		await next.click();
 		await p.waitForFunction(() => document.querySelector(
 		    '.album-i').textContent === '2');
+		// Snapped to the second photo, once the smooth scroll ends.
+		await p.waitForFunction(() => {
+			const t = document.querySelector('.album-track');
+			const s = t.querySelectorAll('.album-slide')[1];
+			return Math.abs(t.scrollLeft - s.offsetLeft) < 2;
+		});
 		await p.screenshot({ path: join(shots, 'album-second-phone.png') });
 	});
 

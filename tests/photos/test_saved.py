@@ -4,6 +4,7 @@ its pages, and the Save buttons on tiles, the photo page and the
 viewer."""
 
 import re
+import subprocess
 
 from agora_kit.site import Tags
 from conftest import PHOTOS
@@ -157,3 +158,38 @@ def test_save_buttons_on_the_tile_the_page_and_the_viewer(owner, other,
     assert r.status_code == 303
     assert r.headers["Location"] == "/photos/%s" % p["id"]
     assert saved_ids(other) == []
+
+
+def psql(sql):
+    return subprocess.run(["psql", "-X", "-At", "-v", "ON_ERROR_STOP=1",
+                           "-c", sql], capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+def test_at_most_ten_thousand_saves(owner, other, new_user, photos,
+                                    helpers):
+    p = photos.published(owner)
+    filler = new_user("fi_")
+    # 9,999 hidden photos of someone else, saved by `other` already.
+    psql("WITH m AS (INSERT INTO media_files (user_id, sha256, format,"
+         " bytes, status, withdrawn) SELECT %d, lpad(to_hex(g), 64, '0'),"
+         " 'png', 1, 'ready', true FROM generate_series(1, 9999) g"
+         " RETURNING id), ph AS (INSERT INTO photos (owner_id, media_id,"
+         " hidden) SELECT %d, id, true FROM m RETURNING id)"
+         " INSERT INTO photo_saves (user_id, photo_id)"
+         " SELECT %d, id FROM ph" % (filler.id, filler.id, other.id))
+    try:
+        q = photos.published(owner)
+        assert other.post(save_url(p["id"])).status_code == 200
+        r = other.post(save_url(q["id"]))
+        body = helpers.assert_problem(r, 409)
+        assert "10,000" in body["detail"]
+        assert saved_ids(other) == [p["id"]]
+        # Saving what is saved, and unsaving, still work.
+        assert other.post(save_url(p["id"])).status_code == 200
+        assert other.delete(save_url(p["id"])).status_code == 200
+        assert other.post(save_url(q["id"])).status_code == 200
+    finally:
+        psql("WITH d AS (DELETE FROM photos WHERE owner_id = %d"
+             " RETURNING media_id) DELETE FROM media_files"
+             " WHERE id IN (SELECT media_id FROM d)" % filler.id)
