@@ -96,8 +96,9 @@ photos_render_heading(struct kore_buf *buf, struct core_ctx *ctx,
 	if (ctx->user.id != 0)
 		core_html_appendf(buf, "<p><a href=\"/photos/new\" "
 		    "role=\"button\">Upload a photo</a> <a href=\"/photos/u/"
-		    "%U\">Your photos</a> · <a href=\"/photos/cats\">Cat "
-		    "zone</a></p>\n", ctx->user.username);
+		    "%U\">Your photos</a> · <a href=\"/photos/saved\">Saved"
+		    "</a> · <a href=\"/photos/cats\">Cat zone</a></p>\n",
+		    ctx->user.username);
 }
 
 /*

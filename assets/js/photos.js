@@ -404,7 +404,8 @@ albums(document);
 			location.assign(close.href);
 		} else if (ev.key === 'Tab') {
 			// Keep the focus within the viewer.
-			const all = [...viewer.querySelectorAll('a[href], button')];
+			const all = [...viewer.querySelectorAll(
+			    'a[href], button:not([disabled]), [tabindex="0"]')];
 			const i = all.indexOf(document.activeElement);
 			if (all.length === 0)
 				return;
