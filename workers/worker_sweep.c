@@ -35,6 +35,8 @@ static const char sql_sweep[] =
 	"      WHERE NOT f.withdrawn"
 	"        AND f.created_at < now() - make_interval(secs => $1::int)"
 	"        AND NOT EXISTS (SELECT 1 FROM photos p WHERE p.media_id = f.id)"
+	"        AND NOT EXISTS (SELECT 1 FROM photo_items i"
+	"                         WHERE i.media_id = f.id)"
 	"        AND NOT EXISTS (SELECT 1 FROM users u"
 	"                         WHERE u.avatar_media_id = f.id)"
 	"        AND f.sha256 NOT IN (SELECT sha256 FROM used)"

@@ -667,8 +667,35 @@ int		core_media_upload_as(struct http_request *, struct core_ctx *,
 		    struct core_db *, const char *, int);
 int		core_media_json(struct http_request *, struct core_db *,
 		    int64_t, json_t **);
+int		core_media_keep(struct http_file *, struct core_upload *,
+		    int *, const char **);
 int		core_media_serve(struct http_request *);
 void		core_media_prepare(void);
+
+/* media_batch.c: several images of one form (an album). */
+#define CORE_MEDIA_BATCH_MAX	10
+#define CORE_MEDIA_QUOTA_WHY	"Your images use all the space you have. " \
+	"Delete some photos or images to upload more."
+
+struct core_media_item {
+	int			 status;	/* 0 kept, else 413 or 422 */
+	const char		*why;		/* static text, when refused */
+	char			 name[80];	/* the file's name, cut */
+	int64_t			 media_id;	/* once recorded */
+	struct core_upload	 up;
+};
+
+struct core_media_batch {
+	int			 stored;
+	int			 recorded;
+	int			 count;		/* files of the field */
+	int			 kept;		/* recorded */
+	struct core_media_item	 item[CORE_MEDIA_BATCH_MAX];
+};
+
+int		core_media_upload_batch(struct http_request *,
+		    struct core_ctx *, struct core_db *, const char *,
+		    struct core_media_batch *);
 
 /* log.c */
 void		core_log_request(struct http_request *, struct core_ctx *);

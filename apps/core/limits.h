@@ -41,6 +41,8 @@
 #define LIMIT_COMMENTS_WINDOW		600
 #define LIMIT_PHOTO_EDITS_MAX		60	/* photo edits an hour */
 #define LIMIT_PHOTO_EDITS_WINDOW	3600
+#define LIMIT_PHOTO_SAVES_MAX		300	/* saves and unsaves an hour */
+#define LIMIT_PHOTO_SAVES_WINDOW	3600
 #define LIMIT_AVATARS_MAX		10	/* avatar uploads an hour */
 #define LIMIT_AVATARS_WINDOW		3600
 #define LIMIT_FOLLOWS_ALIVE		5000	/* people one follows */

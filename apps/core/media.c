@@ -287,14 +287,31 @@ media_fileref(struct http_request *req, const char *path)
 	    st.st_size, &st.st_mtim));
 }
 
-/*
- * Check the upload's first bytes, then copy it to a temporary file while
- * hashing it, make it durable and rename it to <sha256>.<ext>.  The same
- * content uploaded twice is stored once.
- */
+/* Store the upload as core_media_keep() does, or answer why not. */
 static int
 media_store(struct http_request *req, struct http_file *f,
     struct core_upload *up)
+{
+	const char	*why;
+	int		 status;
+
+	if (core_media_keep(f, up, &status, &why) == -1)
+		return (status == 500 ? core_error(req, 500, NULL) :
+		    media_refuse(req, status, why));
+
+	return (CORE_OK);
+}
+
+/*
+ * Check the upload's first bytes, then copy it to a temporary file while
+ * hashing it, make it durable and rename it to <sha256>.<ext>.  The same
+ * content uploaded twice is stored once.  0 fills `up`; -1 sets *status
+ * (413, 422, or 500 for a local failure, logged) and *why (static text).
+ * The size limit is the caller's.
+ */
+int
+core_media_keep(struct http_file *f, struct core_upload *up, int *status,
+    const char **why)
 {
 	struct core_image		 probe, *img = &probe;
 	crypto_hash_sha256_state	 st;
@@ -306,6 +323,8 @@ media_store(struct http_request *req, struct http_file *f,
 	size_t				 got, total;
 	int				 fd;
 
+	*status = 500;
+	*why = "The image could not be stored.";
 	chunk = kore_malloc(CORE_IMAGE_PROBE_BYTES);
 	got = 0;
 	while (got < CORE_IMAGE_PROBE_BYTES &&
@@ -315,12 +334,16 @@ media_store(struct http_request *req, struct http_file *f,
 
 	if (core_image_probe(chunk, got, img) == -1) {
 		kore_free(chunk);
-		return (media_refuse(req, 422, "Not a JPEG, PNG or WebP image "
-		    "(or its size cannot be read)."));
+		*status = 422;
+		*why = "Not a JPEG, PNG or WebP image (or its size cannot be "
+		    "read).";
+		return (-1);
 	}
 	if ((u_int64_t)img->width * img->height > core_cfg.upload_max_pixels) {
 		kore_free(chunk);
-		return (media_refuse(req, 422, "The image has too many pixels."));
+		*status = 422;
+		*why = "The image has too many pixels.";
+		return (-1);
 	}
 
 	randombytes_buf(digest, 8);
@@ -330,7 +353,7 @@ media_store(struct http_request *req, struct http_file *f,
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0644)) == -1) {
 		kore_log(LOG_ERR, "media: %s: %s", tmp, errno_s);
 		kore_free(chunk);
-		return (core_error(req, 500, NULL));
+		return (-1);
 	}
 
 	crypto_hash_sha256_init(&st);
@@ -358,21 +381,21 @@ media_store(struct http_request *req, struct http_file *f,
 	if (rename(tmp, dst) == -1) {
 		kore_log(LOG_ERR, "media: rename %s: %s", dst, errno_s);
 		(void)unlink(tmp);
-		return (core_error(req, 500, NULL));
+		return (-1);
 	}
 	up->format = img->format;
 	up->width = img->width;
 	up->height = img->height;
 	up->bytes = total;
 
-	return (CORE_OK);
+	return (0);
 
 fail:
 	kore_log(LOG_ERR, "media: writing %s failed", tmp);
 	close(fd);
 	(void)unlink(tmp);
 	kore_free(chunk);
-	return (core_error(req, 500, NULL));
+	return (-1);
 }
 
 static int

@@ -41,7 +41,7 @@ core_page_send(struct http_request *req, int status, struct kore_buf *buf)
 
 	http_response_header(req, "content-type", "text/html; charset=utf-8");
 	http_response_header(req, "content-security-policy",
-	    "default-src 'self'; img-src 'self' data:; object-src 'none'; "
+	    "default-src 'self'; img-src 'self' data: blob:; object-src 'none'; "
 	    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'");
 	http_response_header(req, "referrer-policy", "same-origin");
 	ctx = http_state_get(req);

@@ -16,6 +16,8 @@
 #define PHOTOS_COMMENT_MAX	2000
 #define PHOTOS_PEOPLE_MAX	20
 #define PHOTOS_ALT_MAX		500
+#define PHOTOS_ALBUM_MAX	CORE_MEDIA_BATCH_MAX	/* photos in a post */
+#define PHOTOS_SAVES_MAX	10000	/* saved photos per user */
 
 /* Statement parameters: an item's id, the viewer, and two more. */
 struct photos_args {
@@ -53,7 +55,9 @@ enum photos_col {
 	PH_COL_EDITED,		/* '' unless edited after posting */
 	PH_COL_EDIT_HELD,	/* its latest edit waits for a moderator */
 	PH_COL_OWNER_NAME,	/* the owner's display name */
-	PH_COL_OWNER_AVATAR	/* the owner's avatar sha256, or '' */
+	PH_COL_OWNER_AVATAR,	/* the owner's avatar sha256, or '' */
+	PH_COL_ITEMS,		/* JSON: the album's pictures 2 to 10 */
+	PH_COL_SAVED		/* in the viewer's saved photos */
 };
 
 /* `p` photos, `m` its media, `u` its owner; $V the viewer's id (or 0). */
@@ -82,7 +86,26 @@ enum photos_col {
 	"coalesce(" CORE_SQL_TS("p.edited_at") ", ''), "			\
 	"coalesce((SELECT e.status = 'held' FROM photo_edits e"		\
 	" WHERE e.photo_id = p.id ORDER BY e.id DESC LIMIT 1), false), "	\
-	"u.display_name, coalesce(u.avatar_sha, '')"
+	"u.display_name, coalesce(u.avatar_sha, ''), "			\
+	PHOTOS_SQL_ITEMS(v) ", "						\
+	"EXISTS (SELECT 1 FROM photo_saves s WHERE s.photo_id = p.id"	\
+	" AND s.user_id = " v ")"
+
+/*
+ * An album's pictures after the first (sql/027_albums_saves.sql), in
+ * order: the ready ones, and all of them for the owner.
+ */
+#define PHOTOS_SQL_ITEMS(v)						\
+	"coalesce((SELECT json_agg(json_build_object('position',"	\
+	" i.position, 'media_id', i.media_id, 'sha256', im.sha256,"	\
+	" 'status', im.status, 'reason', coalesce(im.reason, ''),"	\
+	" 'width', coalesce(im.width, 0), 'height',"			\
+	" coalesce(im.height, 0), 'alt_text', i.alt_text,"		\
+	" 'alt', photo_alt(i.alt_text, u.username))"			\
+	" ORDER BY i.position) FROM photo_items i"			\
+	" JOIN media_files im ON im.id = i.media_id"			\
+	" WHERE i.photo_id = p.id AND (im.status = 'ready'"		\
+	" OR p.owner_id = " v ")), '[]')"
 
 #define PHOTOS_SQL_FROM							\
 	" FROM photos p JOIN media_files m ON m.id = p.media_id"	\
@@ -134,6 +157,14 @@ enum photos_upload_col {
 	PH_UPLOAD_JOBS
 };
 
+/* An upload: the caption, and the alt text of each of its files. */
+struct photos_new_in {
+	const char	*caption;
+	const char	*alt[PHOTOS_ALBUM_MAX];
+	int		 alts;		/* alt texts sent */
+	json_t		*errors;	/* by field, or NULL */
+};
+
 /* What photos_like() leaves in its db. */
 enum photos_like_col {
 	PH_LIKE_COUNT,
@@ -149,8 +180,8 @@ int		 photos_list(struct http_request *, struct core_ctx *,
 		    const char *, int);
 int		 photos_alt_check(const char *, json_t **);
 int		 photos_create(struct http_request *, struct core_ctx *,
-		    struct core_db *, struct core_db *, const char *,
-		    const char *, int64_t *);
+		    struct core_db *, struct core_media_batch *,
+		    const struct photos_new_in *, int64_t *);
 int		 photos_edit(struct http_request *, struct core_ctx *,
 		    struct core_db *, int64_t, const char *, const char *);
 int		 photos_delete(struct http_request *, struct core_ctx *,
@@ -185,6 +216,29 @@ void		 photos_render_boxes(struct kore_buf *, struct core_db *);
 void		 photos_render_seen(struct http_request *, struct kore_buf *,
 		    struct core_ctx *, struct core_db *);
 
+/* photos_album.c */
+struct core_media_batch	*photos_batch(struct core_ctx *);
+void		 photos_new_read(struct http_request *,
+		    struct photos_new_in *);
+json_t		*photos_refused_json(struct core_media_batch *);
+void		 photos_render_refused(struct kore_buf *,
+		    struct core_media_batch *);
+void		 photos_refused_text(struct kore_buf *,
+		    struct core_media_batch *);
+int		 photos_render_album(struct kore_buf *, struct core_db *,
+		    const char *, int);
+void		 photos_render_tile_count(struct kore_buf *, struct core_db *,
+		    int);
+void		 photos_items_json(json_t *, struct core_db *, int, int);
+void		 photos_render_new_alts(struct kore_buf *,
+		    const struct photos_new_in *);
+
+/* photos_saved.c */
+int		 photos_save(struct http_request *, struct core_ctx *,
+		    struct core_db *, int64_t, int);
+void		 photos_render_save(struct http_request *, struct kore_buf *,
+		    struct core_db *, int, const char *, const char *);
+
 /* photos_viewer.c */
 int		 photos_viewer_page(struct http_request *, struct core_ctx *,
 		    int64_t);
@@ -204,7 +258,7 @@ void		 photos_render_comments(struct http_request *,
 		    struct kore_buf *, struct core_ctx *, struct core_db *,
 		    struct core_db *);
 void		 photos_render_new_form(struct http_request *,
-		    struct kore_buf *, const char *, const char *, json_t *);
+		    struct kore_buf *, const struct photos_new_in *);
 void		 photos_render_alt_field(struct kore_buf *, const char *,
 		    const char *);
 void		 photos_render_edit_form(struct http_request *,

@@ -61,7 +61,7 @@ CORE_HANDLER(photos_api_tag)
 
 /*
  * GET, PATCH {caption, alt_text}, DELETE /api/v1/photos/{id}; POST,
- * DELETE …/like; GET, POST
+ * DELETE …/like and …/save; GET, POST
  * …/comments; POST …/report {reason}; POST …/people {username};
  * POST …/corrections {tag, action: "remove" | "add"} (add: "cat" only).
  */
@@ -125,6 +125,16 @@ api_change(struct http_request *req, struct core_ctx *ctx, int64_t id,
 		return (core_json_send(req, 200, json_pack("{s:I, s:b}",
 		    "like_count", (json_int_t)core_db_int(&ctx->db[1], 0,
 		    PH_LIKE_COUNT), "liked", req->method == HTTP_METHOD_POST)));
+	}
+	if (!strcmp(rest, "/save")) {
+		if (req->method != HTTP_METHOD_POST &&
+		    req->method != HTTP_METHOD_DELETE)
+			return (core_error(req, 405, NULL));
+		CORE_TRY(photos_save(req, ctx, &ctx->db[1], id,
+		    req->method == HTTP_METHOD_POST));
+		return (core_json_send(req, 200, json_pack("{s:I, s:b}",
+		    "photo_id", (json_int_t)id, "saved",
+		    req->method == HTTP_METHOD_POST)));
 	}
 	if (req->method != HTTP_METHOD_POST)
 		return (core_error(req, 405, NULL));
@@ -277,36 +287,65 @@ list_limit(struct http_request *req, int *limit)
 	return (CORE_OK);
 }
 
+/*
+ * POST /api/v1/photos (multipart: file, up to 10 for an album; caption;
+ * alt_text, alt_text_2, … or one alt per file): 201 with the photo and
+ * the files refused ("refused": [{file, name, reason, status}]), or 413
+ * or 422 when none could be kept (errors.file, and "refused" beside).
+ */
 static int
 api_create(struct http_request *req, struct core_ctx *ctx)
 {
-	struct core_num	 n;
-	json_t		*errors;
-	const char	*caption, *alt;
-	char		 loc[64];
-	int64_t		 id;
+	struct photos_new_in	 in;
+	struct core_media_batch	*b;
+	struct core_num		 n;
+	struct kore_buf		 why;
+	json_t			*o, *errors;
+	char			 loc[64];
+	int64_t			 id;
+	int			 i, status, rc;
 
-	/* The caption and alt text are checked before the file is stored. */
+	/* The caption and alt texts are checked before the files are kept. */
 	CORE_TRY(core_form_load(req, ctx));
-	caption = core_form_get(req, "caption");
-	alt = core_form_get(req, "alt_text");
-	if (photos_caption_check(caption, &errors) == -1)
-		return (core_problem(req, 422, "Invalid input",
-		    "The caption is not valid.", errors));
-	if (photos_alt_check(alt, &errors) == -1)
-		return (core_problem(req, 422, "Invalid input",
-		    "The alt text is not valid.", errors));
+	photos_new_read(req, &in);
+	if (in.errors != NULL)
+		return (core_problem(req, 422, "Invalid input", "The caption "
+		    "or an alt text is not valid.", in.errors));
 
-	CORE_TRY(core_media_upload(req, ctx, &ctx->db[3], "file"));
-	CORE_TRY(photos_create(req, ctx, &ctx->db[0], &ctx->db[3],
-	    caption != NULL ? caption : "", alt != NULL ? alt : "", &id));
+	b = photos_batch(ctx);
+	CORE_TRY(core_media_upload_batch(req, ctx, &ctx->db[3], "file", b));
+	if (b->kept == 0) {
+		status = 422;
+		for (i = 0; i < b->count; i++)
+			if (b->item[i].status == 413)
+				status = 413;
+		kore_buf_init(&why, 256);
+		if (b->count == 1)
+			kore_buf_appendf(&why, "%s", b->item[0].why);
+		else {
+			kore_buf_appendf(&why, "None of the photos could be "
+			    "posted.");
+			photos_refused_text(&why, b);
+		}
+		errors = json_pack("{s:{s:s}, s:o}", "errors", "file",
+		    kore_buf_stringify(&why, NULL), "refused",
+		    photos_refused_json(b));
+		rc = core_problem_extra(req, status, "about:blank",
+		    status == 413 ? "Too large" : "Invalid upload",
+		    kore_buf_stringify(&why, NULL), errors);
+		kore_buf_cleanup(&why);
+		return (rc);
+	}
+	CORE_TRY(photos_create(req, ctx, &ctx->db[0], b, &in, &id));
 	CORE_TRY(photos_load(req, ctx, &ctx->db[1], id));
 
 	(void)snprintf(loc, sizeof(loc), "/api/v1/photos/%s",
 	    core_num(&n, id));
 	http_response_header(req, "location", loc);
 
-	return (api_photo_send(req, ctx, &ctx->db[1], 201));
+	o = photos_json(&ctx->db[1], 0, 1);
+	return (core_json_send(req, 201, json_pack("{s:o, s:o}", "photo", o,
+	    "refused", photos_refused_json(b))));
 }
 
 /* GET and POST /api/v1/photos/{id}/comments */

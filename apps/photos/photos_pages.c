@@ -4,6 +4,7 @@
  * Every form posts back here and redirects (303) to the photo or feed.
  */
 
+#include <stdio.h>
 #include <string.h>
 
 #include "photos/photos.h"
@@ -88,6 +89,14 @@ photo_page(struct http_request *req, struct core_ctx *ctx, int64_t id,
 	CORE_TRY(photos_comments_load(req, ctx, &ctx->db[1], id));
 
 	buf = core_page_open(req, "Photo");
+	/* A new album, some of whose files were refused. */
+	if (status == 201) {
+		core_html_appendf(buf, "<div class=\"form-error album-refused\" "
+		    "role=\"alert\" tabindex=\"-1\"><p>Your album is posted, without these "
+		    "files:</p><ul>");
+		photos_render_refused(buf, photos_batch(ctx));
+		core_html_appendf(buf, "</ul></div>\n");
+	}
 	photos_render_photo(req, buf, ctx, &ctx->db[0], in);
 	photos_render_comments(req, buf, ctx, &ctx->db[0], &ctx->db[1]);
 	core_html_appendf(buf, "<script src=\"%s\" defer></script>\n",
@@ -142,21 +151,24 @@ edit_photo(struct http_request *req, struct core_ctx *ctx, int64_t id)
 	return (redirect_photo(req, id, ""));
 }
 
-/* GET and POST /photos/new (multipart: file, caption, _csrf) */
+/* GET and POST /photos/new (multipart: file (up to 10), caption, alt
+ * texts, _csrf) */
 CORE_HANDLER_NEED(photos_new_page, CORE_NEED_USER)
 {
+	struct photos_new_in	 in;
 	struct kore_buf		*buf;
 
 	if (req->method == HTTP_METHOD_POST)
 		return (new_photo(req, ctx));
 
+	memset(&in, 0, sizeof(in));
 	buf = core_page_open(req, "New photo");
-	photos_render_new_form(req, buf, "", "", NULL);
+	photos_render_new_form(req, buf, &in);
 
 	return (core_page_close(req, 200, buf));
 }
 
-/* POST /photos/{id}/{like,unlike,comments,delete,report,edit} */
+/* POST /photos/{id}/{like,unlike,save,unsave,comments,delete,report,edit} */
 CORE_HANDLER_NEED(photos_action_page, CORE_NEED_CHANGE)
 {
 	struct kore_buf		 loc;
@@ -174,9 +186,10 @@ CORE_HANDLER_NEED(photos_action_page, CORE_NEED_CHANGE)
 		return (edit_photo(req, ctx, id));
 	CORE_TRY(photo_action(req, ctx, id, rest));
 
-	/* A like from a grid goes back to the tile. */
+	/* A like or save from a grid goes back to the tile. */
 	back = core_form_get(req, "back");
-	if ((!strcmp(rest, "/like") || !strcmp(rest, "/unlike")) &&
+	if ((!strcmp(rest, "/like") || !strcmp(rest, "/unlike") ||
+	    !strcmp(rest, "/save") || !strcmp(rest, "/unsave")) &&
 	    back != NULL && safe_back(back)) {
 		kore_buf_init(&loc, 128);
 		kore_buf_appendf(&loc, "%s#p%lld", back, (long long)id);
@@ -243,51 +256,83 @@ CORE_HANDLER_NEED(photos_comment_delete_page, CORE_NEED_CHANGE)
 	return (CORE_DONE);
 }
 
-/* The upload: a bad caption or file shows the form again, else the photo. */
+/*
+ * The upload of a photo or an album: a bad caption or alt text, or no
+ * file that could be kept, shows the form again with the reason;
+ * otherwise the post, which says which files of an album were refused.
+ */
 static int
 new_photo(struct http_request *req, struct core_ctx *ctx)
 {
+	struct photos_new_in	 in;
+	struct core_media_batch	*b;
 	struct kore_buf		*buf;
-	json_t			*errors;
-	const char		*caption, *alt;
+	char			 loc[32];
 	int64_t			 id;
+	int			 i, status;
 
 	CORE_TRY(core_csrf_check(req, ctx));
-	caption = core_form_get(req, "caption");
-	alt = core_form_get(req, "alt_text");
-	if (photos_caption_check(caption, &errors) == 0)
-		(void)photos_alt_check(alt, &errors);
-	if (errors != NULL) {
+	CORE_TRY(core_form_load(req, ctx));
+	photos_new_read(req, &in);
+	if (in.errors != NULL) {
 		buf = core_page_open(req, "New photo");
-		photos_render_new_form(req, buf, caption, alt, errors);
-		json_decref(errors);
+		photos_render_new_form(req, buf, &in);
+		json_decref(in.errors);
 		return (core_page_close(req, 422, buf));
 	}
 	ctx->upload.refuse = new_photo_refused;
-	CORE_TRY(core_media_upload(req, ctx, &ctx->db[3], "file"));
-	CORE_TRY(photos_create(req, ctx, &ctx->db[0], &ctx->db[3],
-	    caption != NULL ? caption : "", alt != NULL ? alt : "", &id));
+	b = photos_batch(ctx);
+	CORE_TRY(core_media_upload_batch(req, ctx, &ctx->db[3], "file", b));
+	if (b->kept == 0) {
+		status = 422;
+		for (i = 0; i < b->count; i++)
+			if (b->item[i].status == 413)
+				status = 413;
+		return (new_photo_refused(req, status, b->count == 1 ?
+		    b->item[0].why : NULL));
+	}
+	CORE_TRY(photos_create(req, ctx, &ctx->db[2], b, &in, &id));
+	if (b->kept == b->count)
+		return (redirect_photo(req, id, ""));
 
-	return (redirect_photo(req, id, ""));
+	(void)snprintf(loc, sizeof(loc), "/photos/%lld", (long long)id);
+	http_response_header(req, "location", loc);
+	return (photo_page(req, ctx, id, NULL, 201));
 }
 
-/* A refused file: the form again, the reason beside it, the caption kept. */
+/*
+ * A refused upload: the form again, the reason beside the file (`why`,
+ * or each refused file of the album when NULL), the caption and alt
+ * texts kept.
+ */
 static int
 new_photo_refused(struct http_request *req, int status, const char *why)
 {
-	struct kore_buf		*buf;
-	json_t			*errors;
+	struct photos_new_in	 in;
+	struct core_ctx		*ctx = http_state_get(req);
+	struct core_media_batch	*b;
+	struct kore_buf		*buf, list;
 
-	errors = json_pack("{s:s}", "file", why);
+	photos_new_read(req, &in);
+	json_decref(in.errors);
+	kore_buf_init(&list, 256);
+	if (why == NULL) {
+		b = photos_batch(ctx);
+		kore_buf_appendf(&list, "None of the photos could be posted.");
+		photos_refused_text(&list, b);
+	}
+	in.errors = json_pack("{s:s}", "file", why != NULL ? why :
+	    kore_buf_stringify(&list, NULL));
+	kore_buf_cleanup(&list);
 	buf = core_page_open(req, "New photo");
-	photos_render_new_form(req, buf, core_form_get(req, "caption"),
-	    core_form_get(req, "alt_text"), errors);
-	json_decref(errors);
+	photos_render_new_form(req, buf, &in);
+	json_decref(in.errors);
 
 	return (core_page_close(req, status, buf));
 }
 
-/* Like, unlike, comment on or report photo `id`; `rest` says which. */
+/* Like, unlike, save, unsave, comment on or report photo `id`; `rest`
+ * says which. */
 static int
 photo_action(struct http_request *req, struct core_ctx *ctx, int64_t id,
     const char *rest)
@@ -299,6 +344,9 @@ photo_action(struct http_request *req, struct core_ctx *ctx, int64_t id,
 	if (!strcmp(rest, "/like") || !strcmp(rest, "/unlike"))
 		return (photos_like(req, ctx, &ctx->db[0], id,
 		    rest[1] == 'l'));
+	if (!strcmp(rest, "/save") || !strcmp(rest, "/unsave"))
+		return (photos_save(req, ctx, &ctx->db[0], id,
+		    rest[1] == 's'));
 	if (!strcmp(rest, "/report"))
 		return (photos_report(req, ctx, &ctx->db[0], id,
 		    core_form_get(req, "reason")));

@@ -96,8 +96,9 @@ photos_render_heading(struct kore_buf *buf, struct core_ctx *ctx,
 	if (ctx->user.id != 0)
 		core_html_appendf(buf, "<p><a href=\"/photos/new\" "
 		    "role=\"button\">Upload a photo</a> <a href=\"/photos/u/"
-		    "%U\">Your photos</a> · <a href=\"/photos/cats\">Cat "
-		    "zone</a></p>\n", ctx->user.username);
+		    "%U\">Your photos</a> · <a href=\"/photos/saved\">Saved"
+		    "</a> · <a href=\"/photos/cats\">Cat zone</a></p>\n",
+		    ctx->user.username);
 }
 
 /*
@@ -112,8 +113,11 @@ photos_render_grid(struct http_request *req, struct kore_buf *buf,
 {
 	struct kore_buf	 back;
 	const char	*status;
-	int		 i, n, rows;
+	int		 i, n, rows, cursor;
 
+	/* A list in an order of its own (saved photos) ends with its cursor. */
+	cursor = db->res != NULL && PQnfields(db->res) > PH_COL_SAVED + 1 ?
+	    PH_COL_SAVED + 1 : PH_COL_CURSOR;
 	kore_buf_init(&back, 128);
 	kore_buf_appendf(&back, "%s", req->path);
 	if (req->query_string != NULL && *req->query_string != '\0')
@@ -136,6 +140,7 @@ photos_render_grid(struct http_request *req, struct kore_buf *buf,
 		else
 			core_html_appendf(buf, "<span class=\"photo-status\">"
 			    "%s</span>", status);
+		photos_render_tile_count(buf, db, i);
 		core_html_appendf(buf, "</a><p class=\"tile-meta\">%A<a href=\""
 		    "/u/%U\">%s</a></p>",
 		    core_db_value(db, i, PH_COL_OWNER),
@@ -157,7 +162,7 @@ photos_render_grid(struct http_request *req, struct kore_buf *buf,
 	if (rows > max)
 		core_html_appendf(buf, "<nav class=\"pager\"><a "
 		    "rel=\"next\" href=\"?cursor=%U\">Older photos →</a>"
-		    "</nav>\n", core_db_value(db, max - 1, PH_COL_CURSOR));
+		    "</nav>\n", core_db_value(db, max - 1, cursor));
 }
 
 /*
@@ -189,6 +194,7 @@ tile_actions(struct http_request *req, struct kore_buf *buf,
 		    back, liked ? " liked" : "", liked ? "true" : "false",
 		    core_db_value(db, i, PH_COL_OWNER),
 		    (long long)core_db_int(db, i, PH_COL_ID), likes);
+		photos_render_save(req, buf, db, i, back, "inline save-form");
 	} else
 		core_html_appendf(buf, "<span class=\"like-count\">♥ %lld"
 		    "<span class=\"visually-hidden\"> like%s</span></span>",
@@ -223,6 +229,8 @@ photos_render_photo(struct http_request *req, struct kore_buf *buf,
 static void
 photo_media(struct kore_buf *buf, struct core_db *db, const char *status)
 {
+	if (photos_render_album(buf, db, status, 1) == 1)
+		return;
 	if (!strcmp(status, "ready")) {
 		core_html_appendf(buf, "<div class=\"photo-frame\">"
 		    "<img src=\"/media/display/%s.jpg\" "
@@ -296,6 +304,11 @@ photo_likes(struct http_request *req, struct kore_buf *buf,
 		    "/photos/", core_db_int(db, 0, PH_COL_ID),
 		    liked ? "/unlike" : "/like"), "inline",
 		    liked ? "secondary" : "", liked ? "Unlike" : "♥ Like");
+		if (!strcmp(photos_status(db, 0), "ready")) {
+			core_html_appendf(buf, " ");
+			photos_render_save(req, buf, db, 0, NULL,
+			    "inline save-form");
+		}
 	}
 	core_html_appendf(buf, "</p>\n");
 }
@@ -408,14 +421,16 @@ comment_html(struct http_request *req, struct kore_buf *buf,
 }
 
 /*
- * The upload form, with `caption` and `alt` kept and the reasons in
- * `errors` (a JSON object by field: file, caption, alt_text; or NULL)
+ * The upload form of a photo or an album of up to 10, with the caption
+ * and alt texts of `in` kept and the reasons in in->errors (a JSON
+ * object by field: file, caption, alt_text, alt_text_2, …; or NULL)
  * beside their fields.
  */
 void
 photos_render_new_form(struct http_request *req, struct kore_buf *buf,
-    const char *caption, const char *alt, json_t *errors)
+    const struct photos_new_in *in)
 {
+	json_t		*errors = in->errors;
 	const char	*msg;
 
 	core_html_appendf(buf, "<h1>Upload a photo</h1>\n");
@@ -426,15 +441,17 @@ photos_render_new_form(struct http_request *req, struct kore_buf *buf,
 	/* core_form_open() has no enctype: the form is written here. */
 	core_html_appendf(buf, "<form method=\"post\" action=\"/photos/new\" "
 	    "enctype=\"multipart/form-data\" class=\"photo-upload\" "
-	    "data-max-bytes=\"%lld\">",
-	    (long long)core_cfg.upload_max_bytes);
+	    "data-max-bytes=\"%lld\" data-max-files=\"%d\">",
+	    (long long)core_cfg.upload_max_bytes, PHOTOS_ALBUM_MAX);
 	core_form_csrf(req, buf);
 	msg = json_string_value(json_object_get(errors, "file"));
-	core_html_appendf(buf, "<label for=\"photo-file\">Photo (JPEG, PNG or "
-	    "WebP, up to %lld MB)</label><input type=\"file\" id=\"photo-file\" "
-	    "name=\"file\" accept=\"image/jpeg,image/png,image/webp\" required "
+	core_html_appendf(buf, "<label for=\"photo-file\">Photo, or up to %d "
+	    "for an album (JPEG, PNG or WebP, up to %lld MB each)</label>"
+	    "<input type=\"file\" id=\"photo-file\" name=\"file\" multiple "
+	    "accept=\"image/jpeg,image/png,image/webp\" required "
 	    "aria-describedby=\"file-error\"%R>"
 	    "<small class=\"field-error\" id=\"file-error\"%R>%s</small>",
+	    PHOTOS_ALBUM_MAX,
 	    (long long)(core_cfg.upload_max_bytes / (1024 * 1024)),
 	    msg != NULL ? " aria-invalid=\"true\"" : "",
 	    msg != NULL ? "" : " hidden", msg != NULL ? msg : "");
@@ -446,10 +463,13 @@ photos_render_new_form(struct http_request *req, struct kore_buf *buf,
 	    "</textarea><small class=\"field-error\" id=\"caption-error\"%R>"
 	    "%s</small>",
 	    msg != NULL ? " aria-invalid=\"true\"" : "",
-	    caption != NULL ? caption : "",
+	    in->caption != NULL ? in->caption : "",
 	    msg != NULL ? "" : " hidden", msg != NULL ? msg : "");
-	photos_render_alt_field(buf, alt, json_string_value(
+	core_html_appendf(buf, "<div class=\"alt-slot\" data-slot=\"1\">");
+	photos_render_alt_field(buf, in->alt[0], json_string_value(
 	    json_object_get(errors, "alt_text")));
+	core_html_appendf(buf, "</div>");
+	photos_render_new_alts(buf, in);
 	core_html_appendf(buf, "<button type=\"submit\">Upload</button>"
 	    "</form>\n");
 	core_html_appendf(buf, "<script src=\"%s\" defer></script>\n",
@@ -544,6 +564,9 @@ photos_json(struct core_db *db, int row, int owner_view)
 	photos_detect_json(o, db, row);
 	json_object_set_new(o, "people", json_loads(core_db_value(db, row,
 	    PH_COL_PEOPLE), 0, NULL));
+	json_object_set_new(o, "saved", json_boolean(core_db_bool(db, row,
+	    PH_COL_SAVED)));
+	photos_items_json(o, db, row, owner_view);
 
 	if (!strcmp(status, "ready"))
 		json_urls(o, db, row);

@@ -66,14 +66,22 @@ static const char sql_by_tag[] =
 	PAGE_AFTER;
 
 /*
- * $1 owner, $2 media, $3 caption, $4 request id, $5 alt text.  Tags
- * and mentions come from the caption: #[A-Za-z0-9_]{1,50} and
- * @[a-z0-9_]{3,32} not preceded by a word character.
+ * $1 owner, $2 media, $3 caption, $4 request id, $5 alt text, $6 the
+ * album's further pictures (a JSON array of {media_id, alt}, in order;
+ * sql/027_albums_saves.sql).  Tags and mentions come from the caption:
+ * #[A-Za-z0-9_]{1,50} and @[a-z0-9_]{3,32} not preceded by a word
+ * character.  Each picture gets the moderate job's look.
  */
 static const char sql_create[] =
 	"WITH p AS ("
 	"  INSERT INTO photos (owner_id, media_id, caption, alt_text)"
 	"  VALUES ($1, $2, $3, $5) RETURNING *"
+	"), al AS ("
+	"  SELECT (e->>'media_id')::bigint AS media_id, e->>'alt' AS alt, n"
+	"    FROM jsonb_array_elements($6::jsonb) WITH ORDINALITY AS a(e, n)"
+	"), it AS ("
+	"  INSERT INTO photo_items (photo_id, position, media_id, alt_text)"
+	"  SELECT p.id, al.n, al.media_id, al.alt FROM p, al"
 	"), t AS ("
 	"  INSERT INTO photo_tags (photo_id, tag)"
 	"  SELECT DISTINCT p.id, lower(x[1]) FROM p,"
@@ -83,6 +91,9 @@ static const char sql_create[] =
 	"  SELECT 'moderate' AS type, 'default' AS queue,"
 	"         jsonb_build_object('kind', 'photo', 'id', p.id,"
 	"         'media_id', p.media_id) AS args FROM p"
+	"  UNION ALL"
+	"  SELECT 'moderate', 'default', jsonb_build_object('kind', 'photo',"
+	"         'id', p.id, 'media_id', al.media_id) FROM p, al"
 	"  UNION ALL"
 	"  SELECT 'photo_detect', 'default',"
 	"         jsonb_build_object('photo_id', p.id)"
@@ -105,7 +116,8 @@ enum create_col {
 
 /*
  * $1 photo, $2 viewer, $3 viewer is an admin, $4 request id.  The owner
- * or an admin deletes the photo, its media row, its open queue items;
+ * or an admin deletes the photo, its media rows (an album's every
+ * picture), its open queue items;
  * the worker then removes the files nobody else uses.
  */
 static const char sql_delete[] =
@@ -122,11 +134,15 @@ static const char sql_delete[] =
 	"   ((kind = 'photo' AND item_id IN (SELECT id FROM ok)) OR"
 	"    (kind = 'photo_comment' AND item_id IN (SELECT c.id FROM"
 	"     photo_comments c WHERE c.photo_id IN (SELECT id FROM ok))))"
+	"), di AS ("
+	"  DELETE FROM photo_items WHERE photo_id IN (SELECT id FROM ok)"
+	"  RETURNING media_id"
 	"), d AS ("
 	"  DELETE FROM photos WHERE id IN (SELECT id FROM ok)"
 	"  RETURNING media_id"
 	"), md AS ("
-	"  DELETE FROM media_files WHERE id IN (SELECT media_id FROM d)"
+	"  DELETE FROM media_files WHERE id IN (SELECT media_id FROM d"
+	"         UNION ALL SELECT media_id FROM di)"
 	"  RETURNING sha256"
 	"), k AS ("
 	"  INSERT INTO job_outbox (type, queue, args, request_id)"
@@ -241,24 +257,55 @@ photos_list(struct http_request *req, struct core_ctx *ctx,
 }
 
 /*
- * After core_media_upload(), whose statement `media` holds the new
- * media id in row 0, column 0: the photo row, its tags, its jobs, run
- * in `db`.  CORE_OK sets *id to the new photo's id.
+ * After core_media_upload_batch() kept at least one file of `b`: the
+ * post (the first kept file its picture, the others its album's, each
+ * with the alt text sent with it), its tags, its jobs, run in `db`.
+ * CORE_OK sets *id to the new photo's id.
  */
 int
 photos_create(struct http_request *req, struct core_ctx *ctx,
-    struct core_db *db, struct core_db *media, const char *caption,
-    const char *alt, int64_t *id)
+    struct core_db *db, struct core_media_batch *b,
+    const struct photos_new_in *in, int64_t *id)
 {
 	struct core_num	 uid, mid;
-	const char	*params[5];
+	json_t		*items;
+	const char	*params[6], *alt, *cover_alt;
+	char		*text;
+	int64_t		 cover;
+	int		 i, rc;
+
+	cover = 0;
+	cover_alt = "";
+	items = json_array();
+	for (i = 0; i < b->count; i++) {
+		if (b->item[i].status != 0)
+			continue;
+		alt = i < in->alts && in->alt[i] != NULL ? in->alt[i] : "";
+		if (cover == 0) {
+			cover = b->item[i].media_id;
+			cover_alt = alt;
+		} else
+			json_array_append_new(items, json_pack("{s:I, s:s}",
+			    "media_id", (json_int_t)b->item[i].media_id,
+			    "alt", alt));
+	}
+	text = json_dumps(items, JSON_COMPACT);
+	json_decref(items);
+	if (cover == 0 || text == NULL) {
+		free(text);
+		return (core_error(req, 500, NULL));
+	}
 
 	params[0] = core_num(&uid, ctx->user.id);
-	params[1] = core_num(&mid, core_db_int(media, 0, PH_UPLOAD_MEDIA_ID));
-	params[2] = caption;
+	params[1] = core_num(&mid, cover);
+	params[2] = in->caption != NULL ? in->caption : "";
 	params[3] = ctx->request_id;
-	params[4] = alt;
-	CORE_TRY(core_db_run(req, db, sql_create, 5, params));
+	params[4] = cover_alt;
+	params[5] = text;
+	rc = core_db_run(req, db, sql_create, 6, params);
+	free(text);
+	if (rc != CORE_OK)
+		return (rc);
 	if (core_db_rows(db) != 1)
 		return (core_error(req, 500, NULL));
 

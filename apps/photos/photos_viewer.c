@@ -191,7 +191,9 @@ viewer_render(struct http_request *req, struct kore_buf *buf,
 	    (long long)id);
 
 	core_html_appendf(buf, "<div class=\"viewer-stage\">");
-	if (!strcmp(status, "ready"))
+	if (photos_render_album(buf, db, status, 0) == 1)
+		;
+	else if (!strcmp(status, "ready"))
 		core_html_appendf(buf, "<img src=\"/media/display/%s.jpg\" "
 		    "alt=\"%s\" width=\"%lld\" height=\"%lld\">",
 		    core_db_value(db, 0, PH_COL_SHA),
@@ -240,6 +242,9 @@ viewer_render(struct http_request *req, struct kore_buf *buf,
 		    liked ? "true" : "false", core_db_value(db, 0, PH_COL_OWNER),
 		    (long long)id,
 		    (long long)core_db_int(db, 0, PH_COL_LIKES));
+		core_html_appendf(buf, " ");
+		photos_render_save(req, buf, db, 0, kore_buf_stringify(&back,
+		    NULL), "inline save-form");
 		kore_buf_cleanup(&back);
 	} else
 		core_html_appendf(buf, "<span>♥ %lld</span>",

@@ -109,12 +109,52 @@
 		show(doc);
 	};
 
+	// A preview of each chosen file beside its alt text field.
+	const most = Number(form.dataset.maxFiles) || 10;
+	const slots = [...form.querySelectorAll('.alt-slot')];
+	const more = form.querySelector('details.album-alts');
+	const urls = [];
+	file.addEventListener('change', () => {
+		for (const u of urls.splice(0))
+			URL.revokeObjectURL(u);
+		const files = [...file.files];
+		slots.forEach((slot, i) => {
+			slot.querySelector('.upload-preview')?.remove();
+			slot.hidden = i > 0 && i >= files.length;
+			if (i >= files.length)
+				return;
+			const img = document.createElement('img');
+			const u = URL.createObjectURL(files[i]);
+			urls.push(u);
+			img.src = u;
+			img.alt = 'Preview of photo ' + (i + 1) + ', ' +
+			    files[i].name;
+			img.className = 'upload-preview';
+			slot.prepend(img);
+		});
+		if (more) {
+			more.open = files.length > 1;
+			more.querySelector('summary').hidden = files.length > 1;
+		}
+		if (files.length > most)
+			local('file', 'An album has at most ' + most +
+			    ' photos.');
+	});
+
 	form.addEventListener('submit', async (ev) => {
 		ev.preventDefault();
-		const f = file.files[0];
-		if (f && max > 0 && f.size > max) {
-			local('file', 'The file is larger than the upload ' +
-			    'limit (' + Math.floor(max / 1048576) + ' MB).');
+		const files = [...file.files];
+		if (files.length > most) {
+			local('file', 'An album has at most ' + most +
+			    ' photos.');
+			return;
+		}
+		const big = files.findIndex((f) => max > 0 && f.size > max);
+		if (big !== -1) {
+			local('file', (files.length > 1 ? 'Photo ' + (big + 1) +
+			    ' (' + files[big].name + '): the' : 'The') +
+			    ' file is larger than the upload limit (' +
+			    Math.floor(max / 1048576) + ' MB).');
 			return;
 		}
 		const button = form.querySelector('button[type=submit]');
@@ -129,6 +169,28 @@
 				return;
 			}
 			const text = await r.text();
+			// An album posted without some of its files: its page,
+			// which says which and why.
+			if (r.status === 201) {
+				const doc = new DOMParser().parseFromString(text,
+				    'text/html');
+				const main = doc.querySelector('main');
+				const here = document.querySelector('main');
+				if (main && here) {
+					here.replaceWith(document.importNode(main,
+					    true));
+					if (r.headers.get('location'))
+						history.replaceState(null, '',
+						    r.headers.get('location'));
+					albums(document);
+					document.querySelector('.album-refused')
+					    ?.focus();
+					return;
+				}
+				location.assign(r.headers.get('location') ||
+				    '/photos');
+				return;
+			}
 			show(new DOMParser().parseFromString(text,
 			    'text/html'));
 			if (!form.querySelector('[aria-invalid=true]'))
@@ -143,6 +205,103 @@
 		}
 	});
 })();
+
+// Save buttons (a photo's page, the viewer, a grid's tiles): the form
+// posts and comes back; with scripts, the API toggles it in place.
+(function () {
+	document.addEventListener('submit', async (ev) => {
+		const form = ev.target;
+		if (!form.classList || !form.classList.contains('save-form') ||
+		    !window.fetch)
+			return;
+		ev.preventDefault();
+		const button = form.querySelector('button');
+		const csrf = form.querySelector('input[name=_csrf]').value;
+		const saved = button.getAttribute('aria-pressed') === 'true';
+		button.disabled = true;
+		try {
+			const r = await fetch('/api/v1/photos/' +
+			    button.dataset.photo + '/save', {
+				method: saved ? 'DELETE' : 'POST',
+				headers: { 'X-CSRF-Token': csrf },
+				credentials: 'same-origin' });
+			if (!r.ok) {
+				form.submit();
+				return;
+			}
+			const got = await r.json();
+			button.setAttribute('aria-pressed',
+			    got.saved ? 'true' : 'false');
+			button.classList.toggle('saved', got.saved);
+			button.querySelector('.save-label').textContent =
+			    got.saved ? 'Saved' : 'Save';
+			form.action = form.action.replace(/\/(un)?save$/,
+			    got.saved ? '/unsave' : '/save');
+		} catch (e) {
+			form.submit();
+		} finally {
+			button.disabled = false;
+		}
+	});
+})();
+
+// An album's carousel: the track scrolls sideways (CSS scroll-snap: a
+// swipe on a phone), the previous and next buttons and the arrow keys
+// move one photo, and "2/5" follows.  Within the viewer the arrow keys
+// move within the album first, and a swipe on it stays in it.
+function albums(root) {
+	for (const album of root.querySelectorAll('.album')) {
+		if (album.dataset.ready)
+			continue;
+		album.dataset.ready = '1';
+		const track = album.querySelector('.album-track');
+		const slides = [...track.querySelectorAll('.album-slide')];
+		const prev = album.querySelector('.album-prev');
+		const next = album.querySelector('.album-next');
+		const pos = album.querySelector('.album-i');
+		const at = () => Math.max(0, Math.min(slides.length - 1,
+		    Math.round(track.scrollLeft / (track.clientWidth || 1))));
+		const show = () => {
+			const i = at();
+			pos.textContent = String(i + 1);
+			prev.disabled = i === 0;
+			next.disabled = i === slides.length - 1;
+		};
+		const go = (d) => {
+			const i = Math.max(0, Math.min(slides.length - 1,
+			    at() + d));
+			track.scrollTo({ left: slides[i].offsetLeft,
+			    behavior: matchMedia('(prefers-reduced-motion: ' +
+			    'reduce)').matches ? 'auto' : 'smooth' });
+		};
+		prev.hidden = false;
+		next.hidden = false;
+		prev.addEventListener('click', () => go(-1));
+		next.addEventListener('click', () => go(1));
+		let frame = 0;
+		track.addEventListener('scroll', () => {
+			cancelAnimationFrame(frame);
+			frame = requestAnimationFrame(show);
+		});
+		album.addEventListener('keydown', (ev) => {
+			if (ev.altKey || ev.ctrlKey || ev.metaKey)
+				return;
+			if (ev.key !== 'ArrowLeft' && ev.key !== 'ArrowRight')
+				return;
+			const d = ev.key === 'ArrowLeft' ? -1 : 1;
+			const i = at();
+			// At an end the viewer may take the key on.
+			if ((d < 0 && i === 0) ||
+			    (d > 0 && i === slides.length - 1))
+				return;
+			ev.preventDefault();
+			ev.stopPropagation();
+			go(d);
+		});
+		show();
+	}
+}
+albums(document);
 
 // A grid's like buttons: the form posts and comes back to the grid; with
 // scripts, the API toggles the like in place.
@@ -245,7 +404,8 @@
 			location.assign(close.href);
 		} else if (ev.key === 'Tab') {
 			// Keep the focus within the viewer.
-			const all = [...viewer.querySelectorAll('a[href], button')];
+			const all = [...viewer.querySelectorAll(
+			    'a[href], button:not([disabled]), [tabindex="0"]')];
 			const i = all.indexOf(document.activeElement);
 			if (all.length === 0)
 				return;
@@ -264,7 +424,9 @@
 	const stage = viewer.querySelector('.viewer-stage');
 	let start = null;
 	stage.addEventListener('pointerdown', (ev) => {
-		start = { x: ev.clientX, y: ev.clientY };
+		// An album's own swipe moves within it.
+		start = ev.target.closest('.album') ? null :
+		    { x: ev.clientX, y: ev.clientY };
 	});
 	stage.addEventListener('pointercancel', () => {
 		start = null;
