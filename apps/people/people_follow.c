@@ -66,37 +66,43 @@ enum follow_col {
 	FOLLOW_NOTIFY
 };
 
-/* $1 username: who follows them, newest first. */
-static const char sql_followers[] =
-	"SELECT x.username, x.display_name, " CORE_SQL_TS("f.created_at") ","
-	"       coalesce(x.avatar_sha, '')"
-	"  FROM users t JOIN follows f ON f.followee_id = t.id"
-	"  JOIN users x ON x.id = f.follower_id"
-	" WHERE t.username = $1 AND NOT t.banned AND NOT x.banned"
-	" ORDER BY f.created_at DESC, f.follower_id DESC LIMIT "
-	XSTR(PEOPLE_FOLLOWS_SHOWN);
+/*
+ * $1 username, $2 cursor time (microseconds) or NULL, $3 cursor id:
+ * a page of `x` (the other side of the follows f of `t`) newest first,
+ * and one more row to know there is more.
+ */
+#define FOLLOWS_SQL(mine, theirs)					\
+	"SELECT x.username, x.display_name, " CORE_SQL_TS("f.created_at") \
+	",      coalesce(x.avatar_sha, ''),"				\
+	"       (extract(epoch FROM f.created_at) * 1000000)::bigint"	\
+	"       || '.' || x.id"						\
+	"  FROM users t JOIN follows f ON f." mine " = t.id"		\
+	"  JOIN users x ON x.id = f." theirs				\
+	" WHERE t.username = $1 AND NOT t.banned AND NOT x.banned"	\
+	"   AND ($2::bigint IS NULL OR (f.created_at, f." theirs ") <"	\
+	"       (timestamptz 'epoch' + $2::bigint * interval '1 microsecond'," \
+	"       $3::bigint))"						\
+	" ORDER BY f.created_at DESC, f." theirs " DESC LIMIT "		\
+	XSTR(PEOPLE_FOLLOWS_SHOWN) " + 1"
 
-/* $1 username: whom they follow, newest first. */
+/* Who follows them; whom they follow. */
+static const char sql_followers[] =
+	FOLLOWS_SQL("followee_id", "follower_id");
 static const char sql_following[] =
-	"SELECT x.username, x.display_name, " CORE_SQL_TS("f.created_at") ","
-	"       coalesce(x.avatar_sha, '')"
-	"  FROM users t JOIN follows f ON f.follower_id = t.id"
-	"  JOIN users x ON x.id = f.followee_id"
-	" WHERE t.username = $1 AND NOT t.banned AND NOT x.banned"
-	" ORDER BY f.created_at DESC, f.followee_id DESC LIMIT "
-	XSTR(PEOPLE_FOLLOWS_SHOWN);
+	FOLLOWS_SQL("follower_id", "followee_id");
 
 enum follows_col {
 	FOLLOWS_USERNAME,
 	FOLLOWS_DISPLAY_NAME,
 	FOLLOWS_SINCE,
-	FOLLOWS_AVATAR
+	FOLLOWS_AVATAR,
+	FOLLOWS_CURSOR
 };
 
 static int	follow(struct http_request *, struct core_ctx *,
 		    struct core_db *, const char *, int);
 static int	follows_load(struct http_request *, struct core_ctx *,
-		    const char *, const char **);
+		    const char *, const char **, const char **);
 static const char *name_in(const char *, const char *, char *, size_t);
 
 /*
@@ -193,13 +199,13 @@ CORE_HANDLER(people_follows_page)
 {
 	struct core_db	*db = &ctx->db[1];
 	struct kore_buf	*buf;
-	const char	*name, *which, *shown;
+	const char	*name, *which, *shown, *next;
 	char		 nbuf[CORE_USERNAME_MAX + 1];
 	int		 i;
 
 	if ((name = name_in(req->path, "/u/", nbuf, sizeof(nbuf))) == NULL)
 		return (core_error(req, 404, NULL));
-	CORE_TRY(follows_load(req, ctx, name, &which));
+	CORE_TRY(follows_load(req, ctx, name, &which, &next));
 
 	buf = core_page_open(req, which);
 	if (!strcmp(which, "followers"))
@@ -213,7 +219,7 @@ CORE_HANDLER(people_follows_page)
 		return (core_page_close(req, 200, buf));
 	}
 	core_html_appendf(buf, "<ul class=\"follows\">\n");
-	for (i = 0; i < core_db_rows(db); i++) {
+	for (i = 0; i < core_db_rows(db) && i < PEOPLE_FOLLOWS_SHOWN; i++) {
 		shown = core_db_value(db, i, FOLLOWS_DISPLAY_NAME);
 		core_html_appendf(buf, "<li><a href=\"/u/%U\">%A %s</a> "
 		    "<small>@%s · since %T</small></li>\n",
@@ -226,6 +232,10 @@ CORE_HANDLER(people_follows_page)
 		    core_db_value(db, i, FOLLOWS_SINCE));
 	}
 	core_html_appendf(buf, "</ul>\n");
+	if (next != NULL)
+		core_html_appendf(buf, "<p><a href=\"/u/%U/%R?cursor=%U\" "
+		    "rel=\"next\" role=\"button\" class=\"secondary\">Older"
+		    "</a></p>\n", name, which, next);
 
 	return (core_page_close(req, 200, buf));
 }
@@ -234,7 +244,7 @@ CORE_HANDLER(people_follows_page)
 CORE_HANDLER(people_api_follows)
 {
 	struct core_db	*db = &ctx->db[1];
-	const char	*name, *which;
+	const char	*name, *which, *next;
 	char		 nbuf[CORE_USERNAME_MAX + 1];
 	json_t		*list;
 	int		 i;
@@ -242,35 +252,56 @@ CORE_HANDLER(people_api_follows)
 	if ((name = name_in(req->path, "/api/v1/users/", nbuf,
 	    sizeof(nbuf))) == NULL)
 		return (core_error(req, 404, NULL));
-	CORE_TRY(follows_load(req, ctx, name, &which));
+	CORE_TRY(follows_load(req, ctx, name, &which, &next));
 
 	list = json_array();
-	for (i = 0; i < core_db_rows(db); i++)
+	for (i = 0; i < core_db_rows(db) && i < PEOPLE_FOLLOWS_SHOWN; i++)
 		json_array_append_new(list, json_pack("{s:s, s:s, s:s}",
 		    "username", core_db_value(db, i, FOLLOWS_USERNAME),
 		    "display_name", core_db_value(db, i, FOLLOWS_DISPLAY_NAME),
 		    "since", core_db_value(db, i, FOLLOWS_SINCE)));
 
-	return (core_json_send(req, 200, json_pack("{s:s, s:o}",
-	    "username", name, which, list)));
+	return (core_json_send(req, 200, json_pack("{s:s, s:o, s:s?}",
+	    "username", name, which, list, "next_cursor", next)));
 }
 
 /*
- * The followers or following (the path's last part) of `name` into
- * ctx->db[1], *which named after the list; 404 for nobody or banned.
+ * A page of the followers or following (the path's last part) of
+ * `name` from the query's cursor into ctx->db[1], *which named after
+ * the list, *next the next page's cursor or NULL; 404 for nobody or
+ * banned, 400 for a cursor this did not make.
  */
 static int
 follows_load(struct http_request *req, struct core_ctx *ctx,
-    const char *name, const char **which)
+    const char *name, const char **which, const char **next)
 {
-	const char	*params[1];
+	const char	*params[3], *cursor;
+	char		 us[24], id[24];
+	struct core_db	*db = &ctx->db[1];
 
+	*next = NULL;
 	*which = strcmp(strrchr(req->path, '/'), "/followers") ? "following" :
 	    "followers";
-	CORE_TRY(core_user_known(req, &ctx->db[0], name));
+	http_populate_get(req);
 	params[0] = name;
-	return (core_db_run(req, &ctx->db[1], !strcmp(*which, "followers") ?
-	    sql_followers : sql_following, 1, params));
+	params[1] = NULL;
+	params[2] = NULL;
+	if ((cursor = core_form_get(req, "cursor")) != NULL) {
+		if (core_cursor_parse(cursor, us, sizeof(us), id,
+		    sizeof(id)) == -1)
+			return (core_bad_param(req, "cursor", "Use the "
+			    "next_cursor of a previous answer."));
+		params[1] = us;
+		params[2] = id;
+	}
+	CORE_TRY(core_user_known(req, &ctx->db[0], name));
+	CORE_TRY(core_db_run(req, db, !strcmp(*which, "followers") ?
+	    sql_followers : sql_following, 3, params));
+	if (core_db_rows(db) > PEOPLE_FOLLOWS_SHOWN)
+		*next = core_db_value(db, PEOPLE_FOLLOWS_SHOWN - 1,
+		    FOLLOWS_CURSOR);
+
+	return (CORE_OK);
 }
 
 /*

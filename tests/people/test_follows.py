@@ -2,6 +2,8 @@
 counts and lists on profiles, the "follow" notification, the Following
 feed and Explore on /photos, and what is refused."""
 
+import re
+
 import pytest
 
 PHOTOS = "/api/v1/photos"
@@ -192,3 +194,38 @@ def test_explore_is_the_most_liked_of_the_week(new_user, anon, photo, psql,
     helpers.assert_html(page, 200)
     assert 'href="/photos/%s?in=' % top in page.text
     assert 'href="/photos/%s?in=' % old not in page.text
+
+
+def test_follower_lists_page_by_cursor(new_user, anon, psql, helpers):
+    """100 a page, newest first, every follower once across the pages,
+    on the profile's list and in the API; a made-up cursor is a 400."""
+    star = new_user("st_")
+    tag = helpers.unique_name("fp")[:12]
+    psql("INSERT INTO users (username, email, password_hash) "
+         "SELECT :'p1' || '_' || i, :'p1' || '_' || i || '@example.org', '!'"
+         "  FROM generate_series(1, 130) i", tag)
+    psql("INSERT INTO follows (follower_id, followee_id, created_at) "
+         "SELECT u.id, s.id, now() - make_interval(secs => "
+         "       split_part(u.username, '_', 2)::int)"
+         "  FROM users u, users s WHERE u.username LIKE :'p1' || '\\_%' "
+         "   AND s.username = :'p2'", tag, star.username)
+    path = "/api/v1/users/%s/followers" % star.username
+    first = helpers.assert_json(anon.get(path), 200)
+    assert len(first["followers"]) == 100 and first["next_cursor"]
+    assert first["followers"][0]["username"] == tag + "_1"
+    second = helpers.assert_json(anon.get(path, params={
+        "cursor": first["next_cursor"]}), 200)
+    assert len(second["followers"]) == 30
+    assert second.get("next_cursor") is None
+    names = [f["username"] for f in first["followers"] + second["followers"]]
+    assert names == ["%s_%d" % (tag, i) for i in range(1, 131)]
+    helpers.assert_problem(anon.get(path, params={"cursor": "x.1"}), 400)
+
+    page = anon.html.get("/u/%s/followers" % star.username).text
+    assert page.count('<li><a href="/u/%s_' % tag) == 100
+    more = re.search(r'href="(/u/%s/followers\?cursor=[^"]+)" rel="next"' %
+                     star.username, page).group(1)
+    page2 = anon.html.get(more.replace("&amp;", "&")).text
+    assert page2.count('<li><a href="/u/%s_' % tag) == 30
+    assert 'rel="next"' not in page2
+    psql("DELETE FROM users WHERE username LIKE :'p1' || '\\_%'", tag)
