@@ -121,7 +121,7 @@ enum core_user_col {
 	"(SELECT coalesce(json_agg(uid), '[]') FROM " cte ")"
 
 /* The newest migration this build needs (sql/); /readyz checks it. */
-#define CORE_SCHEMA_VERSION	"022_chat_post"
+#define CORE_SCHEMA_VERSION	"025_export_delete"
 
 /*
  * A section an app adds to the home page (site.c), registered from the
@@ -663,6 +663,8 @@ int		core_media_upload_as(struct http_request *, struct core_ctx *,
 int		core_media_json(struct http_request *, struct core_db *,
 		    int64_t, json_t **);
 int		core_media_serve(struct http_request *);
+int		core_media_send_file(struct http_request *, const char *,
+		    const char *, const char *);
 void		core_media_prepare(void);
 
 /* log.c */
