@@ -75,7 +75,7 @@ void
 core_html_appendf(struct kore_buf *buf, const char *fmt, ...)
 {
 	va_list		 ap;
-	const char	*p, *run, *s, *d;
+	const char	*p, *run, *s, *d, *a;
 	char		 num[32];
 	int		 n;
 
@@ -99,10 +99,11 @@ core_html_appendf(struct kore_buf *buf, const char *fmt, ...)
 			core_html_avatar(buf, s, d, va_arg(ap, const char *));
 			break;
 		case 'P':
+			/* One va_arg a statement: their order matters. */
 			s = va_arg(ap, const char *);
 			d = va_arg(ap, const char *);
-			core_html_person(buf, s, d, va_arg(ap, const char *),
-			    va_arg(ap, int));
+			a = va_arg(ap, const char *);
+			core_html_person(buf, s, d, a, va_arg(ap, int));
 			break;
 		case 'T':
 			core_html_time(buf, va_arg(ap, const char *));

@@ -153,7 +153,7 @@ CORE_HANDLER_NEED(people_export_download, CORE_NEED_USER)
 	struct core_num	 eid, uid;
 	struct core_db	*db = &ctx->db[0];
 	const char	*params[2], *rest;
-	char		 name[96];
+	char		 name[96], file[64];
 	int64_t		 id;
 
 	if (core_path_id(req, "/settings/export/", &id, &rest) == -1 ||
@@ -165,10 +165,11 @@ CORE_HANDLER_NEED(people_export_download, CORE_NEED_USER)
 	if (core_db_rows(db) != 1)
 		return (core_error(req, 404, "This export does not exist or "
 		    "has expired."));
+	(void)snprintf(file, sizeof(file), "exports/%s",
+	    core_db_value(db, 0, 0));
 	(void)snprintf(name, sizeof(name), "agora-%s-%s.zip",
 	    ctx->user.username, core_db_value(db, 0, 1));
-	if (core_media_send_file(req, core_db_value(db, 0, 0),
-	    "application/zip", name) == -1)
+	if (core_media_send_file(req, file, "application/zip", name) == -1)
 		return (core_error(req, 404, "This export has expired."));
 	return (CORE_DONE);
 }
