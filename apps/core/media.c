@@ -285,7 +285,9 @@ core_media_send_file(struct http_request *req, const char *name,
 		kore_fileref_release(ref);
 		return (-1);
 	}
-	http_response_header(req, "content-type", type);
+	/* Kore names the type itself when it knows the extension. */
+	if (http_media_type(path) == NULL)
+		http_response_header(req, "content-type", type);
 	http_response_header(req, "content-disposition", disp);
 	http_response_header(req, "cache-control", "private, no-store");
 	http_response_fileref(req, 200, ref);

@@ -90,15 +90,19 @@ def delete_page(actor, content, password=None):
         allow_redirects=False)
 
 
-def gone_for_good(w, anon, api):
+def gone_for_good(w, anon, api, helpers):
     """What holds after either kind of deletion."""
     me, friend = w["me"], w["friend"]
-    assert me.get("/api/v1/me").status_code == 401
+    # The rows are gone with the account; the revocation reaches every
+    # worker's credential cache as the event arrives.
+    helpers.wait_for(lambda: me.get("/api/v1/me").status_code == 401,
+                     timeout=5, what="the token to be revoked")
     r = api.post("/api/v1/auth/login", json={"username": me.username,
                                              "password": me.password})
     assert r.status_code == 401, describe(r)
-    assert w["session"].get("/settings", allow_redirects=False) \
-        .status_code in (302, 303)
+    helpers.wait_for(lambda: w["session"].get(
+        "/settings", allow_redirects=False).status_code in (302, 303),
+        timeout=5, what="the browser session to be revoked")
     assert anon.html.get("/u/%s" % me.username).status_code == 404
     assert anon.get("/api/v1/users/%s" % me.username).status_code == 404
     assert anon.html.get("/u/deleted").status_code == 404
@@ -134,7 +138,7 @@ def test_delete_removes_what_they_made(world, anon, api, helpers, blog):
     assert r.status_code == 200, describe(r)
     assert r.json() == {"deleted": True}
 
-    dm = gone_for_good(w, anon, api)
+    dm = gone_for_good(w, anon, api, helpers)
     assert w["my_dm"]["body"] not in [m["body"] for m in dm]
     assert w["my_msg"]["body"] not in \
         [m["body"] for m in messages(friend, w["room"])]
@@ -152,7 +156,8 @@ def test_delete_removes_what_they_made(world, anon, api, helpers, blog):
             what="%s copy of the photo to be purged" % d)
 
 
-def test_anonymise_keeps_it_without_a_name(world, anon, api, blog):
+def test_anonymise_keeps_it_without_a_name(world, anon, api, blog,
+                                           helpers):
     w, me, friend = world, world["me"], world["friend"]
 
     r = delete_page(me, "anonymise", password="wrong-password-here")
@@ -163,7 +168,7 @@ def test_anonymise_keeps_it_without_a_name(world, anon, api, blog):
     assert r.status_code == 200, describe(r)
     assert "Your account is deleted" in r.text
 
-    dm = gone_for_good(w, anon, api)
+    dm = gone_for_good(w, anon, api, helpers)
     mine = [m for m in dm if m["body"] == w["my_dm"]["body"]]
     assert mine and mine[0]["author"] == "deleted"
     room = messages(friend, w["room"])
