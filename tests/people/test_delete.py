@@ -209,3 +209,20 @@ def test_needs_the_csrf_token_and_a_session(new_user, anon):
     assert me.get("/api/v1/me").status_code == 200
     r = anon.post(DELETE, json={"password": "x", "content": "delete"})
     assert r.status_code == 401
+
+
+def test_the_placeholder_is_nobody(new_user, anon):
+    """Content of deleted accounts belongs to "deleted": no profile, no
+    sign-in, no conversation or follow with it, no sign-up as it."""
+    me = new_user("del_")
+    assert anon.html.get("/u/deleted").status_code == 404
+    assert anon.get("/api/v1/users/deleted").status_code == 404
+    assert me.post("/api/v1/chat/dm/deleted").status_code == 404
+    assert me.post("/api/v1/users/deleted/follow").status_code == 404
+    r = anon.post("/api/v1/auth/login", json={"username": "deleted",
+                                              "password": "!"})
+    assert r.status_code == 401
+    r = anon.post("/api/v1/auth/register", json={
+        "username": "deleted", "email": "d-%s@example.org" %
+        secrets.token_hex(3), "password": "pw-" + secrets.token_hex(8)})
+    assert_problem(r, 422, ["username"])
