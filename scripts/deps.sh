@@ -10,6 +10,7 @@ PACKAGES=(
 	kore gcc make pkg-config libhiredis-dev libsodium-dev libcmark-dev
 	libjansson-dev libvips-dev libcurl4-openssl-dev libcmocka-dev zlib1g-dev
 	libssl-dev libqrencode-dev		# two-factor sign-in: HMAC-SHA1, QR codes
+	libarchive-dev				# the data export's .zip (the worker)
 	g++ libopencv-dnn-dev python3-opencv	# the object detector
 	opencv-data				# bench/vision.sh: the Haar cascade
 	postgresql redis-server redis-tools python3 python3-pytest

@@ -49,6 +49,19 @@ static const struct mail_template templates[] = {
 		"this message: your password stays as it is.</p>"
 	},
 	{
+		"export_ready",
+		"Your Agora data is ready",
+		"Hello {username},\n\n"
+		"the export of your data is ready. Download it from your "
+		"settings, signed in, within a day:\n\n{link}\n\n"
+		"After that it is deleted; you can make a new one.\n",
+		"<p>Hello {username},</p>"
+		"<p>the export of your data is ready. Download it from your "
+		"settings, signed in, within a day.</p>"
+		"<p><a href=\"{link}\">Your data</a></p>"
+		"<p>After that it is deleted; you can make a new one.</p>"
+	},
+	{
 		"post_approved",
 		"Your post \"{title}\" is published",
 		"Hello {username},\n\n"

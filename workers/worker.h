@@ -187,6 +187,10 @@ int		mail_reset_mint(struct worker *, json_t *, int *, char *,
 		    size_t, char *, size_t);
 void		mail_reset_forget(struct worker *, json_t *, const char *);
 
+/* job_export.c */
+int		job_export(struct worker *, struct worker_job *, char *, size_t);
+void		exports_sweep(struct worker *);
+
 /* job_email.c */
 int		job_email(struct worker *, struct worker_job *, char *, size_t);
 

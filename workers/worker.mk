@@ -9,7 +9,7 @@ WORKER_LDFLAGS = -Wl,-z,relro,-z,now
 WORKER_CFLAGS ?= -O2 -g $(WORKER_HARDEN)
 WORKER_CPPFLAGS = -Ilib -Iworkers -I/usr/include/postgresql \
 	$(shell pkg-config --cflags vips)
-WORKER_LIBS = -lpthread -lhiredis -ljansson -lsodium -lcurl -lpq \
+WORKER_LIBS = -lpthread -lhiredis -ljansson -lsodium -lcurl -lpq -larchive \
 	$(shell pkg-config --libs vips) \
 	-lopencv_dnn -lopencv_core -lstdc++
 # The object detector's shim is the one C++ file: OpenCV has no C API.
@@ -22,7 +22,7 @@ WORKER_SRCS = workers/worker_main.c workers/worker_config.c \
 	workers/mail_message.c workers/mail_templates.c workers/mail_reset.c \
 	workers/job_email.c workers/job_notify.c \
 	workers/job_thumbnail.c workers/job_moderate.c workers/job_publish.c \
-	workers/job_media_purge.c workers/job_blog_publish.c workers/job_detect.c workers/detect_decode.c \
+	workers/job_media_purge.c workers/job_export.c workers/job_blog_publish.c workers/job_detect.c workers/detect_decode.c \
 	workers/worker_sweep.c \
 	$(LIB_SRCS)
 WORKER_OBJS = $(patsubst %.c,build/worker/%.o,$(WORKER_SRCS)) \

@@ -39,6 +39,7 @@ static const struct job_type job_types[] = {
 	{ "publish",	job_publish,	5 },
 	{ "blog_publish", job_blog_publish, 8 },
 	{ "media_purge", job_media_purge, 5 },
+	{ "export",	job_export,	3 },
 	{ "photo_detect", job_detect,	3 },
 	/* Its name before it found more than cats, for jobs still queued. */
 	{ "cat_detect",	job_detect,	3 },
@@ -75,6 +76,7 @@ worker_loop(struct worker *w)
 		}
 		if (now >= w->next_sweep) {
 			blog_images_sweep(w);
+			exports_sweep(w);
 			w->next_sweep = now + wcfg.sweep_ms;
 		}
 		if (now >= w->next_digest) {

@@ -262,14 +262,12 @@ comment_render(struct http_request *req, struct kore_buf *buf,
 	    !strcmp(core_db_value(post, 0, BLOG_COL_STATUS), "approved");
 
 	core_html_appendf(buf, "<article class=\"comment%R%R\" id=\"c%lld\">"
-	    "<header>%A<a href=\"/u/%U\"><strong>%s</strong></a> · %T",
+	    "<header>%P · %T",
 	    core_db_isnull(db, i, BLOG_CCOL_PARENT) ? "" : " reply",
 	    hidden ? " hidden-comment" : "", id,
 	    core_db_value(db, i, BLOG_CCOL_AUTHOR),
 	    core_db_value(db, i, BLOG_CCOL_AUTHOR_NAME),
-	    core_db_value(db, i, BLOG_CCOL_AUTHOR_AVATAR),
-	    core_db_value(db, i, BLOG_CCOL_AUTHOR),
-	    core_db_value(db, i, BLOG_CCOL_AUTHOR),
+	    core_db_value(db, i, BLOG_CCOL_AUTHOR_AVATAR), 1,
 	    core_db_value(db, i, BLOG_CCOL_CREATED));
 	if (*edited != '\0')
 		core_html_appendf(buf, " · <span class=\"edited\">edited %T"

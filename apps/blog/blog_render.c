@@ -72,13 +72,12 @@ blog_render_list(struct http_request *req, struct kore_buf *buf,
 			    BLOG_COL_EDIT_STATE));
 		}
 		core_html_appendf(buf, "</h2>\n<p class=\"meta\"><span>by "
-		    "</span>%A<a href=\"/u/%U\">%s</a> <span>·</span> "
+		    "</span>%P <span>·</span> "
 		    "%T <span>· %d min read · %d comment%s</span></p>\n",
 		    core_db_value(db, i, BLOG_COL_AUTHOR),
 		    core_db_value(db, i, BLOG_COL_AUTHOR_NAME),
-		    core_db_value(db, i, BLOG_COL_AUTHOR_AVATAR),
-		    core_db_value(db, i, BLOG_COL_AUTHOR),
-		    core_db_value(db, i, BLOG_COL_AUTHOR), shown_at(db, i),
+		    core_db_value(db, i, BLOG_COL_AUTHOR_AVATAR), 0,
+		    shown_at(db, i),
 		    blog_reading_minutes(core_db_int(db, i, BLOG_COL_WORDS)),
 		    comments, comments == 1 ? "" : "s");
 		core_html_appendf(buf, "<p class=\"excerpt\">%s%R</p>\n",
@@ -104,13 +103,12 @@ blog_render_post(struct http_request *req, struct kore_buf *buf,
 	    "<h1>%s", core_db_value(db, 0, BLOG_COL_TITLE));
 	if (strcmp(status, "approved"))
 		status_badge(buf, status);
-	core_html_appendf(buf, "</h1>\n<p class=\"meta\">by %A<a href=\""
-	    "/u/%U\">%s</a> · %T · %d min read</p>\n",
+	core_html_appendf(buf, "</h1>\n<p class=\"meta\">by %P"
+	    " · %T · %d min read</p>\n",
 	    core_db_value(db, 0, BLOG_COL_AUTHOR),
 	    core_db_value(db, 0, BLOG_COL_AUTHOR_NAME),
-	    core_db_value(db, 0, BLOG_COL_AUTHOR_AVATAR),
-	    core_db_value(db, 0, BLOG_COL_AUTHOR),
-	    core_db_value(db, 0, BLOG_COL_AUTHOR), shown_at(db, 0),
+	    core_db_value(db, 0, BLOG_COL_AUTHOR_AVATAR), 0,
+	    shown_at(db, 0),
 	    blog_reading_minutes(core_db_int(db, 0, BLOG_COL_WORDS)));
 	blog_render_tags(buf, core_db_value(db, 0, BLOG_COL_TAGS));
 

@@ -78,7 +78,7 @@ enum { READ_COL_ROOM, READ_COL_NOTIFY };
  */
 static const char sql_dm[] =
 	"WITH o AS ("
-	"  SELECT id FROM users WHERE username = $2 AND id <> $1"
+	"  SELECT id FROM users WHERE username = $2 AND id <> $1 AND id > 0"
 	"), r AS ("
 	"  INSERT INTO chat_rooms (kind, dm_key, created_by)"
 	"  SELECT 'dm', least($1::bigint, o.id) || ':' ||"

@@ -84,6 +84,18 @@ core_auth_register(struct http_request *req, struct core_ctx *ctx,
 		return (CORE_OK);
 	}
 
+	/* users_username_held (sql/025_export_delete.sql). */
+	constraint = PQresultErrorField(ctx->db[0].res,
+	    PG_DIAG_CONSTRAINT_NAME);
+	if (!strcmp(core_db_sqlstate(&ctx->db[0]), "23514") &&
+	    constraint != NULL && !strcmp(constraint, "users_username_held")) {
+		*errors = json_pack("{s:s}", "username", "This username "
+		    "belonged to an account deleted recently and cannot be "
+		    "taken yet. Choose another.");
+		*status = 422;
+		return (CORE_OK);
+	}
+
 	if (core_db_rows(&ctx->db[0]) != 1)
 		return (core_error(req, 500, NULL));
 

@@ -103,6 +103,28 @@ core_html_avatar(struct kore_buf *buf, const char *name, const char *display,
 	core_html_avatar_sized(buf, name, display, sha, 0);
 }
 
+/*
+ * A person where they wrote something (%P in core_html_appendf): the
+ * small avatar and the username linked to their profile, in <strong>
+ * when `strong`.  Content of a deleted account belongs to the
+ * placeholder CORE_USER_DELETED, which has no profile: its name is
+ * written out, not linked.
+ */
+void
+core_html_person(struct kore_buf *buf, const char *name, const char *display,
+    const char *sha, int strong)
+{
+	if (name != NULL && !strcmp(name, CORE_USER_DELETED)) {
+		core_html_appendf(buf, "%A<span class=\"deleted-user\">%R"
+		    "deleted user%R</span>", name, "deleted user", "",
+		    strong ? "<strong>" : "", strong ? "</strong>" : "");
+		return;
+	}
+	core_html_appendf(buf, "%A<a href=\"/u/%U\">%R%s%R</a>", name,
+	    display, sha, name, strong ? "<strong>" : "", name,
+	    strong ? "</strong>" : "");
+}
+
 /* The address of avatar `sha`'s small or (`large`) large copy, or "". */
 void
 core_avatar_url(const char *sha, int large, char *url, size_t len)

@@ -475,7 +475,15 @@ const char	*core_static_url(const char *);
 #define CORE_AVATAR_INITIALS	9	/* two UTF-8 characters and a NUL */
 
 unsigned int	core_avatar_colour(const char *);
+/*
+ * The placeholder that content of deleted accounts belongs to
+ * (sql/025_export_delete.sql): no profile, nobody signs in as it.
+ */
+#define CORE_USER_DELETED	"deleted"
+
 void		core_avatar_initials(const char *, const char *, char *);
+void		core_html_person(struct kore_buf *, const char *, const char *,
+		    const char *, int);
 void		core_html_avatar(struct kore_buf *, const char *, const char *,
 		    const char *);
 void		core_html_avatar_sized(struct kore_buf *, const char *,
@@ -670,6 +678,8 @@ int		core_media_json(struct http_request *, struct core_db *,
 int		core_media_keep(struct http_file *, struct core_upload *,
 		    int *, const char **);
 int		core_media_serve(struct http_request *);
+int		core_media_send_file(struct http_request *, const char *,
+		    const char *, const char *);
 void		core_media_prepare(void);
 
 /* media_batch.c: several images of one form (an album). */

@@ -65,6 +65,9 @@ core_url_escape(struct kore_buf *buf, const char *s)
  *   %T  const char *, an ISO 8601 UTC time as the site's <time> (timefmt.c)
  *   %A  three const char *: username, display name and avatar sha256
  *       (NULL or empty: none) as the user's avatar (avatar.c)
+ *   %P  the same three and an int `strong`: the avatar and the name
+ *       linked to the profile (in <strong> when `strong`); the
+ *       placeholder of deleted accounts as "deleted user", unlinked
  *   %d  int, %u unsigned int, %lld long long, %%  a percent sign
  * Anything else is a programming error and is written out literally.
  */
@@ -72,7 +75,7 @@ void
 core_html_appendf(struct kore_buf *buf, const char *fmt, ...)
 {
 	va_list		 ap;
-	const char	*p, *run, *s, *d;
+	const char	*p, *run, *s, *d, *a;
 	char		 num[32];
 	int		 n;
 
@@ -94,6 +97,13 @@ core_html_appendf(struct kore_buf *buf, const char *fmt, ...)
 			s = va_arg(ap, const char *);
 			d = va_arg(ap, const char *);
 			core_html_avatar(buf, s, d, va_arg(ap, const char *));
+			break;
+		case 'P':
+			/* One va_arg a statement: their order matters. */
+			s = va_arg(ap, const char *);
+			d = va_arg(ap, const char *);
+			a = va_arg(ap, const char *);
+			core_html_person(buf, s, d, a, va_arg(ap, int));
 			break;
 		case 'T':
 			core_html_time(buf, va_arg(ap, const char *));

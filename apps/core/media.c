@@ -188,7 +188,7 @@ void
 core_media_prepare(void)
 {
 	const char	*parts[] = { "", "/orig", "/thumb", "/display",
-			    "/avatar64", "/avatar256" };
+			    "/avatar64", "/avatar256", "/exports" };
 	char		 path[PATH_MAX], *p;
 	size_t		 i;
 	int		 len;
@@ -259,6 +259,40 @@ core_media_serve(struct http_request *req)
 	http_response_fileref(req, 200, ref);
 
 	return (KORE_RESULT_OK);
+}
+
+/*
+ * Send <media>/`name` (a name the caller checked, in a directory the
+ * /media/ route never serves) as a download of type `type` called
+ * `filename`, never cached.  Returns 0, or -1 when there is no such file
+ * (nothing was sent).
+ */
+int
+core_media_send_file(struct http_request *req, const char *name,
+    const char *type, const char *filename)
+{
+	struct kore_fileref	*ref;
+	char			 path[PATH_MAX], disp[160];
+	int			 len;
+
+	len = snprintf(path, sizeof(path), "%s/%s", core_cfg.media_dir, name);
+	if (len < 0 || (size_t)len >= sizeof(path) ||
+	    (ref = media_fileref(req, path)) == NULL)
+		return (-1);
+	len = snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"",
+	    filename);
+	if (len < 0 || (size_t)len >= sizeof(disp)) {
+		kore_fileref_release(ref);
+		return (-1);
+	}
+	/* Kore names the type itself when it knows the extension. */
+	if (http_media_type(path) == NULL)
+		http_response_header(req, "content-type", type);
+	http_response_header(req, "content-disposition", disp);
+	http_response_header(req, "cache-control", "private, no-store");
+	http_response_fileref(req, 200, ref);
+
+	return (0);
 }
 
 /*

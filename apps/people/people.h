@@ -136,6 +136,29 @@ void		people_render_sessions(struct http_request *,
 		    struct kore_buf *, struct core_db *);
 json_t		*people_json_sessions(struct core_db *);
 
+/* people_export.c */
+#define PEOPLE_EXPORTS_DAY	3	/* exports begun in 24 hours */
+
+enum people_export_col {
+	EXPORT_ID,
+	EXPORT_STATE,		/* queued, building, ready, failed, expired */
+	EXPORT_BYTES,
+	EXPORT_CREATED,
+	EXPORT_EXPIRES,		/* "" until ready */
+	EXPORT_READY		/* ready and not expired: downloadable */
+};
+
+int		people_export_load(struct http_request *, struct core_ctx *,
+		    struct core_db *);
+void		people_render_export(struct http_request *,
+		    struct kore_buf *, struct core_db *);
+
+/* people_delete.c */
+#define PEOPLE_USERNAME_HOLD	"30 days"
+
+void		people_render_delete(struct http_request *,
+		    struct kore_buf *);
+
 /* people_rules.c */
 int		people_rule_display_name(const char *, const char **);
 int		people_rule_bio(const char *, const char **);

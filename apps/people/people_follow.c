@@ -22,7 +22,7 @@
 static const char sql_follow[] =
 	"WITH t AS ("
 	"  SELECT id FROM users WHERE username = $2"
-	"     AND agora_user_visible(banned, false)"
+	"     AND id > 0 AND agora_user_visible(banned, false)"
 	"), had AS ("
 	"  SELECT count(*) AS n FROM follows WHERE follower_id = $1"
 	"), ex AS ("
@@ -48,7 +48,7 @@ static const char sql_follow[] =
 static const char sql_unfollow[] =
 	"WITH t AS ("
 	"  SELECT id FROM users WHERE username = $2"
-	"     AND agora_user_visible(banned, false)"
+	"     AND id > 0 AND agora_user_visible(banned, false)"
 	"), d AS ("
 	"  DELETE FROM follows WHERE follower_id = $1"
 	"     AND followee_id IN (SELECT id FROM t) RETURNING 1"

@@ -51,6 +51,9 @@ CORE_HANDLER_NEED(people_settings_page, CORE_NEED_USER)
 	else if (saved != NULL && !strcmp(saved, "2fa-off"))
 		notice = "Two-factor sign-in is off: your password alone signs "
 		    "you in again.";
+	else if (saved != NULL && !strcmp(saved, "export"))
+		notice = "Your export is being prepared. We email you the link "
+		    "when it is ready.";
 	else if (saved != NULL && !strcmp(saved, "2fa-required"))
 		notice = "Admins need two-factor sign-in on to use the admin "
 		    "area. Set it up below.";
@@ -132,9 +135,10 @@ settings_render(struct http_request *req, struct core_ctx *ctx, int status,
 {
 	struct kore_buf		*buf;
 
-	/* Slots 3 and 5: the other slots are the forms' own. */
+	/* Slots 3 to 5: the other slots are the forms' own. */
 	CORE_TRY(people_sessions_load(req, ctx, &ctx->db[3]));
 	CORE_TRY(people_2fa_load(req, ctx, &ctx->db[5]));
+	CORE_TRY(people_export_load(req, ctx, &ctx->db[4]));
 
 	buf = core_page_open(req, "Settings");
 	core_html_appendf(buf, "<div class=\"settings\">\n<hgroup><h1>Settings"
@@ -152,7 +156,9 @@ settings_render(struct http_request *req, struct core_ctx *ctx, int status,
 	    "<li><a href=\"#password\">Password</a></li>"
 	    "<li><a href=\"#two-factor\">Two-factor sign-in</a></li>"
 	    "<li><a href=\"#sessions\">Sessions</a></li>"
-	    "<li><a href=\"/settings/tokens\">API tokens</a></li></ul></nav>\n");
+	    "<li><a href=\"/settings/tokens\">API tokens</a></li>"
+	    "<li><a href=\"#export\">Your data</a></li>"
+	    "<li><a href=\"#delete\">Delete account</a></li></ul></nav>\n");
 
 	/* The avatar. */
 	core_html_appendf(buf, "<section id=\"avatar\">\n<h2>Avatar</h2>\n"
@@ -218,6 +224,8 @@ settings_render(struct http_request *req, struct core_ctx *ctx, int status,
 
 	people_render_2fa_section(req, buf, &ctx->db[5]);
 	people_render_sessions(req, buf, &ctx->db[3]);
+	people_render_export(req, buf, &ctx->db[4]);
+	people_render_delete(req, buf);
 
 	core_html_appendf(buf, "</div>\n");
 

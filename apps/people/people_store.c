@@ -43,7 +43,7 @@ static const char sql_profile[] =
 	"  FROM users u"
 	" WHERE (u.username = $1 OR (u.id = $4::bigint AND NOT EXISTS ("
 	"        SELECT 1 FROM users n WHERE n.username = $1)))"
-	"   AND agora_user_visible(u.banned, false)";
+	"   AND u.id > 0 AND agora_user_visible(u.banned, false)";
 
 /* $1 user, $2 viewer, $3 admin: the latest published posts. */
 static const char sql_posts[] =

@@ -141,13 +141,10 @@ photos_render_grid(struct http_request *req, struct kore_buf *buf,
 			core_html_appendf(buf, "<span class=\"photo-status\">"
 			    "%s</span>", status);
 		photos_render_tile_count(buf, db, i);
-		core_html_appendf(buf, "</a><p class=\"tile-meta\">%A<a href=\""
-		    "/u/%U\">%s</a></p>",
+		core_html_appendf(buf, "</a><p class=\"tile-meta\">%P</p>",
 		    core_db_value(db, i, PH_COL_OWNER),
 		    core_db_value(db, i, PH_COL_OWNER_NAME),
-		    core_db_value(db, i, PH_COL_OWNER_AVATAR),
-		    core_db_value(db, i, PH_COL_OWNER),
-		    core_db_value(db, i, PH_COL_OWNER));
+		    core_db_value(db, i, PH_COL_OWNER_AVATAR), 0);
 		first_line(buf, core_db_value(db, i, PH_COL_CAPTION));
 		tile_actions(req, buf, ctx, db, i,
 		    kore_buf_stringify(&back, NULL));
@@ -261,13 +258,10 @@ photo_byline(struct kore_buf *buf, struct core_db *db)
 	json_t		*people, *name;
 	size_t		 k;
 
-	core_html_appendf(buf, "<p class=\"meta\">by %A<a href=\"/u/%U\">%s"
-	    "</a> · %T%s</p>\n",
+	core_html_appendf(buf, "<p class=\"meta\">by %P · %T%s</p>\n",
 	    core_db_value(db, 0, PH_COL_OWNER),
 	    core_db_value(db, 0, PH_COL_OWNER_NAME),
-	    core_db_value(db, 0, PH_COL_OWNER_AVATAR),
-	    core_db_value(db, 0, PH_COL_OWNER),
-	    core_db_value(db, 0, PH_COL_OWNER),
+	    core_db_value(db, 0, PH_COL_OWNER_AVATAR), 0,
 	    core_db_value(db, 0, PH_COL_CREATED),
 	    *core_db_value(db, 0, PH_COL_EDITED) != '\0' ? " · edited" : "");
 	core_html_appendf(buf, "<p class=\"caption\">");
@@ -396,15 +390,13 @@ comment_html(struct http_request *req, struct kore_buf *buf,
 
 	hidden = core_db_bool(cm, i, PH_CM_HIDDEN);
 	core_html_appendf(buf, "<article class=\"comment%s\" id=\"c%lld\">"
-	    "<p class=\"meta\">%A<a href=\"/u/%U\"><strong>%s</strong></a> · "
+	    "<p class=\"meta\">%P · "
 	    "%T%s</p><p>%s</p>",
 	    hidden ? " hidden-comment" : "",
 	    (long long)core_db_int(cm, i, PH_CM_ID),
 	    core_db_value(cm, i, PH_CM_AUTHOR),
 	    core_db_value(cm, i, PH_CM_AUTHOR_NAME),
-	    core_db_value(cm, i, PH_CM_AUTHOR_AVATAR),
-	    core_db_value(cm, i, PH_CM_AUTHOR),
-	    core_db_value(cm, i, PH_CM_AUTHOR),
+	    core_db_value(cm, i, PH_CM_AUTHOR_AVATAR), 1,
 	    core_db_value(cm, i, PH_CM_CREATED),
 	    hidden ? " · held for review" : "",
 	    core_db_value(cm, i, PH_CM_BODY));

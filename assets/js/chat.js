@@ -179,11 +179,14 @@
 		li.dataset.version = msg.version;
 		const head = document.createElement('div');
 		head.className = 'message-head';
-		const who = document.createElement('a');
+		// A deleted account's messages (author_id -1) have no profile.
+		const gone = msg.author_id === -1;
+		const who = document.createElement(gone ? 'span' : 'a');
 		who.className = 'author';
-		who.href = '/u/' + encodeURIComponent(msg.author);
+		if (!gone)
+			who.href = '/u/' + encodeURIComponent(msg.author);
 		const name = document.createElement('strong');
-		name.textContent = msg.author;
+		name.textContent = gone ? 'deleted user' : msg.author;
 		who.append(name);
 		const when = document.createElement('time');
 		when.dateTime = msg.created_at;
