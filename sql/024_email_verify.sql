@@ -89,13 +89,14 @@ CREATE TRIGGER photo_comments_email_queue AFTER INSERT ON photo_comments
 -- The address of `p_user` is verified now: approve what waited for that
 -- alone (a flag of the moderate job or a report keeps its item in the
 -- queue).  The jobs the decisions enqueued, as moderation_decide
--- returns them.
-CREATE FUNCTION email_verified_release(p_user bigint, p_rid text)
-RETURNS json
+-- returns them, and the users they notified, for the site to tell.
+CREATE FUNCTION email_verified_release(p_user bigint, p_rid text,
+    OUT jobs json, OUT uids json)
 LANGUAGE plpgsql AS $$
 DECLARE
 	q	moderation_queue;
 	js	jsonb := '[]'::jsonb;
+	us	bigint[] := '{}';
 BEGIN
 	FOR q IN SELECT * FROM moderation_queue
 	    WHERE author_id = p_user AND decided_at IS NULL
@@ -105,6 +106,9 @@ BEGIN
 		js := js || coalesce(moderation_decide(q.id, 'approved',
 		    'The email address was verified.', NULL, p_rid)::jsonb,
 		    '[]'::jsonb);
+		us := us || notify_recipients(q.kind, q.item_id);
 	END LOOP;
-	RETURN js::json;
+	jobs := js::json;
+	uids := coalesce((SELECT json_agg(DISTINCT x) FROM unnest(us) x),
+	    '[]'::json);
 END $$;

@@ -50,11 +50,10 @@ static const char sql_link_apply[] =
 	"   WHERE user_id = (SELECT id FROM u) AND kind = 'verify'"
 	"     AND used_at IS NULL AND expires_at > now()"
 	"     AND token_hash IS DISTINCT FROM decode($1, 'hex')"
-	"), j AS ("
-	"  SELECT email_verified_release(u.id, $2) AS jobs FROM u"
 	")"
-	"SELECT u.id, u.email, u.kind, j.jobs FROM u, j";
-enum { APPLY_ID, APPLY_EMAIL, APPLY_KIND, APPLY_JOBS };
+	"SELECT u.id, u.email, u.kind, r.jobs, r.uids"
+	"  FROM u, LATERAL email_verified_release(u.id, $2) r";
+enum { APPLY_ID, APPLY_EMAIL, APPLY_KIND, APPLY_JOBS, APPLY_NOTIFY };
 
 static int	verify_render(struct http_request *, int, const char *,
 		    const char *, const char *, const char *);
@@ -98,6 +97,7 @@ core_email_confirm(struct http_request *req, struct core_ctx *ctx,
 	}
 
 	core_jobs_push(db, 0, APPLY_JOBS);
+	core_notify_push(db, 0, APPLY_NOTIFY);
 	/* Sessions carry the user's row: none keeps the old address. */
 	core_revoke_changed(core_db_int(db, 0, APPLY_ID));
 	*status = 200;
