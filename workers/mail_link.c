@@ -27,12 +27,17 @@
 #define LINK_TOKEN_BYTES	32
 #define LINK_HASH_BYTES		32
 
+/*
+ * arg: the request's id in the args; what: its name in the log; mint
+ * ($1 id, $2 hash) answers a row while the request is usable; forget
+ * ($1 id, $2 hash); path: the link's, before the token.
+ */
 struct mail_link {
-	const char	*arg;		/* the request's id in the args */
-	const char	*what;		/* for the log */
-	const char	*mint;		/* $1 id, $2 hash: a row if usable */
-	const char	*forget;	/* $1 id, $2 hash */
-	const char	*path;		/* the link's path, before the token */
+	const char	*arg;
+	const char	*what;
+	const char	*mint;
+	const char	*forget;
+	const char	*path;
 };
 
 static const struct mail_link links[] = {

@@ -223,10 +223,10 @@ verify_render(struct http_request *req, int status, const char *token,
 		    " as the email address of your account from now on?" :
 		    " is the email address of your account?");
 		core_form_open(req, buf, "/verify", NULL);
-		core_html_appendf(buf, "\n<input type=\"hidden\" name=\"token\" "
-		    "value=\"%s\">\n<button type=\"submit\">%s</button>\n"
-		    "</form>\n", token, change ? "Use this address" :
-		    "Confirm my address");
+		core_html_appendf(buf, "\n<input type=\"hidden\" "
+		    "name=\"token\" value=\"%s\">\n<button type=\"submit\">"
+		    "%s</button>\n</form>\n", token, change ?
+		    "Use this address" : "Confirm my address");
 	} else {
 		core_html_appendf(buf, "<p role=\"status\">%s <strong>%s"
 		    "</strong>%s</p>\n<p><a href=\"/\">Go to Agora</a></p>\n",
