@@ -94,7 +94,9 @@ function verifyToken(address) {
 		} catch {
 			continue;
 		}
-		if (!raw.toLowerCase().includes(`<${address.toLowerCase()}>`))
+		const to = raw.split(/\r?\n\r?\n/)[0].toLowerCase()
+		    .split(/\r?\n/).filter((l) => /^(to|x-sink-rcpt-to):/.test(l));
+		if (!to.some((l) => l.includes(address.toLowerCase())))
 			continue;
 		const parts = raw.matchAll(/base64\r?\n\r?\n([A-Za-z0-9+/=\r\n]+)/g);
 		for (const p of parts) {
