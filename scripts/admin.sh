@@ -22,8 +22,8 @@ fi
 password=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
 hash=$(printf '%s\n' "$password" | build/agora-ctl hash-password)
 psql -X -q -v ON_ERROR_STOP=1 -v h="$hash" <<-'SQL'
-INSERT INTO users (username, email, password_hash, role)
-VALUES ('admin', 'admin@localhost', :'h', 'admin')
+INSERT INTO users (username, email, password_hash, role, email_verified_at)
+VALUES ('admin', 'admin@localhost', :'h', 'admin', now())
 ON CONFLICT (username) DO UPDATE
    SET password_hash = EXCLUDED.password_hash, role = 'admin', banned = false;
 SQL

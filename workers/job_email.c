@@ -6,8 +6,9 @@
  * never sent again, so a re-delivered job (worker killed after sending)
  * does not mail twice.  Connection trouble and 4xx answers retry; a 5xx
  * answer (the server refuses the message for good) does not.  A
- * password-reset mail names its request ("reset_id"); its link is made
- * here (mail_reset.c).
+ * password-reset mail names its request ("reset_id"), a mail that
+ * verifies or confirms an address its own ("email_token_id"); their
+ * links are made here (mail_link.c).
  */
 
 #include <stdio.h>
@@ -42,8 +43,8 @@ job_email(struct worker *w, struct worker_job *job, char *err, size_t len)
 	struct mbuf	 subject, text, html, msg, unsub;
 	PGresult	*res;
 	const char	*to, *tmpl, *params[4];
-	char		 msgid[160], reset_hash[65];
-	int		 rc, sent, reset, skip;
+	char		 msgid[160], link_hash[65];
+	int		 rc, sent, link, skip;
 
 	to = json_string_value(json_object_get(job->args, "to"));
 	tmpl = json_string_value(json_object_get(job->args, "template"));
@@ -62,11 +63,11 @@ job_email(struct worker *w, struct worker_job *job, char *err, size_t len)
 	if (sent)
 		return (JOB_OK);
 
-	/* A reset request's link is made now (mail_reset.c). */
-	reset = json_object_get(job->args, "reset_id") != NULL;
-	if (reset) {
-		rc = mail_reset_mint(w, job->args, &skip, reset_hash,
-		    sizeof(reset_hash), err, len);
+	/* A single-use link is made now (mail_link.c). */
+	link = mail_link_wanted(job->args);
+	if (link) {
+		rc = mail_link_mint(w, job->args, &skip, link_hash,
+		    sizeof(link_hash), err, len);
 		if (rc != JOB_OK || skip)
 			return (rc);
 	}
@@ -108,8 +109,8 @@ job_email(struct worker *w, struct worker_job *job, char *err, size_t len)
 		PQclear(res);
 
 done:
-	if (reset && rc == JOB_FAIL)
-		mail_reset_forget(w, job->args, reset_hash);
+	if (link && rc == JOB_FAIL)
+		mail_link_forget(w, job->args, link_hash);
 	mbuf_free(&subject);
 	mbuf_free(&text);
 	mbuf_free(&html);

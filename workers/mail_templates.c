@@ -20,17 +20,74 @@ struct mail_template {
 
 static const struct mail_template templates[] = {
 	{
+		/* With the link that verifies the address (mail_link.c). */
 		"welcome",
 		"Welcome to Agora, {username}",
 		"Hello {username},\n\n"
 		"your Agora account is ready. Write on the blog, talk in the "
-		"chat and share photos:\n\n{link}\n\n"
+		"chat and share photos.\n\n"
+		"Please confirm that this is your email address by opening "
+		"this link within 48 hours:\n\n{link}\n\n"
+		"Until then what you post waits for a moderator. "
 		"If you did not sign up, you can ignore this message.\n",
 		"<p>Hello {username},</p>"
 		"<p>your Agora account is ready. Write on the blog, talk in "
 		"the chat and share photos.</p>"
-		"<p><a href=\"{link}\">Open Agora</a></p>"
-		"<p>If you did not sign up, you can ignore this message.</p>"
+		"<p>Please confirm that this is your email address by opening "
+		"this link within 48 hours:</p>"
+		"<p><a href=\"{link}\">Confirm my email address</a></p>"
+		"<p>Until then what you post waits for a moderator. "
+		"If you did not sign up, you can ignore this message.</p>"
+	},
+	{
+		"email_verify",
+		"Confirm your email address for Agora",
+		"Hello {username},\n\n"
+		"to confirm that this is the email address of your Agora "
+		"account, open this link within 48 hours:\n\n{link}\n\n"
+		"The link works once. If you did not ask for it, you can "
+		"ignore this message.\n",
+		"<p>Hello {username},</p>"
+		"<p>to confirm that this is the email address of your Agora "
+		"account, open this link within 48 hours:</p>"
+		"<p><a href=\"{link}\">Confirm my email address</a></p>"
+		"<p>The link works once. If you did not ask for it, you can "
+		"ignore this message.</p>"
+	},
+	{
+		/* To the new address. */
+		"email_change",
+		"Confirm your new email address for Agora",
+		"Hello {username},\n\n"
+		"you asked to use this address for your Agora account. "
+		"To confirm it, open this link within 24 hours:\n\n{link}\n\n"
+		"Until then your account keeps its old address. The link "
+		"works once. If you did not ask for this, ignore this "
+		"message.\n",
+		"<p>Hello {username},</p>"
+		"<p>you asked to use this address for your Agora account. "
+		"To confirm it, open this link within 24 hours:</p>"
+		"<p><a href=\"{link}\">Confirm my new email address</a></p>"
+		"<p>Until then your account keeps its old address. The link "
+		"works once. If you did not ask for this, ignore this "
+		"message.</p>"
+	},
+	{
+		/* To the old address, with no link. */
+		"email_change_notice",
+		"Your Agora email address is being changed",
+		"Hello {username},\n\n"
+		"someone asked to change the email address of your Agora "
+		"account to {new_email}. It changes once a link mailed to "
+		"that address is opened.\n\n"
+		"If it wasn't you, change your password now: whoever asked "
+		"knows it.\n",
+		"<p>Hello {username},</p>"
+		"<p>someone asked to change the email address of your Agora "
+		"account to <strong>{new_email}</strong>. It changes once a "
+		"link mailed to that address is opened.</p>"
+		"<p>If it wasn't you, change your password now: whoever asked "
+		"knows it.</p>"
 	},
 	{
 		"password_reset",

@@ -182,10 +182,11 @@ const char	*mail_addr_spec(const char *, char *, size_t);
 int		mail_render(const char *, json_t *, struct mbuf *,
 		    struct mbuf *, struct mbuf *);
 
-/* mail_reset.c */
-int		mail_reset_mint(struct worker *, json_t *, int *, char *,
+/* mail_link.c */
+int		mail_link_wanted(json_t *);
+int		mail_link_mint(struct worker *, json_t *, int *, char *,
 		    size_t, char *, size_t);
-void		mail_reset_forget(struct worker *, json_t *, const char *);
+void		mail_link_forget(struct worker *, json_t *, const char *);
 
 /* job_export.c */
 int		job_export(struct worker *, struct worker_job *, char *, size_t);

@@ -19,7 +19,7 @@ WORKER_SRCS = workers/worker_main.c workers/worker_config.c \
 	workers/worker_log.c workers/worker_queue.c workers/worker_db.c \
 	workers/worker_outbox.c workers/worker_loop.c workers/mbuf.c \
 	workers/worker_heartbeat.c \
-	workers/mail_message.c workers/mail_templates.c workers/mail_reset.c \
+	workers/mail_message.c workers/mail_templates.c workers/mail_link.c \
 	workers/job_email.c workers/job_notify.c \
 	workers/job_thumbnail.c workers/job_moderate.c workers/job_publish.c \
 	workers/job_media_purge.c workers/job_export.c workers/job_blog_publish.c workers/job_detect.c workers/detect_decode.c \

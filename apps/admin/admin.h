@@ -25,7 +25,8 @@ enum admin_user_col {
 	ADMIN_USER_EMAIL,
 	ADMIN_USER_ROLE,
 	ADMIN_USER_BANNED,
-	ADMIN_USER_CREATED
+	ADMIN_USER_CREATED,
+	ADMIN_USER_VERIFIED	/* admin_users_list only */
 };
 
 /* Columns of the moderation queue (ADMIN_SQL_QUEUE_COLS), in order. */
@@ -65,7 +66,8 @@ int	admin_outbox_forget(struct http_request *, struct core_db *,
 	    const char *);
 
 /* admin_settings.c */
+int		admin_settings_load(struct http_request *, struct core_db *);
 void		admin_render_settings(struct http_request *, struct kore_buf *,
-		    struct core_ctx *);
+		    struct core_ctx *, struct core_db *);
 
 #endif /* !__H_AGORA_ADMIN_H */

@@ -8,9 +8,13 @@
 
 #include "admin/admin.h"
 
-/* $1 the start of a username ("" for all); CORE_SQL_USER_COLS. */
+/*
+ * $1 the start of a username ("" for all); CORE_SQL_USER_COLS, then
+ * whether the address is verified (ADMIN_USER_VERIFIED).
+ */
 static const char sql_users_list[] =
-	"SELECT " CORE_SQL_USER_COLS " FROM users u"
+	"SELECT " CORE_SQL_USER_COLS ", u.email_verified_at IS NOT NULL"
+	"  FROM users u"
 	"  WHERE starts_with(u.username, $1)"
 	"  ORDER BY u.id LIMIT 200";
 

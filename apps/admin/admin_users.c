@@ -21,6 +21,7 @@ CORE_HANDLER_NEED(admin_index, CORE_NEED_ADMIN)
 {
 	struct kore_buf		*buf;
 
+	CORE_TRY(admin_settings_load(req, &ctx->db[0]));
 	buf = core_page_open(req, "Admin");
 	core_html_appendf(buf, "<h1>Admin</h1>\n<div class=\"grid\">\n"
 	    "<article><header><h2><a href=\"/admin/users\">Users</a></h2>"
@@ -49,7 +50,7 @@ CORE_HANDLER_NEED(admin_index, CORE_NEED_ADMIN)
 		    "/admin/mail\">Mail</a></h2></header><p>What the "
 		    "development mail sink received.</p></article>\n");
 	core_html_appendf(buf, "</div>\n");
-	admin_render_settings(req, buf, ctx);
+	admin_render_settings(req, buf, ctx, &ctx->db[0]);
 
 	return (core_page_close(req, 200, buf));
 }
@@ -98,14 +99,18 @@ CORE_HANDLER_NEED(admin_user_action_page, CORE_NEED_ADMIN | CORE_NEED_CSRF)
 CORE_HANDLER_NEED(admin_api_users, CORE_NEED_ADMIN)
 {
 	struct core_db		*db = &ctx->db[0];
-	json_t			*list;
+	json_t			*list, *user;
 	int			 i;
 
 	CORE_TRY(admin_users_list(req, db, ""));
 
 	list = json_array();
-	for (i = 0; i < core_db_rows(db); i++)
-		json_array_append_new(list, core_json_user(db, i));
+	for (i = 0; i < core_db_rows(db); i++) {
+		user = core_json_user(db, i);
+		json_object_set_new(user, "email_verified",
+		    json_boolean(core_db_bool(db, i, ADMIN_USER_VERIFIED)));
+		json_array_append_new(list, user);
+	}
 
 	return (core_json_send(req, 200, json_pack("{s:o}", "users", list)));
 }
@@ -129,10 +134,15 @@ user_row(struct http_request *req, struct kore_buf *buf,
 
 	admin = !strcmp(core_db_value(db, i, ADMIN_USER_ROLE), "admin");
 	banned = core_db_bool(db, i, ADMIN_USER_BANNED);
-	core_html_appendf(buf, "<tr><td>%s</td><td>%s</td><td>%s</td>"
+	core_html_appendf(buf, "<tr><td>%s</td><td>%s <small class=\""
+	    "email-%s\">%s</small></td><td>%s</td>"
 	    "<td>%s</td><td>%T</td><td class=\"actions\">",
 	    core_db_value(db, i, ADMIN_USER_NAME),
 	    core_db_value(db, i, ADMIN_USER_EMAIL),
+	    core_db_bool(db, i, ADMIN_USER_VERIFIED) ? "verified" :
+	    "unverified",
+	    core_db_bool(db, i, ADMIN_USER_VERIFIED) ? "verified" :
+	    "not verified",
 	    core_db_value(db, i, ADMIN_USER_ROLE), banned ? "banned" : "active",
 	    core_db_value(db, i, ADMIN_USER_CREATED));
 	if (core_db_int(db, i, ADMIN_USER_ID) == ctx->user.id) {

@@ -13,16 +13,24 @@
 #define LOGIN_VERIFIED		2
 #define LOGIN_THROTTLED		4
 
-/* The account and its welcome email, in one statement. */
+/*
+ * The account and its welcome email, in one statement.  The mail carries
+ * the link that verifies the address (verify.c): the request is stored
+ * here, the email job makes its token.
+ */
 static const char sql_user_insert[] =
 	"WITH u AS ("
 	"  INSERT INTO users (username, email, password_hash)"
 	"  VALUES ($1, $2, $3) RETURNING *"
+	"), v AS ("
+	"  INSERT INTO email_tokens (user_id, kind, email, expires_at)"
+	"  SELECT id, 'verify', email, now() + " CORE_VERIFY_TTL " FROM u"
+	"  RETURNING id"
 	"), j AS ("
 	"  INSERT INTO job_outbox (type, queue, args, request_id)"
 	"  SELECT 'email', 'critical', jsonb_build_object('template',"
 	"         'welcome', 'to', u.email, 'username', u.username,"
-	"         'path', '/'), $4 FROM u"
+	"         'email_token_id', v.id, 'path', '/'), $4 FROM u, v"
 	   CORE_JOB_RETURNING
 	")"
 	"SELECT " CORE_SQL_USER_COLS ", " CORE_JOBS_JSON("j") " FROM u";

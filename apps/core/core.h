@@ -90,6 +90,13 @@ enum core_user_col {
 	CORE_USER_COL_CREATED_AT
 };
 
+/*
+ * SQL: how long a mailed link works that verifies the account's address
+ * (sign-up, resend) or confirms a new one (verify.c).
+ */
+#define CORE_VERIFY_TTL		"interval '48 hours'"
+#define CORE_CHANGE_TTL		"interval '24 hours'"
+
 /* SQL: what a job_outbox insert returns, for CORE_JOBS_JSON. */
 #define CORE_JOB_RETURNING						\
 	" RETURNING id, type, queue, args,"				\
@@ -522,6 +529,10 @@ int		core_auth_register(struct http_request *, struct core_ctx *,
 		    struct core_signup *, json_t **, int *);
 int		core_auth_login(struct http_request *, struct core_ctx *,
 		    struct core_signup *, int *);
+
+/* verify.c */
+int		core_email_confirm(struct http_request *, struct core_ctx *,
+		    const char *, int64_t, int *);
 
 /* form.c */
 int		core_form_read(struct http_request *, struct core_ctx *);

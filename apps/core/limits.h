@@ -51,6 +51,15 @@
 #define LIMIT_TOKENS_ALIVE		50	/* API tokens at once */
 #define LIMIT_TOKENS_RETRY		3600	/* Retry-After when at it */
 
+/*
+ * Mails about one's address, per user: 3 verification links an hour
+ * (the sign-up's not counted), 5 requests to change the address an hour.
+ */
+#define LIMIT_VERIFY_RESEND_MAX		3
+#define LIMIT_VERIFY_RESEND_WINDOW	3600
+#define LIMIT_EMAIL_CHANGE_MAX		5
+#define LIMIT_EMAIL_CHANGE_WINDOW	3600
+
 /* Home views further apart than this are two visits (site.c). */
 #define CORE_VISIT_GAP			"30 minutes"
 

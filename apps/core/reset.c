@@ -3,7 +3,7 @@
  * /reset sets a new password with it.  The answer to /forgot is the same
  * whether or not the address has an account.  The site stores only the
  * request: the email job makes the token and stores its hash
- * (workers/mail_reset.c), so the link is in the mail and nowhere else.
+ * (workers/mail_link.c), so the link is in the mail and nowhere else.
  */
 
 #include <stdio.h>

@@ -62,6 +62,14 @@ enum people_me_col {
 	ME_AVATAR_SET		/* an avatar was uploaded (maybe not ready) */
 };
 
+/* The columns of the user's address state (people_email.c). */
+enum people_email_col {
+	EMAIL_ADDRESS,
+	EMAIL_VERIFIED,
+	EMAIL_PENDING,		/* the address a change waits for, or NULL */
+	EMAIL_HELD		/* what they post waits for a moderator */
+};
+
 /* What a profile change sets; NULL leaves a field as it is. */
 struct people_fields {
 	const char	*display_name;
@@ -85,6 +93,24 @@ int		people_password_change(struct http_request *,
 		    struct core_ctx *, const char *, const char *, int, int *,
 		    json_t **);
 json_t		*people_json_me(struct core_db *);
+
+/* people_settings.c */
+int		people_settings_again(struct http_request *, struct core_ctx *,
+		    int, json_t *, const char *, const char *);
+
+/* people_email.c */
+int		people_email_load(struct http_request *, struct core_ctx *,
+		    struct core_db *);
+int		people_email_change(struct http_request *, struct core_ctx *,
+		    const char *, const char *, int *, json_t **);
+int		people_email_resend(struct http_request *, struct core_ctx *,
+		    int *);
+json_t		*people_json_email(struct core_db *);
+void		people_render_email_notice(struct http_request *,
+		    struct kore_buf *, struct core_db *);
+void		people_render_email_section(struct http_request *,
+		    struct kore_buf *, struct core_db *, json_t *,
+		    const char *);
 
 /* people_avatar.c */
 int		people_avatar_upload(struct http_request *, struct core_ctx *);

@@ -1,5 +1,6 @@
 /*
- * /settings: the signed-in user's profile fields and password.  Each
+ * /settings: the signed-in user's profile fields, email address and
+ * password (the address's forms: people_email.c).  Each
  * form posts to its own address and comes back to /settings with what
  * was done, or shows the page again (422, 403, 429) with the fields
  * kept and the problem beside them.
@@ -11,7 +12,7 @@
 
 static int	settings_render(struct http_request *, struct core_ctx *,
 		    int, struct people_fields *, json_t *, const char *,
-		    const char *);
+		    const char *, const char *);
 static void	field_error(struct kore_buf *, json_t *, const char *);
 static const char *invalid(json_t *, const char *);
 
@@ -54,11 +55,19 @@ CORE_HANDLER_NEED(people_settings_page, CORE_NEED_USER)
 	else if (saved != NULL && !strcmp(saved, "export"))
 		notice = "Your export is being prepared. We email you the link "
 		    "when it is ready.";
+	else if (saved != NULL && !strcmp(saved, "email-sent"))
+		notice = "We mailed a link to your new address, and told your "
+		    "old one. Your address changes when you open the link.";
+	else if (saved != NULL && !strcmp(saved, "verify-sent"))
+		notice = "We mailed you a new link. Open it to verify your "
+		    "address.";
+	else if (saved != NULL && !strcmp(saved, "verified"))
+		notice = "Your email address is verified already.";
 	else if (saved != NULL && !strcmp(saved, "2fa-required"))
 		notice = "Admins need two-factor sign-in on to use the admin "
 		    "area. Set it up below.";
 
-	return (settings_render(req, ctx, 200, &f, NULL, notice, NULL));
+	return (settings_render(req, ctx, 200, &f, NULL, notice, NULL, NULL));
 }
 
 /* POST /settings/profile: display name, bio, website. */
@@ -79,7 +88,7 @@ CORE_HANDLER_NEED(people_settings_profile, CORE_NEED_CHANGE)
 	CORE_TRY(people_profile_save(req, ctx, &ctx->db[0], &f, &errors));
 	if (errors != NULL) {
 		rc = settings_render(req, ctx, 422, &f, errors, NULL,
-		    "Please correct the marked fields.");
+		    "Please correct the marked fields.", NULL);
 		json_decref(errors);
 		return (rc);
 	}
@@ -90,7 +99,6 @@ CORE_HANDLER_NEED(people_settings_profile, CORE_NEED_CHANGE)
 /* POST /settings/password: current, new, and "keep my API tokens". */
 CORE_HANDLER_NEED(people_settings_password, CORE_NEED_CHANGE)
 {
-	struct people_fields	 f;
 	json_t			*errors;
 	const char		*why;
 	char			 retry[16];
@@ -106,16 +114,6 @@ CORE_HANDLER_NEED(people_settings_password, CORE_NEED_CHANGE)
 		return (CORE_DONE);
 	}
 
-	/* The profile fields as they are, for the page around the form. */
-	if ((rc = people_me_load(req, ctx, &ctx->db[2])) != CORE_OK) {
-		json_decref(errors);
-		return (rc);
-	}
-	f.display_name = core_db_value(&ctx->db[2], 0, ME_DISPLAY_NAME);
-	f.bio = core_db_value(&ctx->db[2], 0, ME_BIO);
-	f.website = core_db_value(&ctx->db[2], 0, ME_WEBSITE);
-	f.avatar = core_db_value(&ctx->db[2], 0, ME_AVATAR);
-	f.avatar_set = core_db_bool(&ctx->db[2], 0, ME_AVATAR_SET);
 	why = "Please correct the marked fields.";
 	if (status == 429) {
 		(void)snprintf(retry, sizeof(retry), "%d", ctx->retry_after);
@@ -123,20 +121,42 @@ CORE_HANDLER_NEED(people_settings_password, CORE_NEED_CHANGE)
 		why = "Too many wrong passwords. Wait a few minutes and try "
 		    "again.";
 	}
-	rc = settings_render(req, ctx, status, &f, errors, NULL, why);
+	rc = people_settings_again(req, ctx, status, errors, NULL, why);
 	json_decref(errors);
 	return (rc);
+}
+
+/*
+ * The page again after a form of it was refused with `status`: the
+ * problems of `errors` beside their fields, `why` above; `email` is what
+ * was typed in the address form.  Slot 2 holds the profile's fields.
+ */
+int
+people_settings_again(struct http_request *req, struct core_ctx *ctx,
+    int status, json_t *errors, const char *email, const char *why)
+{
+	struct people_fields	 f;
+
+	CORE_TRY(people_me_load(req, ctx, &ctx->db[2]));
+	f.display_name = core_db_value(&ctx->db[2], 0, ME_DISPLAY_NAME);
+	f.bio = core_db_value(&ctx->db[2], 0, ME_BIO);
+	f.website = core_db_value(&ctx->db[2], 0, ME_WEBSITE);
+	f.avatar = core_db_value(&ctx->db[2], 0, ME_AVATAR);
+	f.avatar_set = core_db_bool(&ctx->db[2], 0, ME_AVATAR_SET);
+	return (settings_render(req, ctx, status, &f, errors, NULL, why,
+	    email));
 }
 
 static int
 settings_render(struct http_request *req, struct core_ctx *ctx, int status,
     struct people_fields *f, json_t *errors, const char *notice,
-    const char *error)
+    const char *error, const char *email)
 {
 	struct kore_buf		*buf;
 
 	/* Slots 3 to 5: the other slots are the forms' own. */
 	CORE_TRY(people_sessions_load(req, ctx, &ctx->db[3]));
+	CORE_TRY(people_email_load(req, ctx, &ctx->db[4]));
 	CORE_TRY(people_2fa_load(req, ctx, &ctx->db[5]));
 	CORE_TRY(people_export_load(req, ctx, &ctx->db[4]));
 
@@ -150,9 +170,11 @@ settings_render(struct http_request *req, struct core_ctx *ctx, int status,
 	if (error != NULL)
 		core_html_appendf(buf, "<p class=\"form-error\" role=\"alert\">"
 		    "%s</p>\n", error);
+	people_render_email_notice(req, buf, &ctx->db[4]);
 	core_html_appendf(buf, "<nav class=\"settings-nav\" aria-label=\""
 	    "Settings\"><ul><li><a href=\"#avatar\">Avatar</a></li>"
 	    "<li><a href=\"#profile\">Profile</a></li>"
+	    "<li><a href=\"#email\">Email</a></li>"
 	    "<li><a href=\"#password\">Password</a></li>"
 	    "<li><a href=\"#two-factor\">Two-factor sign-in</a></li>"
 	    "<li><a href=\"#sessions\">Sessions</a></li>"
@@ -200,6 +222,8 @@ settings_render(struct http_request *req, struct core_ctx *ctx, int status,
 	core_html_appendf(buf, "<small>An https:// or http:// address."
 	    "</small></label>\n<button type=\"submit\">Save profile</button>"
 	    "\n</form>\n</section>\n");
+
+	people_render_email_section(req, buf, &ctx->db[4], errors, email);
 
 	/* The password. */
 	core_html_appendf(buf, "<section id=\"password\">\n<h2>Password</h2>"

@@ -17,8 +17,10 @@ struct worker_config	wcfg;
 
 static const char *const names[] = {
 	"welcome", "password_reset", "post_approved", "post_rejected",
-	"item_rejected", "comment_new", "mentioned", "tagged", "nosuch"
+	"item_rejected", "comment_new", "mentioned", "tagged",
+	"email_verify", "email_change", "email_change_notice", "nosuch"
 };
+#define NAMES_N	(sizeof(names) / sizeof(names[0]))
 
 void
 worker_log(const char *level, const char *fmt, ...)
@@ -66,8 +68,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	json_object_set_new(args, "excerpt", json_string(ff.f[3]));
 	json_object_set_new(args, "reason", json_string(ff.f[5]));
 	json_object_set_new(args, "where", json_string(ff.f[5]));
-	if (mail_render(names[(data[0] & 0x7f) % 9], args, &subject, &text,
-	    &html) == 0 && subject.d != NULL)
+	json_object_set_new(args, "new_email", json_string(ff.f[1]));
+	if (mail_render(names[(data[0] & 0x7f) % NAMES_N], args, &subject,
+	    &text, &html) == 0 && subject.d != NULL)
 		subj = subject.d;
 	else
 		subj = ff.f[5];

@@ -7,8 +7,10 @@ Fixtures:
   base_url     the server's base URL, without a trailing slash
   api          Api: JSON client with bearer tokens, never cookies
   html_client  factory: html_client() -> HtmlClient (browser-like, CSRF)
-  new_user     factory: new_user() -> Actor (registered, with a token);
-               make_user is the same, session-scoped
+  new_user     factory: new_user() -> Actor (registered, with a token,
+               its address verified through the welcome mail's link
+               unless verified=False); make_user is the same,
+               session-scoped
   author, other  two fresh Actors
   admin        the `admin` Actor (token and HTML session, session-wide)
   anon         the anonymous Actor
@@ -40,6 +42,7 @@ __all__ = [
     # what the suites' test modules import from their conftest
     "BASE_URL", "TIMEOUT", "WAIT", "describe", "wait_for", "unique_name",
     "Actor", "Blog", "Mailbox", "Tags", "mail_text", "mail_html",
+    "verify_token",
     # the fixtures
     "base_url", "site_url", "_session_api", "api", "_session_html",
     "html_client", "admin", "anon", "make_user", "new_user", "author",
@@ -226,6 +229,14 @@ def mail_text(msg):
     return part.get_content() if part is not None else ""
 
 
+def verify_token(msg):
+    """The token of the /verify link in a mail (the welcome mail, a
+    resent link, the confirmation of a new address)."""
+    m = re.search(r"/verify\?token=([0-9a-f]{64})", mail_text(msg))
+    assert m, "no /verify link in %r" % str(msg.get("Subject", ""))
+    return m.group(1)
+
+
 def mail_html(msg):
     part = msg.get_body(("html",))
     return part.get_content() if part is not None else ""
@@ -396,7 +407,7 @@ def make_user(_session_api, _session_html):
     """Factory: make_user(prefix="u_") -> a registered Actor with a token
     (session-scoped, for module-wide casts)."""
 
-    def make(prefix="u_"):
+    def make(prefix="u_", verified=True):
         username = unique_name(prefix)
         mail = username + "@example.org"
         password = "pw-" + secrets.token_hex(8)
@@ -405,6 +416,12 @@ def make_user(_session_api, _session_html):
         assert r.status_code == 201, describe(r)
         user = r.json()["user"]
         token = _session_api.login_token(username, password)
+        if verified:
+            link = verify_token(Mailbox(os.environ.get("AGORA_MAIL_DIR"))
+                                .wait(mail, "Welcome"))
+            r = _session_api.request("POST", "/api/v1/me/email/verify",
+                                     token=token, json={"token": link})
+            assert r.status_code == 200, describe(r)
         return Actor(_session_api, _session_html, username, password, token,
                      user["id"], mail)
 
