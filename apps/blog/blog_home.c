@@ -15,7 +15,7 @@ static const char sql_home[] =
 	"            ON nu.id = n.author_id WHERE n.status = 'approved'"
 	"         AND agora_post_visible(n.status, n.author_id, nu.banned, 0,"
 	"             false) AND agora_shown(n.author_id, $2::bigint)"
-	"         AND $1 <> ''' AND n.listed_at > nullif($1, '')::timestamptz)"
+	"         AND $1 <> '' AND n.listed_at > nullif($1, '')::timestamptz)"
 	"  FROM posts p JOIN users u ON u.id = p.author_id"
 	" WHERE p.status = 'approved' AND " BLOG_SQL_PUBLIC
 	"   AND " BLOG_SQL_SHOWN("$2")

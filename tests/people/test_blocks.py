@@ -263,7 +263,10 @@ def test_no_conversation_either_way(new_user, helpers):
             assert err["code"] == 403
             await s.ws.close()
     run(go())
-    assert history(a, dm) == ["before the block"]
+    assert history(b, dm) == ["before the block"]
+    # What the blocked person wrote is hidden from the blocker, as a
+    # muted person's words are.
+    assert history(a, dm) == []
 
     a.delete(url(b.username, "block"))
     send(b, dm, "after the block")
