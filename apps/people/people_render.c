@@ -66,8 +66,11 @@ people_render_profile(struct http_request *req, struct kore_buf *buf,
 	core_html_appendf(buf, "</span><hgroup><h1>%s</h1><p>@%s</p>"
 	    "</hgroup>", *shown != '\0' ? shown : name, name);
 	if (ctx->user.id != 0 && strcmp(ctx->user.username, name)) {
-		core_html_appendf(buf, "<a href=\"/chat?dm=%U\" role=\"button\" "
-		    "class=\"profile-action\">Message</a>", name);
+		/* No conversation with someone one blocked (people_block.c). */
+		if (!core_db_bool(u, 0, PROFILE_BLOCKED))
+			core_html_appendf(buf, "<a href=\"/chat?dm=%U\" "
+			    "role=\"button\" class=\"profile-action\">"
+			    "Message</a>", name);
 		(void)snprintf(action, sizeof(action), "/u/%s/%s", name,
 		    core_db_bool(u, 0, PROFILE_FOLLOWED) ? "unfollow" :
 		    "follow");

@@ -450,6 +450,7 @@ def test_the_profile_buttons(new_user, anon, helpers):
     a, b = new_user("pa_"), new_user("pb_")
     page = a.html.get("/u/%s" % b.username).text
     assert 'action="/u/%s/mute"' % b.username in page
+    assert 'href="/chat?dm=%s"' % b.username in page
     assert 'href="/u/%s/block"' % b.username in page
     assert "/block\"" not in a.html.get("/u/%s" % a.username).text
     assert "/mute\"" not in anon.html.get("/u/%s" % b.username).text
@@ -464,6 +465,9 @@ def test_the_profile_buttons(new_user, anon, helpers):
     assert names(a, "blocks") == [b.username]
     page = a.html.get("/u/%s" % b.username).text
     assert 'action="/u/%s/unblock"' % b.username in page
+    assert 'href="/chat?dm=%s"' % b.username not in page
+    assert 'href="/chat?dm=%s"' % a.username in \
+        b.html.get("/u/%s" % a.username).text
     r = a.form("/u/%s/mute" % b.username, page="/u/%s" % b.username)
     assert r.status_code == 303
     assert 'action="/u/%s/unmute"' % b.username in \
