@@ -5,8 +5,8 @@
 -- comments, likes, follows, direct messages: no notification, so no
 -- email) and sees the blocker's profile without its activity.  A mute
 -- only hides the muted person's posts, photos, comments and chat
--- messages from the one who muted them; the muted person notices
--- nothing.  One row per (user, other, kind): both may exist at once.
+-- messages from the one who muted them, and keeps their notifications
+-- away; the muted person notices nothing.  One row per (user, other, kind): both may exist at once.
 --
 -- The rules are the functions below, called by the pages' statements,
 -- the chat's socket and the search alike (beside the agora_*_visible
@@ -73,13 +73,15 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
 $$;
 
 -- Never a notification between two people one of whom blocked the
--- other, whichever statement or trigger makes it; a row refused here
--- queues no email either (notifications_email runs after insert).
+-- other, nor from someone the user muted (it would point at what they
+-- do not see), whichever statement or trigger makes it; a row refused
+-- here queues no email either (notifications_email runs after insert).
 CREATE FUNCTION notify_unblocked() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
 	IF NEW.actor_id IS NOT NULL AND
-	    agora_blocked(NEW.user_id, NEW.actor_id) THEN
+	    (NOT agora_shown(NEW.actor_id, NEW.user_id) OR
+	     agora_blocked(NEW.user_id, NEW.actor_id)) THEN
 		RETURN NULL;
 	END IF;
 	RETURN NEW;

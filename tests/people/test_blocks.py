@@ -395,6 +395,11 @@ def test_a_muted_persons_posts_and_photos_leave_lists(new_user, blog,
         if what != "following":
             assert shows(c), what
         assert not shows(a), what
+    # Nor do b's comments, mentions and likes reach a's inbox.
+    mine = published(blog, a)
+    blog.comment(b, mine["id"], "@%s hello %s" % (a.username, word()))
+    assert b.post("%s/%s/like" % (PHOTOS, photo(a))).status_code == 200
+    assert notifications(a) == []
     # Muting is silent and one way: b sees everything as before, a may
     # still open the post and the photo.
     assert post["id"] in post_ids(b)
