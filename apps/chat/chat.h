@@ -74,7 +74,8 @@ enum {
 	" FROM (SELECT 1 FROM chat_messages x WHERE x.room_id = r.id AND" \
 	" x.id > coalesce((SELECT rd.last_read_id FROM chat_reads rd"	\
 	" WHERE rd.room_id = r.id AND rd.user_id = " u "), 0) AND"	\
-	" NOT x.deleted AND x.author_id <> " u " LIMIT 100) z)"
+	" NOT x.deleted AND x.author_id <> " u " AND"		\
+	" agora_shown(x.author_id, " u "::bigint) LIMIT 100) z)"
 
 /*
  * $1 room, $2 author, $3 body, $4 and $5 the kind and hash of the

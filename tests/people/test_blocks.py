@@ -425,6 +425,15 @@ def test_a_muted_persons_chat_messages_are_not_delivered(new_user):
     assert history(c, public) == ["muted before " + w, "heard before"]
     assert found(a, w) == set() and found(c, w) == {"message"}
 
+    def unread(actor):
+        r = actor.get("%s/%s" % (ROOMS, public))
+        assert r.status_code == 200, r.text
+        return r.json()["room"]["unread"]
+    assert unread(a) == 1
+    a.delete(url(b.username, "mute"))
+    assert unread(a) == 2
+    assert a.post(url(b.username, "mute")).status_code == 200
+
     async def go():
         sa, sc = await Socket.open(a), await Socket.open(c)
         got = await sa.subscribe(public, after=0)
