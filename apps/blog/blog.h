@@ -109,6 +109,12 @@ enum blog_col {
  */
 #define BLOG_SQL_PUBLIC							\
 	"agora_post_visible(p.status, p.author_id, u.banned, 0, false)"
+/*
+ * Not by someone viewer `v` blocked or muted (sql/023_blocks.sql): the
+ * lists, feeds and the home page of a signed-in viewer.
+ */
+#define BLOG_SQL_SHOWN(v)						\
+	"agora_shown(p.author_id, " v "::bigint)"
 #define BLOG_SQL_VISIBLE(v, a)						\
 	"agora_post_visible(p.status, p.author_id, u.banned, " v	\
 	"::bigint, " a "::bool)"

@@ -15,6 +15,7 @@
  * (listed_at in microseconds, id), opaque to clients.  ?page=N is also
  * accepted for simple clients (offset, up to page 1000).  ?tag= and
  * ?author= narrow either to a tag's or an author's published posts.
+ * Not the posts of someone the viewer blocked or muted.
  */
 
 #define LIST_FILTER(tag, author)					\
@@ -29,6 +30,7 @@ static const char sql_posts_after[] =
 	"       (p.listed_at, p.id) < (timestamptz 'epoch' +"
 	"       $1::bigint * interval '1 microsecond', $2::bigint))"
 	LIST_FILTER("$4", "$5")
+	"   AND " BLOG_SQL_SHOWN("$6")
 	" ORDER BY p.listed_at DESC, p.id DESC LIMIT $3";
 
 static const char sql_posts_page[] =
@@ -36,16 +38,17 @@ static const char sql_posts_page[] =
 	"  FROM posts p JOIN users u ON u.id = p.author_id"
 	" WHERE p.status = 'approved' AND " BLOG_SQL_PUBLIC
 	LIST_FILTER("$3", "$4")
+	"   AND " BLOG_SQL_SHOWN("$5")
 	" ORDER BY p.listed_at DESC, p.id DESC LIMIT $1 OFFSET $2";
 
 static int	list_params(struct http_request *, long long *, long long *);
-static int	filtered(struct http_request *);
-static int	list_page_load(struct http_request *, struct core_db *,
-		    long long, long long);
-static int	list_page_send(struct http_request *, struct core_db *,
-		    long long, long long);
-static int	list_after_load(struct http_request *, struct core_db *,
-		    long long);
+static int	filtered(struct http_request *, struct core_ctx *);
+static int	list_page_load(struct http_request *, struct core_ctx *,
+		    struct core_db *, long long, long long);
+static int	list_page_send(struct http_request *, struct core_ctx *,
+		    struct core_db *, long long, long long);
+static int	list_after_load(struct http_request *, struct core_ctx *,
+		    struct core_db *, long long);
 static int	list_after_send(struct http_request *, struct core_db *,
 		    long long);
 static int	posts_list(struct http_request *, struct core_ctx *,
@@ -152,18 +155,18 @@ posts_list(struct http_request *req, struct core_ctx *ctx,
 		return (rc);
 
 	if (page == 0) {
-		CORE_TRY(list_after_load(req, db, n));
+		CORE_TRY(list_after_load(req, ctx, db, n));
 		return (list_after_send(req, db, n));
 	}
 
-	if (n == BLOG_PAGE_SIZE && ctx->stage == 0 && !filtered(req) &&
+	if (n == BLOG_PAGE_SIZE && ctx->stage == 0 && !filtered(req, ctx) &&
 	    (cached = blog_cache_get(BLOG_CACHE_JSON, (int)page,
 	    &len)) != NULL)
 		return (core_json_send_raw(req, cached, len));
 	ctx->stage = 1;
-	CORE_TRY(list_page_load(req, db, n, page));
+	CORE_TRY(list_page_load(req, ctx, db, n, page));
 
-	return (list_page_send(req, db, n, page));
+	return (list_page_send(req, ctx, db, n, page));
 }
 
 /* ?limit= (1 to 100, default 20) and ?page= (0: none, cursors instead). */
@@ -203,34 +206,38 @@ list_params(struct http_request *req, long long *n, long long *page)
 	return (CORE_OK);
 }
 
-/* ?tag= or ?author=: a list the page cache does not hold. */
+/*
+ * ?tag= or ?author=, or a viewer who blocked or muted someone: a list
+ * the page cache does not hold.
+ */
 static int
-filtered(struct http_request *req)
+filtered(struct http_request *req, struct core_ctx *ctx)
 {
 	return (core_form_get(req, "tag") != NULL ||
-	    core_form_get(req, "author") != NULL);
+	    core_form_get(req, "author") != NULL || ctx->user.hides);
 }
 
 /* One more row than `n` of page `page`, to know whether another follows. */
 static int
-list_page_load(struct http_request *req, struct core_db *db, long long n,
-    long long page)
+list_page_load(struct http_request *req, struct core_ctx *ctx,
+    struct core_db *db, long long n, long long page)
 {
-	struct core_num	 limit, offset;
-	const char	*params[4];
+	struct core_num	 limit, offset, viewer;
+	const char	*params[5];
 
 	params[0] = core_num(&limit, n + 1);
 	params[1] = core_num(&offset, (page - 1) * n);
 	params[2] = core_form_get(req, "tag");
 	params[3] = core_form_get(req, "author");
+	params[4] = core_num(&viewer, ctx->user.id);
 
-	return (core_db_run_prepared(req, db, sql_posts_page, 4, params));
+	return (core_db_run_prepared(req, db, sql_posts_page, 5, params));
 }
 
 /* The page as {posts, page}, kept in the page cache when it is a full one. */
 static int
-list_page_send(struct http_request *req, struct core_db *db, long long n,
-    long long page)
+list_page_send(struct http_request *req, struct core_ctx *ctx,
+    struct core_db *db, long long n, long long page)
 {
 	char		*text;
 	int		 rc;
@@ -239,7 +246,7 @@ list_page_send(struct http_request *req, struct core_db *db, long long n,
 	    blog_posts_json(db, (int)n), "page", (json_int_t)page));
 	if (text == NULL)
 		return (core_error(req, 500, NULL));
-	if (n == BLOG_PAGE_SIZE && !filtered(req))
+	if (n == BLOG_PAGE_SIZE && !filtered(req, ctx))
 		blog_cache_put(BLOG_CACHE_JSON, (int)page, text, strlen(text));
 	rc = core_json_send_raw(req, text, strlen(text));
 	free(text);
@@ -249,10 +256,11 @@ list_page_send(struct http_request *req, struct core_db *db, long long n,
 
 /* One more row than `n` after ?cursor= (none: from the newest). */
 static int
-list_after_load(struct http_request *req, struct core_db *db, long long n)
+list_after_load(struct http_request *req, struct core_ctx *ctx,
+    struct core_db *db, long long n)
 {
-	struct core_num	 limit;
-	const char	*params[5], *cursor;
+	struct core_num	 limit, viewer;
+	const char	*params[6], *cursor;
 	char		 us[24], id[24];
 
 	cursor = core_form_get(req, "cursor");
@@ -271,8 +279,9 @@ list_after_load(struct http_request *req, struct core_db *db, long long n)
 	params[2] = core_num(&limit, n + 1);
 	params[3] = core_form_get(req, "tag");
 	params[4] = core_form_get(req, "author");
+	params[5] = core_num(&viewer, ctx->user.id);
 
-	return (core_db_run_prepared(req, db, sql_posts_after, 5, params));
+	return (core_db_run_prepared(req, db, sql_posts_after, 6, params));
 }
 
 /* The rows as {posts, next_cursor}; null when none follow. */

@@ -7,17 +7,18 @@
 
 #define HOME_POSTS	5
 
-/* $1 the viewer's previous visit, or ''. */
+/* $1 the viewer's previous visit, or '', $2 the viewer (0: anonymous). */
 static const char sql_home[] =
 	"SELECT p.id, p.slug, p.title, u.username,"
 	"       " CORE_SQL_TS("coalesce(p.published_at, p.created_at)") ","
 	"       (SELECT count(*) FROM posts n JOIN users nu"
 	"            ON nu.id = n.author_id WHERE n.status = 'approved'"
 	"         AND agora_post_visible(n.status, n.author_id, nu.banned, 0,"
-	"             false)"
+	"             false) AND agora_shown(n.author_id, $2::bigint)"
 	"         AND $1 <> '' AND n.listed_at > nullif($1, '')::timestamptz)"
 	"  FROM posts p JOIN users u ON u.id = p.author_id"
 	" WHERE p.status = 'approved' AND " BLOG_SQL_PUBLIC
+	"   AND " BLOG_SQL_SHOWN("$2")
 	" ORDER BY p.listed_at DESC, p.id DESC LIMIT 5";
 
 enum home_col {

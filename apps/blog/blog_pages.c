@@ -9,6 +9,14 @@
 
 static const char sql_index[] = BLOG_SQL_INDEX;
 
+/* The index for $2, who blocked or muted someone: not their posts. */
+static const char sql_index_shown[] =
+	"SELECT " BLOG_SQL_LIST_COLS
+	"  FROM posts p JOIN users u ON u.id = p.author_id"
+	" WHERE p.status = 'approved' AND " BLOG_SQL_PUBLIC
+	"   AND " BLOG_SQL_SHOWN("$2")
+	" ORDER BY p.listed_at DESC, p.id DESC LIMIT 21 OFFSET $1";
+
 /* An author's posts as $4 (admin: $2) may see them: all of them, own. */
 static const char sql_by_user[] =
 	"SELECT " BLOG_SQL_LIST_COLS
@@ -16,12 +24,12 @@ static const char sql_by_user[] =
 	" WHERE u.username = $1 AND " BLOG_SQL_VISIBLE("$4", "$2")
 	" ORDER BY p.listed_at DESC, p.id DESC LIMIT 21 OFFSET $3";
 
-/* $1 tag: its published posts, as the index lists them. */
+/* $1 tag: its published posts, as the index lists them for viewer $3. */
 static const char sql_by_tag[] =
 	"SELECT " BLOG_SQL_LIST_COLS
 	"  FROM posts p JOIN users u ON u.id = p.author_id"
 	" WHERE p.status = 'approved' AND " BLOG_SQL_PUBLIC
-	"   AND p.tags @> ARRAY[$1::text]"
+	"   AND p.tags @> ARRAY[$1::text] AND " BLOG_SQL_SHOWN("$3")
 	" ORDER BY p.listed_at DESC, p.id DESC LIMIT 21 OFFSET $2";
 
 /* Every published post, newest first (sitemaps hold 50,000 addresses). */
@@ -39,9 +47,9 @@ CORE_HANDLER(blog_index)
 {
 	struct kore_buf		*buf, list;
 	struct core_db		*db;
-	struct core_num		 offset;
+	struct core_num		 offset, viewer;
 	const u_int8_t		*cached;
-	const char		*params[1];
+	const char		*params[2];
 	size_t			 len;
 	int			 page;
 
@@ -50,12 +58,15 @@ CORE_HANDLER(blog_index)
 	page = page_number(req);
 	/* Once this request set out to build the page, it finishes it. */
 	cached = NULL;
-	if (ctx->stage == 0)
+	if (ctx->stage == 0 && !ctx->user.hides)
 		cached = blog_cache_get(BLOG_CACHE_HTML, page, &len);
 	if (cached == NULL) {
 		ctx->stage = 1;
 		params[0] = core_num(&offset, (page - 1) * BLOG_PAGE_SIZE);
-		CORE_TRY(core_db_run_prepared(req, db, sql_index, 1, params));
+		params[1] = core_num(&viewer, ctx->user.id);
+		CORE_TRY(ctx->user.hides ? core_db_run_prepared(req, db,
+		    sql_index_shown, 2, params) : core_db_run_prepared(req, db,
+		    sql_index, 1, params));
 	}
 
 	buf = core_page_open(req, "Blog");
@@ -70,7 +81,9 @@ CORE_HANDLER(blog_index)
 		kore_buf_init(&list, 16384);
 		blog_render_list(req, &list, db, BLOG_PAGE_SIZE, 0);
 		pager(&list, "/blog?", page, core_db_rows(db) > BLOG_PAGE_SIZE);
-		blog_cache_put(BLOG_CACHE_HTML, page, list.data, list.offset);
+		if (!ctx->user.hides)
+			blog_cache_put(BLOG_CACHE_HTML, page, list.data,
+			    list.offset);
 		kore_buf_append(buf, list.data, list.offset);
 		kore_buf_cleanup(&list);
 	}
@@ -124,8 +137,8 @@ CORE_HANDLER(blog_tag_page)
 {
 	struct kore_buf		*buf, base;
 	struct core_db		*db;
-	struct core_num		 offset;
-	const char		*tag, *params[2];
+	struct core_num		 offset, viewer;
+	const char		*tag, *params[3];
 	char			 title[64];
 	int			 page;
 
@@ -138,7 +151,8 @@ CORE_HANDLER(blog_tag_page)
 	db = &ctx->db[0];
 	params[0] = tag;
 	params[1] = core_num(&offset, (page - 1) * BLOG_PAGE_SIZE);
-	CORE_TRY(core_db_run_prepared(req, db, sql_by_tag, 2, params));
+	params[2] = core_num(&viewer, ctx->user.id);
+	CORE_TRY(core_db_run_prepared(req, db, sql_by_tag, 3, params));
 
 	(void)snprintf(title, sizeof(title), "#%s", tag);
 	buf = core_page_open(req, title);

@@ -43,9 +43,14 @@ enum {
 #define CHAT_SQL_CAN_READ(r, u)						\
 	"agora_room_readable(" r ".id, " r ".kind, " u "::bigint)"
 
-/* Which messages a reader of the room sees (`m`, its author `u`). */
-#define CHAT_SQL_MSG_VISIBLE						\
-	"agora_message_visible(m.deleted, u.banned)"
+/*
+ * Which messages reader `v` of the room sees (`m`, its author `u`):
+ * not deleted, and not by someone `v` blocked or muted
+ * (sql/023_blocks.sql).
+ */
+#define CHAT_SQL_MSG_VISIBLE(v)						\
+	"agora_message_visible(m.deleted, u.banned)"			\
+	" AND agora_shown(m.author_id, " v "::bigint)"
 
 /* Room columns for viewer `u` (CHAT_SQL_ROOM_COLS), in this order. */
 enum {
@@ -69,11 +74,14 @@ enum {
 	" FROM (SELECT 1 FROM chat_messages x WHERE x.room_id = r.id AND" \
 	" x.id > coalesce((SELECT rd.last_read_id FROM chat_reads rd"	\
 	" WHERE rd.room_id = r.id AND rd.user_id = " u "), 0) AND"	\
-	" NOT x.deleted AND x.author_id <> " u " LIMIT 100) z)"
+	" NOT x.deleted AND x.author_id <> " u " AND"		\
+	" agora_shown(x.author_id, " u "::bigint) LIMIT 100) z)"
 
 /*
  * $1 room, $2 author, $3 body, $4 and $5 the kind and hash of the
  * author's credential, checked again here: a WebSocket may outlive it.
+ * Nothing is written to a conversation where one of the two blocked
+ * the other (agora_blocked, sql/023_blocks.sql).
  * Who is told, and by email when still unread later, is
  * notify_message's (sql/015_notifications.sql, sql/018_notify_email.sql,
  * sql/022_chat_post.sql).
@@ -88,8 +96,14 @@ enum {
 	"   WHERE r.id = $1 AND " CHAT_SQL_CAN_READ("r", "$2")		\
 	"     AND (SELECT live FROM a)"					\
 	"     FOR UPDATE"						\
+	"), b AS ("							\
+	"  SELECT EXISTS (SELECT 1 FROM r JOIN chat_members cm"	\
+	"      ON cm.room_id = r.id WHERE r.kind = 'dm'"		\
+	"     AND cm.user_id <> $2 AND agora_blocked(cm.user_id, $2))"	\
+	"         AS yes"						\
 	"), t AS ("							\
 	"  SELECT chat_take_token($2) AS ok FROM r WHERE NOT r.archived" \
+	"     AND NOT (SELECT yes FROM b)"				\
 	"), m AS ("							\
 	"  INSERT INTO chat_messages (room_id, author_id, body)"	\
 	"  SELECT r.id, $2, $3 FROM r, t WHERE t.ok RETURNING *"	\
@@ -107,7 +121,7 @@ enum {
 	"       coalesce((SELECT bool_or(archived) FROM r), false),"	\
 	"       coalesce((SELECT bool_or(ok) FROM t), false),"		\
 	"       '[]'::json, (SELECT live FROM a), "			\
-	"       " CORE_NOTIFY_JSON("n") ", "				\
+	"       " CORE_NOTIFY_JSON("n") ", (SELECT yes FROM b), "	\
 	        CHAT_SQL_MSG_COLS					\
 	"  FROM (SELECT 1) one"						\
 	"  LEFT JOIN (m JOIN users u ON u.id = m.author_id) ON true"
@@ -120,6 +134,7 @@ enum {
 	CHAT_POST_COL_JOBS,
 	CHAT_POST_COL_LIVE,	/* f: the credential has ended */
 	CHAT_POST_COL_NOTIFY,	/* who was notified, core_notify_push */
+	CHAT_POST_COL_BLOCKED,	/* a conversation with a block either way */
 	CHAT_POST_COL_MSG,	/* CHAT_SQL_MSG_COLS, NULL if none */
 };
 
@@ -129,6 +144,19 @@ enum {
 extern const char chat_sql_post[];
 void		 chat_online_mark(const char *);
 void		 chat_publish(json_t *);
+
+/* chat_hides.c */
+struct chat_hides {
+	int64_t		*ids;		/* sorted */
+	size_t		 n;
+	size_t		 cap;
+};
+
+extern const char chat_sql_hides[];
+void		 chat_hides_load(struct chat_hides *, struct core_db *);
+int		 chat_hides_has(const struct chat_hides *, int64_t);
+void		 chat_hides_set(struct chat_hides *, int64_t, int);
+void		 chat_hides_free(struct chat_hides *);
 
 /* chat_json.c */
 json_t		*chat_message_json(struct core_db *, int, int);

@@ -6,7 +6,7 @@
 
 #include "chat/chat.h"
 
-/* $1 the viewer's previous visit, or ''. */
+/* $1 the viewer's previous visit, or '', $2 the viewer (0: anonymous). */
 static const char sql_home[] =
 	"SELECT r.id, r.name, a.n, " CORE_SQL_TS("a.last") ","
 	"       (SELECT count(*) FROM chat_messages m"
@@ -14,6 +14,7 @@ static const char sql_home[] =
 	"          JOIN users mu ON mu.id = m.author_id"
 	"         WHERE mr.kind = 'public' AND NOT mr.archived"
 	"           AND agora_message_visible(m.deleted, mu.banned)"
+	"           AND agora_shown(m.author_id, $2::bigint)"
 	"           AND $1 <> ''"
 	"           AND m.created_at > nullif($1, '')::timestamptz)"
 	"  FROM (SELECT m.room_id, count(*) AS n, max(m.created_at) AS last"

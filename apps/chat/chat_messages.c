@@ -19,23 +19,27 @@ static const char sql_can_read[] =
 
 enum { CAN_READ_COL_ARCHIVED };
 
-/* $1 room, $2 id or version, $3 rows wanted (one more than the limit). */
+/*
+ * $1 room, $2 id or version, $3 rows wanted (one more than the limit),
+ * $4 viewer.
+ */
 static const char sql_after[] =
 	"SELECT " CHAT_SQL_MSG_COLS
 	"  FROM chat_messages m JOIN users u ON u.id = m.author_id"
-	" WHERE m.room_id = $1 AND m.id > $2 AND " CHAT_SQL_MSG_VISIBLE
+	" WHERE m.room_id = $1 AND m.id > $2 AND " CHAT_SQL_MSG_VISIBLE("$4")
 	" ORDER BY m.id LIMIT $3";
 
 static const char sql_before[] =
 	"SELECT " CHAT_SQL_MSG_COLS
 	"  FROM chat_messages m JOIN users u ON u.id = m.author_id"
-	" WHERE m.room_id = $1 AND m.id < $2 AND " CHAT_SQL_MSG_VISIBLE
+	" WHERE m.room_id = $1 AND m.id < $2 AND " CHAT_SQL_MSG_VISIBLE("$4")
 	" ORDER BY m.id DESC LIMIT $3";
 
 static const char sql_since[] =
 	"SELECT " CHAT_SQL_MSG_COLS
 	"  FROM chat_messages m JOIN users u ON u.id = m.author_id"
 	" WHERE m.room_id = $1 AND m.version > $2"
+	"   AND agora_shown(m.author_id, $4::bigint)"
 	" ORDER BY m.version LIMIT $3";
 
 /*
@@ -159,7 +163,7 @@ messages_list(struct http_request *req, struct core_ctx *ctx,
     struct core_db *room, struct core_db *db, int64_t id)
 {
 	struct core_num		 uid, rid, pos, lim;
-	const char		*params[3], *v, *sql, *mode;
+	const char		*params[4], *v, *sql, *mode;
 	const char		*modes[] = { "after", "before", "since" };
 	long long		 n, limit;
 	json_t			*list;
@@ -205,7 +209,8 @@ messages_list(struct http_request *req, struct core_ctx *ctx,
 	params[0] = rid.s;
 	params[1] = pos.s;
 	params[2] = core_num(&lim, limit + 1);
-	CORE_TRY(core_db_run(req, db, sql, 3, params));
+	params[3] = uid.s;
+	CORE_TRY(core_db_run(req, db, sql, 4, params));
 
 	rows = core_db_rows(db);
 	if (rows > limit)
@@ -250,6 +255,9 @@ message_post(struct http_request *req, struct core_ctx *ctx,
 
 	if (core_db_int(db, 0, CHAT_POST_COL_ROOMS) == 0)
 		return (core_error(req, 404, "No such room."));
+	if (core_db_bool(db, 0, CHAT_POST_COL_BLOCKED))
+		return (core_problem(req, 403, "Blocked",
+		    "You cannot send messages to this person.", NULL));
 	if (core_db_bool(db, 0, CHAT_POST_COL_ARCHIVED))
 		return (core_problem(req, 409, "Room archived",
 		    "This room is archived: it can be read, not written to.",

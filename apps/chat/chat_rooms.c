@@ -74,11 +74,13 @@ enum { READ_COL_ROOM, READ_COL_NOTIFY };
 
 /*
  * $1 viewer, $2 the other user's name.  The conversation of a pair is
- * one room, found or made; (xmax = 0) tells whether it was made.
+ * one room, found or made; (xmax = 0) tells whether it was made.  None
+ * between two people one of whom blocked the other (sql/023_blocks.sql).
  */
 static const char sql_dm[] =
 	"WITH o AS ("
 	"  SELECT id FROM users WHERE username = $2 AND id <> $1 AND id > 0"
+	"     AND NOT agora_blocked(id, $1)"
 	"), r AS ("
 	"  INSERT INTO chat_rooms (kind, dm_key, created_by)"
 	"  SELECT 'dm', least($1::bigint, o.id) || ':' ||"
@@ -98,6 +100,11 @@ static const char sql_dm[] =
 
 /* CHAT_SQL_ROOM_COLS' columns, then whether the room was made. */
 enum { DM_COL_MADE = CHAT_RCOL_COUNT };
+
+/* $1 viewer, $2 name: why sql_dm made nothing, a block or nobody. */
+static const char sql_dm_blocked[] =
+	"SELECT 1 FROM users WHERE username = $2 AND NOT banned"
+	"   AND agora_blocked(id, $1)";
 
 static int	rooms_create(struct http_request *, struct core_ctx *,
 		    struct core_db *);
@@ -194,8 +201,14 @@ CORE_HANDLER_NEED(chat_api_dm, CORE_NEED_CHANGE)
 	params[1] = name;
 	db = &ctx->db[0];
 	CORE_TRY(core_db_run(req, db, sql_dm, 2, params));
-	if (core_db_rows(db) != 1)
+	if (core_db_rows(db) != 1) {
+		CORE_TRY(core_db_run(req, &ctx->db[1], sql_dm_blocked, 2,
+		    params));
+		if (core_db_rows(&ctx->db[1]) == 1)
+			return (core_problem(req, 403, "Blocked",
+			    "You cannot send messages to this person.", NULL));
 		return (core_error(req, 404, "No such user."));
+	}
 
 	made = core_db_bool(db, 0, DM_COL_MADE);
 	(void)snprintf(loc, sizeof(loc), "/api/v1/chat/rooms/%lld",

@@ -83,8 +83,10 @@ static const char sql_subscribe[] =
 	"    SELECT " CHAT_SQL_MSG_COLS
 	"      FROM chat_messages m JOIN users u ON u.id = m.author_id"
 	"     WHERE m.room_id = $2 AND EXISTS (SELECT 1 FROM r)"
-	"       AND (($4 = 'since' AND m.version > $3) OR"
-	"            ($4 = 'after' AND m.id > $3 AND " CHAT_SQL_MSG_VISIBLE "))"
+	"       AND (($4 = 'since' AND m.version > $3"
+	"             AND agora_shown(m.author_id, $1::bigint)) OR"
+	"            ($4 = 'after' AND m.id > $3 AND " CHAT_SQL_MSG_VISIBLE("$1")
+	"))"
 	"     ORDER BY CASE WHEN $4 = 'since' THEN m.version ELSE m.id END"
 	"     LIMIT 501"
 	"  ) x ON true";
@@ -136,6 +138,7 @@ struct chat_peer {
 	char			 username[CORE_USERNAME_MAX + 1];
 	u_int64_t		 typing_at;
 	u_int64_t		 online_at;
+	struct chat_hides	 hides;		/* blocked, muted: not sent */
 	struct chat_sub		 subs[CHAT_WS_ROOMS_MAX];
 };
 
@@ -147,6 +150,7 @@ struct chat_ws_handle {
 	int			 auth;
 	char			 cred[CORE_HASH_HEX];
 	char			 username[CORE_USERNAME_MAX + 1];
+	struct chat_hides	 hides;		/* handed to the peer */
 };
 
 #define OP_SUBSCRIBE		1
@@ -171,6 +175,7 @@ static int	origin_ok(struct http_request *);
 static void	fanout(const char *, size_t);
 static void	revoked(int64_t, const char *);
 static void	notified(const char *, size_t);
+static void	hides_changed(const char *, size_t);
 static void	sweep(void *, u_int64_t);
 static void	swept(struct core_dbq *, int);
 static void	frame_subscribe(struct chat_peer *, json_t *);
@@ -201,6 +206,8 @@ static int64_t	json_id(json_t *, const char *);
 CORE_HANDLER(chat_ws)
 {
 	struct chat_ws_handle	*h;
+	struct core_num		 uid;
+	const char		*params[1];
 
 	if (ctx->user.id == 0)
 		return (core_error(req, 401,
@@ -211,12 +218,19 @@ CORE_HANDLER(chat_ws)
 		    "from this site's pages."));
 	if (core_pubsub_listen(CHAT_CHANNEL, fanout) == -1 ||
 	    core_pubsub_listen(CORE_NOTIFY_CHANNEL, notified) == -1 ||
+	    core_pubsub_listen(CORE_HIDES_CHANNEL, hides_changed) == -1 ||
 	    core_revoke_listen(revoked) == -1)
 		return (core_error(req, 503, NULL));
 
+	params[0] = core_num(&uid, ctx->user.id);
+	CORE_TRY(core_db_run(req, &ctx->db[0], chat_sql_hides, 1, params));
+
 	/* A handshake that failed earlier on this connection left its own. */
+	if ((h = req->owner->hdlr_extra) != NULL)
+		chat_hides_free(&h->hides);
 	kore_free(req->owner->hdlr_extra);
 	h = kore_calloc(1, sizeof(*h));
+	chat_hides_load(&h->hides, &ctx->db[0]);
 	h->uid = ctx->user.id;
 	h->admin = ctx->user.role == CORE_ROLE_ADMIN;
 	h->auth = ctx->auth;
@@ -226,6 +240,9 @@ CORE_HANDLER(chat_ws)
 
 	kore_websocket_handshake(req, "chat_ws_connect", "chat_ws_message",
 	    "chat_ws_disconnect");
+	/* Connected at once, or refused: the set is the peer's, or no one's. */
+	if (h->peer == NULL)
+		chat_hides_free(&h->hides);
 
 	return (CORE_DONE);
 }
@@ -245,6 +262,8 @@ chat_ws_connect(struct connection *c)
 	p->auth = h->auth;
 	(void)kore_strlcpy(p->cred, h->cred, sizeof(p->cred));
 	(void)kore_strlcpy(p->username, h->username, sizeof(p->username));
+	p->hides = h->hides;
+	memset(&h->hides, 0, sizeof(h->hides));
 	h->peer = p;
 	TAILQ_INSERT_TAIL(&peers, p, list);
 	core_metrics_websockets(1);
@@ -353,7 +372,8 @@ fanout(const char *data, size_t len)
 	struct chat_sub		*s;
 	json_t			*ev;
 	const char		*type;
-	int64_t			 room, from;
+	int64_t			 room, from, author;
+	int			 typing;
 
 	if ((ev = json_loadb(data, len, 0, NULL)) == NULL)
 		return;
@@ -361,8 +381,11 @@ fanout(const char *data, size_t len)
 	room = json_id(ev, "room_id");
 	if (room == 0)
 		room = json_id(json_object_get(ev, "message"), "room_id");
-	from = !strcmp(type != NULL ? type : "", "typing") ?
-	    json_id(ev, "user_id") : 0;
+	typing = !strcmp(type != NULL ? type : "", "typing");
+	from = typing ? json_id(ev, "user_id") : 0;
+	/* A message, an edit or typing: not to those who hide its author. */
+	author = typing ? from :
+	    json_id(json_object_get(ev, "message"), "author_id");
 	json_decref(ev);
 	if (room == 0)
 		return;
@@ -370,6 +393,8 @@ fanout(const char *data, size_t len)
 	for (p = TAILQ_FIRST(&peers); p != NULL; p = next) {
 		next = TAILQ_NEXT(p, list);
 		if ((s = sub_find(p, room)) == NULL || p->uid == from)
+			continue;
+		if (author > 0 && chat_hides_has(&p->hides, author))
 			continue;
 		if (s->state == SUB_PENDING)
 			sub_hold(p, s, data, len);
@@ -402,6 +427,33 @@ notified(const char *data, size_t len)
 		next = TAILQ_NEXT(p, list);
 		if (p->uid == uid)
 			peer_send(p, frame, sizeof(frame) - 1);
+	}
+}
+
+/*
+ * User "user" now hides "other"'s messages, or no longer does (core.h,
+ * CORE_HIDES_CHANNEL): their local connections' sets follow.
+ */
+static void
+hides_changed(const char *data, size_t len)
+{
+	struct chat_peer	*p;
+	json_t			*ev;
+	int64_t			 uid, other;
+	int			 on;
+
+	if ((ev = json_loadb(data, len, 0, NULL)) == NULL)
+		return;
+	uid = json_id(ev, "user");
+	other = json_id(ev, "other");
+	on = json_is_true(json_object_get(ev, "hidden"));
+	json_decref(ev);
+	if (uid <= 0 || other <= 0)
+		return;
+
+	TAILQ_FOREACH(p, &peers, list) {
+		if (p->uid == uid)
+			chat_hides_set(&p->hides, other, on);
 	}
 }
 
@@ -745,6 +797,11 @@ sent(struct chat_op *op)
 		peer_error(p, 404, "No such room.", ref);
 		return;
 	}
+	if (core_db_bool(db, 0, CHAT_POST_COL_BLOCKED)) {
+		peer_error(p, 403, "You cannot send messages to this person.",
+		    ref);
+		return;
+	}
 	if (core_db_bool(db, 0, CHAT_POST_COL_ARCHIVED)) {
 		peer_error(p, 409, "This room is archived.", ref);
 		return;
@@ -941,8 +998,10 @@ peer_cut(struct chat_peer *p, const char *detail)
 static void
 peer_release(struct chat_peer *p)
 {
-	if (--p->refs == 0)
+	if (--p->refs == 0) {
+		chat_hides_free(&p->hides);
 		kore_free(p);
+	}
 }
 
 /* A positive integer member of `o`, 0 when absent, -1 when not one. */

@@ -61,7 +61,7 @@
 #define CORE_CSRF_FIELD		"_csrf"
 #define CORE_CSRF_HEADER	"x-csrf-token"
 
-#define CORE_DB_SLOTS		6
+#define CORE_DB_SLOTS		8
 #define CORE_JSON_BODY_MAX	(64 * 1024)
 
 /* SQL: a timestamptz column as ISO 8601 UTC text. */
@@ -133,7 +133,8 @@ enum core_user_col {
 /*
  * A section an app adds to the home page (site.c), registered from the
  * app's own code (a constructor).  The site runs `sql` with $1 the
- * viewer's previous visit (ISO 8601, "" for a first visit or a visitor);
+ * viewer's previous visit (ISO 8601, "" for a first visit or a visitor)
+ * and $2 the viewer (0: a visitor; their blocks and mutes, agora_shown);
  * column `fresh_col` of its first row counts what is new since then.
  * The site writes the section's heading (a link to `href`, and "N new
  * `what`s" when there are), `render` its body from the rows.  Sections
@@ -194,6 +195,7 @@ struct core_user {
 	char		avatar[65];		/* sha256 hex, "" for none */
 	int		totp;			/* two-factor sign-in on */
 	int		require_2fa;		/* the site requires it of admins */
+	int		hides;			/* blocked or muted someone */
 };
 
 /* One asynchronous statement whose result the request owns. */
@@ -597,6 +599,13 @@ void		core_credcache_forget(const char *);
 
 /* publish.c */
 int		core_publish(const char *, const void *, size_t);
+
+/*
+ * Someone blocked, muted, unblocked or unmuted another (apps/people):
+ * {"user":ID,"other":ID,"hidden":bool}, whether `user` still hides
+ * `other`'s messages; the chat's sockets keep their sets by it.
+ */
+#define CORE_HIDES_CHANNEL	"agora:hides"
 
 /* notify.c: "the inbox of user N changed", for their open pages. */
 #define CORE_NOTIFY_CHANNEL	"agora:notify"

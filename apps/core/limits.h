@@ -48,6 +48,9 @@
 #define LIMIT_FOLLOWS_ALIVE		5000	/* people one follows */
 #define LIMIT_FOLLOWS_MAX		100	/* follows and unfollows an hour */
 #define LIMIT_FOLLOWS_WINDOW		3600
+#define LIMIT_BLOCKS_ALIVE		1000	/* blocks and mutes at once */
+#define LIMIT_BLOCKS_MAX		100	/* blocks, mutes, undone, an hour */
+#define LIMIT_BLOCKS_WINDOW		3600
 #define LIMIT_TOKENS_ALIVE		50	/* API tokens at once */
 #define LIMIT_TOKENS_RETRY		3600	/* Retry-After when at it */
 

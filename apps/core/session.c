@@ -13,6 +13,10 @@
 
 #include "core/core.h"
 
+/* Whether the user blocked or muted anyone (sql/023_blocks.sql). */
+#define SESS_SQL_HIDES							\
+	"EXISTS (SELECT 1 FROM user_blocks b WHERE b.user_id = uid)"
+
 /*
  * $1 hash, $2 lifetime (s), $3 the client's address.  One update both
  * slides the expiry (in the last hour of slack) and records the last
@@ -42,7 +46,7 @@ static const char sql_session_lookup[] =
 	"       CASE WHEN renew THEN (SELECT count(*) FROM r) ELSE 0 END,"
 	"       (extract(epoch FROM expires_at) * 1000)::bigint, email, created,"
 	"       notify_unread(uid), display_name, avatar, totp_on,"
-	"       require_2fa FROM s";
+	"       require_2fa, " SESS_SQL_HIDES " FROM s";
 
 static const char sql_token_lookup[] =
 	"WITH t AS ("
@@ -62,7 +66,7 @@ static const char sql_token_lookup[] =
 	"SELECT uid, username, role, 0,"
 	"       coalesce((extract(epoch FROM expires_at) * 1000)::bigint, 0),"
 	"       email, created, notify_unread(uid), display_name, avatar,"
-	"       totp_on, require_2fa FROM t";
+	"       totp_on, require_2fa, " SESS_SQL_HIDES " FROM t";
 
 /* What both lookups return. */
 enum {
@@ -78,6 +82,7 @@ enum {
 	SESS_COL_AVATAR,	/* sha256 of the uploaded avatar, or '' */
 	SESS_COL_TOTP,		/* two-factor sign-in is on */
 	SESS_COL_REQUIRE_2FA,	/* the site requires it of admins */
+	SESS_COL_HIDES,		/* blocked or muted someone */
 };
 
 static const char sql_session_create[] =
@@ -175,6 +180,7 @@ core_session_load(struct http_request *req, struct core_ctx *ctx)
 	ctx->user.totp = core_db_bool(&ctx->sess, 0, SESS_COL_TOTP);
 	ctx->user.require_2fa = core_cfg.require_2fa_admins ||
 	    core_db_bool(&ctx->sess, 0, SESS_COL_REQUIRE_2FA);
+	ctx->user.hides = core_db_bool(&ctx->sess, 0, SESS_COL_HIDES);
 
 	if (ctx->auth == CORE_AUTH_COOKIE && core_db_int(&ctx->sess, 0,
 	    SESS_COL_RENEWED) > 0)

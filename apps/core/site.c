@@ -66,13 +66,14 @@ CORE_HANDLER(core_home)
 	struct kore_buf		*buf, parts;
 	struct core_num		 uid;
 	const u_int8_t		*cached;
-	const char		*params[1], *since;
+	const char		*params[2], *since;
 	size_t			 len;
 	int			 i, rc;
 
 	since = "";
+	(void)core_num(&uid, ctx->user.id);
 	if (ctx->user.id != 0) {
-		params[0] = core_num(&uid, ctx->user.id);
+		params[0] = uid.s;
 		CORE_TRY(core_db_run(req, &ctx->db[0], sql_visit, 1, params));
 		if (core_db_rows(&ctx->db[0]) == 1)
 			since = core_db_value(&ctx->db[0], 0, VISIT_PREVIOUS);
@@ -86,9 +87,10 @@ CORE_HANDLER(core_home)
 	} else {
 		ctx->stage = 1;
 		params[0] = since;
+		params[1] = uid.s;
 		for (i = 0; i < home_nparts; i++) {
 			if ((rc = core_db_run(req, &ctx->db[1 + i],
-			    home_parts[i]->sql, 1, params)) != CORE_OK) {
+			    home_parts[i]->sql, 2, params)) != CORE_OK) {
 				kore_buf_cleanup(&parts);
 				return (rc);
 			}

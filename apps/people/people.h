@@ -36,7 +36,9 @@ enum people_profile_col {
 	PROFILE_AVATAR,		/* sha256 of the uploaded avatar, or "" */
 	PROFILE_FOLLOWERS,
 	PROFILE_FOLLOWING,
-	PROFILE_FOLLOWED	/* the viewer follows them */
+	PROFILE_FOLLOWED,	/* the viewer follows them */
+	PROFILE_BLOCKED,	/* the viewer blocked them */
+	PROFILE_MUTED		/* the viewer muted them */
 };
 
 enum people_post_col { PPOST_ID, PPOST_SLUG, PPOST_TITLE, PPOST_AT };
@@ -83,6 +85,20 @@ struct people_fields {
 /* people_store.c */
 int		people_profile_load(struct http_request *, struct core_ctx *,
 		    const char *, int, struct people_profile *);
+
+/* people_block.c */
+enum people_block_col {
+	PBLOCK_USERNAME,
+	PBLOCK_DISPLAY_NAME,
+	PBLOCK_SINCE,
+	PBLOCK_AVATAR,
+	PBLOCK_KIND		/* "block" or "mute" */
+};
+
+int		people_blocks_load(struct http_request *, struct core_ctx *,
+		    struct core_db *, const char *);
+void		people_render_blocks(struct http_request *, struct kore_buf *,
+		    struct core_db *);
 
 /* people_account.c */
 int		people_me_load(struct http_request *, struct core_ctx *,

@@ -16,12 +16,14 @@
 
 /*
  * $1 follower, $2 username, $3 most one may follow.  Banned people are
- * nobody; following oneself and past the limit insert nothing.  The
- * followed user is told in the same statement (notify_follow).
+ * nobody; following oneself, past the limit or across a block
+ * (sql/023_blocks.sql) inserts nothing.  The followed user is told in
+ * the same statement (notify_follow).
  */
 static const char sql_follow[] =
 	"WITH t AS ("
-	"  SELECT id FROM users WHERE username = $2"
+	"  SELECT id, agora_blocked(id, $1) AS blocked FROM users"
+	"   WHERE username = $2"
 	"     AND id > 0 AND agora_user_visible(banned, false)"
 	"), had AS ("
 	"  SELECT count(*) AS n FROM follows WHERE follower_id = $1"
@@ -31,7 +33,8 @@ static const char sql_follow[] =
 	"), i AS ("
 	"  INSERT INTO follows (follower_id, followee_id)"
 	"  SELECT $1, t.id FROM t, had"
-	"   WHERE t.id <> $1 AND had.n < $3 AND NOT EXISTS (SELECT 1 FROM ex)"
+	"   WHERE t.id <> $1 AND had.n < $3 AND NOT t.blocked"
+	"     AND NOT EXISTS (SELECT 1 FROM ex)"
 	"  ON CONFLICT DO NOTHING RETURNING followee_id"
 	"), n AS ("
 	"  SELECT notify_follow(i.followee_id, $1) AS uid FROM i"
@@ -42,7 +45,7 @@ static const char sql_follow[] =
 	"           ON x.id = f.follower_id AND NOT x.banned"
 	"         WHERE f.followee_id = (SELECT id FROM t))"
 	"       + (SELECT count(*) FROM i), "
-	CORE_NOTIFY_JSON("n");
+	CORE_NOTIFY_JSON("n") ", coalesce((SELECT blocked FROM t), false)";
 
 /* $1 follower, $2 username. */
 static const char sql_unfollow[] =
@@ -57,13 +60,14 @@ static const char sql_unfollow[] =
 	"       (SELECT count(*) FROM follows f JOIN users x"
 	"           ON x.id = f.follower_id AND NOT x.banned"
 	"         WHERE f.followee_id = (SELECT id FROM t))"
-	"       - (SELECT count(*) FROM d), '[]'";
+	"       - (SELECT count(*) FROM d), '[]', false";
 
 enum follow_col {
 	FOLLOW_TARGET,		/* the followed user's id, 0: nobody */
 	FOLLOW_FOLLOWING,	/* the viewer follows them now */
 	FOLLOW_FOLLOWERS,	/* their followers now */
-	FOLLOW_NOTIFY
+	FOLLOW_NOTIFY,
+	FOLLOW_BLOCKED		/* one of the two blocked the other */
 };
 
 /*
@@ -108,7 +112,8 @@ static const char *name_in(const char *, const char *, char *, size_t);
 /*
  * `ctx`'s user follows (`on`) or stops following `name`, in `db`.
  * CORE_OK with the FOLLOW_* columns in row 0; CORE_DONE after 404
- * (nobody of that name, or banned), 422 (oneself, or at the limit) or
+ * (nobody of that name, or banned), 403 (a block between the two), 422
+ * (oneself, or at the limit) or
  * 429 (too many follows and unfollows in an hour).  Following again,
  * or unfollowing someone one does not follow, changes nothing.
  */
@@ -137,6 +142,10 @@ follow(struct http_request *req, struct core_ctx *ctx, struct core_db *db,
 		return (core_error(req, 500, NULL));
 	if (core_db_int(db, 0, FOLLOW_TARGET) == 0)
 		return (core_error(req, 404, "No such user."));
+	if (on && core_db_bool(db, 0, FOLLOW_BLOCKED))
+		return (core_is_api(req) ? core_problem(req, 403, "Blocked",
+		    "You cannot follow this person.", NULL) :
+		    core_error(req, 403, "You cannot follow this person."));
 	if (on && core_db_bool(db, 0, FOLLOW_FOLLOWING) == 0)
 		return (core_is_api(req) ? core_problem(req, 422,
 		    "Too many follows", "You follow " XSTR(

@@ -18,6 +18,32 @@ static void	render_photos(struct kore_buf *, struct core_db *,
 static void	render_rooms(struct kore_buf *, struct core_ctx *,
 		    struct core_db *);
 static size_t	link_len(const char *);
+static void	render_block_buttons(struct http_request *, struct kore_buf *,
+		    struct core_db *, const char *);
+
+/*
+ * Mute or Unmute at once; Block through its confirmation page
+ * (people_block.c), Unblock at once.
+ */
+static void
+render_block_buttons(struct http_request *req, struct kore_buf *buf,
+    struct core_db *u, const char *name)
+{
+	char		 action[64];
+
+	(void)snprintf(action, sizeof(action), "/u/%s/%s", name,
+	    core_db_bool(u, 0, PROFILE_MUTED) ? "unmute" : "mute");
+	core_form_button(req, buf, action, "profile-mute",
+	    "secondary outline", core_db_bool(u, 0, PROFILE_MUTED) ?
+	    "Unmute" : "Mute");
+	if (core_db_bool(u, 0, PROFILE_BLOCKED)) {
+		(void)snprintf(action, sizeof(action), "/u/%s/unblock", name);
+		core_form_button(req, buf, action, "profile-block",
+		    "secondary outline", "Unblock");
+	} else
+		core_html_appendf(buf, "<a href=\"/u/%U/block\" role=\"button\" "
+		    "class=\"profile-block secondary outline\">Block</a>", name);
+}
 
 /* The profile page's body: who, what they say, what they made. */
 void
@@ -40,8 +66,11 @@ people_render_profile(struct http_request *req, struct kore_buf *buf,
 	core_html_appendf(buf, "</span><hgroup><h1>%s</h1><p>@%s</p>"
 	    "</hgroup>", *shown != '\0' ? shown : name, name);
 	if (ctx->user.id != 0 && strcmp(ctx->user.username, name)) {
-		core_html_appendf(buf, "<a href=\"/chat?dm=%U\" role=\"button\" "
-		    "class=\"profile-action\">Message</a>", name);
+		/* No conversation with someone one blocked (people_block.c). */
+		if (!core_db_bool(u, 0, PROFILE_BLOCKED))
+			core_html_appendf(buf, "<a href=\"/chat?dm=%U\" "
+			    "role=\"button\" class=\"profile-action\">"
+			    "Message</a>", name);
 		(void)snprintf(action, sizeof(action), "/u/%s/%s", name,
 		    core_db_bool(u, 0, PROFILE_FOLLOWED) ? "unfollow" :
 		    "follow");
@@ -49,6 +78,7 @@ people_render_profile(struct http_request *req, struct kore_buf *buf,
 		    core_db_bool(u, 0, PROFILE_FOLLOWED) ? "secondary outline" :
 		    NULL, core_db_bool(u, 0, PROFILE_FOLLOWED) ? "Unfollow" :
 		    "Follow");
+		render_block_buttons(req, buf, u, name);
 	} else if (ctx->user.id == 0)
 		core_html_appendf(buf, "<a href=\"/login?next=/u/%U\" "
 		    "role=\"button\" class=\"profile-action secondary\">Log in "
@@ -276,7 +306,7 @@ people_json_profile(struct people_profile *pr)
 
 	(void)snprintf(url, sizeof(url), "/u/%s", name);
 	return (json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o, "
-	    "s:{s:I, s:I, s:I, s:I, s:I}, s:b, s:o, s:o, s:o}",
+	    "s:{s:I, s:I, s:I, s:I, s:I}, s:b, s:b, s:b, s:o, s:o, s:o}",
 	    "id", (json_int_t)core_db_int(u, 0, PROFILE_ID),
 	    "username", name,
 	    "display_name", core_db_value(u, 0, PROFILE_DISPLAY_NAME),
@@ -292,6 +322,8 @@ people_json_profile(struct people_profile *pr)
 	    "followers", (json_int_t)core_db_int(u, 0, PROFILE_FOLLOWERS),
 	    "following", (json_int_t)core_db_int(u, 0, PROFILE_FOLLOWING),
 	    "followed", (int)core_db_bool(u, 0, PROFILE_FOLLOWED),
+	    "blocked", (int)core_db_bool(u, 0, PROFILE_BLOCKED),
+	    "muted", (int)core_db_bool(u, 0, PROFILE_MUTED),
 	    "posts", posts, "photos", photos, "rooms", rooms));
 }
 

@@ -49,6 +49,10 @@ CORE_HANDLER_NEED(people_settings_page, CORE_NEED_USER)
 		    "once it is ready, in a few seconds.";
 	else if (saved != NULL && !strcmp(saved, "avatar-removed"))
 		notice = "Your avatar was removed.";
+	else if (saved != NULL && !strcmp(saved, "unblock"))
+		notice = "They are no longer blocked.";
+	else if (saved != NULL && !strcmp(saved, "unmute"))
+		notice = "They are no longer muted.";
 	else if (saved != NULL && !strcmp(saved, "2fa-off"))
 		notice = "Two-factor sign-in is off: your password alone signs "
 		    "you in again.";
@@ -154,11 +158,12 @@ settings_render(struct http_request *req, struct core_ctx *ctx, int status,
 {
 	struct kore_buf		*buf;
 
-	/* Slots 3 to 5: the other slots are the forms' own. */
+	/* Slots 3 to 7: the other slots are the forms' own. */
 	CORE_TRY(people_sessions_load(req, ctx, &ctx->db[3]));
 	CORE_TRY(people_email_load(req, ctx, &ctx->db[4]));
+	CORE_TRY(people_blocks_load(req, ctx, &ctx->db[7], NULL));
 	CORE_TRY(people_2fa_load(req, ctx, &ctx->db[5]));
-	CORE_TRY(people_export_load(req, ctx, &ctx->db[4]));
+	CORE_TRY(people_export_load(req, ctx, &ctx->db[6]));
 
 	buf = core_page_open(req, "Settings");
 	core_html_appendf(buf, "<div class=\"settings\">\n<hgroup><h1>Settings"
@@ -178,6 +183,7 @@ settings_render(struct http_request *req, struct core_ctx *ctx, int status,
 	    "<li><a href=\"#password\">Password</a></li>"
 	    "<li><a href=\"#two-factor\">Two-factor sign-in</a></li>"
 	    "<li><a href=\"#sessions\">Sessions</a></li>"
+	    "<li><a href=\"#people\">Blocked and muted</a></li>"
 	    "<li><a href=\"/settings/tokens\">API tokens</a></li>"
 	    "<li><a href=\"#export\">Your data</a></li>"
 	    "<li><a href=\"#delete\">Delete account</a></li></ul></nav>\n");
@@ -248,7 +254,8 @@ settings_render(struct http_request *req, struct core_ctx *ctx, int status,
 
 	people_render_2fa_section(req, buf, &ctx->db[5]);
 	people_render_sessions(req, buf, &ctx->db[3]);
-	people_render_export(req, buf, &ctx->db[4]);
+	people_render_blocks(req, buf, &ctx->db[7]);
+	people_render_export(req, buf, &ctx->db[6]);
 	people_render_delete(req, buf);
 
 	core_html_appendf(buf, "</div>\n");

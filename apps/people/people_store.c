@@ -2,7 +2,9 @@
  * The statements of a profile: the person with what they made counted,
  * their latest published posts, their photos and the public rooms they
  * talk in, each kept to what the viewer may see by the agora_*_visible
- * functions (sql/013_search.sql) the apps' own pages use.
+ * functions (sql/013_search.sql) the apps' own pages use, and empty
+ * for someone the person blocked (agora_profile_shown,
+ * sql/023_blocks.sql).
  */
 
 #include <ctype.h>
@@ -20,17 +22,20 @@ static const char sql_profile[] =
 	"       " CORE_SQL_TS("u.created_at") ","
 	"       (SELECT count(*) FROM posts p WHERE p.author_id = u.id"
 	"           AND p.status = 'approved' AND agora_post_visible(p.status,"
-	"               p.author_id, u.banned, $2::bigint, $3::bool)),"
+	"               p.author_id, u.banned, $2::bigint, $3::bool)"
+	"           AND agora_profile_shown(u.id, $2::bigint)),"
 	"       (SELECT count(*) FROM photos p"
 	"          JOIN media_files m ON m.id = p.media_id"
 	"         WHERE p.owner_id = u.id AND m.status = 'ready'"
 	"           AND agora_photo_visible(p.hidden, m.status, p.owner_id,"
-	"               u.banned, $2::bigint, $3::bool)),"
+	"               u.banned, $2::bigint, $3::bool)"
+	"           AND agora_profile_shown(u.id, $2::bigint)),"
 	"       (SELECT count(DISTINCT m.room_id) FROM chat_messages m"
 	"          JOIN chat_rooms r ON r.id = m.room_id"
 	"         WHERE m.author_id = u.id AND r.kind = 'public'"
 	"           AND agora_room_readable(r.id, r.kind, $2::bigint)"
-	"           AND agora_message_visible(m.deleted, u.banned)),"
+	"           AND agora_message_visible(m.deleted, u.banned)"
+	"           AND agora_profile_shown(u.id, $2::bigint)),"
 	"       coalesce(u.avatar_sha, ''),"
 	"       (SELECT count(*) FROM follows f JOIN users x"
 	"           ON x.id = f.follower_id AND NOT x.banned"
@@ -39,7 +44,11 @@ static const char sql_profile[] =
 	"           ON x.id = f.followee_id AND NOT x.banned"
 	"         WHERE f.follower_id = u.id),"
 	"       EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = $2"
-	"           AND f.followee_id = u.id)"
+	"           AND f.followee_id = u.id),"
+	"       EXISTS (SELECT 1 FROM user_blocks b WHERE b.user_id = $2"
+	"           AND b.other_id = u.id AND b.kind = 'block'),"
+	"       EXISTS (SELECT 1 FROM user_blocks b WHERE b.user_id = $2"
+	"           AND b.other_id = u.id AND b.kind = 'mute')"
 	"  FROM users u"
 	" WHERE (u.username = $1 OR (u.id = $4::bigint AND NOT EXISTS ("
 	"        SELECT 1 FROM users n WHERE n.username = $1)))"
@@ -52,6 +61,7 @@ static const char sql_posts[] =
 	" WHERE p.author_id = $1 AND p.status = 'approved'"
 	"   AND agora_post_visible(p.status, p.author_id, u.banned,"
 	"       $2::bigint, $3::bool)"
+	"   AND agora_profile_shown(p.author_id, $2::bigint)"
 	" ORDER BY p.published_at DESC, p.id DESC LIMIT 5";
 
 /* $1 user, $2 viewer, $3 admin: the newest photos with a thumbnail. */
@@ -62,6 +72,7 @@ static const char sql_photos[] =
 	" WHERE p.owner_id = $1 AND m.status = 'ready'"
 	"   AND agora_photo_visible(p.hidden, m.status, p.owner_id, u.banned,"
 	"       $2::bigint, $3::bool)"
+	"   AND agora_profile_shown(p.owner_id, $2::bigint)"
 	" ORDER BY p.created_at DESC, p.id DESC LIMIT 9";
 
 /* $1 user, $2 viewer: public rooms they wrote in, latest first. */
@@ -72,6 +83,7 @@ static const char sql_rooms[] =
 	" WHERE m.author_id = $1 AND r.kind = 'public'"
 	"   AND agora_room_readable(r.id, r.kind, $2::bigint)"
 	"   AND agora_message_visible(m.deleted, u.banned)"
+	"   AND agora_profile_shown(m.author_id, $2::bigint)"
 	" GROUP BY r.id, r.name ORDER BY max(m.created_at) DESC LIMIT 10";
 
 /*

@@ -115,6 +115,9 @@ enum photos_col {
  * Who sees a photo: everyone once it is processed and not hidden; its
  * owner and admins always.  $V viewer id, $A viewer is an admin.
  */
+/* Not by someone viewer `v` blocked or muted (sql/023_blocks.sql). */
+#define PHOTOS_SQL_SHOWN(v)						\
+	"agora_shown(p.owner_id, " v "::bigint)"
 #define PHOTOS_SQL_VISIBLE(v, a)					\
 	"agora_photo_visible(p.hidden, m.status, p.owner_id, u.banned, " \
 	v "::bigint, " a "::bool)"

@@ -114,12 +114,17 @@ static const char sql_report[] =
 	" WHERE p.id = $1 AND me.id = $2 AND "
 	PHOTOS_SQL_VISIBLE("$2", "$3");
 
-/* $1 photo, $2 owner, $3 username. */
+/*
+ * $1 photo, $2 owner, $3 username.  Nobody is tagged by someone they
+ * blocked or who blocked them (sql/023_blocks.sql): to the owner that
+ * person is unknown.
+ */
 static const char sql_person_add[] =
 	"WITH p AS ("
 	"  SELECT p.id, p.owner_id FROM photos p WHERE p.id = $1"
 	"), o AS ("
-	"  SELECT id FROM users WHERE username = $3 AND NOT banned"
+	"  SELECT id FROM users"
+	"   WHERE username = $3 AND NOT banned AND NOT agora_blocked(id, $2)"
 	"), ok AS ("
 	"  SELECT p.id FROM p WHERE p.owner_id = $2"
 	"     AND (SELECT count(*) FROM photo_people WHERE photo_id = p.id)"

@@ -22,6 +22,7 @@ static const char sql_photo[] =
 /*
  * Pages, newest first, by keyset.  $1 viewer, $2 admin, $3 cursor time
  * in microseconds (or NULL), $4 cursor id, $5 rows, $6 username or tag.
+ * The feeds leave out whom the viewer blocked or muted.
  */
 #define PAGE_AFTER							\
 	" AND ($3::bigint IS NULL OR (p.created_at, p.id) <"		\
@@ -32,6 +33,7 @@ static const char sql_photo[] =
 static const char sql_feed[] =
 	"SELECT " PHOTOS_SQL_COLS("$1") PHOTOS_SQL_FROM
 	" WHERE NOT p.hidden AND " PHOTOS_SQL_VISIBLE("0", "false")
+	"   AND " PHOTOS_SQL_SHOWN("$1")
 	"   AND $2::bool IS NOT NULL"
 	"   AND $6::text IS NULL" PAGE_AFTER;
 
@@ -46,6 +48,7 @@ static const char sql_following[] =
 	" WHERE p.owner_id IN (SELECT f.followee_id FROM follows f"
 	"       WHERE f.follower_id = $1)"
 	"   AND NOT p.hidden AND " PHOTOS_SQL_VISIBLE("0", "false")
+	"   AND " PHOTOS_SQL_SHOWN("$1")
 	"   AND $2::bool IS NOT NULL"
 	"   AND $6::text IS NULL" PAGE_AFTER;
 
@@ -53,6 +56,7 @@ static const char sql_following[] =
 static const char sql_explore[] =
 	"SELECT " PHOTOS_SQL_COLS("$1") PHOTOS_SQL_FROM
 	" WHERE NOT p.hidden AND " PHOTOS_SQL_VISIBLE("0", "false")
+	"   AND " PHOTOS_SQL_SHOWN("$1")
 	"   AND p.created_at > now() - interval '7 days'"
 	"   AND $2::bool IS NOT NULL AND $6::text IS NULL"
 	"   AND $3::bigint IS NULL AND $4::bigint IS NULL"
@@ -61,6 +65,7 @@ static const char sql_explore[] =
 static const char sql_by_tag[] =
 	"SELECT " PHOTOS_SQL_COLS("$1") PHOTOS_SQL_FROM
 	" WHERE NOT p.hidden AND " PHOTOS_SQL_VISIBLE("0", "false")
+	"   AND " PHOTOS_SQL_SHOWN("$1")
 	"   AND $2::bool IS NOT NULL"
 	"   AND p.id IN (SELECT t.photo_id FROM photo_tags t WHERE t.tag = $6)"
 	PAGE_AFTER;

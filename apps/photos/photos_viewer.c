@@ -30,7 +30,7 @@
 /* As the grids list them (photos_store.c). */
 static const char sql_around_feed[] = VIEWER_AROUND(
 	"NOT p.hidden AND " PHOTOS_SQL_VISIBLE("0", "false")
-	" AND $1::bigint IS NOT NULL AND $2::bool IS NOT NULL"
+	" AND " PHOTOS_SQL_SHOWN("$1") " AND $2::bool IS NOT NULL"
 	" AND $4::text IS NULL");
 
 static const char sql_around_user[] = VIEWER_AROUND(
@@ -38,7 +38,7 @@ static const char sql_around_user[] = VIEWER_AROUND(
 
 static const char sql_around_tag[] = VIEWER_AROUND(
 	"NOT p.hidden AND " PHOTOS_SQL_VISIBLE("0", "false")
-	" AND $1::bigint IS NOT NULL AND $2::bool IS NOT NULL"
+	" AND " PHOTOS_SQL_SHOWN("$1") " AND $2::bool IS NOT NULL"
 	" AND p.id IN (SELECT t.photo_id FROM photo_tags t WHERE t.tag = $4)");
 
 enum around_col {

@@ -3,7 +3,8 @@
  * per kind of item (posts, comments, photos, chat messages, people,
  * rooms), each matched on its GIN-indexed tsvector, kept to what the
  * viewer may see by the agora_*_visible functions the pages use too
- * (sql/013_search.sql), ranked by search_score (ts_rank_cd with
+ * (sql/013_search.sql), without what the viewer blocked or muted
+ * (agora_shown, sql/023_blocks.sql), ranked by search_score (ts_rank_cd with
  * recency) and cut at the cursor; then the best page of them all, and
  * ts_headline for those rows only.
  *
@@ -80,6 +81,7 @@
 	"   AND " MATCH("p.search_tsv")					\
 	"   AND agora_post_visible(p.status, p.author_id, u.banned, "	\
 	      V ", " A ")"						\
+	"   AND agora_shown(p.author_id, " V ")"			\
 	"   AND " AUTHOR("u") " AND " DATES("p.listed_at")		\
 	" ORDER BY p.id DESC")						\
 	" UNION ALL " BRANCH(RANK, "q",					\
@@ -110,6 +112,7 @@
 	"   AND " MATCH("p.search_tsv")					\
 	"   AND agora_photo_visible(p.hidden, m.status, p.owner_id,"	\
 	"       u.banned, " V ", " A ")"				\
+	"   AND agora_shown(p.owner_id, " V ")"				\
 	"   AND (" TAGLESS " OR p.id IN (SELECT t.photo_id"		\
 	"        FROM photo_tags t WHERE t.tag = ANY ($7::text[])"	\
 	"        GROUP BY t.photo_id"					\
@@ -127,6 +130,7 @@
 	"   AND " MATCH("m.search_tsv")					\
 	"   AND " V " <> 0 AND agora_room_readable(r.id, r.kind, " V ")" \
 	"   AND agora_message_visible(m.deleted, u.banned)"		\
+	"   AND agora_shown(m.author_id, " V ")"			\
 	"   AND ($6::text IS NULL OR (r.kind = 'public' AND"		\
 	"        lower(r.name) = lower($6::text)))"			\
 	"   AND " AUTHOR("u") " AND " DATES("m.created_at")		\
