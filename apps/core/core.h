@@ -128,7 +128,7 @@ enum core_user_col {
 	"(SELECT coalesce(json_agg(uid), '[]') FROM " cte ")"
 
 /* The newest migration this build needs (sql/); /readyz checks it. */
-#define CORE_SCHEMA_VERSION	"030_notify_bell"
+#define CORE_SCHEMA_VERSION	"031_album_alt_edits"
 
 /*
  * A section an app adds to the home page (site.c), registered from the

@@ -126,6 +126,7 @@ enum photos_col {
 struct photos_edit_in {
 	const char	*caption;
 	const char	*alt;
+	json_t		*item_alts;	/* pictures 2 to 10: position -> text */
 	json_t		*errors;
 };
 
@@ -186,7 +187,14 @@ int		 photos_create(struct http_request *, struct core_ctx *,
 		    struct core_db *, struct core_media_batch *,
 		    const struct photos_new_in *, int64_t *);
 int		 photos_edit(struct http_request *, struct core_ctx *,
-		    struct core_db *, int64_t, const char *, const char *);
+		    struct core_db *, int64_t, const char *, const char *,
+		    json_t *);
+json_t		*photos_edit_items_read(struct http_request *,
+		    struct core_db *, json_t **);
+int		 photos_edit_items_json(json_t *, const char **, json_t **,
+		    json_t **);
+void		 photos_render_edit_items(struct kore_buf *, struct core_db *,
+		    json_t *, json_t *);
 int		 photos_delete(struct http_request *, struct core_ctx *,
 		    struct core_db *, int64_t);
 void		 photos_args(struct core_ctx *, int64_t,
@@ -265,7 +273,7 @@ void		 photos_render_new_form(struct http_request *,
 void		 photos_render_alt_field(struct kore_buf *, const char *,
 		    const char *);
 void		 photos_render_edit_form(struct http_request *,
-		    struct kore_buf *, struct core_db *, const char *,
-		    const char *, json_t *);
+		    struct kore_buf *, struct core_db *,
+		    const struct photos_edit_in *);
 
 #endif /* !__H_AGORA_PHOTOS_H */

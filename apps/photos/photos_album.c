@@ -367,3 +367,125 @@ photos_render_new_alts(struct kore_buf *buf, const struct photos_new_in *in)
 	}
 	core_html_appendf(buf, "</details>");
 }
+
+/*
+ * The owner's edit form's alt texts of pictures 2 to 10 of photo row 0
+ * of `db` (alt_text_2, …): position -> text of those sent, checked;
+ * *errors (NULL, or an object by field) says which were refused.
+ */
+json_t *
+photos_edit_items_read(struct http_request *req, struct core_db *db,
+    json_t **errors)
+{
+	json_t		*items, *item, *alts, *err;
+	const char	*v;
+	char		 name[32], pos[8];
+	size_t		 i;
+	json_int_t	 at;
+
+	*errors = NULL;
+	alts = json_object();
+	(void)album_size(db, 0, &items);
+	json_array_foreach(items, i, item) {
+		at = json_integer_value(json_object_get(item, "position"));
+		alt_name(name, sizeof(name), (int)at);
+		if ((v = core_form_get(req, name)) == NULL)
+			continue;
+		(void)snprintf(pos, sizeof(pos), "%lld", (long long)at);
+		json_object_set_new(alts, pos, json_string(v));
+		if (photos_alt_check(v, &err) == -1) {
+			if (*errors == NULL)
+				*errors = json_object();
+			json_object_set(*errors, name,
+			    json_object_get(err, "alt_text"));
+			json_decref(err);
+		}
+	}
+	json_decref(items);
+
+	return (alts);
+}
+
+/*
+ * The API's "items": [{"position": N, "alt_text": "…"}, …], numbered as
+ * the photo's "items" are (0 the first picture, whose text goes into
+ * *first), the others as position -> text into *alts, each checked.
+ * 0, or -1 with *errors (for a 422) or, for a shape that is not this,
+ * *errors NULL (a 400).
+ */
+int
+photos_edit_items_json(json_t *list, const char **first, json_t **alts,
+    json_t **errors)
+{
+	json_t		*item, *at, *alt;
+	size_t		 i;
+	char		 pos[8];
+
+	*errors = NULL;
+	*alts = json_object();
+	if (!json_is_array(list) || json_array_size(list) > PHOTOS_ALBUM_MAX)
+		goto bad;
+	json_array_foreach(list, i, item) {
+		at = json_object_get(item, "position");
+		alt = json_object_get(item, "alt_text");
+		if (!json_is_integer(at) || !json_is_string(alt) ||
+		    json_integer_value(at) < 0 ||
+		    json_integer_value(at) >= PHOTOS_ALBUM_MAX)
+			goto bad;
+		if (photos_alt_check(json_string_value(alt), errors) == -1) {
+			json_decref(*alts);
+			*alts = NULL;
+			return (-1);
+		}
+		if (json_integer_value(at) == 0) {
+			*first = json_string_value(alt);
+			continue;
+		}
+		(void)snprintf(pos, sizeof(pos), "%lld",
+		    (long long)json_integer_value(at));
+		json_object_set(*alts, pos, alt);
+	}
+
+	return (0);
+bad:
+	json_decref(*alts);
+	*alts = NULL;
+	return (-1);
+}
+
+/*
+ * The edit form's fields for pictures 2 to 10 of photo row 0 of `db`:
+ * the texts of `alts` (position -> text) when an attempt is shown
+ * again, else the pictures' own, an error of `errors` beside its field.
+ */
+void
+photos_render_edit_items(struct kore_buf *buf, struct core_db *db,
+    json_t *alts, json_t *errors)
+{
+	json_t		*items, *item;
+	const char	*v, *msg;
+	char		 name[32], pos[8];
+	size_t		 i;
+	json_int_t	 at;
+
+	(void)album_size(db, 0, &items);
+	json_array_foreach(items, i, item) {
+		at = json_integer_value(json_object_get(item, "position"));
+		alt_name(name, sizeof(name), (int)at);
+		(void)snprintf(pos, sizeof(pos), "%lld", (long long)at);
+		if ((v = json_string_value(json_object_get(alts, pos))) == NULL)
+			v = json_string_value(json_object_get(item,
+			    "alt_text"));
+		msg = json_string_value(json_object_get(errors, name));
+		core_html_appendf(buf, "<label for=\"edit-alt-%lld\">Alt text "
+		    "of picture %lld</label><input id=\"edit-alt-%lld\" "
+		    "name=\"%s\" maxlength=\"500\" value=\"%s\" "
+		    "aria-describedby=\"%s-error\"%R><small class=\"field-error"
+		    "\" id=\"%s-error\"%R>%s</small>", (long long)at + 1,
+		    (long long)at + 1, (long long)at + 1, name,
+		    v != NULL ? v : "", name,
+		    msg != NULL ? " aria-invalid=\"true\"" : "", name,
+		    msg != NULL ? "" : " hidden", msg != NULL ? msg : "");
+	}
+	json_decref(items);
+}

@@ -237,8 +237,9 @@ api_correct(struct http_request *req, struct core_ctx *ctx, int64_t id,
 static int
 api_edit(struct http_request *req, struct core_ctx *ctx, int64_t id)
 {
-	json_t		*body, *errors, *v;
+	json_t		*body, *errors, *v, *items;
 	const char	*caption, *alt;
+	int		 rc;
 
 	CORE_TRY(core_json_body(req, ctx, &body));
 	CORE_TRY(photos_load(req, ctx, &ctx->db[0], id));
@@ -264,8 +265,20 @@ api_edit(struct http_request *req, struct core_ctx *ctx, int64_t id)
 	if (photos_alt_check(alt, &errors) == -1)
 		return (core_problem(req, 422, "Invalid input",
 		    "The alt text is not valid.", errors));
+	items = NULL;
+	if ((v = json_object_get(body, "items")) != NULL &&
+	    photos_edit_items_json(v, &alt, &items, &errors) == -1) {
+		if (errors == NULL)
+			return (core_bad_param(req, "items", "A list of "
+			    "{position, alt_text}, positions 0 to 9."));
+		return (core_problem(req, 422, "Invalid input",
+		    "An alt text is not valid.", errors));
+	}
 
-	CORE_TRY(photos_edit(req, ctx, &ctx->db[1], id, caption, alt));
+	rc = photos_edit(req, ctx, &ctx->db[1], id, caption, alt, items);
+	json_decref(items);
+	if (rc != CORE_OK)
+		return (rc);
 	CORE_TRY(photos_load(req, ctx, &ctx->db[2], id));
 
 	return (api_photo_send(req, ctx, &ctx->db[2], 200));

@@ -114,7 +114,7 @@ static int
 edit_photo(struct http_request *req, struct core_ctx *ctx, int64_t id)
 {
 	struct photos_edit_in	 in;
-	json_t			*errors;
+	json_t			*errors, *more;
 	int			 rc;
 
 	/* Others learn nothing from the form: only the owner edits. */
@@ -123,7 +123,11 @@ edit_photo(struct http_request *req, struct core_ctx *ctx, int64_t id)
 		return (core_error(req, 403, "Only its owner can edit a "
 		    "photo's caption and alt text."));
 
-	/* The form sends both: an absent one held control characters. */
+	/*
+	 * The form sends both: an absent one held control characters.  The
+	 * album's other pictures' fields are its own.
+	 */
+	more = NULL;
 	in.caption = core_form_get(req, "caption");
 	in.alt = core_form_get(req, "alt_text");
 	errors = NULL;
@@ -135,6 +139,12 @@ edit_photo(struct http_request *req, struct core_ctx *ctx, int64_t id)
 		    "of plain text, without control characters.");
 	else if (photos_caption_check(in.caption, &errors) == 0)
 		(void)photos_alt_check(in.alt, &errors);
+	in.item_alts = photos_edit_items_read(req, &ctx->db[0],
+	    errors == NULL ? &errors : &more);
+	if (errors != NULL && more != NULL) {
+		json_object_update(errors, more);
+		json_decref(more);
+	}
 	if (in.caption == NULL)
 		in.caption = "";
 	if (in.alt == NULL)
@@ -144,9 +154,14 @@ edit_photo(struct http_request *req, struct core_ctx *ctx, int64_t id)
 		in.errors = errors;
 		rc = photo_page(req, ctx, id, &in, 422);
 		json_decref(errors);
+		json_decref(in.item_alts);
 		return (rc);
 	}
-	CORE_TRY(photos_edit(req, ctx, &ctx->db[2], id, in.caption, in.alt));
+	rc = photos_edit(req, ctx, &ctx->db[2], id, in.caption, in.alt,
+	    in.item_alts);
+	json_decref(in.item_alts);
+	if (rc != CORE_OK)
+		return (rc);
 
 	return (redirect_photo(req, id, ""));
 }

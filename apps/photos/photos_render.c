@@ -317,13 +317,7 @@ photo_manage(struct http_request *req, struct kore_buf *buf,
 
 	id = core_db_int(db, 0, PH_COL_ID);
 	if (core_db_int(db, 0, PH_COL_OWNER_ID) == ctx->user.id) {
-		if (in != NULL)
-			photos_render_edit_form(req, buf, db, in->caption,
-			    in->alt, in->errors);
-		else
-			photos_render_edit_form(req, buf, db,
-			    core_db_value(db, 0, PH_COL_CAPTION),
-			    core_db_value(db, 0, PH_COL_ALT_TEXT), NULL);
+		photos_render_edit_form(req, buf, db, in);
 	}
 	if (core_db_int(db, 0, PH_COL_OWNER_ID) == ctx->user.id ||
 	    ctx->user.role == CORE_ROLE_ADMIN) {
@@ -485,16 +479,22 @@ photos_render_alt_field(struct kore_buf *buf, const char *alt,
 }
 
 /*
- * The owner's form to change the caption and alt text of photo row 0 of
- * `db`, open when `errors` says what was wrong with an attempt.
+ * The owner's form to change the caption and the alt texts of photo row
+ * 0 of `db`: its own, or those of `in`, an attempt shown again, open
+ * with what was wrong beside the fields.
  */
 void
 photos_render_edit_form(struct http_request *req, struct kore_buf *buf,
-    struct core_db *db, const char *caption, const char *alt,
-    json_t *errors)
+    struct core_db *db, const struct photos_edit_in *in)
 {
 	char		 path[64];
-	const char	*msg;
+	const char	*msg, *caption, *alt;
+	json_t		*errors;
+
+	caption = in != NULL ? in->caption :
+	    core_db_value(db, 0, PH_COL_CAPTION);
+	alt = in != NULL ? in->alt : core_db_value(db, 0, PH_COL_ALT_TEXT);
+	errors = in != NULL ? in->errors : NULL;
 
 	if (core_db_bool(db, 0, PH_COL_EDIT_HELD))
 		core_html_appendf(buf, "<p class=\"form-error\" role=\"status\">"
@@ -517,6 +517,8 @@ photos_render_edit_form(struct http_request *req, struct kore_buf *buf,
 	    caption, msg != NULL ? "" : " hidden", msg != NULL ? msg : "");
 	photos_render_alt_field(buf, alt, json_string_value(
 	    json_object_get(errors, "alt_text")));
+	photos_render_edit_items(buf, db, in != NULL ? in->item_alts : NULL,
+	    errors);
 	core_html_appendf(buf, "<small>Edits are checked like comments; one "
 	    "that is flagged waits for a moderator.</small>"
 	    "<button type=\"submit\">Save</button></form></details>\n");

@@ -160,11 +160,13 @@ static const char sql_delete[] =
 	CORE_JOBS_JSON("k");
 
 /*
- * $1 photo, $2 viewer, $3 admin, $4 caption, $5 alt text, $6 request
- * id: the owner's edit (sql/020_photo_albums.sql, photos_edit).
+ * $1 photo, $2 viewer, $3 admin, $4 caption, $5 alt text, $6 the other
+ * pictures' alt texts (position -> text), $7 request id: the owner's
+ * edit (sql/031_album_alt_edits.sql, photos_edit).
  */
 static const char sql_edit[] =
-	"SELECT seen, allowed, jobs FROM photos_edit($1, $2, $3, $4, $5, $6)";
+	"SELECT seen, allowed, jobs"
+	"  FROM photos_edit($1, $2, $3, $4, $5, $6::jsonb, $7)";
 
 enum edit_col {
 	EDIT_SEEN,
@@ -387,16 +389,20 @@ photos_alt_check(const char *alt, json_t **errors)
 }
 
 /*
- * The owner changes photo `id`'s caption and alt text (both checked by
- * the caller), in `db`; 404 when the viewer does not see it, 403 when
- * it is not theirs.
+ * The owner changes photo `id`'s caption and alt text, and with
+ * `item_alts` (position -> text, or NULL) its other pictures' (all
+ * checked by the caller), in `db`; 404 when the viewer does not see
+ * it, 403 when it is not theirs.
  */
 int
 photos_edit(struct http_request *req, struct core_ctx *ctx,
-    struct core_db *db, int64_t id, const char *caption, const char *alt)
+    struct core_db *db, int64_t id, const char *caption, const char *alt,
+    json_t *item_alts)
 {
 	struct photos_args	 a;
-	const char		*params[6];
+	const char		*params[7];
+	char			*alts;
+	int			 rc;
 
 	CORE_TRY(core_limit_user(req, ctx, "photo_edits",
 	    LIMIT_PHOTO_EDITS_MAX, LIMIT_PHOTO_EDITS_WINDOW, "You have edited "
@@ -408,8 +414,13 @@ photos_edit(struct http_request *req, struct core_ctx *ctx,
 	params[2] = a.v[2];
 	params[3] = caption;
 	params[4] = alt;
-	params[5] = ctx->request_id;
-	CORE_TRY(core_db_run(req, db, sql_edit, 6, params));
+	alts = item_alts != NULL ? json_dumps(item_alts, JSON_COMPACT) : NULL;
+	params[5] = alts != NULL ? alts : "{}";
+	params[6] = ctx->request_id;
+	rc = core_db_run(req, db, sql_edit, 7, params);
+	free(alts);
+	if (rc != CORE_OK)
+		return (rc);
 	if (core_db_int(db, 0, EDIT_SEEN) == 0)
 		return (core_error(req, 404, "No such photo."));
 	if (core_db_int(db, 0, EDIT_ALLOWED) == 0)

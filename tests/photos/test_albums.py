@@ -253,3 +253,57 @@ def test_likes_comments_and_moderation_are_the_albums(
     helpers.wait_for(lambda: not any(os.path.exists(os.path.join(
         media_dir, "display", n)) for n in names),
         what="the album's files purged")
+
+
+def test_every_pictures_alt_text_can_be_changed(owner, other, anon, photos,
+                                                helpers):
+    """After posting: the edit form has a field for each picture, the API
+    takes items by the photo's own positions, both go through the same
+    moderation as a caption's edit, and a bad one changes nothing."""
+    r = post_album(owner, photos, album_files(3, ["one", "two", "three"]))
+    p = all_ready(photos, owner, r.json()["photo"]["id"])
+    url = "%s/%s" % (PHOTOS, p["id"])
+
+    page = owner.html.get("/photos/%s" % p["id"]).text
+    assert 'name="alt_text_2" maxlength="500" value="two"' in page
+    assert 'name="alt_text_3" maxlength="500" value="three"' in page
+    assert "Alt text of picture 3" in page
+    assert 'name="alt_text_2"' not in anon.html.get(
+        "/photos/%s" % p["id"]).text
+
+    # The page's form.
+    r = owner.form("/photos/%s/edit" % p["id"], {
+        "caption": p["caption"], "alt_text": "one", "alt_text_2": "A gull",
+        "alt_text_3": "three"}, page="/photos/%s" % p["id"])
+    assert r.status_code in (200, 303), helpers.describe(r)
+    got = photos.get(anon, p["id"])
+    assert [i["alt"] for i in got["items"]] == ["one", "A gull", "three"]
+    assert 'alt="A gull"' in anon.html.get("/photos/%s" % p["id"]).text
+
+    # A bad one: 422 on the page with the text kept, nothing changed.
+    r = owner.form("/photos/%s/edit" % p["id"], {
+        "caption": p["caption"], "alt_text": "one", "alt_text_2": "x" * 501,
+        "alt_text_3": "Changed"}, page="/photos/%s" % p["id"])
+    assert r.status_code == 422, helpers.describe(r)
+    assert 'aria-invalid="true"' in r.text and 'value="Changed"' in r.text
+    assert [i["alt"] for i in photos.get(anon, p["id"])["items"]] == \
+        ["one", "A gull", "three"]
+
+    # The API, by the photo's own positions (0 is the first picture).
+    r = owner.patch(url, json={"items": [
+        {"position": 0, "alt_text": "First"},
+        {"position": 2, "alt_text": "Third, <b>bold</b>"}]})
+    got = helpers.assert_json(r, 200)["photo"]
+    assert [i["alt_text"] for i in got["items"]] == \
+        ["First", "A gull", "Third, <b>bold</b>"]
+    assert got["alt_text"] == "First"
+    for bad in ([{"position": 10, "alt_text": "x"}], [{"position": 1}],
+                {"position": 1}):
+        helpers.assert_problem(owner.patch(url, json={"items": bad}), 400)
+    helpers.assert_problem(owner.patch(url, json={"items": [
+        {"position": 1, "alt_text": "a\nb"}]}), 422)
+    helpers.assert_problem(other.patch(url, json={"items": [
+        {"position": 1, "alt_text": "mine"}]}), 403)
+    assert [i["alt"] for i in photos.get(anon, p["id"])["items"]] == \
+        ["First", "A gull", "Third, <b>bold</b>"]
+    assert "&lt;b&gt;bold" in anon.html.get("/photos/%s" % p["id"]).text
