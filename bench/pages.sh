@@ -43,10 +43,11 @@ cookie="Cookie: agora_session=$sess"
 # The Following feed's third page, by the cursors its pages link to.
 older="/photos/following"
 for _ in 1 2; do
-	older=$(curl -fsS -H "$cookie" "http://127.0.0.1:$port$older" |
-	    grep -o 'href="/photos/following?cursor=[^"]*"' | head -1 |
-	    sed -e 's/^href="//' -e 's/"$//' -e 's/&amp;/\&/g')
-	[ -n "$older" ] || { echo "pages: no cursor on the feed" >&2; exit 1; }
+	next=$(curl -fsS -H "$cookie" "http://127.0.0.1:$port$older" |
+	    grep -o 'rel="next" href="?cursor=[^"]*"' | head -1 |
+	    sed -e 's/^rel="next" href="//' -e 's/"$//') || true
+	[ -n "$next" ] || { echo "pages: no cursor on the feed" >&2; exit 1; }
+	older="/photos/following$next"
 done
 
 measure() {	# path [header]
