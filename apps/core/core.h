@@ -104,11 +104,13 @@ enum core_user_col {
 /*
  * SQL: whether the credential whose hash is the hex text `h`, of kind
  * `k` ('session' or 'token', core_credential_kind), still signs in user
- * `u`: it exists and has not expired, the user is not banned.
+ * `u`: it exists and has not expired, the user is not banned or
+ * suspended.
  */
 #define CORE_SQL_CRED_LIVE(u, k, h)					\
 	"EXISTS (SELECT 1 FROM users cu WHERE cu.id = " u		\
-	" AND NOT cu.banned AND CASE " k "::text WHEN 'session' THEN"	\
+	" AND NOT cu.banned AND NOT user_suspended(cu.suspended_until)"	\
+	" AND CASE " k "::text WHEN 'session' THEN"			\
 	" EXISTS (SELECT 1 FROM sessions cs WHERE cs.user_id = cu.id"	\
 	" AND cs.token_hash = decode(" h ", 'hex') AND"		\
 	" cs.expires_at > now()) WHEN 'token' THEN EXISTS (SELECT 1"	\
@@ -121,7 +123,7 @@ enum core_user_col {
 	"(SELECT coalesce(json_agg(uid), '[]') FROM " cte ")"
 
 /* The newest migration this build needs (sql/); /readyz checks it. */
-#define CORE_SCHEMA_VERSION	"022_chat_post"
+#define CORE_SCHEMA_VERSION	"026_trust_audit"
 
 /*
  * A section an app adds to the home page (site.c), registered from the
@@ -187,6 +189,7 @@ struct core_user {
 	char		avatar[65];		/* sha256 hex, "" for none */
 	int		totp;			/* two-factor sign-in on */
 	int		require_2fa;		/* the site requires it of admins */
+	char		trust[8];		/* user_trust(): new, member, trusted */
 };
 
 /* One asynchronous statement whose result the request owns. */
@@ -649,6 +652,8 @@ int		core_login_challenge(struct http_request *, struct core_ctx *,
 int		core_login_second(struct http_request *, struct core_ctx *,
 		    const char *, const char *, int *);
 int		core_auth_needs_2fa(struct core_ctx *);
+int		core_auth_suspension(struct core_ctx *, const char **,
+		    const char **);
 int		core_problem_extra(struct http_request *, int, const char *,
 		    const char *, const char *, json_t *);
 
