@@ -279,3 +279,71 @@ LANGUAGE sql AS $$
 	        WHERE q.kind = 'post' AND q.item_id = p_item
 	          AND q.decided_at IS NULL AND q.source = 'auto')
 $$;
+
+-- What a queue item is, in words ("Comment by bob on “Sunrise on the
+-- north ridge”"), and the sha256 of its picture for a thumbnail when it
+-- has one (photos and their edits).
+CREATE FUNCTION moderation_label(p_kind text, p_item bigint,
+    OUT label text, OUT thumb text)
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	IF p_kind = 'post' THEN
+		SELECT 'Post by ' || u.username || ': “' || p.title || '”'
+		  INTO label
+		  FROM posts p JOIN users u ON u.id = p.author_id
+		 WHERE p.id = p_item;
+	ELSIF p_kind = 'comment' THEN
+		SELECT 'Comment by ' || u.username || ' on “' || p.title || '”'
+		  INTO label
+		  FROM comments c JOIN posts p ON p.id = c.post_id
+		  JOIN users u ON u.id = c.author_id
+		 WHERE c.id = p_item;
+	ELSIF p_kind = 'photo' THEN
+		SELECT 'Photo by ' || u.username || CASE WHEN p.caption <> ''
+		       THEN ': “' || left(p.caption, 80) || '”' ELSE '' END,
+		       m.sha256
+		  INTO label, thumb
+		  FROM photos p JOIN users u ON u.id = p.owner_id
+		  JOIN media_files m ON m.id = p.media_id
+		 WHERE p.id = p_item;
+	ELSIF p_kind = 'photo_comment' THEN
+		SELECT 'Comment by ' || u.username || ' on ' ||
+		       CASE WHEN p.caption <> '' THEN
+		       'the photo “' || left(p.caption, 80) || '”'
+		       ELSE 'a photo by ' || o.username END, m.sha256
+		  INTO label, thumb
+		  FROM photo_comments c JOIN photos p ON p.id = c.photo_id
+		  JOIN users u ON u.id = c.author_id
+		  JOIN users o ON o.id = p.owner_id
+		  JOIN media_files m ON m.id = p.media_id
+		 WHERE c.id = p_item;
+	ELSIF p_kind = 'photo_edit' THEN
+		SELECT 'Caption edit by ' || u.username || ' of a photo',
+		       m.sha256
+		  INTO label, thumb
+		  FROM photo_edits e JOIN photos p ON p.id = e.photo_id
+		  JOIN users u ON u.id = p.owner_id
+		  JOIN media_files m ON m.id = p.media_id
+		 WHERE e.id = p_item;
+	ELSIF p_kind = 'chat_message' THEN
+		SELECT CASE r.kind WHEN 'public' THEN 'Message by ' ||
+		       u.username || ' in #' || r.name
+		       ELSE 'Direct message by ' || u.username END
+		  INTO label
+		  FROM chat_messages m JOIN chat_rooms r ON r.id = m.room_id
+		  JOIN users u ON u.id = m.author_id
+		 WHERE m.id = p_item;
+	END IF;
+	label := coalesce(label, initcap(replace(p_kind, '_', ' ')) ||
+	    ' (gone)');
+END $$;
+
+-- The app a kind of item belongs to, for the queue's filter.
+CREATE FUNCTION moderation_app(p_kind text) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT CASE
+	    WHEN p_kind IN ('post', 'comment') THEN 'blog'
+	    WHEN p_kind LIKE 'photo%' THEN 'photos'
+	    WHEN p_kind LIKE 'chat%' THEN 'chat'
+	    ELSE p_kind END
+$$;

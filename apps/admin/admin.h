@@ -98,16 +98,40 @@ enum admin_queue_col {
 	ADMIN_Q_BODY,
 	ADMIN_Q_LINK,
 	ADMIN_Q_CREATED,
-	ADMIN_Q_TOTAL		/* every open item, on each row */
+	ADMIN_Q_TOTAL,		/* every open item, on each row */
+	ADMIN_Q_LABEL,		/* what it is, in words */
+	ADMIN_Q_THUMB,		/* sha256 of its picture, or '' */
+	ADMIN_Q_APP,		/* blog, photos, chat */
+	ADMIN_Q_TRUST,		/* the author's level */
+	ADMIN_Q_ITEMS,		/* the author's approved items */
+	ADMIN_Q_REJECTED,	/* the author's items rejected before */
+	ADMIN_Q_REPORTS,	/* how many reports */
+	ADMIN_Q_REPORTERS	/* who reported it, comma-separated */
 };
 
-/* `q` moderation_queue, `u` the author (LEFT JOIN). */
+/* `q` moderation_queue, `u` the author (LEFT JOIN), `l` its label. */
 #define ADMIN_SQL_QUEUE_COLS						\
 	"q.id, q.kind, q.item_id, q.reason, q.source,"			\
 	" coalesce(u.username, ''), coalesce(q.preview_title, ''),"	\
 	" coalesce(q.preview_body, ''), coalesce(q.link, ''), "		\
 	CORE_SQL_TS("q.created_at") ","					\
-	" (SELECT count(*) FROM moderation_queue WHERE decided_at IS NULL)"
+	" (SELECT count(*) FROM moderation_queue WHERE decided_at IS NULL),"	\
+	" l.label, coalesce(l.thumb, ''), moderation_app(q.kind),"	\
+	" coalesce(user_trust(q.author_id), ''),"			\
+	" coalesce(user_approved_items(q.author_id), 0),"		\
+	" (SELECT count(*) FROM moderation_queue dq WHERE"		\
+	" dq.author_id = q.author_id AND dq.decision = 'rejected'),"	\
+	" (SELECT count(*) FROM moderation_reports r WHERE"		\
+	" r.queue_id = q.id),"						\
+	" coalesce((SELECT string_agg(DISTINCT ru.username, ', ')"	\
+	" FROM moderation_reports r JOIN users ru ON"			\
+	" ru.id = r.reporter_id WHERE r.queue_id = q.id), '')"
+
+/* The queue's filters: the app ("" all) and why an item is there. */
+struct admin_queue_filter {
+	const char	*app;		/* blog, photos, chat or "" */
+	const char	*why;		/* auto, report, review, new or "" */
+};
 
 /* admin_store.c */
 int	admin_users_list(struct http_request *, struct core_db *,
@@ -118,7 +142,7 @@ int	admin_user_history(struct http_request *, struct core_db *,
 int	admin_user_apply(struct http_request *, struct core_ctx *,
 	    struct core_db *, struct admin_user_act *, int64_t);
 int	admin_queue_load(struct http_request *, struct core_db *, int64_t,
-	    int);
+	    int, struct admin_queue_filter *);
 int	admin_decide(struct http_request *, struct core_ctx *,
 	    struct core_db *, const char *, const char *, const char *,
 	    const char *);

@@ -98,11 +98,19 @@ static const char sql_user_trust[] =
 	    " WHERE id = $1 RETURNING *", "trust",
 	    "jsonb_build_object('level', $5::text)");
 
-/* $1 the last queue id seen, $2 rows; ADMIN_SQL_QUEUE_COLS. */
+/*
+ * $1 the last queue id seen, $2 rows, $3 the app ('' all), $4 why it is
+ * there: a source ('auto' flagged by the moderate job, 'report',
+ * 'review'), 'new' (a new user's) or '' (all); ADMIN_SQL_QUEUE_COLS.
+ */
 static const char sql_queue[] =
 	"SELECT " ADMIN_SQL_QUEUE_COLS
-	"  FROM moderation_queue q LEFT JOIN users u ON u.id = q.author_id"
+	"  FROM moderation_queue q LEFT JOIN users u ON u.id = q.author_id,"
+	"       LATERAL moderation_label(q.kind, q.item_id) l"
 	" WHERE q.decided_at IS NULL AND q.id > $1"
+	"   AND ($3 = '' OR moderation_app(q.kind) = $3)"
+	"   AND ($4 = '' OR q.source = $4 OR ($4 = 'new' AND"
+	"        user_trust(q.author_id) = 'new'))"
 	" ORDER BY q.id LIMIT $2";
 
 /* $1 queue ids (array), $2 decision, $3 reason, $4 admin, $5 request. */
@@ -221,17 +229,22 @@ admin_user_apply(struct http_request *req, struct core_ctx *ctx,
 	return (CORE_OK);
 }
 
-/* Up to `limit` open queue items after id `after`, oldest first. */
+/*
+ * Up to `limit` open queue items after id `after` that pass filter `f`,
+ * oldest first.
+ */
 int
 admin_queue_load(struct http_request *req, struct core_db *db,
-    int64_t after, int limit)
+    int64_t after, int limit, struct admin_queue_filter *f)
 {
 	struct core_num	 a, l;
-	const char	*params[2];
+	const char	*params[4];
 
 	params[0] = core_num(&a, after);
 	params[1] = core_num(&l, limit);
-	return (core_db_run(req, db, sql_queue, 2, params));
+	params[2] = f->app;
+	params[3] = f->why;
+	return (core_db_run(req, db, sql_queue, 4, params));
 }
 
 /*
