@@ -29,7 +29,6 @@ CREATE TABLE trust_settings (
 );
 INSERT INTO trust_settings DEFAULT VALUES;
 
-CREATE INDEX comments_author_idx ON comments (author_id);
 CREATE INDEX photo_comments_author_idx ON photo_comments (author_id);
 CREATE INDEX moderation_queue_author_idx ON moderation_queue (author_id);
 
