@@ -605,6 +605,12 @@ int		core_throttled(struct http_request *, int, const char *);
 int		core_limit_user(struct http_request *, struct core_ctx *,
 		    const char *, int, int, const char *);
 
+/* trust.c (the numbers: limits.h) */
+int		core_trust_new(struct core_ctx *);
+int		core_trust_limit(struct core_ctx *, int);
+int		core_trust_links(struct http_request *, struct core_ctx *,
+		    const char *, const char *);
+
 /* jobs.c */
 void		core_jobs_push(struct core_db *, int, int);
 json_t		*core_jobs_overview(void);

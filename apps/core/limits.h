@@ -49,6 +49,14 @@
 #define LIMIT_TOKENS_ALIVE		50	/* API tokens at once */
 #define LIMIT_TOKENS_RETRY		3600	/* Retry-After when at it */
 
+/*
+ * A new user (trust level 'new', sql/026): at most this many links in
+ * one post or comment, and a third of the creation limits above
+ * (comments, reports).
+ */
+#define LIMIT_NEW_LINKS			2
+#define LIMIT_NEW_DIVISOR		3
+
 /* Home views further apart than this are two visits (site.c). */
 #define CORE_VISIT_GAP			"30 minutes"
 

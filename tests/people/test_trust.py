@@ -202,3 +202,48 @@ def test_admin_users_page_shows_standing_and_finds_by_email(
     for key in ("trust", "trust_override", "suspended", "last_seen_at",
                 "items", "reported", "rejected"):
         assert key in one, one
+
+
+def test_a_new_user_may_include_two_links_a_member_more(
+        new_user, author, admin, blog, helpers):
+    three = "See https://a.example, http://b.example and HTTPS://c.example."
+    two = "See https://a.example and http://b.example."
+    u = new_user("t_")
+    r = u.post("/api/v1/blog/posts", json={"title": "Links", "body": three})
+    helpers.assert_problem(r, 422, ["body"])
+    assert blog.create(u, body=two)["status"] == "pending"
+
+    post = blog.published(author)
+    r = u.post("/api/v1/blog/posts/%s/comments" % post["id"],
+               json={"body": three})
+    helpers.assert_problem(r, 422, ["body"])
+    r = u.form("/blog/%s/comments" % post["id"], {"body": three},
+               page=post["url"])
+    helpers.assert_html(r, 422)
+    assert "at most 2 links" in r.text
+    assert three not in [c["body"] for c in blog.comments(u, post["id"])]
+
+    set_trust(admin, u, "member", helpers)
+    helpers.wait_for(lambda: u.get("/api/v1/me").json()["user"]["trust"]
+                     == "member", what="the user to be a member")
+    blog.comment(u, post["id"], three)
+    assert blog.create(u, body=three)["status"] == "approved"
+
+
+def test_a_trusted_users_edit_publishes_at_once(new_user, anon, admin, blog,
+                                                helpers):
+    u = new_user("t_")
+    set_trust(admin, u, "member", helpers)
+    post = blog.create(u, title=blog.new_title("Edit"))
+    r = u.patch("/api/v1/blog/posts/%s" % post["id"],
+                json={"body": "A member's edit waits."})
+    helpers.assert_json(r, 200)
+    assert blog.get(anon, post["id"])["body"] != "A member's edit waits."
+
+    set_trust(admin, u, "trusted", helpers)
+    helpers.wait_for(lambda: u.get("/api/v1/me").json()["user"]["trust"]
+                     == "trusted", what="the user to be trusted")
+    r = u.patch("/api/v1/blog/posts/%s" % post["id"],
+                json={"body": "A trusted edit is up."})
+    helpers.assert_json(r, 200)
+    assert blog.get(anon, post["id"])["body"] == "A trusted edit is up."

@@ -1,6 +1,6 @@
 """Per-user limits on photo comments (30 in ten minutes, with the blog's)
-and reports (30 an hour, with the chat's); apps/core/limits.h; and the
-upload quota."""
+and reports (30 an hour, with the chat's), a third of each for a new
+user (trust level new); apps/core/limits.h; and the upload quota."""
 
 import os
 import struct
@@ -9,7 +9,7 @@ import zlib
 from agora_kit.web import assert_retry_after
 
 PHOTOS = "/api/v1/photos"
-ALLOWED = 30
+ALLOWED = 10		# a new user's share of 30
 
 
 def test_photo_comments_are_limited_per_user(owner, other, new_user, photos,
