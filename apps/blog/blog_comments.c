@@ -313,8 +313,8 @@ comment_render(struct http_request *req, struct kore_buf *buf,
 	if (can_delete) {
 		(void)snprintf(action, sizeof(action),
 		    "/blog/comments/%lld/delete", id);
-		core_form_button(req, buf, action, "inline",
-		    "secondary outline", "Delete");
+		core_form_confirm(req, buf, action, "Delete",
+		    "Yes, delete this comment");
 	}
 	core_html_appendf(buf, "</footer>\n");
 }

@@ -467,6 +467,8 @@ void		core_form_open(struct http_request *, struct kore_buf *,
 		    const char *, const char *);
 void		core_form_button(struct http_request *, struct kore_buf *,
 		    const char *, const char *, const char *, const char *);
+void		core_form_confirm(struct http_request *, struct kore_buf *,
+		    const char *, const char *, const char *);
 
 /* site.c */
 void		core_home_register(const struct core_home_part *);
