@@ -12,6 +12,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "admin/admin.h"
@@ -209,7 +210,7 @@ queue_item(struct http_request *req, struct kore_buf *buf,
     struct core_db *db, int i)
 {
 	struct core_num	 n;
-	char		 path[64];
+	char		 path[64], *html;
 	const char	*author;
 	int64_t		 id, reports;
 
@@ -250,8 +251,16 @@ queue_item(struct http_request *req, struct kore_buf *buf,
 	if (*core_db_value(db, i, ADMIN_Q_TITLE) != '\0')
 		core_html_appendf(buf, "<h3>%s</h3>\n",
 		    core_db_value(db, i, ADMIN_Q_TITLE));
-	core_html_appendf(buf, "<blockquote class=\"preview\">%s"
-	    "</blockquote>\n", core_db_value(db, i, ADMIN_Q_BODY));
+	if ((html = core_preview_html(core_db_value(db, i, ADMIN_Q_KIND),
+	    core_db_value(db, i, ADMIN_Q_BODY))) != NULL) {
+		core_html_appendf(buf, "<div class=\"preview-html\">%R</div>\n"
+		    "<details><summary>Source</summary><blockquote "
+		    "class=\"preview\">%s</blockquote></details>\n", html,
+		    core_db_value(db, i, ADMIN_Q_BODY));
+		free(html);
+	} else
+		core_html_appendf(buf, "<blockquote class=\"preview\">%s"
+		    "</blockquote>\n", core_db_value(db, i, ADMIN_Q_BODY));
 	if (*core_db_value(db, i, ADMIN_Q_LINK) == '/')
 		core_html_appendf(buf, "<p><a href=\"%s\">Open</a></p>\n",
 		    core_db_value(db, i, ADMIN_Q_LINK));

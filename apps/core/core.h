@@ -473,6 +473,11 @@ void		core_form_confirm(struct http_request *, struct kore_buf *,
 /* site.c */
 void		core_home_register(const struct core_home_part *);
 
+/* preview.c */
+void		core_preview_register(const char *,
+		    char *(*)(const char *, size_t));
+char		*core_preview_html(const char *, const char *);
+
 /* static.c */
 const char	*core_static_url(const char *);
 

@@ -133,3 +133,18 @@ def test_the_bulk_form_offers_both_decisions(author, admin, blog, helpers):
     assert 'name="decision" value="approve"' in m.group(1)
     assert 'name="decision" value="reject"' in m.group(1)
     assert 'name="reason"' in m.group(1)
+
+
+def test_a_post_is_previewed_as_readers_will_see_it(author, admin, blog,
+                                                    helpers):
+    post = blog.create(author, body="Some **bold** words and a "
+                       "[link](https://example.org/x).\n\n<b>raw</b>")
+    qid, html = item_html(page(admin, helpers), "post", post["id"])
+    assert html
+    m = re.search(r'<div class="preview-html">(.*?)</div>', html, re.DOTALL)
+    assert m, "no rendered preview"
+    assert "<strong>bold</strong>" in m.group(1)
+    assert 'href="https://example.org/x"' in m.group(1)
+    assert "<b>raw</b>" not in html, "raw HTML stays text"
+    # The source is there too, escaped.
+    assert "Some **bold** words" in html
