@@ -254,8 +254,9 @@ queue_item(struct http_request *req, struct kore_buf *buf,
 	if ((html = core_preview_html(core_db_value(db, i, ADMIN_Q_KIND),
 	    core_db_value(db, i, ADMIN_Q_BODY))) != NULL) {
 		core_html_appendf(buf, "<div class=\"preview-html\">%R</div>\n"
-		    "<details><summary>Source</summary><blockquote "
-		    "class=\"preview\">%s</blockquote></details>\n", html,
+		    "<details class=\"source\"><summary>Source</summary>"
+		    "<blockquote class=\"preview\">%s</blockquote></details>\n",
+		    html,
 		    core_db_value(db, i, ADMIN_Q_BODY));
 		free(html);
 	} else

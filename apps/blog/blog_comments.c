@@ -535,8 +535,7 @@ comment_add(struct http_request *req, struct core_ctx *ctx,
 	const char	*params[6];
 
 	CORE_TRY(core_trust_links(req, ctx, "body", body));
-	CORE_TRY(core_limit_user(req, ctx, "comments",
-	    core_trust_limit(ctx, LIMIT_COMMENTS_MAX),
+	CORE_TRY(core_limit_user(req, ctx, "comments", LIMIT_COMMENTS_MAX,
 	    LIMIT_COMMENTS_WINDOW, "You have written many comments in the "
 	    "last few minutes. Try again later."));
 
@@ -574,8 +573,7 @@ comment_edit(struct http_request *req, struct core_ctx *ctx,
 	const char	*params[4];
 
 	CORE_TRY(core_trust_links(req, ctx, "body", body));
-	CORE_TRY(core_limit_user(req, ctx, "comments",
-	    core_trust_limit(ctx, LIMIT_COMMENTS_MAX),
+	CORE_TRY(core_limit_user(req, ctx, "comments", LIMIT_COMMENTS_MAX,
 	    LIMIT_COMMENTS_WINDOW, "You have written many comments in the "
 	    "last few minutes. Try again later."));
 

@@ -51,8 +51,7 @@
 
 /*
  * A new user (trust level 'new', sql/026): at most this many links in
- * one post or comment, and a third of the creation limits above
- * (comments, reports).
+ * one post or comment, and a third of the reports above.
  */
 #define LIMIT_NEW_LINKS			2
 #define LIMIT_NEW_DIVISOR		3

@@ -1,7 +1,7 @@
 /*
  * What a user's trust level (user_trust(), sql/026) changes in the
  * site's own checks: a new user's items hold at most a few links, and
- * their creation limits are lower.  The level comes with the session
+ * they may send fewer reports.  The level comes with the session
  * lookup (session.c); admins are never new.
  */
 
@@ -22,7 +22,7 @@ core_trust_new(struct core_ctx *ctx)
 
 /*
  * `max` for a member, a smaller share of it (at least 1) for a new
- * user: the per-user creation limits of limits.h.
+ * user: the reports limit of limits.h.
  */
 int
 core_trust_limit(struct core_ctx *ctx, int max)

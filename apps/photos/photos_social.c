@@ -201,8 +201,7 @@ photos_comment_add(struct http_request *req, struct core_ctx *ctx,
 	struct photos_args	a;
 
 	CORE_TRY(core_trust_links(req, ctx, "body", body));
-	CORE_TRY(core_limit_user(req, ctx, "comments",
-	    core_trust_limit(ctx, LIMIT_COMMENTS_MAX),
+	CORE_TRY(core_limit_user(req, ctx, "comments", LIMIT_COMMENTS_MAX,
 	    LIMIT_COMMENTS_WINDOW, "You have written many comments in the "
 	    "last few minutes. Try again later."));
 

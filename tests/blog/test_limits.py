@@ -1,11 +1,10 @@
 """Per-user limits on what a user creates in the blog: comments (30 in
-ten minutes, blog and photos together, a third of that for a new user;
-apps/core/limits.h)."""
+ten minutes, blog and photos together; apps/core/limits.h)."""
 
 from agora_kit.web import assert_retry_after
 
 
-COMMENTS_ALLOWED = 10		# a new user's share of 30
+COMMENTS_ALLOWED = 30
 COMMENTS_WINDOW = 600
 
 
