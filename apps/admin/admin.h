@@ -154,7 +154,7 @@ int	admin_outbox_forget(struct http_request *, struct core_db *,
 /* admin_settings.c */
 int		admin_settings_load(struct http_request *, struct core_ctx *);
 void		admin_render_settings(struct http_request *, struct kore_buf *,
-		    struct core_ctx *, struct core_db *);
+		    struct core_ctx *);
 
 /* admin_audit.c */
 json_t		*admin_audit_json(struct core_db *, int);

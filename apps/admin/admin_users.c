@@ -77,7 +77,7 @@ CORE_HANDLER_NEED(admin_index, CORE_NEED_ADMIN)
 		    "/admin/mail\">Mail</a></h2></header><p>What the "
 		    "development mail sink received.</p></article>\n");
 	core_html_appendf(buf, "</div>\n");
-	admin_render_settings(req, buf, ctx, &ctx->db[0]);
+	admin_render_settings(req, buf, ctx);
 
 	return (core_page_close(req, 200, buf));
 }
