@@ -141,8 +141,7 @@ dead_row(struct http_request *req, struct kore_buf *buf, json_t *job)
 	core_form_button(req, buf, path, "inline", NULL, "Retry");
 	core_html_appendf(buf, " ");
 	(void)snprintf(path, sizeof(path), "/admin/jobs/%s/delete", id);
-	core_form_button(req, buf, path, "inline", "secondary outline",
-	    "Delete");
+	core_form_confirm(req, buf, path, "Delete", "Yes, delete this job");
 	core_html_appendf(buf, "</td></tr>\n");
 }
 

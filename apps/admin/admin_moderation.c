@@ -1,7 +1,10 @@
 /*
  * The moderation queue: items of every app waiting for a decision
- * (posts to review, flagged or reported content), oldest first, with a
- * preview.  Approve, reject with a reason, or approve several at once.
+ * (posts to review, flagged or reported content), oldest first, each
+ * named in words with a preview (a photo's thumbnail), why it is there
+ * (the rule that flagged it, who reported it and how often) and its
+ * author's standing.  Filter by app and by why; approve, reject with a
+ * reason, or approve or reject several at once (one reason for all).
  * The decision is applied by the owning app's SQL function (see
  * sql/004_blog.sql) in the same statement, and the emails it causes are
  * pushed right after.
@@ -9,6 +12,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "admin/admin.h"
@@ -26,37 +30,53 @@ static int	decide_bulk(struct http_request *, struct core_ctx *);
 static int	decide_one(struct http_request *, struct core_ctx *);
 static int	reason_check(struct http_request *, const char *, const char *);
 static int	ids_from_form(struct http_request *, struct kore_buf *);
-static int	queue_load(struct http_request *, struct core_db *, int, int *);
+static int	queue_load(struct http_request *, struct core_db *, int, int *,
+		    struct admin_queue_filter *);
+static void	queue_filters(struct kore_buf *, struct admin_queue_filter *);
+static const char *source_words(const char *);
 
 CORE_HANDLER_NEED(admin_moderation_page, CORE_NEED_ADMIN)
 {
-	struct core_db		*db = &ctx->db[0];
-	struct kore_buf		*buf;
-	int64_t			 total;
-	int			 i, n, limit;
+	struct core_db			*db = &ctx->db[0];
+	struct admin_queue_filter	 f;
+	struct kore_buf			*buf;
+	int64_t				 total;
+	int				 i, n, limit;
 
-	CORE_TRY(queue_load(req, db, QUEUE_PAGE, &limit));
+	CORE_TRY(queue_load(req, db, QUEUE_PAGE, &limit, &f));
 
 	n = core_db_rows(db);
 	total = n > 0 ? core_db_int(db, 0, ADMIN_Q_TOTAL) : 0;
 	buf = core_page_open(req, "Moderation");
 	core_html_appendf(buf, "<h1>Moderation</h1>\n<p>%lld item%s waiting, "
 	    "oldest first.</p>\n", (long long)total, total == 1 ? "" : "s");
+	queue_filters(buf, &f);
 
 	/* The checkboxes join this form by id: core_form_open() has none. */
 	if (n > 0) {
 		core_html_appendf(buf, "<form method=\"post\" "
 		    "action=\"/admin/moderation/bulk\" id=\"bulk\">");
 		core_form_csrf(req, buf);
-		core_html_appendf(buf, "<button type=\"submit\">Approve the "
-		    "selected</button></form>\n");
-	}
+		core_html_appendf(buf, "<fieldset role=\"group\">"
+		    "<button type=\"submit\" name=\"decision\" "
+		    "value=\"approve\">Approve the selected</button>"
+		    "<input name=\"reason\" maxlength=\"500\" "
+		    "placeholder=\"One reason for every rejection\" "
+		    "aria-label=\"Reason for rejecting the selected\">"
+		    "<button type=\"submit\" name=\"decision\" "
+		    "value=\"reject\" class=\"secondary\">Reject the "
+		    "selected</button></fieldset></form>\n");
+	} else
+		core_html_appendf(buf, "<p>Nothing %s.</p>\n",
+		    *f.app != '\0' || *f.why != '\0' ? "matches these filters" :
+		    "is waiting");
 	for (i = 0; i < n; i++)
 		queue_item(req, buf, db, i);
 	if (n == limit)
 		core_html_appendf(buf, "<nav class=\"pager\"><a href=\"/admin/"
-		    "moderation?after=%lld\">Later items →</a></nav>\n",
-		    (long long)core_db_int(db, n - 1, ADMIN_Q_ID));
+		    "moderation?after=%lld&amp;app=%U&amp;why=%U\">Later items "
+		    "→</a></nav>\n",
+		    (long long)core_db_int(db, n - 1, ADMIN_Q_ID), f.app, f.why);
 
 	return (core_page_close(req, 200, buf));
 }
@@ -75,11 +95,12 @@ CORE_HANDLER_NEED(admin_moderation_action, CORE_NEED_ADMIN | CORE_NEED_CSRF)
 
 CORE_HANDLER_NEED(admin_api_moderation, CORE_NEED_ADMIN)
 {
-	struct core_db		*db = &ctx->db[0];
-	json_t			*list;
-	int			 i, n, limit;
+	struct core_db			*db = &ctx->db[0];
+	struct admin_queue_filter	 f;
+	json_t				*list;
+	int				 i, n, limit;
 
-	CORE_TRY(queue_load(req, db, QUEUE_LIMIT_MAX, &limit));
+	CORE_TRY(queue_load(req, db, QUEUE_LIMIT_MAX, &limit, &f));
 
 	list = json_array();
 	n = core_db_rows(db);
@@ -132,34 +153,115 @@ CORE_HANDLER_NEED(admin_api_moderation_action,
 	    "rejected")));
 }
 
-/* Queue row `i`: what it is, its preview, approve and reject. */
+/* The filter form: by app, by why the items are there. */
+static void
+queue_filters(struct kore_buf *buf, struct admin_queue_filter *f)
+{
+	static const char *const apps[][2] = {
+		{ "", "Every app" }, { "blog", "Blog" },
+		{ "photos", "Photos" }, { "chat", "Chat" }
+	};
+	static const char *const whys[][2] = {
+		{ "", "Any reason" },
+		{ "auto", "Flagged by the automatic check" },
+		{ "report", "Reported by readers" },
+		{ "review", "Waiting for review" },
+		{ "new", "By new users" }
+	};
+	size_t		i;
+
+	core_html_appendf(buf, "<form method=\"get\" action=\"/admin/"
+	    "moderation\" class=\"filters\"><fieldset role=\"group\">"
+	    "<select name=\"app\" aria-label=\"App\">");
+	for (i = 0; i < sizeof(apps) / sizeof(apps[0]); i++)
+		core_html_appendf(buf, "<option value=\"%s\"%R>%s</option>",
+		    apps[i][0], !strcmp(f->app, apps[i][0]) ? " selected" : "",
+		    apps[i][1]);
+	core_html_appendf(buf, "</select><select name=\"why\" "
+	    "aria-label=\"Why it is here\">");
+	for (i = 0; i < sizeof(whys) / sizeof(whys[0]); i++)
+		core_html_appendf(buf, "<option value=\"%s\"%R>%s</option>",
+		    whys[i][0], !strcmp(f->why, whys[i][0]) ? " selected" : "",
+		    whys[i][1]);
+	core_html_appendf(buf, "</select><button type=\"submit\" "
+	    "class=\"secondary\">Filter</button></fieldset></form>\n");
+}
+
+static const char *
+source_words(const char *source)
+{
+	if (!strcmp(source, "auto"))
+		return ("flagged by the automatic check");
+	if (!strcmp(source, "report"))
+		return ("reported");
+	if (!strcmp(source, "review"))
+		return ("waiting for review");
+
+	return (source);
+}
+
+/*
+ * Queue row `i`: what it is in words, why it is here, its author's
+ * standing, its preview as readers will see it (a photo's thumbnail),
+ * approve and reject.
+ */
 static void
 queue_item(struct http_request *req, struct kore_buf *buf,
     struct core_db *db, int i)
 {
 	struct core_num	 n;
-	char		 path[64];
-	int64_t		 id;
+	char		 path[64], *html;
+	const char	*author;
+	int64_t		 id, reports;
 
 	id = core_db_int(db, i, ADMIN_Q_ID);
 	core_num(&n, id);
-	core_html_appendf(buf, "<article class=\"mod-item\" "
-	    "id=\"q%lld\">\n<header><label><input type=\"checkbox\" "
-	    "name=\"id\" value=\"%lld\" form=\"bulk\"> "
-	    "<strong>%s</strong> #%lld</label> by %s · %T · <mark>%s"
-	    "</mark></header>\n", (long long)id, (long long)id,
+	author = core_db_value(db, i, ADMIN_Q_AUTHOR);
+	core_html_appendf(buf, "<article class=\"mod-item\" id=\"q%lld\" "
+	    "data-kind=\"%s\" data-item=\"%lld\" data-app=\"%s\">\n"
+	    "<header><label><input type=\"checkbox\" name=\"id\" "
+	    "value=\"%lld\" form=\"bulk\"> <strong>%s</strong></label> · "
+	    "%T · <mark>%s</mark></header>\n", (long long)id,
 	    core_db_value(db, i, ADMIN_Q_KIND),
 	    (long long)core_db_int(db, i, ADMIN_Q_ITEM),
-	    core_db_value(db, i, ADMIN_Q_AUTHOR),
+	    core_db_value(db, i, ADMIN_Q_APP), (long long)id,
+	    core_db_value(db, i, ADMIN_Q_LABEL),
 	    core_db_value(db, i, ADMIN_Q_CREATED),
-	    core_db_value(db, i, ADMIN_Q_SOURCE));
+	    source_words(core_db_value(db, i, ADMIN_Q_SOURCE)));
+	if (*author != '\0')
+		core_html_appendf(buf, "<p class=\"standing\"><small>%s is "
+		    "<strong class=\"trust\">%s</strong> · %s approved "
+		    "item%s · %s rejected before</small></p>\n", author,
+		    core_db_value(db, i, ADMIN_Q_TRUST),
+		    core_db_value(db, i, ADMIN_Q_ITEMS),
+		    core_db_int(db, i, ADMIN_Q_ITEMS) == 1 ? "" : "s",
+		    core_db_value(db, i, ADMIN_Q_REJECTED));
 	core_html_appendf(buf, "<p><em>%s</em></p>\n",
 	    core_db_value(db, i, ADMIN_Q_REASON));
+	reports = core_db_int(db, i, ADMIN_Q_REPORTS);
+	if (reports > 0)
+		core_html_appendf(buf, "<p class=\"reports\">Reported %lld "
+		    "time%s by %s.</p>\n", (long long)reports,
+		    reports == 1 ? "" : "s",
+		    core_db_value(db, i, ADMIN_Q_REPORTERS));
+	if (*core_db_value(db, i, ADMIN_Q_THUMB) != '\0')
+		core_html_appendf(buf, "<img class=\"mod-thumb\" "
+		    "src=\"/media/thumb/%s.jpg\" alt=\"The photo\" "
+		    "loading=\"lazy\">\n", core_db_value(db, i, ADMIN_Q_THUMB));
 	if (*core_db_value(db, i, ADMIN_Q_TITLE) != '\0')
 		core_html_appendf(buf, "<h3>%s</h3>\n",
 		    core_db_value(db, i, ADMIN_Q_TITLE));
-	core_html_appendf(buf, "<blockquote class=\"preview\">%s"
-	    "</blockquote>\n", core_db_value(db, i, ADMIN_Q_BODY));
+	if ((html = core_preview_html(core_db_value(db, i, ADMIN_Q_KIND),
+	    core_db_value(db, i, ADMIN_Q_BODY))) != NULL) {
+		core_html_appendf(buf, "<div class=\"preview-html\">%R</div>\n"
+		    "<details class=\"source\"><summary>Source</summary>"
+		    "<blockquote class=\"preview\">%s</blockquote></details>\n",
+		    html,
+		    core_db_value(db, i, ADMIN_Q_BODY));
+		free(html);
+	} else
+		core_html_appendf(buf, "<blockquote class=\"preview\">%s"
+		    "</blockquote>\n", core_db_value(db, i, ADMIN_Q_BODY));
 	if (*core_db_value(db, i, ADMIN_Q_LINK) == '/')
 		core_html_appendf(buf, "<p><a href=\"%s\">Open</a></p>\n",
 		    core_db_value(db, i, ADMIN_Q_LINK));
@@ -181,8 +283,9 @@ queue_item(struct http_request *req, struct kore_buf *buf,
 static json_t *
 queue_item_json(struct core_db *db, int i)
 {
-	return (json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s, "
-	    "s:s}",
+	json_t	*o;
+
+	o = json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
 	    "id", (json_int_t)core_db_int(db, i, ADMIN_Q_ID),
 	    "kind", core_db_value(db, i, ADMIN_Q_KIND),
 	    "item_id", (json_int_t)core_db_int(db, i, ADMIN_Q_ITEM),
@@ -192,22 +295,52 @@ queue_item_json(struct core_db *db, int i)
 	    "preview_title", core_db_value(db, i, ADMIN_Q_TITLE),
 	    "preview_body", core_db_value(db, i, ADMIN_Q_BODY),
 	    "link", core_db_value(db, i, ADMIN_Q_LINK),
-	    "created_at", core_db_value(db, i, ADMIN_Q_CREATED)));
+	    "created_at", core_db_value(db, i, ADMIN_Q_CREATED));
+	json_object_set_new(o, "label",
+	    json_string(core_db_value(db, i, ADMIN_Q_LABEL)));
+	json_object_set_new(o, "app",
+	    json_string(core_db_value(db, i, ADMIN_Q_APP)));
+	json_object_set_new(o, "thumbnail",
+	    *core_db_value(db, i, ADMIN_Q_THUMB) != '\0' ?
+	    json_sprintf("/media/thumb/%s.jpg",
+	    core_db_value(db, i, ADMIN_Q_THUMB)) : json_null());
+	json_object_set_new(o, "reports",
+	    json_integer(core_db_int(db, i, ADMIN_Q_REPORTS)));
+	json_object_set_new(o, "reporters",
+	    json_string(core_db_value(db, i, ADMIN_Q_REPORTERS)));
+	json_object_set_new(o, "author_standing", json_pack("{s:s, s:I, s:I}",
+	    "trust", core_db_value(db, i, ADMIN_Q_TRUST),
+	    "items", (json_int_t)core_db_int(db, i, ADMIN_Q_ITEMS),
+	    "rejected", (json_int_t)core_db_int(db, i, ADMIN_Q_REJECTED)));
+
+	return (o);
 }
 
-/* Approve every checked item; none checked is no decision at all. */
+/*
+ * Approve, or reject with the one reason given, every checked item;
+ * none checked is no decision at all.
+ */
 static int
 decide_bulk(struct http_request *req, struct core_ctx *ctx)
 {
-	struct kore_buf		ids;
-	int			rc;
+	struct kore_buf		 ids;
+	const char		*decision, *reason;
+	int			 rc, reject;
 
+	decision = core_form_get(req, "decision");
+	reject = decision != NULL && !strcmp(decision, "reject");
+	reason = reject ? core_form_get(req, "reason") : NULL;
+
+	rc = CORE_OK;
 	kore_buf_init(&ids, 128);
-	if (ids_from_form(req, &ids) == 0)
-		rc = CORE_OK;
-	else
-		rc = admin_decide(req, ctx, &ctx->db[0],
-		    kore_buf_stringify(&ids, NULL), NULL, "approved", NULL);
+	if (ids_from_form(req, &ids) > 0) {
+		if (reject)
+			rc = reason_check(req, "/reject", reason);
+		if (rc == CORE_OK)
+			rc = admin_decide(req, ctx, &ctx->db[0],
+			    kore_buf_stringify(&ids, NULL), NULL,
+			    reject ? "rejected" : "approved", reason);
+	}
 	kore_buf_cleanup(&ids);
 
 	return (rc);
@@ -285,11 +418,13 @@ ids_from_form(struct http_request *req, struct kore_buf *ids)
 }
 
 /*
- * Run the queue query for ?after= (a queue id, default 0) and ?limit=
- * (1 to `max`, default `max`).  Bad values answer 400.
+ * Run the queue query for ?after= (a queue id, default 0), ?limit= (1 to
+ * `max`, default `max`), ?app= and ?why= (the filters, into `f`).  Bad
+ * values answer 400.
  */
 static int
-queue_load(struct http_request *req, struct core_db *db, int max, int *limitp)
+queue_load(struct http_request *req, struct core_db *db, int max,
+    int *limitp, struct admin_queue_filter *f)
 {
 	const char	*v;
 	long long	 a, l;
@@ -309,7 +444,19 @@ queue_load(struct http_request *req, struct core_db *db, int max, int *limitp)
 			return (core_bad_param(req, "limit",
 			    "Use a number from 1 to 200."));
 	}
+	if ((f->app = core_form_get(req, "app")) == NULL)
+		f->app = "";
+	if (*f->app != '\0' && strcmp(f->app, "blog") &&
+	    strcmp(f->app, "photos") && strcmp(f->app, "chat"))
+		return (core_bad_param(req, "app", "blog, photos or chat."));
+	if ((f->why = core_form_get(req, "why")) == NULL)
+		f->why = "";
+	if (*f->why != '\0' && strcmp(f->why, "auto") &&
+	    strcmp(f->why, "report") && strcmp(f->why, "review") &&
+	    strcmp(f->why, "new"))
+		return (core_bad_param(req, "why",
+		    "auto, report, review or new."));
 
 	*limitp = (int)l;
-	return (admin_queue_load(req, db, a, (int)l));
+	return (admin_queue_load(req, db, a, (int)l, f));
 }

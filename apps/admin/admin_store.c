@@ -1,7 +1,8 @@
 /*
- * The admin area's statements: users and what admins do to them, the
- * moderation queue and its decisions, and the outbox row a deleted dead
- * job leaves behind.  Each runs in the `struct core_db` it is given.
+ * The admin area's statements: users and what admins do to them (each
+ * with its audit record, sql/026), the moderation queue and its
+ * decisions, and the outbox row a deleted dead job leaves behind.  Each
+ * runs in the `struct core_db` it is given.
  */
 
 #include <string.h>
@@ -9,16 +10,41 @@
 #include "admin/admin.h"
 
 /*
- * $1 the start of a username ("" for all); CORE_SQL_USER_COLS, then
- * whether the address is verified (ADMIN_USER_VERIFIED).
+ * $1 part of a username or email address ("" for all);
+ * ADMIN_SQL_USER_COLS.
  */
 static const char sql_users_list[] =
-	"SELECT " CORE_SQL_USER_COLS ", u.email_verified_at IS NOT NULL"
-	"  FROM users u"
-	"  WHERE starts_with(u.username, $1)"
+	"SELECT " ADMIN_SQL_USER_COLS " FROM users u"
+	"  WHERE $1 = '' OR strpos(u.username, lower($1)) > 0"
+	"     OR strpos(lower(u.email), lower($1)) > 0"
 	"  ORDER BY u.id LIMIT 200";
 
-/* $1 user; each answers CORE_SQL_USER_COLS of the changed user. */
+/* $1 user. */
+static const char sql_user_get[] =
+	"SELECT " ADMIN_SQL_USER_COLS " FROM users u WHERE u.id = $1";
+
+/*
+ * $1 user: the decisions on their items and what admins did to them,
+ * newest first (enum admin_history_col).
+ */
+static const char sql_user_history[] =
+	"SELECT a.id, a.action, a.admin_name, a.subject, a.reason,"
+	"       " CORE_SQL_TS("a.created_at")
+	"  FROM admin_audit a WHERE a.target_id = $1"
+	" ORDER BY a.id DESC LIMIT 100";
+
+/*
+ * Each action: $1 user, $2 admin, $3 reason, $4 request id (and $5 its
+ * argument); each answers ADMIN_SQL_USER_COLS of the changed user, and
+ * writes its audit record in the same statement.
+ */
+#define USER_ACTION(upd, name, detail)					\
+	"WITH u AS (" upd "), a AS ("					\
+	"  SELECT audit_log($2, '" name "', u.id, '', $3, " detail	\
+	"      , $4) FROM u"						\
+	")"								\
+	"SELECT " ADMIN_SQL_USER_COLS " FROM u, a"
+
 static const char sql_user_ban[] =
 	"WITH u AS ("
 	"  UPDATE users SET banned = true WHERE id = $1 RETURNING *"
@@ -26,26 +52,65 @@ static const char sql_user_ban[] =
 	"  DELETE FROM sessions WHERE user_id = (SELECT id FROM u)"
 	"), t AS ("
 	"  DELETE FROM api_tokens WHERE user_id = (SELECT id FROM u)"
+	"), a AS ("
+	"  SELECT audit_log($2, 'ban', u.id, '', $3, '{}', $4) FROM u"
 	")"
-	"SELECT " CORE_SQL_USER_COLS " FROM u";
+	"SELECT " ADMIN_SQL_USER_COLS " FROM u, a";
 
 static const char sql_user_unban[] =
-	"UPDATE users AS u SET banned = false WHERE id = $1"
-	"  RETURNING " CORE_SQL_USER_COLS;
+	USER_ACTION("UPDATE users SET banned = false WHERE id = $1"
+	    " RETURNING *", "unban", "'{}'");
 
 static const char sql_user_promote[] =
-	"UPDATE users AS u SET role = 'admin' WHERE id = $1"
-	"  RETURNING " CORE_SQL_USER_COLS;
+	USER_ACTION("UPDATE users SET role = 'admin' WHERE id = $1"
+	    " RETURNING *", "promote", "'{}'");
 
 static const char sql_user_demote[] =
-	"UPDATE users AS u SET role = 'user' WHERE id = $1"
-	"  RETURNING " CORE_SQL_USER_COLS;
+	USER_ACTION("UPDATE users SET role = 'user' WHERE id = $1"
+	    " RETURNING *", "demote", "'{}'");
 
-/* $1 the last queue id seen, $2 rows; ADMIN_SQL_QUEUE_COLS. */
+/*
+ * $5 seconds.  The sessions end now (the tokens are refused until the
+ * suspension ends); the suspension ends by itself.
+ */
+static const char sql_user_suspend[] =
+	"WITH u AS ("
+	"  UPDATE users SET suspended_until = now() +"
+	"         make_interval(secs => $5::bigint), suspend_reason = $3"
+	"   WHERE id = $1 RETURNING *"
+	"), s AS ("
+	"  DELETE FROM sessions WHERE user_id = (SELECT id FROM u)"
+	"), a AS ("
+	"  SELECT audit_log($2, 'suspend', u.id, '', $3,"
+	"      jsonb_build_object('until', " CORE_SQL_TS("u.suspended_until")
+	"      , 'seconds', $5::bigint), $4) FROM u"
+	")"
+	"SELECT " ADMIN_SQL_USER_COLS " FROM u, a";
+
+static const char sql_user_unsuspend[] =
+	USER_ACTION("UPDATE users SET suspended_until = NULL,"
+	    " suspend_reason = '' WHERE id = $1 RETURNING *", "unsuspend",
+	    "'{}'");
+
+/* $5 'new', 'member', 'trusted' or 'auto' (computed again). */
+static const char sql_user_trust[] =
+	USER_ACTION("UPDATE users SET trust_override = nullif($5, 'auto')"
+	    " WHERE id = $1 RETURNING *", "trust",
+	    "jsonb_build_object('level', $5::text)");
+
+/*
+ * $1 the last queue id seen, $2 rows, $3 the app ('' all), $4 why it is
+ * there: a source ('auto' flagged by the moderate job, 'report',
+ * 'review'), 'new' (a new user's) or '' (all); ADMIN_SQL_QUEUE_COLS.
+ */
 static const char sql_queue[] =
 	"SELECT " ADMIN_SQL_QUEUE_COLS
-	"  FROM moderation_queue q LEFT JOIN users u ON u.id = q.author_id"
+	"  FROM moderation_queue q LEFT JOIN users u ON u.id = q.author_id,"
+	"       LATERAL moderation_label(q.kind, q.item_id) l"
 	" WHERE q.decided_at IS NULL AND q.id > $1"
+	"   AND ($3 = '' OR moderation_app(q.kind) = $3)"
+	"   AND ($4 = '' OR q.source = $4 OR ($4 = 'new' AND"
+	"        user_trust(q.author_id) = 'new'))"
 	" ORDER BY q.id LIMIT $2";
 
 /* $1 queue ids (array), $2 decision, $3 reason, $4 admin, $5 request. */
@@ -75,7 +140,7 @@ enum decide_col {
 static const char sql_outbox_forget[] =
 	"DELETE FROM job_outbox WHERE id = $1";
 
-/* Up to 200 users whose name starts with `q`, by id, in `db`. */
+/* Up to 200 users whose name or email holds `q`, by id, in `db`. */
 int
 admin_users_list(struct http_request *req, struct core_db *db,
     const char *q)
@@ -86,18 +151,52 @@ admin_users_list(struct http_request *req, struct core_db *db,
 	return (core_db_run(req, db, sql_users_list, 1, params));
 }
 
-/*
- * ADMIN_ACT_* `act` on user `uid`; CORE_OK leaves the changed user
- * (CORE_SQL_USER_COLS) in `db`, 404 when there is no such user.
- */
+/* User `uid` (ADMIN_SQL_USER_COLS) in `db`; 404 when there is none. */
 int
-admin_user_apply(struct http_request *req, struct core_db *db, int act,
+admin_user_get(struct http_request *req, struct core_db *db, int64_t uid)
+{
+	struct core_num	 id;
+	const char	*params[1];
+
+	params[0] = core_num(&id, uid);
+	CORE_TRY(core_db_run(req, db, sql_user_get, 1, params));
+	if (core_db_rows(db) != 1)
+		return (core_error(req, 404, "No such user."));
+
+	return (CORE_OK);
+}
+
+/* The audit records about user `uid`, newest first, in `db`. */
+int
+admin_user_history(struct http_request *req, struct core_db *db,
     int64_t uid)
 {
 	struct core_num	 id;
-	const char	*sql, *params[1];
+	const char	*params[1];
 
-	switch (act) {
+	params[0] = core_num(&id, uid);
+	return (core_db_run(req, db, sql_user_history, 1, params));
+}
+
+/*
+ * Apply `a` to user `uid` as the admin of `ctx`, its audit record in the
+ * same statement; CORE_OK leaves the changed user (ADMIN_SQL_USER_COLS)
+ * in `db`, 404 when there is no such user.
+ */
+int
+admin_user_apply(struct http_request *req, struct core_ctx *ctx,
+    struct core_db *db, struct admin_user_act *a, int64_t uid)
+{
+	struct core_num	 id, admin, secs;
+	const char	*sql, *params[5];
+	int		 n;
+
+	n = 4;
+	params[0] = core_num(&id, uid);
+	params[1] = core_num(&admin, ctx->user.id);
+	params[2] = a->reason != NULL ? a->reason : "";
+	params[3] = ctx->request_id;
+	switch (a->act) {
 	case ADMIN_ACT_BAN:
 		sql = sql_user_ban;
 		break;
@@ -107,30 +206,45 @@ admin_user_apply(struct http_request *req, struct core_db *db, int act,
 	case ADMIN_ACT_PROMOTE:
 		sql = sql_user_promote;
 		break;
+	case ADMIN_ACT_SUSPEND:
+		sql = sql_user_suspend;
+		params[n++] = core_num(&secs, a->seconds);
+		break;
+	case ADMIN_ACT_UNSUSPEND:
+		sql = sql_user_unsuspend;
+		break;
+	case ADMIN_ACT_TRUST:
+		sql = sql_user_trust;
+		params[n++] = a->level;
+		break;
 	default:
 		sql = sql_user_demote;
 		break;
 	}
 
-	params[0] = core_num(&id, uid);
-	CORE_TRY(core_db_run(req, db, sql, 1, params));
+	CORE_TRY(core_db_run(req, db, sql, n, params));
 	if (core_db_rows(db) != 1)
 		return (core_error(req, 404, "No such user."));
 
 	return (CORE_OK);
 }
 
-/* Up to `limit` open queue items after id `after`, oldest first. */
+/*
+ * Up to `limit` open queue items after id `after` that pass filter `f`,
+ * oldest first.
+ */
 int
 admin_queue_load(struct http_request *req, struct core_db *db,
-    int64_t after, int limit)
+    int64_t after, int limit, struct admin_queue_filter *f)
 {
 	struct core_num	 a, l;
-	const char	*params[2];
+	const char	*params[4];
 
 	params[0] = core_num(&a, after);
 	params[1] = core_num(&l, limit);
-	return (core_db_run(req, db, sql_queue, 2, params));
+	params[2] = f->app;
+	params[3] = f->why;
+	return (core_db_run(req, db, sql_queue, 4, params));
 }
 
 /*

@@ -207,8 +207,8 @@ int	 blog_post_load(struct http_request *, struct core_ctx *,
 	    struct core_db *, int64_t, int);
 int	 blog_post_update(struct http_request *, struct core_ctx *,
 	    struct core_db *, int64_t, struct blog_post_in *);
-int	 blog_post_delete(struct http_request *, struct core_db *,
-	    int64_t);
+int	 blog_post_delete(struct http_request *, struct core_ctx *,
+	    struct core_db *, int64_t);
 int	 blog_can_edit(struct core_ctx *, struct core_db *);
 
 /* blog_render.c */

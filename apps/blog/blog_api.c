@@ -91,7 +91,7 @@ CORE_HANDLER(blog_api_post)
 	case HTTP_METHOD_PATCH:
 		return (post_update(req, ctx, &ctx->db[1], &ctx->db[2], id));
 	case HTTP_METHOD_DELETE:
-		CORE_TRY(blog_post_delete(req, &ctx->db[1], id));
+		CORE_TRY(blog_post_delete(req, ctx, &ctx->db[1], id));
 		http_response(req, 204, NULL, 0);
 		return (CORE_DONE);
 	default:

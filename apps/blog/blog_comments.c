@@ -311,8 +311,8 @@ comment_render(struct http_request *req, struct kore_buf *buf,
 	if (can_delete) {
 		(void)snprintf(action, sizeof(action),
 		    "/blog/comments/%lld/delete", id);
-		core_form_button(req, buf, action, "inline",
-		    "secondary outline", "Delete");
+		core_form_confirm(req, buf, action, "Delete",
+		    "Yes, delete this comment");
 	}
 	core_html_appendf(buf, "</footer>\n");
 }
@@ -532,6 +532,7 @@ comment_add(struct http_request *req, struct core_ctx *ctx,
 	struct core_num	 pid, uid, par;
 	const char	*params[6];
 
+	CORE_TRY(core_trust_links(req, ctx, "body", body));
 	CORE_TRY(core_limit_user(req, ctx, "comments", LIMIT_COMMENTS_MAX,
 	    LIMIT_COMMENTS_WINDOW, "You have written many comments in the "
 	    "last few minutes. Try again later."));
@@ -569,6 +570,7 @@ comment_edit(struct http_request *req, struct core_ctx *ctx,
 	struct core_num	 cid, uid;
 	const char	*params[4];
 
+	CORE_TRY(core_trust_links(req, ctx, "body", body));
 	CORE_TRY(core_limit_user(req, ctx, "comments", LIMIT_COMMENTS_MAX,
 	    LIMIT_COMMENTS_WINDOW, "You have written many comments in the "
 	    "last few minutes. Try again later."));

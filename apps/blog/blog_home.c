@@ -37,10 +37,12 @@ static const struct core_home_part blog_home = {
 	1, "Blog", "/blog", "post", sql_home, HOME_NEW, home_render
 };
 
+/* The home page's section, and how a post reads in the moderation queue. */
 static void
 home_register(void)
 {
 	core_home_register(&blog_home);
+	core_preview_register("post", blog_markdown_html);
 }
 
 static void

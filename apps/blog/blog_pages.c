@@ -356,7 +356,7 @@ CORE_HANDLER_NEED(blog_delete_page, CORE_NEED_CHANGE)
 	    strcmp(rest, "/delete"))
 		return (core_error(req, 404, NULL));
 	CORE_TRY(blog_post_load(req, ctx, &ctx->db[0], id, 1));
-	CORE_TRY(blog_post_delete(req, &ctx->db[1], id));
+	CORE_TRY(blog_post_delete(req, ctx, &ctx->db[1], id));
 
 	core_redirect(req, "/blog");
 	return (CORE_DONE);

@@ -142,8 +142,8 @@ blog_render_post(struct http_request *req, struct kore_buf *buf,
 		    "class=\"outline\">Edit</a> <a href=\"/blog/%lld/history\" "
 		    "role=\"button\" class=\"secondary outline\">History</a> ",
 		    id, id);
-		core_form_button(req, buf, action, "inline",
-		    "secondary outline", "Delete");
+		core_form_confirm(req, buf, action, "Delete",
+		    "Yes, delete this post");
 		core_html_appendf(buf, "</footer>\n");
 	}
 	core_html_appendf(buf, "</article>\n");

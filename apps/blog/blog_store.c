@@ -43,19 +43,31 @@ static const char sql_post_get[] =
  * NULL), $9 the tags (NULL: kept), $10 when to publish (NULL: kept, '':
  * none).  The rules are blog_post_save's (sql/016_revisions.sql): an
  * edit of a published post waits as a revision while the published
- * version stays up, unless an admin makes it.
+ * version stays up, unless an admin or a trusted user (sql/026) makes
+ * it.
  */
 static const char sql_post_update[] =
-	"SELECT id, slug, status, jobs FROM blog_post_save($1, $7, $5::bool,"
+	"SELECT id, slug, status, jobs FROM blog_post_save($1, $7,"
+	"       $5::bool OR user_trust($7) = 'trusted',"
 	"       $2, $3, $4, $8, $6, $9::text[], $10)";
 
+/*
+ * $1 post, $2 who deletes it, $3 they are an admin, $4 request id.  An
+ * admin deleting someone else's post leaves an audit record (sql/026).
+ */
 static const char sql_post_delete[] =
 	"WITH m AS ("
 	"  DELETE FROM moderation_queue WHERE decided_at IS NULL AND"
 	"   ((kind = 'post' AND item_id = $1) OR (kind = 'comment' AND"
 	"     item_id IN (SELECT id FROM comments WHERE post_id = $1)))"
+	"), d AS ("
+	"  DELETE FROM posts WHERE id = $1 RETURNING id, author_id, title"
+	"), a AS ("
+	"  SELECT audit_log($2, 'delete', d.author_id, 'post ' || d.id, '',"
+	"      jsonb_build_object('title', d.title), $4) FROM d"
+	"   WHERE $3::bool AND d.author_id <> $2::bigint"
 	")"
-	"DELETE FROM posts WHERE id = $1 RETURNING id";
+	"SELECT d.id, (SELECT count(*) FROM a) FROM d";
 
 static int	publish_time(struct blog_post_in *, const char **);
 static int	digits(const char *, size_t);
@@ -237,6 +249,7 @@ blog_post_create(struct http_request *req, struct core_ctx *ctx,
 	struct core_num	 uid;
 	const char	*params[7], *status;
 
+	CORE_TRY(core_trust_links(req, ctx, "body", in->body));
 	status = in->status != NULL ? in->status : "pending";
 	if (!strcmp(status, "pending") && ctx->user.role == CORE_ROLE_ADMIN)
 		status = "approved";
@@ -307,6 +320,7 @@ blog_post_update(struct http_request *req, struct core_ctx *ctx,
 	struct core_num	 pid, uid, rid;
 	const char	*params[10];
 
+	CORE_TRY(core_trust_links(req, ctx, "body", in->body));
 	params[0] = core_num(&pid, id);
 	params[1] = in->title;
 	params[2] = in->body;
@@ -331,12 +345,16 @@ blog_post_update(struct http_request *req, struct core_ctx *ctx,
  * with `db` for the statement.
  */
 int
-blog_post_delete(struct http_request *req, struct core_db *db, int64_t id)
+blog_post_delete(struct http_request *req, struct core_ctx *ctx,
+    struct core_db *db, int64_t id)
 {
-	struct core_num	 pid;
-	const char	*params[1];
+	struct core_num	 pid, uid;
+	const char	*params[4];
 
 	params[0] = core_num(&pid, id);
+	params[1] = core_num(&uid, ctx->user.id);
+	params[2] = ctx->user.role == CORE_ROLE_ADMIN ? "true" : "false";
+	params[3] = ctx->request_id;
 
-	return (core_db_run(req, db, sql_post_delete, 1, params));
+	return (core_db_run(req, db, sql_post_delete, 4, params));
 }

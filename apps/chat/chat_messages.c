@@ -342,7 +342,8 @@ message_report(struct http_request *req, struct core_ctx *ctx,
 		    "The reason is not valid.", json_pack("{s:s}", "reason",
 		    "At most 500 characters, no control characters.")));
 
-	CORE_TRY(core_limit_user(req, ctx, "reports", LIMIT_REPORTS_MAX,
+	CORE_TRY(core_limit_user(req, ctx, "reports",
+	    core_trust_limit(ctx, LIMIT_REPORTS_MAX),
 	    LIMIT_REPORTS_WINDOW, "You have sent many reports in the last "
 	    "hour. Try again later."));
 

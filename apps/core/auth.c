@@ -38,12 +38,18 @@ static const char sql_user_insert[] =
 static const char sql_user_by_name[] =
 	"SELECT " CORE_SQL_USER_COLS ", u.password_hash,"
 	"       EXISTS (SELECT 1 FROM user_totp t WHERE t.user_id = u.id"
-	"               AND t.enabled_at IS NOT NULL)"
+	"               AND t.enabled_at IS NOT NULL),"
+	"       user_suspended(u.suspended_until),"
+	"       coalesce(" CORE_SQL_TS("u.suspended_until") ", ''),"
+	"       u.suspend_reason"
 	"  FROM users u WHERE u.username = $1";
 
 /* After the user's columns (enum core_user_col). */
 #define LOGIN_COL_HASH		(CORE_USER_COL_CREATED_AT + 1)
 #define LOGIN_COL_TOTP		(CORE_USER_COL_CREATED_AT + 2)
+#define LOGIN_COL_SUSPENDED	(CORE_USER_COL_CREATED_AT + 3)
+#define LOGIN_COL_UNTIL		(CORE_USER_COL_CREATED_AT + 4)
+#define LOGIN_COL_WHY		(CORE_USER_COL_CREATED_AT + 5)
 
 static json_t	*register_check(struct core_signup *);
 
@@ -115,7 +121,8 @@ core_auth_register(struct http_request *req, struct core_ctx *ctx,
  * Check a username and password.  Returns CORE_WAIT / CORE_DONE as usual,
  * or CORE_OK with *status: 200 (the user's row is in ctx->db[0]), 401
  * (wrong name or password: the same answer for both, after the same
- * work), 403 (banned) or 429 (throttled: ctx->retry_after holds the
+ * work), 403 (banned, or suspended: core_auth_suspension() says until
+ * when and why) or 429 (throttled: ctx->retry_after holds the
  * seconds to wait).  The attempt is counted before the password is
  * checked, so parallel attempts never get more checks than the limit.
  */
@@ -169,7 +176,8 @@ core_auth_login(struct http_request *req, struct core_ctx *ctx,
 		return (CORE_OK);
 	}
 
-	if (core_db_bool(&ctx->db[0], 0, CORE_USER_COL_BANNED)) {
+	if (core_db_bool(&ctx->db[0], 0, CORE_USER_COL_BANNED) ||
+	    core_db_bool(&ctx->db[0], 0, LOGIN_COL_SUSPENDED)) {
 		*status = 403;
 		return (CORE_OK);
 	}
@@ -186,6 +194,25 @@ int
 core_auth_needs_2fa(struct core_ctx *ctx)
 {
 	return (core_db_bool(&ctx->db[0], 0, LOGIN_COL_TOTP));
+}
+
+/*
+ * After core_auth_login() answered 403: 1 when the account is suspended
+ * rather than banned, with *until (ISO 8601) and *reason pointing into
+ * ctx->db[0]; 0 for a ban.
+ */
+int
+core_auth_suspension(struct core_ctx *ctx, const char **until,
+    const char **reason)
+{
+	if (core_db_rows(&ctx->db[0]) != 1 ||
+	    core_db_bool(&ctx->db[0], 0, CORE_USER_COL_BANNED) ||
+	    !core_db_bool(&ctx->db[0], 0, LOGIN_COL_SUSPENDED))
+		return (0);
+
+	*until = core_db_value(&ctx->db[0], 0, LOGIN_COL_UNTIL);
+	*reason = core_db_value(&ctx->db[0], 0, LOGIN_COL_WHY);
+	return (1);
 }
 
 /* Field errors for a sign-up, or NULL when everything is acceptable. */

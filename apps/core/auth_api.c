@@ -56,6 +56,7 @@ CORE_HANDLER(core_api_login)
 {
 	struct core_signup	 in;
 	json_t			*body;
+	const char		*until, *why;
 	char			 retry[16];
 	int			 status;
 
@@ -81,6 +82,11 @@ CORE_HANDLER(core_api_login)
 		    "Too many failed logins for this account from your "
 		    "address. Try again later.", NULL));
 	case 403:
+		if (core_auth_suspension(ctx, &until, &why))
+			return (core_problem_extra(req, 403, "about:blank",
+			    "Account suspended", "This account is suspended "
+			    "for a while.", json_pack("{s:s, s:s}",
+			    "until", until, "reason", why)));
 		return (core_problem(req, 403, "Account suspended",
 		    "This account is suspended.", NULL));
 	default:
@@ -198,8 +204,9 @@ CORE_HANDLER_NEED(core_api_logout, CORE_NEED_CHANGE)
 CORE_HANDLER_NEED(core_api_me, CORE_NEED_USER)
 {
 	return (core_json_send(req, 200, json_pack("{s:{s:I,s:s,s:s,s:s,"
-	    "s:b,s:s}}", "user", "id", (json_int_t)ctx->user.id,
+	    "s:b,s:s,s:s}}", "user", "id", (json_int_t)ctx->user.id,
 	    "username", ctx->user.username, "email", ctx->user.email,
 	    "role", ctx->user.role == CORE_ROLE_ADMIN ? "admin" : "user",
-	    "banned", 0, "created_at", ctx->user.created_at)));
+	    "banned", 0, "created_at", ctx->user.created_at,
+	    "trust", ctx->user.trust)));
 }

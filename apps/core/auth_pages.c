@@ -10,6 +10,10 @@ static int	register_render(struct http_request *, int,
 		    struct core_signup *, json_t *);
 static int	login_render(struct http_request *, int, const char *,
 		    const char *, const char *, const char *);
+static int	login_page(struct http_request *, int, const char *,
+		    const char *, const char *, const char *);
+static int	refused_render(struct http_request *, struct core_ctx *,
+		    const char *, const char *);
 static int	second_render(struct http_request *, int, const char *,
 		    const char *, const char *);
 static void	field_error(struct kore_buf *, json_t *, const char *);
@@ -81,8 +85,7 @@ CORE_HANDLER(core_login_page)
 		    "Too many failed attempts. Wait a few minutes and try "
 		    "again.", NULL));
 	case 403:
-		return (login_render(req, 403, in.username_in, next,
-		    "This account is suspended.", NULL));
+		return (refused_render(req, ctx, in.username_in, next));
 	default:
 		return (login_render(req, 401, in.username_in, next,
 		    "Invalid username or password.", NULL));
@@ -204,17 +207,65 @@ register_render(struct http_request *req, int status, struct core_signup *in,
 	return (core_page_close(req, status, buf));
 }
 
+/*
+ * A refused sign-in: a suspension says until when and why (the time as
+ * the site shows times, the reason as the admin wrote it), a ban only
+ * that the account is closed.
+ */
+static int
+refused_render(struct http_request *req, struct core_ctx *ctx,
+    const char *username, const char *next)
+{
+	struct kore_buf		 msg;
+	const char		*until, *reason;
+	int			 rc;
+
+	if (!core_auth_suspension(ctx, &until, &reason))
+		return (login_render(req, 403, username, next,
+		    "This account is suspended.", NULL));
+
+	kore_buf_init(&msg, 256);
+	core_html_appendf(&msg, "This account is suspended until %T.", until);
+	if (*reason != '\0')
+		core_html_appendf(&msg, " Reason: %s", reason);
+	rc = login_page(req, 403, username, next,
+	    kore_buf_stringify(&msg, NULL), NULL);
+	kore_buf_cleanup(&msg);
+
+	return (rc);
+}
+
 static int
 login_render(struct http_request *req, int status, const char *username,
     const char *next, const char *error, const char *notice)
+{
+	struct kore_buf		 msg;
+	int			 rc;
+
+	if (error == NULL)
+		return (login_page(req, status, username, next, NULL, notice));
+
+	kore_buf_init(&msg, 128);
+	core_html_appendf(&msg, "%s", error);
+	rc = login_page(req, status, username, next,
+	    kore_buf_stringify(&msg, NULL), notice);
+	kore_buf_cleanup(&msg);
+
+	return (rc);
+}
+
+/* The sign-in form; `error_html` is markup already escaped, or NULL. */
+static int
+login_page(struct http_request *req, int status, const char *username,
+    const char *next, const char *error_html, const char *notice)
 {
 	struct kore_buf		*buf;
 
 	buf = core_page_open(req, "Log in");
 	core_html_appendf(buf, "<article class=\"auth\">\n<h1>Log in</h1>\n");
-	if (error != NULL)
+	if (error_html != NULL)
 		core_html_appendf(buf, "<p class=\"form-error\" role=\"alert\">"
-		    "%s</p>\n", error);
+		    "%R</p>\n", error_html);
 	if (notice != NULL)
 		core_html_appendf(buf, "<p class=\"notice\" role=\"status\">"
 		    "%s</p>\n", notice);

@@ -111,11 +111,13 @@ enum core_user_col {
 /*
  * SQL: whether the credential whose hash is the hex text `h`, of kind
  * `k` ('session' or 'token', core_credential_kind), still signs in user
- * `u`: it exists and has not expired, the user is not banned.
+ * `u`: it exists and has not expired, the user is not banned or
+ * suspended.
  */
 #define CORE_SQL_CRED_LIVE(u, k, h)					\
 	"EXISTS (SELECT 1 FROM users cu WHERE cu.id = " u		\
-	" AND NOT cu.banned AND CASE " k "::text WHEN 'session' THEN"	\
+	" AND NOT cu.banned AND NOT user_suspended(cu.suspended_until)"	\
+	" AND CASE " k "::text WHEN 'session' THEN"			\
 	" EXISTS (SELECT 1 FROM sessions cs WHERE cs.user_id = cu.id"	\
 	" AND cs.token_hash = decode(" h ", 'hex') AND"		\
 	" cs.expires_at > now()) WHEN 'token' THEN EXISTS (SELECT 1"	\
@@ -196,6 +198,7 @@ struct core_user {
 	int		totp;			/* two-factor sign-in on */
 	int		require_2fa;		/* the site requires it of admins */
 	int		hides;			/* blocked or muted someone */
+	char		trust[8];		/* user_trust(): new, member, trusted */
 };
 
 /* One asynchronous statement whose result the request owns. */
@@ -473,9 +476,16 @@ void		core_form_open(struct http_request *, struct kore_buf *,
 		    const char *, const char *);
 void		core_form_button(struct http_request *, struct kore_buf *,
 		    const char *, const char *, const char *, const char *);
+void		core_form_confirm(struct http_request *, struct kore_buf *,
+		    const char *, const char *, const char *);
 
 /* site.c */
 void		core_home_register(const struct core_home_part *);
+
+/* preview.c */
+void		core_preview_register(const char *,
+		    char *(*)(const char *, size_t));
+char		*core_preview_html(const char *, const char *);
 
 /* static.c */
 const char	*core_static_url(const char *);
@@ -630,6 +640,12 @@ int		core_throttled(struct http_request *, int, const char *);
 int		core_limit_user(struct http_request *, struct core_ctx *,
 		    const char *, int, int, const char *);
 
+/* trust.c (the numbers: limits.h) */
+int		core_trust_new(struct core_ctx *);
+int		core_trust_limit(struct core_ctx *, int);
+int		core_trust_links(struct http_request *, struct core_ctx *,
+		    const char *, const char *);
+
 /* jobs.c */
 void		core_jobs_push(struct core_db *, int, int);
 json_t		*core_jobs_overview(void);
@@ -682,6 +698,8 @@ int		core_login_challenge(struct http_request *, struct core_ctx *,
 int		core_login_second(struct http_request *, struct core_ctx *,
 		    const char *, const char *, int *);
 int		core_auth_needs_2fa(struct core_ctx *);
+int		core_auth_suspension(struct core_ctx *, const char **,
+		    const char **);
 int		core_problem_extra(struct http_request *, int, const char *,
 		    const char *, const char *, json_t *);
 

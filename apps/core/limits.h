@@ -63,6 +63,13 @@
 #define LIMIT_EMAIL_CHANGE_MAX		5
 #define LIMIT_EMAIL_CHANGE_WINDOW	3600
 
+/*
+ * A new user (trust level 'new', sql/026): at most this many links in
+ * one post or comment, and a third of the reports above.
+ */
+#define LIMIT_NEW_LINKS			2
+#define LIMIT_NEW_DIVISOR		3
+
 /* Home views further apart than this are two visits (site.c). */
 #define CORE_VISIT_GAP			"30 minutes"
 

@@ -199,6 +199,23 @@ core_form_button(struct http_request *req, struct kore_buf *buf,
 	core_html_appendf(buf, ">%s</button></form>", label);
 }
 
+/*
+ * A destructive action that asks first: the button `label` opens a
+ * <details> whose form POSTs to `action` with the button `confirm`
+ * ("Yes, delete this post").  It needs no script.
+ */
+void
+core_form_confirm(struct http_request *req, struct kore_buf *buf,
+    const char *action, const char *label, const char *confirm)
+{
+	core_html_appendf(buf, "<details class=\"confirm inline\"><summary "
+	    "role=\"button\" class=\"secondary outline\">%s…</summary>",
+	    label);
+	core_form_open(req, buf, action, "inline");
+	core_html_appendf(buf, "<button type=\"submit\" class=\"contrast\">"
+	    "%s</button></form></details>", confirm);
+}
+
 /* The hidden CSRF field every state-changing form carries. */
 void
 core_form_csrf(struct http_request *req, struct kore_buf *buf)

@@ -5,7 +5,9 @@
  * their BLAKE2b hash.  Sessions slide: a session used within the last
  * part of its lifetime is extended and its cookie re-sent.  Banned users
  * have no sessions or tokens (admin.c deletes them) and are refused here
- * as well, so a ban takes effect on the very next request.
+ * as well, so a ban takes effect on the very next request; so are users
+ * suspended (their sessions deleted, their tokens refused until the
+ * suspension ends).
  */
 
 #include <stdio.h>
@@ -33,7 +35,7 @@ static const char sql_session_lookup[] =
 	"         s.last_seen_at < now() - interval '1 minute' AS seen"
 	"    FROM sessions s JOIN users u ON u.id = s.user_id"
 	"   WHERE s.token_hash = decode($1, 'hex') AND s.expires_at > now()"
-	"     AND NOT u.banned"
+	"     AND NOT u.banned AND NOT user_suspended(u.suspended_until)"
 	"), r AS ("
 	"  UPDATE sessions SET expires_at = CASE WHEN (SELECT renew FROM s)"
 	"         THEN now() + make_interval(secs => $2) ELSE expires_at END,"
@@ -46,7 +48,7 @@ static const char sql_session_lookup[] =
 	"       CASE WHEN renew THEN (SELECT count(*) FROM r) ELSE 0 END,"
 	"       (extract(epoch FROM expires_at) * 1000)::bigint, email, created,"
 	"       notify_unread(uid), display_name, avatar, totp_on,"
-	"       require_2fa, " SESS_SQL_HIDES " FROM s";
+	"       require_2fa, " SESS_SQL_HIDES ", user_trust(uid) FROM s";
 
 static const char sql_token_lookup[] =
 	"WITH t AS ("
@@ -56,6 +58,7 @@ static const char sql_token_lookup[] =
 	"         " CORE_SQL_2FA_COLS("u")
 	"    FROM api_tokens t JOIN users u ON u.id = t.user_id"
 	"   WHERE t.token_hash = decode($1, 'hex') AND NOT u.banned"
+	"     AND NOT user_suspended(u.suspended_until)"
 	"     AND (t.expires_at IS NULL OR t.expires_at > now())"
 	"), r AS ("
 	"  UPDATE api_tokens SET last_used_at = now()"
@@ -66,7 +69,8 @@ static const char sql_token_lookup[] =
 	"SELECT uid, username, role, 0,"
 	"       coalesce((extract(epoch FROM expires_at) * 1000)::bigint, 0),"
 	"       email, created, notify_unread(uid), display_name, avatar,"
-	"       totp_on, require_2fa, " SESS_SQL_HIDES " FROM t";
+	"       totp_on, require_2fa, " SESS_SQL_HIDES ", user_trust(uid)"
+	"  FROM t";
 
 /* What both lookups return. */
 enum {
@@ -83,6 +87,7 @@ enum {
 	SESS_COL_TOTP,		/* two-factor sign-in is on */
 	SESS_COL_REQUIRE_2FA,	/* the site requires it of admins */
 	SESS_COL_HIDES,		/* blocked or muted someone */
+	SESS_COL_TRUST		/* user_trust(), sql/026 */
 };
 
 static const char sql_session_create[] =
@@ -181,6 +186,8 @@ core_session_load(struct http_request *req, struct core_ctx *ctx)
 	ctx->user.require_2fa = core_cfg.require_2fa_admins ||
 	    core_db_bool(&ctx->sess, 0, SESS_COL_REQUIRE_2FA);
 	ctx->user.hides = core_db_bool(&ctx->sess, 0, SESS_COL_HIDES);
+	kore_strlcpy(ctx->user.trust, core_db_value(&ctx->sess, 0,
+	    SESS_COL_TRUST), sizeof(ctx->user.trust));
 
 	if (ctx->auth == CORE_AUTH_COOKIE && core_db_int(&ctx->sess, 0,
 	    SESS_COL_RENEWED) > 0)

@@ -180,6 +180,7 @@ settings_render(struct http_request *req, struct core_ctx *ctx, int status,
 	    "Settings\"><ul><li><a href=\"#avatar\">Avatar</a></li>"
 	    "<li><a href=\"#profile\">Profile</a></li>"
 	    "<li><a href=\"#email\">Email</a></li>"
+	    "<li><a href=\"#standing\">Standing</a></li>"
 	    "<li><a href=\"#password\">Password</a></li>"
 	    "<li><a href=\"#two-factor\">Two-factor sign-in</a></li>"
 	    "<li><a href=\"#sessions\">Sessions</a></li>"
@@ -230,6 +231,18 @@ settings_render(struct http_request *req, struct core_ctx *ctx, int status,
 	    "\n</form>\n</section>\n");
 
 	people_render_email_section(req, buf, &ctx->db[4], errors, email);
+	/* The trust level (user_trust(), sql/026). */
+	core_html_appendf(buf, "<section id=\"standing\">\n<h2>Standing</h2>"
+	    "\n<p>Your trust level: <strong class=\"trust\">%s</strong>. "
+	    "%s</p>\n</section>\n", ctx->user.trust,
+	    !strcmp(ctx->user.trust, "new") ? "Your posts wait for an admin's "
+	    "review before readers see them, and what you write holds at "
+	    "most 2 links. Once a few of your items have been approved and "
+	    "your account is a few days old you become a member." :
+	    !strcmp(ctx->user.trust, "member") ? "What you post is published "
+	    "at once; it is still checked, and may be reported, afterwards." :
+	    "What you post and your edits are published at once; they are "
+	    "still checked, and may be reported, afterwards.");
 
 	/* The password. */
 	core_html_appendf(buf, "<section id=\"password\">\n<h2>Password</h2>"

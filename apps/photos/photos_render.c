@@ -321,9 +321,9 @@ photo_manage(struct http_request *req, struct kore_buf *buf,
 	}
 	if (core_db_int(db, 0, PH_COL_OWNER_ID) == ctx->user.id ||
 	    ctx->user.role == CORE_ROLE_ADMIN) {
-		core_form_button(req, buf, action_path(path, sizeof(path),
-		    "/photos/", id, "/delete"), "inline", "secondary outline",
-		    "Delete photo");
+		core_form_confirm(req, buf, action_path(path, sizeof(path),
+		    "/photos/", id, "/delete"), "Delete photo",
+		    "Yes, delete this photo");
 		core_html_appendf(buf, "\n");
 	} else if (ctx->user.id != 0) {
 		core_html_appendf(buf, "<details><summary>Report</summary>");

@@ -198,6 +198,7 @@ photos_comment_add(struct http_request *req, struct core_ctx *ctx,
 {
 	struct photos_args	a;
 
+	CORE_TRY(core_trust_links(req, ctx, "body", body));
 	CORE_TRY(core_limit_user(req, ctx, "comments", LIMIT_COMMENTS_MAX,
 	    LIMIT_COMMENTS_WINDOW, "You have written many comments in the "
 	    "last few minutes. Try again later."));
@@ -248,7 +249,8 @@ photos_report(struct http_request *req, struct core_ctx *ctx,
 		    "control characters.")) :
 		    core_error(req, 422, "The reason is not valid."));
 
-	CORE_TRY(core_limit_user(req, ctx, "reports", LIMIT_REPORTS_MAX,
+	CORE_TRY(core_limit_user(req, ctx, "reports",
+	    core_trust_limit(ctx, LIMIT_REPORTS_MAX),
 	    LIMIT_REPORTS_WINDOW, "You have sent many reports in the last "
 	    "hour. Try again later."));
 

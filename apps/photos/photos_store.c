@@ -123,8 +123,9 @@ enum create_col {
 /*
  * $1 photo, $2 viewer, $3 viewer is an admin, $4 request id.  The owner
  * or an admin deletes the photo, its media rows (an album's every
- * picture), its open queue items;
- * the worker then removes the files nobody else uses.
+ * picture), its open queue items; the worker then removes the files
+ * nobody else uses.  An admin deleting someone else's photo leaves an
+ * audit record (sql/026).
  */
 static const char sql_delete[] =
 	"WITH p AS ("
@@ -145,7 +146,10 @@ static const char sql_delete[] =
 	"  RETURNING media_id"
 	"), d AS ("
 	"  DELETE FROM photos WHERE id IN (SELECT id FROM ok)"
-	"  RETURNING media_id"
+	"  RETURNING id, owner_id, media_id"
+	"), a AS ("
+	"  SELECT audit_log($2, 'delete', d.owner_id, 'photo ' || d.id, '',"
+	"      '{}', $4) FROM d WHERE $3::bool AND d.owner_id <> $2::bigint"
 	"), md AS ("
 	"  DELETE FROM media_files WHERE id IN (SELECT media_id FROM d"
 	"         UNION ALL SELECT media_id FROM di)"
@@ -157,7 +161,7 @@ static const char sql_delete[] =
 	   CORE_JOB_RETURNING
 	")"
 	"SELECT (SELECT count(*) FROM p), (SELECT count(*) FROM ok), "
-	CORE_JOBS_JSON("k");
+	CORE_JOBS_JSON("k") ", (SELECT count(*) FROM a)";
 
 /*
  * $1 photo, $2 viewer, $3 admin, $4 caption, $5 alt text, $6 the other

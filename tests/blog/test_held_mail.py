@@ -20,7 +20,9 @@ def quoting(mailbox, to, marker):
 
 
 def test_held_comment_is_mailed_only_once_approved(author, other, anon,
-                                                   blog, mailbox, helpers):
+                                                   blog, mailbox, helpers,
+                                                   member):
+    member(other)	# a new user's items hold at most 2 links
     post = blog.published(author)
     marker = "held" + secrets.token_hex(6)
     held = blog.comment(other, post["id"], spam(marker))
@@ -43,7 +45,8 @@ def test_held_comment_is_mailed_only_once_approved(author, other, anon,
 
 
 def test_rejected_comment_is_never_mailed(author, other, anon, blog, mailbox,
-                                          helpers):
+                                          helpers, member):
+    member(other)	# a new user's items hold at most 2 links
     post = blog.published(author)
     marker = "rej" + secrets.token_hex(6)
     held = blog.comment(other, post["id"], spam(marker))

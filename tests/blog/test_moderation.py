@@ -29,12 +29,12 @@ def queue_ids(page):
     """{(kind, item id): queue id} of the moderation page's items."""
     out = {}
     for m in re.finditer(
-            r'<article class="mod-item" id="q([0-9]+)">\s*<header><label>'
-            r'<input type="checkbox" name="id" value="([0-9]+)" '
-            r'form="bulk"> <strong>([a-z_]+)</strong> #([0-9]+)</label>',
-            page):
-        assert m.group(1) == m.group(2), m.group(0)
-        out[(m.group(3), int(m.group(4)))] = int(m.group(1))
+            r'<article class="mod-item" id="q([0-9]+)" '
+            r'data-kind="([a-z_]+)" data-item="([0-9]+)" data-app="[a-z]+">'
+            r'\s*<header><label><input type="checkbox" name="id" '
+            r'value="([0-9]+)" form="bulk">', page):
+        assert m.group(1) == m.group(4), m.group(0)
+        out[(m.group(2), int(m.group(3)))] = int(m.group(1))
     return out
 
 

@@ -59,7 +59,7 @@ SCRIPT_OK = re.compile(r'<script src="/static/[a-z0-9._-]+"( defer)?>'
 # The site's own <details>: the account menu in the navigation, and a
 # comment's Reply and Edit forms.
 MENU_OK = re.compile(r'<details class="(dropdown user-menu|reply-form|'
-                     r'edit-form)">')
+                     r'edit-form|confirm inline|source)">')
 # A post page's own <meta> and canonical link: escaped text in a quoted
 # attribute, which cannot end it (the parsed checks above still see
 # every attribute), but whose words ("onerror=") look like markup to the

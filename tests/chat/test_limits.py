@@ -1,5 +1,6 @@
 """Per-user limits on what a user creates in the chat: rooms (10 an
-hour) and reports (30 an hour, all apps together); apps/core/limits.h."""
+hour) and reports (30 an hour, all apps together; a third of that for a
+new user); apps/core/limits.h."""
 
 from agora_kit.web import assert_retry_after
 
@@ -7,7 +8,7 @@ from agora_kit.web import assert_retry_after
 ROOMS = "/api/v1/chat/rooms"
 MSG = "/api/v1/chat/messages/%s"
 ROOMS_ALLOWED = 10
-REPORTS_ALLOWED = 30
+REPORTS_ALLOWED = 10		# a new user's share of 30
 WINDOW = 3600
 
 

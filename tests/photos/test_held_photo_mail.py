@@ -16,7 +16,8 @@ def quoting(mailbox, to, marker):
 
 
 def test_held_photo_comment_is_mailed_only_once_approved(
-        owner, other, anon, photos, blog, mailbox, helpers):
+        owner, other, anon, photos, blog, mailbox, helpers, member):
+    member(other)	# a new user's items hold at most 2 links
     p = photos.published(owner)
     url = "%s/%s/comments" % (PHOTOS, p["id"])
     marker = "held" + secrets.token_hex(6)

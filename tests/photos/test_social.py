@@ -90,7 +90,8 @@ def test_owner_tags_people_and_they_are_told(owner, other, new_user, photos,
 
 def test_comments_are_moderated_and_deletable(owner, other, new_user, anon,
                                               admin, photos, mailbox,
-                                              helpers):
+                                              helpers, member):
+    member(other)	# a new user's items hold at most 2 links
     p = photos.published(owner)
     url = "%s/%s/comments" % (PHOTOS, p["id"])
     r = other.post(url, json={"body": "Lovely <script>x</script>"})

@@ -46,7 +46,7 @@ __all__ = [
     # the fixtures
     "base_url", "site_url", "_session_api", "api", "_session_html",
     "html_client", "admin", "anon", "make_user", "new_user", "author",
-    "other", "blog", "mailbox", "helpers",
+    "other", "member", "blog", "mailbox", "helpers",
 ]
 
 
@@ -432,6 +432,20 @@ def make_user(_session_api, _session_html):
 def new_user(make_user):
     """Factory: new_user(prefix="u_") -> a registered Actor with a token."""
     return make_user
+
+
+@pytest.fixture
+def member(admin):
+    """member(actor): an admin sets the actor's trust level to member
+    (a new user may put at most 2 links in an item; sql/026)."""
+    def go(actor):
+        r = admin.post("/api/v1/admin/users/%s/trust" % actor.id,
+                       json={"level": "member", "reason": "a test"})
+        assert r.status_code == 200, describe(r)
+        wait_for(lambda: actor.get("/api/v1/me").json()["user"].get(
+            "trust") == "member", what="%r to be a member" % actor)
+        return actor
+    return go
 
 
 @pytest.fixture
