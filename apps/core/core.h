@@ -130,7 +130,7 @@ enum core_user_col {
 	"(SELECT coalesce(json_agg(uid), '[]') FROM " cte ")"
 
 /* The newest migration this build needs (sql/); /readyz checks it. */
-#define CORE_SCHEMA_VERSION	"031_album_alt_edits"
+#define CORE_SCHEMA_VERSION	"032_report_outcome"
 
 /*
  * A section an app adds to the home page (site.c), registered from the

@@ -473,6 +473,12 @@ render_text(struct kore_buf *buf, struct core_db *db, int i)
 		    subject);
 		return;
 	}
+	if (!strcmp(kind, "report")) {
+		core_html_appendf(buf, "The moderators reviewed your report "
+		    "of %s: %s", subject, !strcmp(decision, "approved") ?
+		    "it stays up" : "they removed it");
+		return;
+	}
 
 	core_html_appendf(buf, "<strong>%s</strong>", actor);
 	if (!strcmp(kind, "like")) {
