@@ -449,6 +449,7 @@ int		core_rule_password(const char *, const char **);
 int		v_text(struct http_request *, char *);
 
 /* escape.c */
+void		core_buf_put(struct kore_buf *, const void *, size_t);
 void		core_html_escape(struct kore_buf *, const char *);
 void		core_url_escape(struct kore_buf *, const char *);
 void		core_html_appendf(struct kore_buf *, const char *, ...);

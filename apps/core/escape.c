@@ -25,7 +25,31 @@ core_html_escape(struct kore_buf *buf, const char *s)
 static void
 escape_put(void *arg, const char *s, size_t len)
 {
-	kore_buf_append(arg, s, len);
+	core_buf_put(arg, s, len);
+}
+
+/*
+ * kore_buf_append, but growing the buffer by doubling: Kore's grows it
+ * by exactly what is appended, so a page written in thousands of small
+ * pieces was reallocated (and the old copy cleared) at each one, most
+ * of a long page's time.
+ */
+void
+core_buf_put(struct kore_buf *buf, const void *data, size_t len)
+{
+	size_t		want;
+
+	if (buf->offset + len < len)
+		fatal("overflow in core_buf_put");
+	if (buf->offset + len > buf->length) {
+		want = buf->length < 512 ? 1024 : buf->length * 2;
+		if (want < buf->offset + len)
+			want = buf->offset + len;
+		buf->data = kore_realloc(buf->data, want);
+		buf->length = want;
+	}
+	memcpy(buf->data + buf->offset, data, len);
+	buf->offset += len;
 }
 
 /*
@@ -47,13 +71,13 @@ core_url_escape(struct kore_buf *buf, const char *s)
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
 		    c == '.' || c == '~') {
-			kore_buf_append(buf, s, 1);
+			core_buf_put(buf, s, 1);
 			continue;
 		}
 		enc[0] = '%';
 		enc[1] = hex[c >> 4];
 		enc[2] = hex[c & 0x0f];
-		kore_buf_append(buf, enc, sizeof(enc));
+		core_buf_put(buf, enc, sizeof(enc));
 	}
 }
 
@@ -84,7 +108,7 @@ core_html_appendf(struct kore_buf *buf, const char *fmt, ...)
 		if (*p != '%')
 			continue;
 		if (p > run)
-			kore_buf_append(buf, run, p - run);
+			core_buf_put(buf, run, p - run);
 		p++;
 		switch (*p) {
 		case 's':
@@ -111,41 +135,41 @@ core_html_appendf(struct kore_buf *buf, const char *fmt, ...)
 		case 'R':
 			s = va_arg(ap, const char *);
 			if (s != NULL)
-				kore_buf_append(buf, s, strlen(s));
+				core_buf_put(buf, s, strlen(s));
 			break;
 		case 'd':
 			n = snprintf(num, sizeof(num), "%d", va_arg(ap, int));
-			kore_buf_append(buf, num, n);
+			core_buf_put(buf, num, n);
 			break;
 		case 'u':
 			n = snprintf(num, sizeof(num), "%u",
 			    va_arg(ap, unsigned int));
-			kore_buf_append(buf, num, n);
+			core_buf_put(buf, num, n);
 			break;
 		case 'l':
 			if (p[1] == 'l' && p[2] == 'd') {
 				n = snprintf(num, sizeof(num), "%lld",
 				    va_arg(ap, long long));
-				kore_buf_append(buf, num, n);
+				core_buf_put(buf, num, n);
 				p += 2;
 				break;
 			}
-			kore_buf_append(buf, "%l", 2);
+			core_buf_put(buf, "%l", 2);
 			break;
 		case '%':
-			kore_buf_append(buf, "%", 1);
+			core_buf_put(buf, "%", 1);
 			break;
 		case '\0':
-			kore_buf_append(buf, "%", 1);
+			core_buf_put(buf, "%", 1);
 			p--;
 			break;
 		default:
-			kore_buf_append(buf, p - 1, 2);
+			core_buf_put(buf, p - 1, 2);
 			break;
 		}
 		run = p + 1;
 	}
 	if (p > run)
-		kore_buf_append(buf, run, p - run);
+		core_buf_put(buf, run, p - run);
 	va_end(ap);
 }

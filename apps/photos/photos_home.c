@@ -6,19 +6,24 @@
 
 #include "photos/photos.h"
 
-/* $1 the viewer's previous visit, or '', $2 the viewer (0: anonymous). */
+/*
+ * $1 the viewer's previous visit, or '', $2 the viewer (0: anonymous).
+ * "NOT hidden" is spelt out so the feed's partial index serves both
+ * (without it, the newest six sorted every photo).
+ */
 static const char sql_home[] =
 	"SELECT p.id, m.sha256, photo_alt(p.alt_text, u.username), u.username,"
 	"       (SELECT count(*) FROM photos n"
 	"          JOIN media_files nm ON nm.id = n.media_id"
 	"          JOIN users nu ON nu.id = n.owner_id"
-	"         WHERE agora_photo_visible(n.hidden, nm.status, n.owner_id,"
-	"               nu.banned, 0, false) AND $1 <> ''"
+	"         WHERE NOT n.hidden AND agora_photo_visible(n.hidden,"
+	"               nm.status, n.owner_id, nu.banned, 0, false)"
+	"           AND $1 <> ''"
 	"           AND agora_shown(n.owner_id, $2::bigint)"
 	"           AND n.created_at > nullif($1, '')::timestamptz)"
 	"  FROM photos p JOIN media_files m ON m.id = p.media_id"
 	"  JOIN users u ON u.id = p.owner_id"
-	" WHERE " PHOTOS_SQL_VISIBLE("0", "false")
+	" WHERE NOT p.hidden AND " PHOTOS_SQL_VISIBLE("0", "false")
 	"   AND " PHOTOS_SQL_SHOWN("$2")
 	" ORDER BY p.created_at DESC, p.id DESC LIMIT 6";
 
