@@ -226,7 +226,7 @@ done:
 }
 
 static const char sql_user_known[] =
-	"SELECT 1 FROM users WHERE username = $1";
+	"SELECT 1 FROM users WHERE username = $1 AND id > 0";
 
 /*
  * For pages named after a user (/blog/u/NAME, /photos/u/NAME): CORE_OK

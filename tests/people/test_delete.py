@@ -217,6 +217,9 @@ def test_the_placeholder_is_nobody(new_user, anon):
     me = new_user("del_")
     assert anon.html.get("/u/deleted").status_code == 404
     assert anon.get("/api/v1/users/deleted").status_code == 404
+    for page in ("/blog/u/deleted", "/photos/u/deleted",
+                 "/blog/u/deleted/feed.atom", "/u/deleted/followers"):
+        assert anon.html.get(page).status_code == 404, page
     assert me.post("/api/v1/chat/dm/deleted").status_code == 404
     assert me.post("/api/v1/users/deleted/follow").status_code == 404
     r = anon.post("/api/v1/auth/login", json={"username": "deleted",
