@@ -71,6 +71,12 @@ sockets() {	# key value
 }
 sockets AGORA_DATABASE_URL "host='$PGHOST' dbname=$PGDATABASE user=agora"
 sockets AGORA_REDIS "unix:$AGORA_REDIS_SOCK"
+# The test stack's ports may be moved (AGORA_TEST_PORT,
+# AGORA_TEST_SMTP_PORT): its links and its mail follow them.
+if [ "$AGORA_ENV_NAME" = test ]; then
+	sockets AGORA_SITE_URL "http://127.0.0.1:$AGORA_PORT"
+	sockets AGORA_SMTP_URL "smtp://127.0.0.1:$AGORA_SMTP_PORT"
+fi
 
 # The tests run their own kore configuration: same file, other port and
 # pidfile; and a second instance on the next port, for
