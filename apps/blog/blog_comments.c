@@ -85,20 +85,31 @@ enum del_col {
 	DEL_COL_EXISTS
 };
 
+/*
+ * $1 comment, $2 who deletes it, $3 they are an admin, $4 request id.
+ * An admin deleting someone else's comment leaves an audit record
+ * (sql/026_trust_audit.sql).
+ */
 static const char sql_comment_delete[] =
 	"WITH d AS ("
 	"  DELETE FROM comments c USING posts p"
 	"   WHERE c.id = $1 AND p.id = c.post_id AND"
 	"         (c.author_id = $2 OR p.author_id = $2 OR $3::bool)"
-	"  RETURNING c.id, c.post_id, p.slug"
+	"  RETURNING c.id, c.post_id, p.slug, c.author_id, p.author_id AS owner"
 	"), m AS ("
 	"  DELETE FROM moderation_queue WHERE kind = 'comment'"
 	"     AND item_id = $1 AND decided_at IS NULL"
 	"     AND EXISTS (SELECT 1 FROM d)"
+	"), a AS ("
+	"  SELECT audit_log($2, 'delete', d.author_id, 'comment ' || d.id, '',"
+	"      jsonb_build_object('post', d.post_id), $4) FROM d"
+	"   WHERE $3::bool AND d.author_id <> $2::bigint"
+	"     AND d.owner <> $2::bigint"
 	")"
 	"SELECT (SELECT id FROM d), (SELECT post_id FROM d),"
 	"       (SELECT slug FROM d),"
-	"       EXISTS (SELECT 1 FROM comments WHERE id = $1)";
+	"       EXISTS (SELECT 1 FROM comments WHERE id = $1),"
+	"       (SELECT count(*) FROM a)";
 
 /*
  * $1 comment, $2 its author (the editor), $3 new body, $4 request id.
@@ -617,12 +628,13 @@ comment_delete(struct http_request *req, struct core_ctx *ctx,
     struct core_db *db, int64_t id)
 {
 	struct core_num	 cid, uid;
-	const char	*params[3];
+	const char	*params[4];
 
 	params[0] = core_num(&cid, id);
 	params[1] = core_num(&uid, ctx->user.id);
 	params[2] = ctx->user.role == CORE_ROLE_ADMIN ? "true" : "false";
-	CORE_TRY(core_db_run(req, db, sql_comment_delete, 3, params));
+	params[3] = ctx->request_id;
+	CORE_TRY(core_db_run(req, db, sql_comment_delete, 4, params));
 
 	if (!core_db_isnull(db, 0, DEL_COL_ID))
 		return (CORE_OK);

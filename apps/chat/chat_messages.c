@@ -43,10 +43,11 @@ static const char sql_since[] =
 	" ORDER BY m.version LIMIT $3";
 
 /*
- * $1 message, $2 user, $3 new body (NULL: delete), $4 user is an admin.
- * Authors edit and delete their messages; admins delete any in a room
- * they can read (a conversation they are not in does not exist for
- * them).  An archived room changes no more.
+ * $1 message, $2 user, $3 new body (NULL: delete), $4 user is an admin,
+ * $5 request id.  Authors edit and delete their messages; admins delete
+ * any in a room they can read (a conversation they are not in does not
+ * exist for them), leaving an audit record (sql/026_trust_audit.sql).
+ * An archived room changes no more.
  */
 static const char sql_change[] =
 	"WITH x AS ("
@@ -67,10 +68,14 @@ static const char sql_change[] =
 	"     AND NOT r.archived"
 	"     AND (m.author_id = $2 OR ($4::bool AND $3::text IS NULL))"
 	"  RETURNING m.*"
+	"), a AS ("
+	"  SELECT audit_log($2, 'delete', m.author_id, 'chat message ' ||"
+	"      m.id, '', jsonb_build_object('room', m.room_id), $5) FROM m"
+	"   WHERE $3::text IS NULL AND m.author_id <> $2::bigint"
 	")"
 	"SELECT (SELECT count(*) FROM r),"
 	"       coalesce((SELECT bool_or(archived) FROM r), false), "
-	        CHAT_SQL_MSG_COLS
+	        CHAT_SQL_MSG_COLS ", (SELECT count(*) FROM a)"
 	"  FROM (SELECT 1) one"
 	"  LEFT JOIN (m JOIN users u ON u.id = m.author_id) ON true";
 
@@ -286,13 +291,14 @@ message_change(struct http_request *req, struct core_ctx *ctx,
     struct core_db *db, int64_t id, const char *text)
 {
 	struct core_num		 uid, mid;
-	const char		*params[4];
+	const char		*params[5];
 
 	params[0] = core_num(&mid, id);
 	params[1] = core_num(&uid, ctx->user.id);
 	params[2] = text;
 	params[3] = ctx->user.role == CORE_ROLE_ADMIN ? "true" : "false";
-	CORE_TRY(core_db_run(req, db, sql_change, 4, params));
+	params[4] = ctx->request_id;
+	CORE_TRY(core_db_run(req, db, sql_change, 5, params));
 
 	if (core_db_int(db, 0, CHANGE_COL_ROOMS) == 0)
 		return (core_error(req, 404, "No such message."));

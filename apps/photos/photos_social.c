@@ -76,8 +76,9 @@ static const char sql_comment_add[] =
 	", " CORE_NOTIFY_JSON("n") "  FROM c";		/* enum photos_comment_new_col */
 
 /*
- * $1 comment, $2 viewer, $3 admin.  Its author, the photo's owner or an
- * admin may delete it.
+ * $1 comment, $2 viewer, $3 admin, $4 request id.  Its author, the
+ * photo's owner or an admin may delete it; an admin deleting someone
+ * else's leaves an audit record (sql/026_trust_audit.sql).
  */
 static const char sql_comment_delete[] =
 	"WITH c AS ("
@@ -97,8 +98,14 @@ static const char sql_comment_delete[] =
 	"), d AS ("
 	"  DELETE FROM photo_comments WHERE id IN (SELECT id FROM ok)"
 	"  RETURNING id"
+	"), a AS ("
+	"  SELECT audit_log($2, 'delete', c.author_id, 'photo comment ' ||"
+	"      c.id, '', '{}', $4) FROM c JOIN d ON d.id = c.id"
+	"   WHERE $3::bool AND c.author_id <> $2::bigint"
+	"     AND c.owner_id <> $2::bigint"
 	")"
-	"SELECT (SELECT count(*) FROM c), (SELECT count(*) FROM d)";
+	"SELECT (SELECT count(*) FROM c), (SELECT count(*) FROM d),"
+	"       (SELECT count(*) FROM a)";
 
 enum comment_delete_col {
 	CMDEL_SEEN,		/* the viewer sees the comment */
@@ -223,7 +230,8 @@ photos_comment_delete(struct http_request *req, struct core_ctx *ctx,
 	struct photos_args	a;
 
 	photos_args(ctx, id, &a);
-	CORE_TRY(core_db_run(req, db, sql_comment_delete, 3, a.v));
+	a.v[3] = ctx->request_id;
+	CORE_TRY(core_db_run(req, db, sql_comment_delete, 4, a.v));
 	if (core_db_int(db, 0, CMDEL_SEEN) == 0)
 		return (core_error(req, 404, "No such comment."));
 	if (core_db_int(db, 0, CMDEL_DELETED) == 0)

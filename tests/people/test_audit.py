@@ -143,3 +143,46 @@ def test_nothing_deletes_or_changes_a_record(sql, new_user, admin, helpers,
     assert "append-only" in str(e.value)
     assert psql("SELECT count(*), max(id) FROM admin_audit") == before
     assert find(admin, helpers, "promote", target=u.username)["reason"] == ""
+
+
+def test_deleting_others_comments_and_messages_is_recorded(
+        new_user, admin, blog, photo, helpers):
+    """An admin deleting someone else's blog comment, photo comment or
+    chat message leaves a record; an author deleting their own does
+    not."""
+    u, w = new_user("dc_"), new_user("dw_")
+    post = blog.published(u)
+    c = blog.comment(w, post["id"])
+    r = admin.delete("/api/v1/blog/comments/%s" % c["id"])
+    assert r.status_code in (200, 204), helpers.describe(r)
+    e = find(admin, helpers, "delete", subject="comment %s" % c["id"])
+    assert e and e["target"] == w.username
+    assert e["detail"]["post"] == post["id"]
+
+    pid = photo(u)
+    r = w.post("/api/v1/photos/%s/comments" % pid, json={"body": "Nice."})
+    pc = helpers.assert_json(r, 201)["comment"]
+    r = admin.delete("/api/v1/photos/comments/%s" % pc["id"])
+    assert r.status_code in (200, 204), helpers.describe(r)
+    assert find(admin, helpers, "delete",
+                subject="photo comment %s" % pc["id"])
+
+    room = helpers.assert_json(w.post("/api/v1/chat/rooms", json={
+        "name": "aud-%s" % w.username[-6:]}), 201)["room"]
+    m = helpers.assert_json(w.post("/api/v1/chat/rooms/%s/messages" %
+                                   room["id"], json={"body": "hi"}),
+                            201)["message"]
+    r = admin.delete("/api/v1/chat/messages/%s" % m["id"])
+    assert r.status_code == 204, helpers.describe(r)
+    e = find(admin, helpers, "delete", subject="chat message %s" % m["id"])
+    assert e and e["target"] == w.username and \
+        e["detail"]["room"] == room["id"]
+
+    # Their own: no record.
+    own = helpers.assert_json(w.post("/api/v1/chat/rooms/%s/messages" %
+                                     room["id"], json={"body": "bye"}),
+                              201)["message"]
+    assert w.delete("/api/v1/chat/messages/%s" % own["id"]).status_code \
+        == 204
+    assert find(admin, helpers, "delete",
+                subject="chat message %s" % own["id"]) is None
