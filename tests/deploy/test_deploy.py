@@ -142,6 +142,11 @@ def user():
         "username": name, "email": name + "@example.org",
         "password": password})
     assert r.status_code == 201, r.text
+    # Verified, as its welcome mail's link would (the deployment mails
+    # nowhere): its photos are not held for the address.
+    subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c",
+                    "UPDATE users SET email_verified_at = now() "
+                    "WHERE username = '%s'" % name], check=True)
     return name, password
 
 
