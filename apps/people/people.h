@@ -134,6 +134,9 @@ int		people_avatar_remove(struct http_request *, struct core_ctx *);
 void		people_render_avatar_form(struct http_request *,
 		    struct kore_buf *);
 
+/* people_pages.c */
+const char	*people_path_name(const char *, size_t, char *, size_t);
+
 /* people_twofactor.c */
 #define PEOPLE_2FA_URI_MAX	256
 

@@ -95,7 +95,6 @@ static int	block(struct http_request *, struct core_ctx *,
 static int	block_confirm(struct http_request *, struct core_ctx *,
 		    const char *);
 static void	hides_publish(int64_t, int64_t, int);
-static const char *name_at(const char *, size_t, char *, size_t);
 static const char *kind_of(const char *);
 
 /*
@@ -160,7 +159,7 @@ CORE_HANDLER_NEED(people_api_block, CORE_NEED_CHANGE)
 	if (req->method != HTTP_METHOD_POST &&
 	    req->method != HTTP_METHOD_DELETE)
 		return (core_error(req, 405, NULL));
-	if ((name = name_at(req->path, strlen("/api/v1/users/"), buf,
+	if ((name = people_path_name(req->path, strlen("/api/v1/users/"), buf,
 	    sizeof(buf))) == NULL || (kind = kind_of(req->path)) == NULL)
 		return (core_error(req, 404, NULL));
 	on = req->method == HTTP_METHOD_POST;
@@ -184,7 +183,7 @@ CORE_HANDLER_NEED(people_block_page, CORE_NEED_USER)
 	int		 settings;
 
 	settings = !strncmp(req->path, "/settings/people/", 17);
-	if ((name = name_at(req->path, settings ? 17 : 3, buf,
+	if ((name = people_path_name(req->path, settings ? 17 : 3, buf,
 	    sizeof(buf))) == NULL || (kind = kind_of(req->path)) == NULL)
 		return (core_error(req, 404, NULL));
 	end = strrchr(req->path, '/') + 1;
@@ -350,28 +349,4 @@ kind_of(const char *path)
 		return ("mute");
 
 	return (NULL);
-}
-
-/*
- * The username in `path` from offset `off` to the next '/', copied into
- * `buf`; NULL when there is none (the routes admit only [a-z0-9_]{1,32}).
- */
-static const char *
-name_at(const char *path, size_t off, char *buf, size_t len)
-{
-	const char	*p, *end;
-	size_t		 n;
-
-	if (strlen(path) < off)
-		return (NULL);
-	p = path + off;
-	if ((end = strchr(p, '/')) == NULL)
-		end = p + strlen(p);
-	n = (size_t)(end - p);
-	if (n == 0 || n >= len)
-		return (NULL);
-	memcpy(buf, p, n);
-	buf[n] = '\0';
-
-	return (buf);
 }

@@ -107,7 +107,6 @@ static int	follow(struct http_request *, struct core_ctx *,
 		    struct core_db *, const char *, int);
 static int	follows_load(struct http_request *, struct core_ctx *,
 		    const char *, const char **, const char **);
-static const char *name_in(const char *, const char *, char *, size_t);
 
 /*
  * `ctx`'s user follows (`on`) or stops following `name`, in `db`.
@@ -170,7 +169,7 @@ CORE_HANDLER_NEED(people_api_follow, CORE_NEED_CHANGE)
 	if (req->method != HTTP_METHOD_POST &&
 	    req->method != HTTP_METHOD_DELETE)
 		return (core_error(req, 405, NULL));
-	if ((name = name_in(req->path, "/api/v1/users/", buf,
+	if ((name = people_path_name(req->path, strlen("/api/v1/users/"), buf,
 	    sizeof(buf))) == NULL)
 		return (core_error(req, 404, NULL));
 	on = req->method == HTTP_METHOD_POST;
@@ -190,7 +189,8 @@ CORE_HANDLER_NEED(people_follow_page, CORE_NEED_CHANGE)
 	const char	*name, *end;
 	char		 buf[CORE_USERNAME_MAX + 1];
 
-	if ((name = name_in(req->path, "/u/", buf, sizeof(buf))) == NULL)
+	if ((name = people_path_name(req->path, strlen("/u/"), buf,
+	    sizeof(buf))) == NULL)
 		return (core_error(req, 404, NULL));
 	end = strrchr(req->path, '/');
 	CORE_TRY(follow(req, ctx, &ctx->db[0], name,
@@ -212,7 +212,8 @@ CORE_HANDLER(people_follows_page)
 	char		 nbuf[CORE_USERNAME_MAX + 1];
 	int		 i;
 
-	if ((name = name_in(req->path, "/u/", nbuf, sizeof(nbuf))) == NULL)
+	if ((name = people_path_name(req->path, strlen("/u/"), nbuf,
+	    sizeof(nbuf))) == NULL)
 		return (core_error(req, 404, NULL));
 	CORE_TRY(follows_load(req, ctx, name, &which, &next));
 
@@ -258,7 +259,7 @@ CORE_HANDLER(people_api_follows)
 	json_t		*list;
 	int		 i;
 
-	if ((name = name_in(req->path, "/api/v1/users/", nbuf,
+	if ((name = people_path_name(req->path, strlen("/api/v1/users/"), nbuf,
 	    sizeof(nbuf))) == NULL)
 		return (core_error(req, 404, NULL));
 	CORE_TRY(follows_load(req, ctx, name, &which, &next));
@@ -311,27 +312,4 @@ follows_load(struct http_request *req, struct core_ctx *ctx,
 		    FOLLOWS_CURSOR);
 
 	return (CORE_OK);
-}
-
-/*
- * The username in `path` after `prefix`, up to the next '/', copied
- * into `buf`; NULL when there is none (the routes admit only
- * [a-z0-9_]{1,32}).
- */
-static const char *
-name_in(const char *path, const char *prefix, char *buf, size_t len)
-{
-	const char	*p, *end;
-	size_t		 n;
-
-	p = path + strlen(prefix);
-	if ((end = strchr(p, '/')) == NULL)
-		end = p + strlen(p);
-	n = (size_t)(end - p);
-	if (n == 0 || n >= len)
-		return (NULL);
-	memcpy(buf, p, n);
-	buf[n] = '\0';
-
-	return (buf);
 }
