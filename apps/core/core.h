@@ -9,6 +9,7 @@
 #define __H_AGORA_CORE_H
 
 #include <sys/types.h>
+#include <sys/queue.h>
 
 #include <stdint.h>
 
@@ -211,6 +212,12 @@ struct core_db {
 	int			 quiet;		/* a failure is the caller's */
 	int			 overloaded;	/* failed: the queue was full */
 	int			 retried;	/* re-prepared once (26000) */
+	/* dbadmit.c: its turn for a connection */
+	int			 admitted;
+	int			 waiting;
+	TAILQ_ENTRY(core_db)	 admit_list;
+	struct kore_timer	*resuming;
+	void			(*resume)(struct core_db *);
 };
 
 /* A statement with no request behind it (core_dbq_run). */
@@ -383,6 +390,10 @@ int		core_path_id(struct http_request *, const char *, int64_t *,
 /* cursor.c */
 int		core_cursor_parse(const char *, char *, size_t, char *,
 		    size_t);
+
+/* dbadmit.c */
+int		core_dbadmit_enter(struct core_db *);
+void		core_dbadmit_leave(struct core_db *);
 
 /* db.c */
 int		core_db_run(struct http_request *, struct core_db *,

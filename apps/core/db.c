@@ -37,6 +37,7 @@ static void	db_take_result(struct core_db *);
 static void	dbq_start(struct core_dbq *, const char *, int,
 		    const char **, int);
 static void	dbq_submit(struct core_dbq *);
+static void	dbq_admitted(struct core_db *);
 static void	dbq_event(struct kore_pgsql *, void *);
 static void	dbq_error(struct core_dbq *, struct kore_pgsql *);
 static void	dbq_resend(void *, u_int64_t);
@@ -84,6 +85,11 @@ db_run(struct http_request *req, struct core_db *db, const char *query,
 			db->state = DB_SETUP;
 			break;
 		case DB_SETUP:
+			rc = core_dbadmit_enter(db);
+			if (rc == CORE_WAIT)
+				return (CORE_WAIT);
+			if (rc == CORE_DONE)
+				return (db_overload(req, db));
 			if (!kore_pgsql_setup(&db->sql, CORE_DB_NAME,
 			    KORE_PGSQL_ASYNC)) {
 				/* All connections busy: queued, Kore wakes us. */
@@ -128,6 +134,7 @@ db_run(struct http_request *req, struct core_db *db, const char *query,
 				break;
 			case KORE_PGSQL_STATE_COMPLETE:
 				db->state = DB_DONE;
+				core_dbadmit_leave(db);
 				break;
 			case KORE_PGSQL_STATE_ERROR:
 				/* A replaced connection lost its statements. */
@@ -202,7 +209,10 @@ db_state_is(struct kore_pgsql *sql, const char *code)
 	return (s != NULL && !strcmp(s, code));
 }
 
-/* Start the statement over: a connection from the pool, then send. */
+/*
+ * Start the statement over: a connection from the pool, then send.  It
+ * keeps its admission (dbadmit.c): no later statement goes first.
+ */
 static void
 db_restart(struct http_request *req, struct core_db *db)
 {
@@ -225,6 +235,7 @@ core_db_cleanup(struct core_db *db)
 {
 	if (db->state != DB_IDLE)
 		kore_pgsql_cleanup(&db->sql);
+	core_dbadmit_leave(db);
 	if (db->res != NULL)
 		PQclear(db->res);
 	db->res = NULL;
@@ -306,6 +317,7 @@ db_fail(struct http_request *req, struct core_db *db)
 	db_take_result(db);
 	if (!strncmp(core_db_sqlstate(db), "23", 2)) {
 		kore_pgsql_cleanup(&db->sql);
+		core_dbadmit_leave(db);
 		db->state = DB_CONFLICT;
 		return (CORE_OK);
 	}
@@ -313,6 +325,7 @@ db_fail(struct http_request *req, struct core_db *db)
 	kore_log(LOG_NOTICE, "pgsql: %s",
 	    db->sql.error != NULL ? db->sql.error : "unknown error");
 	kore_pgsql_cleanup(&db->sql);
+	core_dbadmit_leave(db);
 	db->state = DB_FAILED;
 	if (db->quiet)
 		return (CORE_OK);
@@ -329,6 +342,7 @@ static int
 db_overload(struct http_request *req, struct core_db *db)
 {
 	kore_pgsql_cleanup(&db->sql);
+	core_dbadmit_leave(db);
 	db->state = DB_FAILED;
 	db->overloaded = 1;
 	core_metrics_overload();
@@ -391,7 +405,15 @@ dbq_start(struct core_dbq *q, const char *query, int count,
 	kore_pgsql_init(&q->db.sql);
 	kore_pgsql_bind_callback(&q->db.sql, dbq_event, q);
 	q->db.state = DB_SETUP;
+	q->db.resume = dbq_admitted;
 	dbq_submit(q);
+}
+
+/* Its turn for a connection came (dbadmit.c). */
+static void
+dbq_admitted(struct core_db *db)
+{
+	dbq_submit((struct core_dbq *)db);
 }
 
 void
@@ -411,6 +433,16 @@ dbq_submit(struct core_dbq *q)
 	const char	*values[CORE_DBQ_PARAMS];
 	int		 i, rc;
 
+	rc = core_dbadmit_enter(&q->db);
+	if (rc == CORE_WAIT)
+		return;
+	if (rc == CORE_DONE) {
+		q->db.overloaded = 1;
+		core_metrics_overload();
+		q->failed = 1;
+		dbq_finish_later(q);
+		return;
+	}
 	if (!kore_pgsql_setup(&q->db.sql, CORE_DB_NAME, KORE_PGSQL_ASYNC)) {
 		/* Every connection busy: queued, dbq_event(INIT) follows. */
 		if (q->db.sql.state == KORE_PGSQL_STATE_INIT) {
@@ -470,10 +502,12 @@ dbq_event(struct kore_pgsql *sql, void *arg)
 		break;
 	case KORE_PGSQL_STATE_COMPLETE:
 		/* Prepared, or to prepare again: sent anew from a timer. */
-		if (!q->failed && (q->db.state == DB_PREPARING || q->resend))
+		if (!q->failed && (q->db.state == DB_PREPARING || q->resend)) {
 			kore_timer_add(dbq_resend, 0, q, KORE_TIMER_ONESHOT);
-		else
+		} else {
+			core_dbadmit_leave(&q->db);
 			dbq_finish_later(q);
+		}
 		break;
 	default:
 		kore_pgsql_continue(sql);
@@ -539,6 +573,7 @@ dbq_finish(void *arg, u_int64_t now)
 	struct core_dbq		*q = arg;
 
 	kore_pgsql_cleanup(&q->db.sql);
+	core_dbadmit_leave(&q->db);
 	q->db.state = q->failed ? DB_FAILED : DB_DONE;
 	q->done(q, !q->failed);
 }
