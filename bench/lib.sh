@@ -21,6 +21,10 @@ bench_db() {	# name
 	# regular users have: nothing they post waits for it.
 	PGDATABASE=$1 psql -X -q -v ON_ERROR_STOP=1 -c "ALTER TABLE users
 	    ALTER COLUMN email_verified_at SET DEFAULT now()"
+	# And the site lets new accounts' photos and comments appear at
+	# once (sql/033), as its admins may: the seeds' users are new.
+	PGDATABASE=$1 psql -X -q -v ON_ERROR_STOP=1 -c "INSERT INTO
+	    site_settings (name, value) VALUES ('hold_new_accounts', false)"
 }
 
 bench_db_drop() {	# name

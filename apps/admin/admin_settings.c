@@ -1,9 +1,11 @@
 /*
  * Settings admins change at run time: whether admins need two-factor
- * sign-in on to use the admin area and whether what accounts with an
- * unverified email address post waits for a moderator (site_settings;
- * require_verified_email is on unless turned off, and the database
- * applies it, sql/024_email_verify.sql), and the thresholds of the
+ * sign-in on to use the admin area, whether what accounts with an
+ * unverified email address post waits for a moderator and whether new
+ * accounts' photos and comments do (site_settings;
+ * require_verified_email and hold_new_accounts are on unless turned off,
+ * and the database applies them, sql/024 and sql/033), and the
+ * thresholds of the
  * trust levels (trust_settings, sql/026).  Turning two-factor on
  * needs it on for oneself first, so nobody locks themselves out.  Every
  * worker sees a change within the credential cache's age.  A change is
@@ -20,7 +22,7 @@
 /*
  * $1 require_2fa_admins (NULL: kept), $2 admin, $3..$6 member_items,
  * member_days, trusted_items, trusted_days (NULL: kept), $7 request id,
- * $8 require_verified_email (NULL: kept).
+ * $8 require_verified_email, $9 hold_new_accounts (NULL: kept).
  */
 static const char sql_set[] =
 	"WITH s AS ("
@@ -32,6 +34,12 @@ static const char sql_set[] =
 	"), v AS ("
 	"  INSERT INTO site_settings (name, value, changed_by)"
 	"  SELECT 'require_verified_email', $8::bool, $2 WHERE $8 IS NOT NULL"
+	"  ON CONFLICT (name) DO UPDATE SET value = excluded.value,"
+	"     changed_by = excluded.changed_by, changed_at = now()"
+	"  RETURNING value"
+	"), h AS ("
+	"  INSERT INTO site_settings (name, value, changed_by)"
+	"  SELECT 'hold_new_accounts', $9::bool, $2 WHERE $9 IS NOT NULL"
 	"  ON CONFLICT (name) DO UPDATE SET value = excluded.value,"
 	"     changed_by = excluded.changed_by, changed_at = now()"
 	"  RETURNING value"
@@ -48,14 +56,16 @@ static const char sql_set[] =
 	"      jsonb_strip_nulls(jsonb_build_object("
 	"      'require_2fa_admins', $1::bool, 'member_items', $3::int,"
 	"      'member_days', $4::int, 'trusted_items', $5::int,"
-	"      'trusted_days', $6::int, 'require_verified_email', $8::bool)),"
-	"      $7) FROM t"
+	"      'trusted_days', $6::int, 'require_verified_email', $8::bool,"
+	"      'hold_new_accounts', $9::bool)), $7) FROM t"
 	")"
 	"SELECT coalesce((SELECT value FROM s), (SELECT value FROM"
 	"       site_settings WHERE name = 'require_2fa_admins'), false),"
 	"       t.member_items, t.member_days, t.trusted_items, t.trusted_days,"
 	"       coalesce((SELECT value FROM v), (SELECT value FROM"
-	"       site_settings WHERE name = 'require_verified_email'), true)"
+	"       site_settings WHERE name = 'require_verified_email'), true),"
+	"       coalesce((SELECT value FROM h), (SELECT value FROM"
+	"       site_settings WHERE name = 'hold_new_accounts'), true)"
 	"  FROM t, a";
 
 static const char sql_get[] =
@@ -63,7 +73,9 @@ static const char sql_get[] =
 	"  WHERE name = 'require_2fa_admins'), false),"
 	"       member_items, member_days, trusted_items, trusted_days,"
 	"       coalesce((SELECT value FROM site_settings"
-	"  WHERE name = 'require_verified_email'), true)"
+	"  WHERE name = 'require_verified_email'), true),"
+	"       coalesce((SELECT value FROM site_settings"
+	"  WHERE name = 'hold_new_accounts'), true)"
 	"  FROM trust_settings";
 
 /* What both statements answer. */
@@ -73,7 +85,8 @@ enum settings_col {
 	SET_MEMBER_DAYS,
 	SET_TRUSTED_ITEMS,
 	SET_TRUSTED_DAYS,
-	SET_VERIFIED
+	SET_VERIFIED,
+	SET_HOLD_NEW
 };
 
 /* The numbers, in the order of $3..$6, and their names in forms and JSON. */
@@ -84,6 +97,7 @@ static const char *const trust_keys[4] = {
 struct settings_in {
 	const char	*twofa;		/* "true", "false" or NULL */
 	const char	*verified;	/* the same */
+	const char	*hold_new;	/* the same */
 	char		 num[4][12];
 	int		 has[4];
 };
@@ -122,7 +136,8 @@ admin_render_settings(struct http_request *req, struct kore_buf *buf,
 	    "Turn on two-factor sign-in for yourself first (Settings).");
 
 	core_html_appendf(buf, "<fieldset><legend>Trust levels</legend>"
-	    "<small>New users' posts wait for review. A member's publish at "
+	    "<small>New users' posts wait for review (their photos and "
+	    "comments too, unless turned off below). A member's publish at "
 	    "once and are checked afterwards; a trusted user's edits too. "
 	    "Approved items count posts, photos and comments that "
 	    "stand.</small><div class=\"grid\">\n");
@@ -145,8 +160,19 @@ admin_render_settings(struct http_request *req, struct kore_buf *buf,
 	    "Photos and comments of accounts whose email address is not "
 	    "verified wait for a moderator</label>\n<small>They leave the "
 	    "queue when the address is verified.</small>\n<button "
-	    "type=\"submit\">Save</button>\n</form>\n</section>\n",
+	    "type=\"submit\">Save</button>\n</form>\n",
 	    core_db_rows(db) == 1 && core_db_bool(db, 0, SET_VERIFIED) ?
+	    " checked" : "");
+
+	core_form_open(req, buf, "/admin/settings/holds", NULL);
+	core_html_appendf(buf, "\n<label><input type=\"checkbox\" "
+	    "name=\"hold_new_accounts\" value=\"1\" role=\"switch\"%R> "
+	    "Photos and comments of new accounts wait for a moderator"
+	    "</label>\n<small>Until the account is a member (the trust "
+	    "levels above). Off: they appear at once and the automatic "
+	    "check looks at them afterwards.</small>\n<button "
+	    "type=\"submit\">Save</button>\n</form>\n</section>\n",
+	    core_db_rows(db) == 1 && core_db_bool(db, 0, SET_HOLD_NEW) ?
 	    " checked" : "");
 }
 
@@ -199,9 +225,25 @@ CORE_HANDLER_NEED(admin_settings_email_page, CORE_NEED_ADMIN |
 	return (CORE_DONE);
 }
 
+/* POST /admin/settings/holds: hold_new_accounts (a checkbox). */
+CORE_HANDLER_NEED(admin_settings_holds_page, CORE_NEED_ADMIN |
+    CORE_NEED_CSRF)
+{
+	struct settings_in	 in;
+	int			 status;
+
+	memset(&in, 0, sizeof(in));
+	in.hold_new = core_form_get(req, "hold_new_accounts") != NULL ?
+	    "true" : "false";
+	CORE_TRY(settings_set(req, ctx, &in, &status));
+	core_redirect(req, "/admin#settings");
+	return (CORE_DONE);
+}
+
 /*
  * GET /api/v1/admin/settings: {"settings": {"require_2fa_admins",
- * "forced", "require_verified_email", "member_items", "member_days",
+ * "forced", "require_verified_email", "hold_new_accounts",
+ * "member_items", "member_days",
  * "trusted_items", "trusted_days"}}; PATCH with any of them but
  * "forced" sets those (409 while turning two-factor on and the caller
  * has none).
@@ -237,6 +279,14 @@ CORE_HANDLER_NEED(admin_api_settings, CORE_NEED_ADMIN)
 			    "true or false.")));
 		in.verified = json_is_true(v) ? "true" : "false";
 	}
+	if ((v = json_object_get(body, "hold_new_accounts")) != NULL) {
+		if (!json_is_boolean(v))
+			return (core_problem(req, 422, "Invalid input",
+			    "hold_new_accounts is true or false.",
+			    json_pack("{s:s}", "hold_new_accounts",
+			    "true or false.")));
+		in.hold_new = json_is_true(v) ? "true" : "false";
+	}
 	for (i = 0; i < 4; i++) {
 		if ((v = json_object_get(body, trust_keys[i])) == NULL)
 			continue;
@@ -263,10 +313,11 @@ settings_json(struct core_db *db)
 	json_t	*s;
 	int	 i;
 
-	s = json_pack("{s:b, s:b, s:b}", "require_2fa_admins",
+	s = json_pack("{s:b, s:b, s:b, s:b}", "require_2fa_admins",
 	    core_cfg.require_2fa_admins || core_db_bool(db, 0, SET_2FA),
 	    "forced", core_cfg.require_2fa_admins, "require_verified_email",
-	    core_db_bool(db, 0, SET_VERIFIED));
+	    core_db_bool(db, 0, SET_VERIFIED), "hold_new_accounts",
+	    core_db_bool(db, 0, SET_HOLD_NEW));
 	for (i = 0; i < 4; i++)
 		json_object_set_new(s, trust_keys[i], json_integer(
 		    core_db_int(db, 0, SET_MEMBER_ITEMS + i)));
@@ -286,7 +337,7 @@ settings_set(struct http_request *req, struct core_ctx *ctx,
     struct settings_in *in, int *status)
 {
 	struct core_num	 uid;
-	const char	*params[8];
+	const char	*params[9];
 	int		 i;
 
 	if (in->twofa != NULL && !strcmp(in->twofa, "true") &&
@@ -300,7 +351,8 @@ settings_set(struct http_request *req, struct core_ctx *ctx,
 		params[2 + i] = in->has[i] ? in->num[i] : NULL;
 	params[6] = ctx->request_id;
 	params[7] = in->verified;
-	CORE_TRY(core_db_run(req, &ctx->db[0], sql_set, 8, params));
+	params[8] = in->hold_new;
+	CORE_TRY(core_db_run(req, &ctx->db[0], sql_set, 9, params));
 	if (core_db_rows(&ctx->db[0]) != 1)
 		return (core_error(req, 500, NULL));
 	*status = 200;

@@ -543,10 +543,7 @@ comment_add(struct http_request *req, struct core_ctx *ctx,
 	struct core_num	 pid, uid, par;
 	const char	*params[6];
 
-	CORE_TRY(core_trust_links(req, ctx, "body", body));
-	CORE_TRY(core_limit_user(req, ctx, "comments", LIMIT_COMMENTS_MAX,
-	    LIMIT_COMMENTS_WINDOW, "You have written many comments in the "
-	    "last few minutes. Try again later."));
+	CORE_TRY(core_trust_comment(req, ctx, body));
 
 	params[0] = core_num(&pid, id);
 	params[1] = core_num(&uid, ctx->user.id);
@@ -581,10 +578,7 @@ comment_edit(struct http_request *req, struct core_ctx *ctx,
 	struct core_num	 cid, uid;
 	const char	*params[4];
 
-	CORE_TRY(core_trust_links(req, ctx, "body", body));
-	CORE_TRY(core_limit_user(req, ctx, "comments", LIMIT_COMMENTS_MAX,
-	    LIMIT_COMMENTS_WINDOW, "You have written many comments in the "
-	    "last few minutes. Try again later."));
+	CORE_TRY(core_trust_comment(req, ctx, body));
 
 	params[0] = core_num(&cid, id);
 	params[1] = core_num(&uid, ctx->user.id);

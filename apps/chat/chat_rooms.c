@@ -239,7 +239,8 @@ rooms_create(struct http_request *req, struct core_ctx *ctx,
 		return (core_problem(req, 422, "Invalid input",
 		    "The room name is not valid.", errors));
 
-	CORE_TRY(core_limit_user(req, ctx, "rooms", LIMIT_ROOMS_MAX,
+	CORE_TRY(core_limit_user(req, ctx, "rooms",
+	    core_trust_limit(ctx, LIMIT_ROOMS_MAX),
 	    LIMIT_ROOMS_WINDOW, "You have created many rooms in the last "
 	    "hour. Try again later."));
 

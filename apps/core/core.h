@@ -131,7 +131,7 @@ enum core_user_col {
 	"(SELECT coalesce(json_agg(uid), '[]') FROM " cte ")"
 
 /* The newest migration this build needs (sql/); /readyz checks it. */
-#define CORE_SCHEMA_VERSION	"032_report_outcome"
+#define CORE_SCHEMA_VERSION	"033_new_account_hold"
 
 /*
  * A section an app adds to the home page (site.c), registered from the
@@ -655,6 +655,8 @@ int		core_limit_user(struct http_request *, struct core_ctx *,
 /* trust.c (the numbers: limits.h) */
 int		core_trust_new(struct core_ctx *);
 int		core_trust_limit(struct core_ctx *, int);
+int		core_trust_comment(struct http_request *, struct core_ctx *,
+		    const char *);
 int		core_trust_links(struct http_request *, struct core_ctx *,
 		    const char *, const char *);
 

@@ -65,7 +65,8 @@
 
 /*
  * A new user (trust level 'new', sql/026): at most this many links in
- * one post or comment, and a third of the reports above.
+ * one post or comment, and a third of the comments, rooms and reports
+ * above.
  */
 #define LIMIT_NEW_LINKS			2
 #define LIMIT_NEW_DIVISOR		3

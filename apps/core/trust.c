@@ -1,8 +1,10 @@
 /*
  * What a user's trust level (user_trust(), sql/026) changes in the
  * site's own checks: a new user's items hold at most a few links, and
- * they may send fewer reports.  The level comes with the session
- * lookup (session.c); admins are never new.
+ * they may write fewer comments, make fewer rooms and send fewer
+ * reports.  The level comes with the session lookup (session.c); admins
+ * are never new.  (That their photos and comments wait for a moderator
+ * is the database's: sql/033.)
  */
 
 #include <string.h>
@@ -22,7 +24,7 @@ core_trust_new(struct core_ctx *ctx)
 
 /*
  * `max` for a member, a smaller share of it (at least 1) for a new
- * user: the reports limit of limits.h.
+ * user: the comments, rooms and reports limits of limits.h.
  */
 int
 core_trust_limit(struct core_ctx *ctx, int max)
@@ -54,6 +56,23 @@ core_trust_links(struct http_request *req, struct core_ctx *ctx,
 		    json_pack("{s:s}", field, why)));
 
 	return (core_error(req, 422, why));
+}
+
+/*
+ * CORE_OK when the user of `ctx` may write the comment `body` now (blog
+ * and photos alike): its links (core_trust_links) and the comments
+ * limit, a third of it for a new user.
+ */
+int
+core_trust_comment(struct http_request *req, struct core_ctx *ctx,
+    const char *body)
+{
+	CORE_TRY(core_trust_links(req, ctx, "body", body));
+
+	return (core_limit_user(req, ctx, "comments",
+	    core_trust_limit(ctx, LIMIT_COMMENTS_MAX), LIMIT_COMMENTS_WINDOW,
+	    "You have written many comments in the last few minutes. Try "
+	    "again later."));
 }
 
 /* Web addresses in `s`: each http:// or https://, in any case. */

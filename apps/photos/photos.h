@@ -57,7 +57,8 @@ enum photos_col {
 	PH_COL_OWNER_NAME,	/* the owner's display name */
 	PH_COL_OWNER_AVATAR,	/* the owner's avatar sha256, or '' */
 	PH_COL_ITEMS,		/* JSON: the album's pictures 2 to 10 */
-	PH_COL_SAVED		/* in the viewer's saved photos */
+	PH_COL_SAVED,		/* in the viewer's saved photos */
+	PH_COL_HELD		/* hidden: why it waits for a moderator, or '' */
 };
 
 /* `p` photos, `m` its media, `u` its owner; $V the viewer's id (or 0). */
@@ -89,7 +90,11 @@ enum photos_col {
 	"u.display_name, coalesce(u.avatar_sha, ''), "			\
 	PHOTOS_SQL_ITEMS(v) ", "						\
 	"EXISTS (SELECT 1 FROM photo_saves s WHERE s.photo_id = p.id"	\
-	" AND s.user_id = " v ")"
+	" AND s.user_id = " v "), "					\
+	"CASE WHEN p.hidden THEN coalesce((SELECT q.reason"		\
+	" FROM moderation_queue q WHERE q.kind = 'photo'"		\
+	" AND q.item_id = p.id AND q.decided_at IS NULL"		\
+	" AND q.source = 'review' ORDER BY q.id LIMIT 1), '') ELSE '' END"
 
 /*
  * An album's pictures after the first (sql/027_albums_saves.sql), in

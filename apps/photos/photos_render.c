@@ -116,8 +116,8 @@ photos_render_grid(struct http_request *req, struct kore_buf *buf,
 	int		 i, n, rows, cursor;
 
 	/* A list in an order of its own (saved photos) ends with its cursor. */
-	cursor = db->res != NULL && PQnfields(db->res) > PH_COL_SAVED + 1 ?
-	    PH_COL_SAVED + 1 : PH_COL_CURSOR;
+	cursor = db->res != NULL && PQnfields(db->res) > PH_COL_HELD + 1 ?
+	    PH_COL_HELD + 1 : PH_COL_CURSOR;
 	kore_buf_init(&back, 128);
 	kore_buf_appendf(&back, "%s", req->path);
 	if (req->query_string != NULL && *req->query_string != '\0')
@@ -246,6 +246,11 @@ photo_media(struct kore_buf *buf, struct core_db *db, const char *status)
 		core_html_appendf(buf, "<p class=\"form-error\">This photo "
 		    "could not be processed: %s</p>\n",
 		    core_db_value(db, 0, PH_COL_MEDIA_REASON));
+	else if (core_db_value(db, 0, PH_COL_HELD)[0] != '\0')
+		core_html_appendf(buf, "<p class=\"photo-status\" "
+		    "role=\"status\">Waiting for a moderator: only you see "
+		    "it until it is approved. %s</p>\n",
+		    core_db_value(db, 0, PH_COL_HELD));
 	else
 		core_html_appendf(buf, "<p class=\"form-error\">Hidden by a "
 		    "moderator.</p>\n");

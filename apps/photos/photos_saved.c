@@ -47,7 +47,7 @@ enum save_col {
  * The viewer's saved photos as a visitor would see them, newest save
  * first, by keyset on the save: $1 viewer, $2 (unused) admin, $3
  * cursor time in microseconds or NULL, $4 cursor photo id, $5 rows.
- * The last column is the save's cursor (PH_COL_SAVED + 1).
+ * The last column is the save's cursor (PH_COL_HELD + 1).
  */
 static const char sql_saved[] =
 	"SELECT " PHOTOS_SQL_COLS("$1") ", "
@@ -62,7 +62,7 @@ static const char sql_saved[] =
 	" $4::bigint))"
 	" ORDER BY s.created_at DESC, s.photo_id DESC LIMIT $5";
 
-#define SAVED_COL_CURSOR	(PH_COL_SAVED + 1)
+#define SAVED_COL_CURSOR	(PH_COL_HELD + 1)
 
 static int	saved_list(struct http_request *, struct core_ctx *,
 		    struct core_db *, int);

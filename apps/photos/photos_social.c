@@ -205,10 +205,7 @@ photos_comment_add(struct http_request *req, struct core_ctx *ctx,
 {
 	struct photos_args	a;
 
-	CORE_TRY(core_trust_links(req, ctx, "body", body));
-	CORE_TRY(core_limit_user(req, ctx, "comments", LIMIT_COMMENTS_MAX,
-	    LIMIT_COMMENTS_WINDOW, "You have written many comments in the "
-	    "last few minutes. Try again later."));
+	CORE_TRY(core_trust_comment(req, ctx, body));
 
 	photos_args(ctx, id, &a);
 	a.v[2] = body;

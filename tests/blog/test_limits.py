@@ -1,5 +1,6 @@
 """Per-user limits on what a user creates in the blog: comments (30 in
-ten minutes, blog and photos together; apps/core/limits.h)."""
+ten minutes for a member, blog and photos together; a third of that for
+a new account, tests/people/test_new_hold.py; apps/core/limits.h)."""
 
 from agora_kit.web import assert_retry_after
 
@@ -9,7 +10,8 @@ COMMENTS_WINDOW = 600
 
 
 def test_comments_are_limited_per_user(author, other, new_user, blog,
-                                       helpers):
+                                       helpers, member):
+    member(other)
     post = blog.published(author)
     url = "/api/v1/blog/posts/%s/comments" % post["id"]
     for i in range(COMMENTS_ALLOWED):

@@ -1,5 +1,5 @@
 """Per-user limits on what a user creates in the chat: rooms (10 an
-hour) and reports (30 an hour, all apps together; a third of that for a
+hour for a member, a third of that for a new account) and reports (30 an hour, all apps together; a third of that for a
 new user); apps/core/limits.h."""
 
 from agora_kit.web import assert_retry_after
@@ -12,7 +12,9 @@ REPORTS_ALLOWED = 10		# a new user's share of 30
 WINDOW = 3600
 
 
-def test_room_creation_is_limited_per_user(alice, bob, chat, helpers):
+def test_room_creation_is_limited_per_user(alice, bob, chat, helpers,
+                                           member):
+    member(alice)
     # Refused names do not count.
     for _ in range(ROOMS_ALLOWED + 2):
         helpers.assert_problem(alice.post(ROOMS, json={"name": ""}), 422)

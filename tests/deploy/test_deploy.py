@@ -143,10 +143,14 @@ def user():
         "password": password})
     assert r.status_code == 201, r.text
     # Verified, as its welcome mail's link would (the deployment mails
-    # nowhere): its photos are not held for the address.
+    # nowhere): its photos are not held for the address.  And the site
+    # lets new accounts' photos appear at once, as its admins may.
     subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c",
                     "UPDATE users SET email_verified_at = now() "
-                    "WHERE username = '%s'" % name], check=True)
+                    "WHERE username = '%s'" % name, "-c",
+                    "INSERT INTO site_settings (name, value) VALUES "
+                    "('hold_new_accounts', false) ON CONFLICT (name) "
+                    "DO UPDATE SET value = false"], check=True)
     return name, password
 
 

@@ -1,4 +1,5 @@
-"""Per-user limits on photo comments (30 in ten minutes, with the blog's)
+"""Per-user limits on photo comments (30 in ten minutes for a member,
+with the blog's; a third of that for a new account)
 and reports (30 an hour, with the chat's; a third of that for a new
 user, trust level new); apps/core/limits.h; and the upload quota."""
 
@@ -14,7 +15,8 @@ REPORTS_ALLOWED = 10	# a new user's share of 30
 
 
 def test_photo_comments_are_limited_per_user(owner, other, new_user, photos,
-                                             helpers):
+                                             helpers, member):
+    member(other)
     p = photos.published(owner)
     url = "%s/%s/comments" % (PHOTOS, p["id"])
     for i in range(ALLOWED):
