@@ -150,6 +150,8 @@ int	admin_decide(struct http_request *, struct core_ctx *,
 	    const char *);
 int	admin_outbox_forget(struct http_request *, struct core_db *,
 	    const char *);
+int	admin_job_audit(struct http_request *, struct core_ctx *,
+	    struct core_db *, int, const char *);
 
 /* admin_settings.c */
 int		admin_settings_load(struct http_request *, struct core_ctx *);

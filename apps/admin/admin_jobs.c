@@ -160,7 +160,8 @@ jobs_counters(struct kore_buf *buf, json_t *o)
 
 /*
  * Retry or delete the dead job named in the path.  Deleting also drops
- * its outbox row, so the relay never brings it back.
+ * its outbox row, so the relay never brings it back.  Either is in the
+ * audit log.
  */
 static int
 job_act(struct http_request *req, struct core_ctx *ctx, const char *prefix)
@@ -190,10 +191,10 @@ job_act(struct http_request *req, struct core_ctx *ctx, const char *prefix)
 		ctx->stage = 1;
 	}
 
-	if (!del || id[0] != 'o')
-		return (CORE_OK);
+	if (del && id[0] == 'o')
+		CORE_TRY(admin_outbox_forget(req, &ctx->db[0], id + 1));
 
-	return (admin_outbox_forget(req, &ctx->db[0], id + 1));
+	return (admin_job_audit(req, ctx, &ctx->db[1], del, id));
 }
 
 /* Job ids are "o<digits>" or "r<digits>". */

@@ -140,6 +140,10 @@ enum decide_col {
 static const char sql_outbox_forget[] =
 	"DELETE FROM job_outbox WHERE id = $1";
 
+/* $1 admin, $2 'job_retry' or 'job_delete', $3 the job's id, $4 request. */
+static const char sql_job_audit[] =
+	"SELECT audit_log($1, $2, NULL, 'job ' || $3, '', '{}', $4)";
+
 /* Up to 200 users whose name or email holds `q`, by id, in `db`. */
 int
 admin_users_list(struct http_request *req, struct core_db *db,
@@ -296,4 +300,19 @@ admin_outbox_forget(struct http_request *req, struct core_db *db,
 
 	params[0] = id;
 	return (core_db_run(req, db, sql_outbox_forget, 1, params));
+}
+
+/* The audit log's record of an admin retrying or deleting a dead job. */
+int
+admin_job_audit(struct http_request *req, struct core_ctx *ctx,
+    struct core_db *db, int del, const char *id)
+{
+	struct core_num	 uid;
+	const char	*params[4];
+
+	params[0] = core_num(&uid, ctx->user.id);
+	params[1] = del ? "job_delete" : "job_retry";
+	params[2] = id;
+	params[3] = ctx->request_id;
+	return (core_db_run(req, db, sql_job_audit, 4, params));
 }

@@ -87,6 +87,14 @@ def test_failing_job_backs_off_then_dies_and_admin_retries(workers,
     r = requests.delete(BASE + f"/api/v1/admin/jobs/{jid}", headers=auth)
     assert r.status_code == 404
 
+    # Both are in the audit log, by whom and of which job.
+    log = requests.get(BASE + "/api/v1/admin/audit", params={"limit": 50},
+                       headers=auth).json()["entries"]
+    done = {e["action"] for e in log if e["subject"] == "job " + jid}
+    assert done == {"job_retry", "job_delete"}, log[:3]
+    assert all(e["admin"] == "admin" for e in log
+               if e["subject"] == "job " + jid), log[:3]
+
 
 def test_admin_jobs_api_is_for_admins(user_token):
     r = requests.get(BASE + "/api/v1/admin/jobs",
