@@ -215,6 +215,7 @@ struct core_db {
 	/* dbadmit.c: its turn for a connection */
 	int			 admitted;
 	int			 waiting;
+	int			 woken;
 	TAILQ_ENTRY(core_db)	 admit_list;
 	struct kore_timer	*resuming;
 	void			(*resume)(struct core_db *);
@@ -285,6 +286,7 @@ struct core_ctx {
 	int			 stage;		/* handler's own progress */
 	int			 retry_after;	/* a limit's wait (s) */
 	int			 limit_taken;	/* core_limit_user counted */
+	int			 db_started;	/* a statement was admitted */
 	int			 task_state;
 	struct core_pw_task	*task;
 	struct core_pw_job	 pw;		/* the finished job's result */
