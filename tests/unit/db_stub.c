@@ -157,3 +157,15 @@ http_response_header(struct http_request *req, const char *name,
     const char *value)
 {
 }
+
+int
+core_dbadmit_enter(struct core_db *db)
+{
+	fatal("core_dbadmit_enter: not in unit tests");
+	return (CORE_DONE);
+}
+
+void
+core_dbadmit_leave(struct core_db *db)
+{
+}
