@@ -69,7 +69,8 @@ enum people_email_col {
 	EMAIL_ADDRESS,
 	EMAIL_VERIFIED,
 	EMAIL_PENDING,		/* the address a change waits for, or NULL */
-	EMAIL_HELD		/* what they post waits for a moderator */
+	EMAIL_HELD,		/* what they post waits for a moderator */
+	EMAIL_NEW_HELD		/* their photos and comments wait: a new account */
 };
 
 /* What a profile change sets; NULL leaves a field as it is. */

@@ -25,7 +25,7 @@ static const char sql_email_state[] =
 	"       (SELECT t.email FROM email_tokens t WHERE t.user_id = u.id"
 	"         AND t.kind = 'change' AND t.used_at IS NULL"
 	"         AND t.expires_at > now() ORDER BY t.id DESC LIMIT 1),"
-	"       email_hold(u.id)"
+	"       email_hold(u.id), new_hold(u.id)"
 	"  FROM users u WHERE u.id = $1";
 
 static const char sql_password_hash[] =

@@ -235,10 +235,16 @@ settings_render(struct http_request *req, struct core_ctx *ctx, int status,
 	core_html_appendf(buf, "<section id=\"standing\">\n<h2>Standing</h2>"
 	    "\n<p>Your trust level: <strong class=\"trust\">%s</strong>. "
 	    "%s</p>\n</section>\n", ctx->user.trust,
-	    !strcmp(ctx->user.trust, "new") ? "Your posts wait for an admin's "
-	    "review before readers see them, and what you write holds at "
-	    "most 2 links. Once a few of your items have been approved and "
-	    "your account is a few days old you become a member." :
+	    !strcmp(ctx->user.trust, "new") ?
+	    core_db_bool(&ctx->db[4], 0, EMAIL_NEW_HELD) ? "Your posts, "
+	    "photos and comments wait for a moderator's approval before "
+	    "others see them, and what you write holds at most 2 links. "
+	    "Once a few of your items have been approved and your account "
+	    "is a few days old you become a member." : "Your posts wait for "
+	    "an admin's review before readers see them, and what you write "
+	    "holds at most 2 links. Once a few of your items have been "
+	    "approved and your account is a few days old you become a "
+	    "member." :
 	    !strcmp(ctx->user.trust, "member") ? "What you post is published "
 	    "at once; it is still checked, and may be reported, afterwards." :
 	    "What you post and your edits are published at once; they are "

@@ -43,11 +43,18 @@ try {
 		await page.goto(base + '/settings#export');
 		await Promise.all([page.waitForURL(/saved=export/),
 		    page.click('form[action="/settings/export"] button')]);
-		// The page refreshes itself while the job builds the archive.
+		// The page says it refreshes itself while the job builds the
+		// archive (a Refresh header); looked at again each second here.
 		const link = page.locator('.export-state a[download]');
-		for (let i = 0; i < 60 && await link.count() === 0; i++)
-			await page.waitForTimeout(500);
-		expectTrue(await link.count() === 1, 'no download link');
+		let state = '';
+		for (let i = 0; i < 45 && await link.count() === 0; i++) {
+			await page.waitForTimeout(1000);
+			await page.goto(base + '/settings#export');
+			state = await page.locator('.export-state')
+			    .getAttribute('data-state').catch(() => 'none');
+		}
+		expectTrue(await link.count() === 1,
+		    `no download link (the export is ${state})`);
 		await page.screenshot({ path: join(shots, 'export-ready-phone.png'),
 		    fullPage: true });
 		const r = await page.request.get(base +
@@ -66,9 +73,11 @@ try {
 		await page.check('input[name=content][value=delete]');
 		await page.screenshot({ path: join(shots, 'delete-phone.png'),
 		    fullPage: true });
-		await Promise.all([page.waitForURL((u) =>
-		    !u.pathname.startsWith('/settings')),
-		    page.click('form[action="/settings/delete"] button')]);
+		await page.click('form[action="/settings/delete"] button');
+		await page.locator('h1', { hasText: 'Your account is deleted' })
+		    .waitFor();
+		await page.screenshot({ path: join(shots, 'deleted-phone.png') });
+		await page.goto(base + '/');
 		expectTrue(await page.locator('.site-nav .who').count() === 0,
 		    'still signed in');
 		const profile = await page.request.get(`${base}/u/${me.name}`);

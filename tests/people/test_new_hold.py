@@ -52,6 +52,9 @@ def test_new_accounts_comment_waits_until_approved(hold, new_user, blog,
 
     blog.approve("comment", c["id"])
     assert str(c["id"]) in ids(blog.comments(reader, post["id"]))
+    # The settings page says what waits.
+    page = u.html.get("/settings").text
+    assert "Your posts, photos and comments wait for a moderator" in page
 
 
 def test_new_accounts_photo_and_photo_comment_wait(hold, new_user, admin,
@@ -130,6 +133,7 @@ def test_the_hold_off_lets_them_appear(hold, new_user, blog, admin):
     assert blog.queue_item("comment", c["id"]) is None
     # Its posts still wait for review, as every new account's do.
     assert blog.create(u)["status"] == "pending"
+    assert "Your posts wait for an admin" in u.html.get("/settings").text
 
 
 def test_the_admin_form_and_api(hold, admin, new_user):
