@@ -577,8 +577,10 @@ def cookie_changes(post, comment_id):
 
 @pytest.mark.parametrize("token", ("none", "wrong", "someone_elses"))
 def test_cookie_sessions_need_the_csrf_token(token, people, blog, admin,
-                                             helpers):
-    author = people["author"]
+                                             helpers, new_user):
+    # An author of its own: the cast has written as many comments as a
+    # new account may in ten minutes by now.
+    author = new_user("a_")
     post = blog.published(author)
     comment = blog.comment(author, post["id"])
     sent = {"none": None, "wrong": "0" * 64,
