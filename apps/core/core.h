@@ -131,7 +131,7 @@ enum core_user_col {
 	"(SELECT coalesce(json_agg(uid), '[]') FROM " cte ")"
 
 /* The newest migration this build needs (sql/); /readyz checks it. */
-#define CORE_SCHEMA_VERSION	"033_new_account_hold"
+#define CORE_SCHEMA_VERSION	"034_member_edits"
 
 /*
  * A section an app adds to the home page (site.c), registered from the
@@ -618,6 +618,7 @@ u_int64_t	core_credcache_generation(void);
 int		core_credcache_get(int, const u_int8_t *, struct core_user *);
 void		core_credcache_put(int, const u_int8_t *,
 		    const struct core_user *, u_int64_t, u_int64_t);
+void		core_credcache_drop(int, const u_int8_t *);
 void		core_credcache_forget_user(int64_t);
 void		core_credcache_forget(const char *);
 

@@ -7,7 +7,11 @@
  * pick the set evenly) to the user, role and the session's expiry.  It
  * is filled by a successful lookup only, and it is trusted for at most
  * core_cfg.cred_cache_ms: a revocation that never reaches this worker
- * (Redis away) still takes effect within that age.
+ * (Redis away) still takes effect within that age.  The first request
+ * after the age looks the credential up again; the requests that arrive
+ * while that lookup runs (at most CRED_REFRESH_MS) are still answered
+ * from the entry, rather than all looking it up at once.  A lookup that
+ * finds the credential gone drops the entry (core_credcache_drop).
  *
  * Revocations forget entries at once: in the worker that revoked
  * (revoke.c calls here before publishing) and in every other worker
@@ -28,6 +32,7 @@
 
 #define CRED_SETS	1024		/* a power of two */
 #define CRED_WAYS	4
+#define CRED_REFRESH_MS	1000		/* one lookup refreshes an entry */
 
 struct cred_entry {
 	u_int8_t		hash[CORE_HASH_BYTES];
@@ -35,6 +40,7 @@ struct cred_entry {
 	struct core_user	user;
 	u_int64_t		cached_at;	/* kore_time_ms() */
 	u_int64_t		expires_at;	/* ms since the epoch; 0: none */
+	u_int64_t		refreshing;	/* a lookup began (ms); 0: none */
 };
 
 static struct cred_entry	*table;
@@ -88,11 +94,18 @@ core_credcache_get(int kind, const u_int8_t *hash, struct core_user *user)
 		if (e->kind != kind ||
 		    sodium_memcmp(e->hash, hash, CORE_HASH_BYTES) != 0)
 			continue;
-		if (now - e->cached_at >= (u_int64_t)core_cfg.cred_cache_ms ||
-		    (e->expires_at != 0 &&
-		    (u_int64_t)time(NULL) * 1000 >= e->expires_at)) {
+		if (e->expires_at != 0 &&
+		    (u_int64_t)time(NULL) * 1000 >= e->expires_at) {
 			e->kind = 0;
 			break;
+		}
+		if (now - e->cached_at >= (u_int64_t)core_cfg.cred_cache_ms) {
+			/* This one looks it up; those after it use this. */
+			if (e->refreshing == 0 || now - e->refreshing >=
+			    CRED_REFRESH_MS) {
+				e->refreshing = now;
+				break;
+			}
 		}
 		*user = e->user;
 		core_metrics_cred(1);
@@ -137,6 +150,24 @@ core_credcache_put(int kind, const u_int8_t *hash,
 	victim->user = *user;
 	victim->cached_at = kore_time_ms();
 	victim->expires_at = expires_at;
+	victim->refreshing = 0;
+}
+
+/* A lookup found credential `hash` of kind `kind` gone: forget it. */
+void
+core_credcache_drop(int kind, const u_int8_t *hash)
+{
+	struct cred_entry	*set;
+	int			 i;
+
+	if (table == NULL)
+		return;
+	set = cred_set(hash);
+	for (i = 0; i < CRED_WAYS; i++) {
+		if (set[i].kind == kind &&
+		    sodium_memcmp(set[i].hash, hash, CORE_HASH_BYTES) == 0)
+			set[i].kind = 0;
+	}
 }
 
 /* Every credential of user `uid` (or, 0, of everybody) is forgotten. */

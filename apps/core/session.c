@@ -155,6 +155,7 @@ core_session_load(struct http_request *req, struct core_ctx *ctx)
 		return (rc);
 
 	if (core_db_rows(&ctx->sess) != 1) {
+		core_credcache_drop(ctx->auth, ctx->cred_hash);
 		if (ctx->auth == CORE_AUTH_BEARER) {
 			ctx->auth = CORE_AUTH_NONE;
 			ctx->loaded = 1;
