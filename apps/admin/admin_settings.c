@@ -137,8 +137,8 @@ admin_render_settings(struct http_request *req, struct kore_buf *buf,
 
 	core_html_appendf(buf, "<fieldset><legend>Trust levels</legend>"
 	    "<small>New users' posts wait for review (their photos and "
-	    "comments too, unless turned off below). A member's publish at "
-	    "once and are checked afterwards; a trusted user's edits too. "
+	    "comments too, unless turned off below). A member's posts and "
+	    "edits publish at once and are checked afterwards. "
 	    "Approved items count posts, photos and comments that "
 	    "stand.</small><div class=\"grid\">\n");
 	for (i = 0; i < 4; i++)

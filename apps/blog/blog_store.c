@@ -43,13 +43,13 @@ static const char sql_post_get[] =
  * NULL), $9 the tags (NULL: kept), $10 when to publish (NULL: kept, '':
  * none).  The rules are blog_post_save's (sql/016_revisions.sql): an
  * edit of a published post waits as a revision while the published
- * version stays up, unless an admin or a trusted user (sql/026) makes
- * it.
+ * version stays up, unless an admin, a member or a trusted user
+ * (sql/026) makes it; then the moderate job reads it unless an admin
+ * did (blog_post_update, sql/034).
  */
 static const char sql_post_update[] =
-	"SELECT id, slug, status, jobs FROM blog_post_save($1, $7,"
-	"       $5::bool OR user_trust($7) = 'trusted',"
-	"       $2, $3, $4, $8, $6, $9::text[], $10)";
+	"SELECT id, slug, status, jobs FROM blog_post_update($1, $7,"
+	"       $5::bool, $2, $3, $4, $8, $6, $9::text[], $10)";
 
 /*
  * $1 post, $2 who deletes it, $3 they are an admin, $4 request id.  An

@@ -245,8 +245,6 @@ settings_render(struct http_request *req, struct core_ctx *ctx, int status,
 	    "holds at most 2 links. Once a few of your items have been "
 	    "approved and your account is a few days old you become a "
 	    "member." :
-	    !strcmp(ctx->user.trust, "member") ? "What you post is published "
-	    "at once; it is still checked, and may be reported, afterwards." :
 	    "What you post and your edits are published at once; they are "
 	    "still checked, and may be reported, afterwards.");
 

@@ -233,15 +233,16 @@ def test_a_new_user_may_include_two_links_a_member_more(
     assert blog.create(u, body=three)["status"] == "approved"
 
 
-def test_a_trusted_users_edit_publishes_at_once(new_user, anon, admin, blog,
-                                                helpers):
+def test_a_members_edit_publishes_at_once(new_user, anon, admin, blog,
+                                          helpers):
     u = new_user("t_")
     set_trust(admin, u, "member", helpers)
     post = blog.create(u, title=blog.new_title("Edit"))
     r = u.patch("/api/v1/blog/posts/%s" % post["id"],
-                json={"body": "A member's edit waits."})
+                json={"body": "A member's edit is up."})
     helpers.assert_json(r, 200)
-    assert blog.get(anon, post["id"])["body"] != "A member's edit waits."
+    assert blog.get(anon, post["id"])["body"] == "A member's edit is up."
+    assert blog.queue_item("post", post["id"]) is None
 
     set_trust(admin, u, "trusted", helpers)
     helpers.wait_for(lambda: u.get("/api/v1/me").json()["user"]["trust"]
@@ -250,3 +251,49 @@ def test_a_trusted_users_edit_publishes_at_once(new_user, anon, admin, blog,
                 json={"body": "A trusted edit is up."})
     helpers.assert_json(r, 200)
     assert blog.get(anon, post["id"])["body"] == "A trusted edit is up."
+
+    # A new account's edit of its published post still waits.
+    n = new_user("t_")
+    mine = blog.published(n)
+    r = n.patch("/api/v1/blog/posts/%s" % mine["id"],
+                json={"body": "A new account's edit waits."})
+    helpers.assert_json(r, 200)
+    assert blog.get(anon, mine["id"])["body"] != "A new account's edit waits."
+
+
+@pytest.mark.parametrize("level", ["member", "trusted"])
+def test_an_edit_published_at_once_is_still_read_by_the_moderate_job(
+        level, new_user, anon, admin, blog, helpers):
+    u = new_user("t_")
+    set_trust(admin, u, level, helpers)
+    post = blog.create(u, body="Nothing to see here.")
+    assert post["status"] == "approved"
+    r = u.patch("/api/v1/blog/posts/%s" % post["id"],
+                json={"body": "Cheap viagra, ask me how."})
+    helpers.assert_json(r, 200)
+
+    def flagged():
+        q = blog.queue_item("post", post["id"])
+        return q if q and q["source"] == "auto" else None
+    q = helpers.wait_for(flagged, what="the moderate job to flag the edit")
+    assert "viagra" in q["reason"].lower()
+    helpers.wait_for(lambda: blog.status_code(anon, post["id"]) == 404,
+                     what="the flagged post to leave readers' sight")
+    blog.approve("post", post["id"])
+    assert blog.get(anon, post["id"])["body"] == "Cheap viagra, ask me how."
+
+
+def test_a_rejected_post_goes_back_to_review_whoever_edits_it(
+        new_user, anon, admin, blog, helpers):
+    u = new_user("t_")
+    post = blog.create(u, title=blog.new_title("Rejected"))
+    blog.reject("post", post["id"], "Not for this site.")
+    set_trust(admin, u, "trusted", helpers)
+    helpers.wait_for(lambda: u.get("/api/v1/me").json()["user"]["trust"]
+                     == "trusted", what="the user to be trusted")
+    r = u.patch("/api/v1/blog/posts/%s" % post["id"],
+                json={"body": "Better now?", "status": "pending"})
+    got = helpers.assert_json(r, 200)["post"]
+    assert got["status"] == "pending", got
+    assert blog.status_code(anon, post["id"]) == 404
+    assert blog.queue_item("post", post["id"]) is not None
