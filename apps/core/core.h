@@ -284,6 +284,7 @@ struct core_ctx {
 	const char		*page_head;
 
 	int			 stage;		/* handler's own progress */
+	u_int64_t		 cache_gen;	/* a cache's, at a stage */
 	int			 retry_after;	/* a limit's wait (s) */
 	int			 limit_taken;	/* core_limit_user counted */
 	int			 db_started;	/* a statement was admitted */
@@ -621,6 +622,12 @@ void		core_credcache_put(int, const u_int8_t *,
 void		core_credcache_drop(int, const u_int8_t *);
 void		core_credcache_forget_user(int64_t);
 void		core_credcache_forget(const char *);
+
+/* bellcache.c */
+void		core_bellcache_init(void);
+int		core_bellcache_get(int64_t, const char **, size_t *);
+void		core_bellcache_put(int64_t, const char *, size_t, u_int64_t);
+void		core_bellcache_forget(int64_t);
 
 /* publish.c */
 int		core_publish(const char *, const void *, size_t);

@@ -183,6 +183,7 @@ core_credcache_forget_user(int64_t uid)
 		cred_flush();
 		return;
 	}
+	core_bellcache_forget(uid);
 	for (i = 0; i < CRED_SETS * CRED_WAYS; i++) {
 		if (table[i].kind != 0 && table[i].user.id == uid)
 			table[i].kind = 0;
@@ -226,4 +227,5 @@ cred_flush(void)
 {
 	generation++;
 	memset(table, 0, CRED_SETS * CRED_WAYS * sizeof(*table));
+	core_bellcache_forget(0);
 }

@@ -58,6 +58,7 @@ kore_worker_configure(void)
 		fatal("libsodium failed to initialise in a worker");
 	core_metrics_start();
 	core_credcache_init();
+	core_bellcache_init();
 	core_spread_start();
 	core_revoke_start();
 #if defined(AGORA_SANITIZE)

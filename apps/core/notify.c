@@ -20,6 +20,7 @@
 
 #define NOTIFY_PAGE		30
 #define NOTIFY_LIMIT_MAX	100
+#define BELL_NONE		"{\"unread\":0,\"newest\":null}"
 
 /*
  * $1 user, $2 unread only, $3 cursor time (microseconds) or NULL, $4
@@ -307,22 +308,46 @@ CORE_HANDLER_NEED(core_api_notifications, CORE_NEED_USER)
 
 /*
  * GET /api/v1/notifications/unread: {"unread":N, "newest":{...} or
- * null}, the bell's question, answered from two index probes.
+ * null}, the bell's question.  Answered from the credential when
+ * nothing is unread, from the worker's bell cache (bellcache.c) when it
+ * is known, and otherwise from two index probes.
  */
 CORE_HANDLER_NEED(core_api_notifications_unread, CORE_NEED_USER)
 {
 	struct core_db		*db = &ctx->db[0];
 	struct core_num		 uid;
-	const char		*params[1];
+	const char		*params[1], *cached;
+	json_t			*bell;
+	char			*text;
+	size_t			 len;
 	int			 any;
+
+	if (ctx->stage == 0) {
+		if (ctx->user.unread == 0)
+			return (core_json_send_raw(req, BELL_NONE,
+			    sizeof(BELL_NONE) - 1));
+		if (core_bellcache_get(ctx->user.id, &cached, &len))
+			return (core_json_send_raw(req, cached, len));
+		ctx->cache_gen = core_credcache_generation();
+		ctx->stage = 1;
+	}
 
 	params[0] = core_num(&uid, ctx->user.id);
 	CORE_TRY(core_db_run(req, db, sql_newest, 1, params));
 	any = core_db_rows(db) == 1;
 
-	return (core_json_send(req, 200, json_pack("{s:I, s:o}", "unread",
+	bell = json_pack("{s:I, s:o}", "unread",
 	    (json_int_t)(any ? core_db_int(db, 0, LIST_COUNT) : 0),
-	    "newest", any ? list_json(db, 0) : json_null())));
+	    "newest", any ? list_json(db, 0) : json_null());
+	text = json_dumps(bell, JSON_COMPACT);
+	json_decref(bell);
+	if (text == NULL)
+		return (core_error(req, 500, NULL));
+	core_bellcache_put(ctx->user.id, text, strlen(text), ctx->cache_gen);
+	(void)core_json_send_raw(req, text, strlen(text));
+	free(text);
+
+	return (CORE_DONE);
 }
 
 /*
